@@ -1,0 +1,33 @@
+package dev.failover.gateway.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The whole gateway configuration, as loaded and validated from one YAML file by {@link ConfigLoader}.
+ *
+ * @param source the file it was read from
+ * @param name the gateway's name, for events and logs
+ * @param controlHost the address the local operator endpoint binds (loopback)
+ * @param controlPort its port; 0 picks a free port
+ * @param eventLog where events are appended as JSON lines, or {@code null} for none
+ * @param pairs the supervised pairs, each independent of the others
+ */
+public record GatewayConfig(
+        Path source, String name, String controlHost, int controlPort, Path eventLog, List<PairConfig> pairs) {
+
+    public GatewayConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(controlHost, "controlHost");
+        pairs = List.copyOf(pairs);
+        if (pairs.isEmpty()) {
+            throw new IllegalArgumentException("at least one pair is required");
+        }
+    }
+
+    public Optional<Path> eventLogPath() {
+        return Optional.ofNullable(eventLog);
+    }
+}

@@ -1,0 +1,7 @@
+package dev.failover.gateway.config;
+
+/** The role a controller takes by preference, from the configuration. */
+public enum PreferredRole {
+    PRIMARY,
+    STANDBY
+}

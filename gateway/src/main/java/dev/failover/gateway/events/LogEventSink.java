@@ -1,0 +1,34 @@
+package dev.failover.gateway.events;
+
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes each event as one structured log line: {@code type pair=.. controller=.. key=value ..
+ * "message"}. Alarms raised log at WARN, failures at ERROR, the rest at INFO.
+ */
+public final class LogEventSink implements EventSink {
+
+    private static final Logger log = LoggerFactory.getLogger("events");
+
+    @Override
+    public void publish(GatewayEvent event) {
+        StringBuilder line = new StringBuilder(event.type()).append(" pair=").append(event.pair());
+        if (!event.controller().isEmpty()) {
+            line.append(" controller=").append(event.controller());
+        }
+        for (Map.Entry<String, Object> field : event.fields().entrySet()) {
+            line.append(' ').append(field.getKey()).append('=').append(field.getValue());
+        }
+        line.append(" \"").append(event.message()).append('"');
+        String text = line.toString();
+        if (event.type().endsWith("FAILED") || event.type().equals("SPLIT_BRAIN")) {
+            log.error(text);
+        } else if (event.type().equals("ALARM_RAISED") || event.type().equals("INSECURE_MODE")) {
+            log.warn(text);
+        } else {
+            log.info(text);
+        }
+    }
+}

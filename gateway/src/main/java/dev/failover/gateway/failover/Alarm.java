@@ -1,0 +1,23 @@
+package dev.failover.gateway.failover;
+
+/** Conditions the failover controller raises for an operator; each is raised and cleared as an event. */
+public enum Alarm {
+    /** The standby is not ready: a fault of the active could not be covered. */
+    STANDBY_UNAVAILABLE,
+    /** Both controllers report ACTIVE. */
+    SPLIT_BRAIN,
+    /** The active has failed and no standby is ready to take over. */
+    NO_STANDBY_READY,
+    /** The active has failed within the hold-down after the last switchover; failover waits. */
+    HOLD_DOWN,
+    /** The failed active could not be demoted or fenced, so the standby is not promoted (safety rule 1). */
+    OLD_ACTIVE_NOT_CONFIRMED_DOWN,
+    /** The standby was promoted without confirming the old active is down (unreachableActive: presume-down). */
+    PROMOTED_UNCONFIRMED,
+    /** A switchover step failed. */
+    SWITCHOVER_FAILED,
+    /** More switchovers than the storm limit within the storm window. */
+    SWITCHOVER_STORM,
+    /** No controller is healthy. */
+    NO_HEALTHY_CONTROLLER
+}

@@ -1,0 +1,63 @@
+package dev.failover.gateway.health;
+
+import dev.failover.gateway.link.RunStatus;
+import dev.failover.gateway.link.RuntimeRole;
+
+/**
+ * What the gateway knows of one controller at one instant.
+ *
+ * @param controllerId the controller
+ * @param condition the verdict from recent polls
+ * @param reachable whether the last poll got an answer (the controller can be written to)
+ * @param role the role the controller last reported ({@link RuntimeRole#UNKNOWN} before any answer)
+ * @param status the run status the controller last reported
+ * @param outputsEnabled whether its output-enable input was on at the last answer
+ * @param heartbeat the last heartbeat value read, -1 before any
+ * @param latencyNanos round-trip time of the last answered poll, -1 before any
+ * @param lastGoodNanos ticker time of the last good poll, or {@link Long#MIN_VALUE} if none
+ * @param badSinceNanos ticker time the current run of bad polls started, or {@link Long#MIN_VALUE}
+ * @param consecutiveBad bad polls in a row
+ * @param reason why the last bad poll was bad, empty when the last poll was good
+ */
+public record Health(
+        String controllerId,
+        Condition condition,
+        boolean reachable,
+        RuntimeRole role,
+        RunStatus status,
+        boolean outputsEnabled,
+        int heartbeat,
+        long latencyNanos,
+        long lastGoodNanos,
+        long badSinceNanos,
+        int consecutiveBad,
+        String reason) {
+
+    /** The health of a controller that has not been polled yet. */
+    public static Health unknown(String controllerId) {
+        return new Health(
+                controllerId,
+                Condition.UNKNOWN,
+                false,
+                RuntimeRole.UNKNOWN,
+                RunStatus.UNKNOWN,
+                false,
+                -1,
+                -1,
+                Long.MIN_VALUE,
+                Long.MIN_VALUE,
+                0,
+                "not polled yet");
+    }
+
+    /** Healthy, reports STANDBY and RUN: could be promoted now. */
+    public boolean readyAsStandby() {
+        return condition == Condition.HEALTHY && role == RuntimeRole.STANDBY && status == RunStatus.RUN;
+    }
+
+    /** This health with the role a verified write established (until the next poll says otherwise). */
+    public Health withRole(RuntimeRole verified) {
+        return new Health(controllerId, condition, reachable, verified, status, outputsEnabled, heartbeat,
+                latencyNanos, lastGoodNanos, badSinceNanos, consecutiveBad, reason);
+    }
+}

@@ -1,0 +1,166 @@
+package dev.failover.gateway.link.modbus;
+
+import com.ghgande.j2mod.modbus.ModbusIOException;
+import com.ghgande.j2mod.modbus.io.ModbusTCPTransport;
+import com.ghgande.j2mod.modbus.msg.ExceptionResponse;
+import com.ghgande.j2mod.modbus.msg.ModbusRequest;
+import com.ghgande.j2mod.modbus.msg.ModbusResponse;
+import dev.failover.gateway.Ticker;
+import dev.failover.gateway.config.ModbusEndpoint;
+import dev.failover.gateway.link.LinkError;
+import dev.failover.gateway.link.LinkResult;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Modbus TCP connection to a controller, used by one caller at a time (methods are synchronized).
+ *
+ * <p>j2mod frames the messages; this class owns the socket and the exchange so that a failure is
+ * handled one way: any timeout, broken connection or mismatched answer closes the socket, and the
+ * next exchange opens a new one. That discards late answers to timed-out requests, which would
+ * otherwise be mistaken for answers to later ones. Repeated connection failures back off
+ * exponentially, from the response timeout up to {@code maxBackoff}.
+ */
+final class ModbusChannel implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ModbusChannel.class);
+
+    private final String name;
+    private final ModbusEndpoint endpoint;
+    private final int timeoutMillis;
+    private final long maxBackoffNanos;
+    private final Ticker ticker;
+
+    private Socket socket;
+    private ModbusTCPTransport transport;
+    private int transactionId;
+    private long backoffNanos;
+    private long nextConnectNanos = Long.MIN_VALUE;
+    private boolean closed;
+
+    ModbusChannel(String name, ModbusEndpoint endpoint, Duration timeout, Duration maxBackoff, Ticker ticker) {
+        this.name = name;
+        this.endpoint = endpoint;
+        this.timeoutMillis = Math.toIntExact(Math.max(1, timeout.toMillis()));
+        this.maxBackoffNanos = maxBackoff.toNanos();
+        this.ticker = ticker;
+    }
+
+    /**
+     * Sends {@code request} and decodes the answer. The request's transaction and unit ids are set
+     * here.
+     */
+    synchronized <T> LinkResult<T> exchange(ModbusRequest request, Function<ModbusResponse, T> decode) {
+        if (closed) {
+            return LinkResult.failed(LinkError.UNREACHABLE, name + " channel is closed");
+        }
+        long start = ticker.nanos();
+        if (transport == null) {
+            LinkResult<T> refused = connect(start);
+            if (refused != null) {
+                return refused;
+            }
+        }
+        transactionId = transactionId == 0xFFFF ? 1 : transactionId + 1;
+        request.setTransactionID(transactionId);
+        request.setUnitID(endpoint.unitId());
+        try {
+            transport.writeRequest(request);
+            ModbusResponse response = transport.readResponse();
+            long latency = ticker.nanos() - start;
+            if (response.getTransactionID() != transactionId) {
+                disconnect();
+                return LinkResult.failed(LinkError.PROTOCOL, "answer to transaction " + response.getTransactionID()
+                        + " while waiting for " + transactionId);
+            }
+            if (response instanceof ExceptionResponse exception) {
+                return LinkResult.failed(
+                        LinkError.REJECTED, "exception code " + exception.getExceptionCode() + " for function "
+                                + request.getFunctionCode());
+            }
+            if (response.getFunctionCode() != request.getFunctionCode()) {
+                disconnect();
+                return LinkResult.failed(LinkError.PROTOCOL, "answer has function " + response.getFunctionCode()
+                        + ", expected " + request.getFunctionCode());
+            }
+            return LinkResult.ok(decode.apply(response), latency);
+        } catch (ModbusIOException e) {
+            disconnect();
+            boolean timeout = e.getCause() instanceof SocketTimeoutException
+                    || String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("timeout");
+            return LinkResult.failed(
+                    timeout ? LinkError.TIMEOUT : LinkError.CONNECTION_LOST,
+                    timeout ? "no answer within " + timeoutMillis + " ms" : String.valueOf(e.getMessage()));
+        } catch (RuntimeException e) {
+            // j2mod throws unchecked exceptions for malformed frames (for example a bad length field).
+            disconnect();
+            return LinkResult.failed(LinkError.PROTOCOL, "malformed answer: " + e);
+        }
+    }
+
+    private <T> LinkResult<T> connect(long now) {
+        if (now < nextConnectNanos) {
+            return LinkResult.failed(
+                    LinkError.BACKING_OFF,
+                    "next connection attempt in " + (nextConnectNanos - now) / 1_000_000 + " ms");
+        }
+        Socket s = new Socket();
+        try {
+            s.setTcpNoDelay(true);
+            s.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), timeoutMillis);
+            s.setSoTimeout(timeoutMillis);
+            socket = s;
+            transport = new ModbusTCPTransport(s);
+            transport.setTimeout(timeoutMillis);
+            backoffNanos = 0;
+            log.debug("{} connected to {}", name, endpoint);
+            return null;
+        } catch (IOException e) {
+            closeQuietly(s);
+            backoffNanos = backoffNanos == 0
+                    ? Duration.ofMillis(timeoutMillis).toNanos()
+                    : Math.min(maxBackoffNanos, backoffNanos * 2);
+            nextConnectNanos = now + backoffNanos;
+            LinkError error = e instanceof SocketTimeoutException ? LinkError.TIMEOUT : LinkError.UNREACHABLE;
+            String detail = e instanceof ConnectException ? "connection refused" : e.toString();
+            return LinkResult.failed(error, "cannot connect to " + endpoint + ": " + detail);
+        }
+    }
+
+    private void disconnect() {
+        if (transport != null) {
+            try {
+                transport.close();
+            } catch (IOException e) {
+                log.debug("{}: closing transport failed", name, e);
+            }
+        }
+        closeQuietly(socket);
+        transport = null;
+        socket = null;
+    }
+
+    private static void closeQuietly(Socket s) {
+        if (s == null) {
+            return;
+        }
+        try {
+            s.close();
+        } catch (IOException e) {
+            log.debug("closing socket failed", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        disconnect();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.failover.gateway.link.modbus;
+
+import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersRequest;
+import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersResponse;
+import com.ghgande.j2mod.modbus.msg.WriteSingleRegisterRequest;
+import com.ghgande.j2mod.modbus.procimg.SimpleRegister;
+import dev.failover.gateway.Ticker;
+import dev.failover.gateway.config.ModbusEndpoint;
+import dev.failover.gateway.config.StatusRegisters;
+import dev.failover.gateway.link.ControllerLink;
+import dev.failover.gateway.link.LinkResult;
+import dev.failover.gateway.link.RunStatus;
+import dev.failover.gateway.link.RuntimeRole;
+import dev.failover.gateway.link.StatusReading;
+import java.time.Duration;
+
+/**
+ * A {@link ControllerLink} over Modbus TCP. The only part of the gateway that knows Modbus.
+ *
+ * <p>Two connections per controller: one for the periodic status poll and one for control
+ * (role writes, tag reads), so a role change never waits behind a poll and a slow tag read never
+ * delays the poll. Each exchange is bounded by the response timeout; failures are values.
+ *
+ * <p>Register encodings follow the plc-sim map (docs/plc-sim.md): role 1 ACTIVE, 2 STANDBY; status
+ * 0 INIT, 1 RUN, 2 STOP, 3 FAULT; flags bit 0 output-enable, bit 1 driving.
+ */
+public final class ModbusLink implements ControllerLink {
+
+    static final int ROLE_ACTIVE = 1;
+    static final int ROLE_STANDBY = 2;
+
+    private final String controllerId;
+    private final ModbusEndpoint endpoint;
+    private final StatusRegisters registers;
+    private final ModbusChannel poll;
+    private final ModbusChannel control;
+
+    public ModbusLink(
+            String controllerId,
+            ModbusEndpoint endpoint,
+            StatusRegisters registers,
+            Duration responseTimeout,
+            Duration maxBackoff,
+            Ticker ticker) {
+        this.controllerId = controllerId;
+        this.endpoint = endpoint;
+        this.registers = registers;
+        this.poll = new ModbusChannel(controllerId + "/poll", endpoint, responseTimeout, maxBackoff, ticker);
+        this.control = new ModbusChannel(controllerId + "/control", endpoint, responseTimeout, maxBackoff, ticker);
+    }
+
+    @Override
+    public String controllerId() {
+        return controllerId;
+    }
+
+    @Override
+    public String endpoint() {
+        return endpoint.toString();
+    }
+
+    @Override
+    public LinkResult<StatusReading> readStatus() {
+        int first = registers.first();
+        return poll.exchange(new ReadMultipleRegistersRequest(first, registers.count()), response -> {
+            ReadMultipleRegistersResponse r = (ReadMultipleRegistersResponse) response;
+            int flags = r.getRegisterValue(registers.flags() - first);
+            return new StatusReading(
+                    r.getRegisterValue(registers.heartbeat() - first),
+                    status(r.getRegisterValue(registers.status() - first)),
+                    role(r.getRegisterValue(registers.role() - first)),
+                    (flags & 1) != 0,
+                    (flags & 2) != 0,
+                    r.getRegisterValue(registers.faultCode() - first));
+        });
+    }
+
+    @Override
+    public LinkResult<RuntimeRole> writeRole(RuntimeRole role) {
+        if (role == RuntimeRole.UNKNOWN) {
+            throw new IllegalArgumentException("cannot write role UNKNOWN");
+        }
+        int value = role == RuntimeRole.ACTIVE ? ROLE_ACTIVE : ROLE_STANDBY;
+        LinkResult<Integer> written = control.exchange(
+                new WriteSingleRegisterRequest(registers.role(), new SimpleRegister(value)), response -> value);
+        if (written instanceof LinkResult.Failed<Integer> failed) {
+            return LinkResult.failed(failed.error(), "writing role " + role + ": " + failed.detail());
+        }
+        return control.exchange(
+                new ReadMultipleRegistersRequest(registers.role(), 1),
+                response -> role(((ReadMultipleRegistersResponse) response).getRegisterValue(0)));
+    }
+
+    @Override
+    public LinkResult<int[]> readRegisters(int address, int count) {
+        return control.exchange(new ReadMultipleRegistersRequest(address, count), response -> {
+            ReadMultipleRegistersResponse r = (ReadMultipleRegistersResponse) response;
+            int[] values = new int[count];
+            for (int i = 0; i < count; i++) {
+                values[i] = r.getRegisterValue(i);
+            }
+            return values;
+        });
+    }
+
+    static RuntimeRole role(int value) {
+        return switch (value) {
+            case ROLE_ACTIVE -> RuntimeRole.ACTIVE;
+            case ROLE_STANDBY -> RuntimeRole.STANDBY;
+            default -> RuntimeRole.UNKNOWN;
+        };
+    }
+
+    static RunStatus status(int value) {
+        return switch (value) {
+            case 0 -> RunStatus.INIT;
+            case 1 -> RunStatus.RUN;
+            case 2 -> RunStatus.STOP;
+            case 3 -> RunStatus.FAULT;
+            default -> RunStatus.UNKNOWN;
+        };
+    }
+
+    @Override
+    public void close() {
+        poll.close();
+        control.close();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.failover.gateway.supervisor;
+
+import dev.failover.gateway.events.EventSink;
+import dev.failover.gateway.events.GatewayEvent;
+import dev.failover.gateway.failover.Alarm;
+import dev.failover.gateway.failover.FailoverEvents;
+import dev.failover.gateway.failover.SwitchoverReport;
+import dev.failover.gateway.failover.Transition;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Turns the failover controller's decisions into gateway events with their reasons and timings. */
+final class EventPublisher implements FailoverEvents {
+
+    private final String pair;
+    private final Clock clock;
+    private final EventSink sink;
+    private final Consumer<SwitchoverReport> reports;
+
+    EventPublisher(String pair, Clock clock, EventSink sink, Consumer<SwitchoverReport> reports) {
+        this.pair = pair;
+        this.clock = clock;
+        this.sink = sink;
+        this.reports = reports;
+    }
+
+    void publish(String type, String controller, String message, Map<String, Object> fields) {
+        sink.publish(new GatewayEvent(clock.instant(), type, pair, controller, message, fields));
+    }
+
+    @Override
+    public void transition(Transition t) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("from", t.from().name());
+        fields.put("to", t.to().name());
+        fields.put("active", String.valueOf(t.activeId()));
+        publish("PAIR_STATE", "", t.reason(), fields);
+    }
+
+    @Override
+    public void alarm(Alarm alarm, boolean raised, String detail) {
+        publish(raised ? "ALARM_RAISED" : "ALARM_CLEARED", "", detail, Map.of("alarm", alarm.name()));
+    }
+
+    @Override
+    public void switchover(SwitchoverReport r) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("kind", r.kind().name());
+        fields.put("from", String.valueOf(r.from()));
+        fields.put("to", r.to());
+        if (r.requestId() != null) {
+            fields.put("requestId", r.requestId());
+        }
+        if (r.ok()) {
+            fields.put("detectionMs", round(r.detectionMillis()));
+            fields.put("switchoverMs", round(r.switchoverMillis()));
+            fields.put("rtoMs", round(r.rtoMillis()));
+            fields.put("oldActive", r.fenced() ? "fenced" : r.from() == null ? "none" : "demoted");
+            publish("SWITCHOVER_COMPLETED", r.to(), r.reason(), fields);
+        } else {
+            fields.put("failure", r.failure());
+            publish("SWITCHOVER_" + r.outcome().name(), r.to(), r.reason(), fields);
+        }
+        reports.accept(r);
+    }
+
+    private static double round(double millis) {
+        return Math.round(millis * 100) / 100.0;
+    }
+}

@@ -1,0 +1,236 @@
+package dev.failover.gateway.supervisor;
+
+import dev.failover.gateway.Ticker;
+import dev.failover.gateway.config.FailoverPolicy;
+import dev.failover.gateway.config.PairConfig;
+import dev.failover.gateway.events.EventSink;
+import dev.failover.gateway.failover.Action;
+import dev.failover.gateway.failover.FailoverController;
+import dev.failover.gateway.failover.Input;
+import dev.failover.gateway.failover.PairStatus;
+import dev.failover.gateway.failover.SwitchoverReport;
+import dev.failover.gateway.fence.Fence;
+import dev.failover.gateway.health.Condition;
+import dev.failover.gateway.health.Health;
+import dev.failover.gateway.health.HealthTracker;
+import dev.failover.gateway.health.Observation;
+import dev.failover.gateway.link.ControllerLink;
+import dev.failover.gateway.link.LinkResult;
+import dev.failover.gateway.link.StatusReading;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Supervises one redundant pair: polls both controllers every period, judges their health, feeds
+ * the {@link FailoverController} and performs the actions it decides.
+ *
+ * <p>Threads: one poll thread per controller (so a hanging controller never delays the other's
+ * poll) and one decision thread that owns the health trackers and runs every action in order.
+ * Pairs are independent: each supervisor has its own threads. Public methods are thread-safe.
+ */
+public final class PairSupervisor implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PairSupervisor.class);
+
+    private final PairConfig config;
+    private final Map<String, ControllerLink> links;
+    private final Ticker ticker;
+    private final FailoverController controller;
+    private final ActionExecutor executor;
+    private final EventPublisher publisher;
+    private final Map<String, HealthTracker> trackers = new HashMap<>();
+    private final Map<String, CompletableFuture<SwitchoverReport>> requests = new ConcurrentHashMap<>();
+    private final List<ScheduledExecutorService> pollers = new ArrayList<>();
+    private final ExecutorService decisions;
+
+    public PairSupervisor(
+            PairConfig config,
+            Map<String, ControllerLink> links,
+            Map<String, Fence> fences,
+            Ticker ticker,
+            Clock clock,
+            EventSink events) {
+        this.config = config;
+        this.links = Map.copyOf(links);
+        this.ticker = ticker;
+        FailoverPolicy policy = config.failover();
+        this.publisher = new EventPublisher(config.name(), clock, events, this::answerRequest);
+        this.controller = new FailoverController(
+                config.primary().id(),
+                config.secondary().id(),
+                fences.keySet(),
+                policy,
+                ticker,
+                publisher);
+        this.executor = new ActionExecutor(links, fences);
+        for (String id : links.keySet()) {
+            trackers.put(id, new HealthTracker(id, policy.missesBeforeFault(), policy.recoveryPolls()));
+        }
+        this.decisions = Executors.newSingleThreadExecutor(named("decide-" + config.name()));
+    }
+
+    public String pairName() {
+        return config.name();
+    }
+
+    public PairConfig config() {
+        return config;
+    }
+
+    /** Starts polling both controllers. */
+    public synchronized void start() {
+        if (!pollers.isEmpty()) {
+            throw new IllegalStateException("supervisor of " + config.name() + " already started");
+        }
+        long period = config.failover().pollPeriod().toNanos();
+        for (ControllerLink link : links.values()) {
+            ScheduledExecutorService poller =
+                    Executors.newSingleThreadScheduledExecutor(named("poll-" + link.controllerId()));
+            poller.scheduleAtFixedRate(() -> poll(link), 0, period, TimeUnit.NANOSECONDS);
+            pollers.add(poller);
+        }
+        log.info(
+                "supervising pair {}: {} ({}) and {} ({}), poll every {}",
+                config.name(),
+                config.primary().id(),
+                links.get(config.primary().id()).endpoint(),
+                config.secondary().id(),
+                links.get(config.secondary().id()).endpoint(),
+                config.failover().pollPeriod());
+    }
+
+    public PairStatus status() {
+        return controller.status();
+    }
+
+    public ControllerLink link(String controllerId) {
+        return links.get(controllerId);
+    }
+
+    /**
+     * Asks for a planned switchover to the standby. The future completes when the switchover
+     * completed, failed or was refused, with the reason.
+     */
+    public CompletableFuture<SwitchoverReport> requestSwitchover(String requestedBy, String reason) {
+        String id = UUID.randomUUID().toString();
+        CompletableFuture<SwitchoverReport> answer = new CompletableFuture<>();
+        requests.put(id, answer);
+        publisher.publish(
+                "SWITCHOVER_REQUESTED",
+                "",
+                "switchover requested by " + requestedBy + ": " + reason,
+                Map.of("requestId", id, "requestedBy", requestedBy));
+        try {
+            decisions.execute(() -> decide(new Input.SwitchoverRequested(id, requestedBy, reason)));
+        } catch (RejectedExecutionException e) {
+            requests.remove(id);
+            answer.completeExceptionally(new IllegalStateException("supervisor of " + config.name() + " is closed", e));
+        }
+        return answer;
+    }
+
+    private void poll(ControllerLink link) {
+        long sent = ticker.nanos();
+        LinkResult<StatusReading> result;
+        try {
+            result = link.readStatus();
+        } catch (RuntimeException e) {
+            // A link must not throw, but a poll thread that dies silently would blind the gateway.
+            log.error("poll of {} threw", link.controllerId(), e);
+            result = LinkResult.failed(dev.failover.gateway.link.LinkError.PROTOCOL, e.toString());
+        }
+        Observation observation = new Observation(link.controllerId(), sent, ticker.nanos(), result);
+        try {
+            decisions.execute(() -> observe(observation));
+        } catch (RejectedExecutionException e) {
+            log.debug("supervisor closed, dropping observation of {}", link.controllerId());
+        }
+    }
+
+    private void observe(Observation observation) {
+        HealthTracker tracker = trackers.get(observation.controllerId());
+        Condition before = tracker.health().condition();
+        Health health = tracker.observe(observation);
+        if (health.condition() != before) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("from", before.name());
+            fields.put("to", health.condition().name());
+            fields.put("role", health.role().name());
+            fields.put("status", health.status().name());
+            publisher.publish(
+                    "CONTROLLER_HEALTH",
+                    health.controllerId(),
+                    health.reason().isEmpty() ? "controller healthy" : health.reason(),
+                    fields);
+        }
+        decide(new Input.HealthChanged(health));
+    }
+
+    private void decide(Input input) {
+        MDC.put("pair", config.name());
+        try {
+            List<Action> actions = controller.handle(input);
+            while (!actions.isEmpty()) {
+                Action action = actions.getFirst();
+                MDC.put("controller", action.controllerId());
+                Input.StepDone done = executor.execute(action);
+                publisher.publish(
+                        done.ok() ? "STEP_DONE" : "STEP_FAILED",
+                        action.controllerId(),
+                        action.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + ": " + done.detail(),
+                        Map.of("step", action.getClass().getSimpleName()));
+                actions = controller.handle(done);
+            }
+        } catch (RuntimeException e) {
+            log.error("decision on {} failed", input, e);
+            throw e;
+        } finally {
+            MDC.remove("controller");
+            MDC.remove("pair");
+        }
+    }
+
+    private void answerRequest(SwitchoverReport report) {
+        if (report.requestId() != null) {
+            CompletableFuture<SwitchoverReport> answer = requests.remove(report.requestId());
+            if (answer != null) {
+                answer.complete(report);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        pollers.forEach(ScheduledExecutorService::shutdownNow);
+        decisions.shutdownNow();
+        try {
+            for (ScheduledExecutorService p : pollers) {
+                p.awaitTermination(1, TimeUnit.SECONDS);
+            }
+            decisions.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        links.values().forEach(ControllerLink::close);
+        requests.values().forEach(f -> f.completeExceptionally(new IllegalStateException("supervisor closed")));
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String name) {
+        return Thread.ofPlatform().name(name).daemon(true).factory();
+    }
+}

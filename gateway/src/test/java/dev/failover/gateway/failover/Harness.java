@@ -1,0 +1,106 @@
+package dev.failover.gateway.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.failover.gateway.config.FailoverPolicy;
+import dev.failover.gateway.health.Condition;
+import dev.failover.gateway.health.Health;
+import dev.failover.gateway.link.RunStatus;
+import dev.failover.gateway.link.RuntimeRole;
+import dev.failover.gateway.testing.FakeTicker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Drives a {@link FailoverController} for pair A (preferred primary) and B, recording what it emits. */
+final class Harness implements FailoverEvents {
+
+    static final String A = "plc-a";
+    static final String B = "plc-b";
+
+    final FakeTicker ticker = new FakeTicker();
+    final List<Transition> transitions = new ArrayList<>();
+    final List<String> alarmsRaised = new ArrayList<>();
+    final List<SwitchoverReport> reports = new ArrayList<>();
+    final FailoverController fsm;
+
+    Harness(FailoverPolicy policy, Set<String> fenceable) {
+        fsm = new FailoverController(A, B, fenceable, policy, ticker, this);
+    }
+
+    Harness() {
+        this(FailoverPolicy.defaults(), Set.of(A, B));
+    }
+
+    static Health healthy(String id, RuntimeRole role) {
+        return new Health(id, Condition.HEALTHY, true, role, RunStatus.RUN, true, 7, 100_000, 0, Long.MIN_VALUE, 0, "");
+    }
+
+    static Health suspect(String id, RuntimeRole role) {
+        return new Health(id, Condition.SUSPECT, false, role, RunStatus.RUN, true, 7, 100_000, 0, 0, 1, "TIMEOUT");
+    }
+
+    /** Failed and unreachable: its last known role is kept, as the tracker does. */
+    static Health unreachable(String id, RuntimeRole lastRole) {
+        return new Health(id, Condition.FAILED, false, lastRole, RunStatus.RUN, true, 7, 100_000, 0, 0, 3, "TIMEOUT");
+    }
+
+    /** Failed but answering, for example reporting FAULT. */
+    static Health faulted(String id, RuntimeRole role) {
+        return new Health(id, Condition.FAILED, true, role, RunStatus.FAULT, true, 7, 100_000, 0, 0, 3, "FAULT");
+    }
+
+    List<Action> health(Health h) {
+        return fsm.handle(new Input.HealthChanged(h));
+    }
+
+    List<Action> done(Action a, boolean ok) {
+        return fsm.handle(new Input.StepDone(a, ok, ok ? "verified" : "failed in test"));
+    }
+
+    List<Action> request(String id) {
+        return fsm.handle(new Input.SwitchoverRequested(id, "alice", "test"));
+    }
+
+    /** Brings the pair to PROTECTED with A active. */
+    Harness protectedWithAActive() {
+        health(healthy(A, RuntimeRole.ACTIVE));
+        assertThat(health(healthy(B, RuntimeRole.STANDBY))).isEmpty();
+        assertThat(state()).isEqualTo(PairState.PROTECTED);
+        return this;
+    }
+
+    PairState state() {
+        return fsm.status().state();
+    }
+
+    String active() {
+        return fsm.status().activeId();
+    }
+
+    boolean alarmed(Alarm alarm) {
+        return fsm.status().alarms().containsKey(alarm);
+    }
+
+    void advance(Duration d) {
+        ticker.advance(d);
+    }
+
+    @Override
+    public void transition(Transition transition) {
+        transitions.add(transition);
+    }
+
+    @Override
+    public void alarm(Alarm alarm, boolean raised, String detail) {
+        if (raised) {
+            alarmsRaised.add(alarm + ": " + detail);
+        }
+    }
+
+    @Override
+    public void switchover(SwitchoverReport report) {
+        reports.add(report);
+    }
+}
