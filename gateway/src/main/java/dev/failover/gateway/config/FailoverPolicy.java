@@ -99,22 +99,62 @@ public record FailoverPolicy(
     }
 
     public FailoverPolicy withHoldDown(Duration value) {
-        return new FailoverPolicy(pollPeriod, responseTimeout, missesBeforeFault, recoveryPolls, value, failback,
-                failbackAfter, unreachableActive, presumeDownAfter, stormMaxSwitchovers, stormWindow);
+        return new FailoverPolicy(
+                pollPeriod,
+                responseTimeout,
+                missesBeforeFault,
+                recoveryPolls,
+                value,
+                failback,
+                failbackAfter,
+                unreachableActive,
+                presumeDownAfter,
+                stormMaxSwitchovers,
+                stormWindow);
     }
 
     public FailoverPolicy withFailback(FailbackMode mode, Duration after) {
-        return new FailoverPolicy(pollPeriod, responseTimeout, missesBeforeFault, recoveryPolls, holdDown, mode,
-                after, unreachableActive, presumeDownAfter, stormMaxSwitchovers, stormWindow);
+        return new FailoverPolicy(
+                pollPeriod,
+                responseTimeout,
+                missesBeforeFault,
+                recoveryPolls,
+                holdDown,
+                mode,
+                after,
+                unreachableActive,
+                presumeDownAfter,
+                stormMaxSwitchovers,
+                stormWindow);
     }
 
     public FailoverPolicy withUnreachableActive(UnreachableActive mode, Duration presumeAfter) {
-        return new FailoverPolicy(pollPeriod, responseTimeout, missesBeforeFault, recoveryPolls, holdDown, failback,
-                failbackAfter, mode, presumeAfter, stormMaxSwitchovers, stormWindow);
+        return new FailoverPolicy(
+                pollPeriod,
+                responseTimeout,
+                missesBeforeFault,
+                recoveryPolls,
+                holdDown,
+                failback,
+                failbackAfter,
+                mode,
+                presumeAfter,
+                stormMaxSwitchovers,
+                stormWindow);
     }
 
     public FailoverPolicy withStorm(int maxSwitchovers, Duration window) {
-        return new FailoverPolicy(pollPeriod, responseTimeout, missesBeforeFault, recoveryPolls, holdDown, failback,
-                failbackAfter, unreachableActive, presumeDownAfter, maxSwitchovers, window);
+        return new FailoverPolicy(
+                pollPeriod,
+                responseTimeout,
+                missesBeforeFault,
+                recoveryPolls,
+                holdDown,
+                failback,
+                failbackAfter,
+                unreachableActive,
+                presumeDownAfter,
+                maxSwitchovers,
+                window);
     }
 }

@@ -23,9 +23,11 @@ public final class LogEventSink implements EventSink {
         }
         line.append(" \"").append(event.message()).append('"');
         String text = line.toString();
-        if (event.type().endsWith("FAILED") || event.type().equals("SPLIT_BRAIN")) {
+        if (event.type().equals("SWITCHOVER_FAILED")) {
             log.error(text);
-        } else if (event.type().equals("ALARM_RAISED") || event.type().equals("INSECURE_MODE")) {
+        } else if (event.type().equals("ALARM_RAISED")
+                || event.type().equals("INSECURE_MODE")
+                || event.type().equals("STEP_FAILED")) {
             log.warn(text);
         } else {
             log.info(text);

@@ -8,7 +8,6 @@ import dev.failover.gateway.health.Condition;
 import dev.failover.gateway.health.Health;
 import dev.failover.gateway.link.RuntimeRole;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -56,8 +55,11 @@ public final class FailoverController {
 
     private final Map<String, Health> health = new HashMap<>();
     private final Set<String> fenced = new HashSet<>();
+    /** When a role write was last verified, per controller: polls sent before it are stale about the role. */
+    private final Map<String, Long> roleVerifiedNanos = new HashMap<>();
     /** Controllers whose last step failed: no new step for them until a fresh poll arrives. */
     private final Set<String> awaitingPoll = new HashSet<>();
+
     private final Map<Alarm, String> alarms = new EnumMap<>(Alarm.class);
     private final Deque<Long> switchTimes = new ArrayDeque<>();
     private final Deque<Transition> transitions = new ArrayDeque<>();
@@ -106,6 +108,11 @@ public final class FailoverController {
                 if (!health.containsKey(h.controllerId())) {
                     throw new IllegalArgumentException("unknown controller " + h.controllerId());
                 }
+                Long verified = roleVerifiedNanos.get(h.controllerId());
+                if (verified != null && h.sampledNanos() < verified) {
+                    // This poll was sent before a verified role change: its role reading is out of date.
+                    h = h.withRole(health.get(h.controllerId()).role());
+                }
                 health.put(h.controllerId(), h);
                 awaitingPoll.remove(h.controllerId());
                 yield pending == null ? evaluate() : List.of();
@@ -146,7 +153,9 @@ public final class FailoverController {
         if (!activeLost(a)) {
             return activeHealthy(other, o, now);
         }
-        if (fenced.contains(other) && o.reachable() && o.condition() == Condition.HEALTHY
+        if (fenced.contains(other)
+                && o.reachable()
+                && o.condition() == Condition.HEALTHY
                 && !awaitingPoll.contains(other)) {
             return issue(new Action.Unfence(other));
         }
@@ -185,7 +194,9 @@ public final class FailoverController {
             return issue(new Action.Demote(other));
         }
         clear(Alarm.SPLIT_BRAIN);
-        if (fenced.contains(other) && o.reachable() && o.role() == RuntimeRole.STANDBY
+        if (fenced.contains(other)
+                && o.reachable()
+                && o.role() == RuntimeRole.STANDBY
                 && o.condition() == Condition.HEALTHY) {
             return issue(new Action.Unfence(other));
         }
@@ -276,9 +287,12 @@ public final class FailoverController {
         }
         if (policy.unreachableActive() == UnreachableActive.PRESUME_DOWN) {
             long downFor = ticker.nanos() - old.lastGoodNanos();
-            if (old.lastGoodNanos() == Long.MIN_VALUE || downFor >= policy.presumeDownAfter().toNanos()) {
-                raise(Alarm.PROMOTED_UNCONFIRMED, "promoting " + s.to + " without confirming " + s.from
-                        + " is down (unreachableActive: presume-down)");
+            if (old.lastGoodNanos() == Long.MIN_VALUE
+                    || downFor >= policy.presumeDownAfter().toNanos()) {
+                raise(
+                        Alarm.PROMOTED_UNCONFIRMED,
+                        "promoting " + s.to + " without confirming " + s.from
+                                + " is down (unreachableActive: presume-down)");
                 return issue(new Action.Promote(s.to));
             }
             nextAttemptNanos = old.lastGoodNanos() + policy.presumeDownAfter().toNanos();
@@ -300,6 +314,7 @@ public final class FailoverController {
         } else if (action instanceof Action.Demote || action instanceof Action.Promote) {
             RuntimeRole verified = action instanceof Action.Promote ? RuntimeRole.ACTIVE : RuntimeRole.STANDBY;
             health.put(id, health.get(id).withRole(verified));
+            roleVerifiedNanos.put(id, ticker.nanos());
         }
         boolean forSwitchover = inFlight != null;
         switch (action) {
@@ -326,8 +341,9 @@ public final class FailoverController {
             }
             case Action.Promote p -> {
                 if (forSwitchover) {
-                    return done.ok() ? complete() : abort(Alarm.SWITCHOVER_FAILED, "promoting " + id + " failed: "
-                            + done.detail());
+                    return done.ok()
+                            ? complete()
+                            : abort(Alarm.SWITCHOVER_FAILED, "promoting " + id + " failed: " + done.detail());
                 }
             }
         }
@@ -359,7 +375,8 @@ public final class FailoverController {
         long now = ticker.nanos();
         Switchover s = inFlight;
         inFlight = null;
-        nextAttemptNanos = Math.max(nextAttemptNanos, now + policy.retryInterval().toNanos());
+        nextAttemptNanos =
+                Math.max(nextAttemptNanos, now + policy.retryInterval().toNanos());
         SwitchoverReport report = s.report(SwitchoverReport.Outcome.FAILED, why, now);
         lastReport = report;
         raise(alarm, why);
@@ -381,8 +398,18 @@ public final class FailoverController {
             refusal = "standby " + other + " is not ready: " + describe(health.get(other));
         }
         if (refusal != null) {
-            SwitchoverReport refused = new SwitchoverReport(SwitchoverKind.MANUAL, active, other, request.reason(),
-                    SwitchoverReport.Outcome.REFUSED, refusal, request.requestId(), Long.MIN_VALUE, now, now, false);
+            SwitchoverReport refused = new SwitchoverReport(
+                    SwitchoverKind.MANUAL,
+                    active,
+                    other,
+                    request.reason(),
+                    SwitchoverReport.Outcome.REFUSED,
+                    refusal,
+                    request.requestId(),
+                    Long.MIN_VALUE,
+                    now,
+                    now,
+                    false);
             events.switchover(refused);
             return List.of();
         }
@@ -407,7 +434,8 @@ public final class FailoverController {
     }
 
     private boolean holdDownOver(long now) {
-        return lastSwitchNanos == Long.MIN_VALUE || now - lastSwitchNanos >= policy.holdDown().toNanos();
+        return lastSwitchNanos == Long.MIN_VALUE
+                || now - lastSwitchNanos >= policy.holdDown().toNanos();
     }
 
     private void updateStormAlarm(long now) {
@@ -446,8 +474,9 @@ public final class FailoverController {
         events.transition(t);
     }
 
+    /** Raises an alarm, or updates the detail of a raised one; only raising and clearing are events. */
     private void raise(Alarm alarm, String detail) {
-        if (!detail.equals(alarms.put(alarm, detail))) {
+        if (alarms.put(alarm, detail) == null) {
             events.alarm(alarm, true, detail);
         }
     }
@@ -464,8 +493,8 @@ public final class FailoverController {
     }
 
     private static String describe(Health h) {
-        return h.condition() + ", " + (h.reachable() ? "reachable" : "unreachable") + ", role " + h.role()
-                + ", status " + h.status() + (h.reason().isEmpty() ? "" : ", " + h.reason());
+        return h.condition() + ", " + (h.reachable() ? "reachable" : "unreachable") + ", role " + h.role() + ", status "
+                + h.status() + (h.reason().isEmpty() ? "" : ", " + h.reason());
     }
 
     /** The switchover in flight and the break steps tried so far. */
@@ -481,7 +510,13 @@ public final class FailoverController {
         boolean fenceTried;
         boolean fencedOld;
 
-        Switchover(SwitchoverKind kind, String from, String to, String reason, String requestId, long lastGood,
+        Switchover(
+                SwitchoverKind kind,
+                String from,
+                String to,
+                String reason,
+                String requestId,
+                long lastGood,
                 long detected) {
             this.kind = kind;
             this.from = from;
@@ -493,8 +528,18 @@ public final class FailoverController {
         }
 
         SwitchoverReport report(SwitchoverReport.Outcome outcome, String failure, long now) {
-            return new SwitchoverReport(kind, from, to, reason, outcome, failure, requestId,
-                    kind == SwitchoverKind.FAILOVER ? lastGoodNanos : Long.MIN_VALUE, detectedNanos, now, fencedOld);
+            return new SwitchoverReport(
+                    kind,
+                    from,
+                    to,
+                    reason,
+                    outcome,
+                    failure,
+                    requestId,
+                    kind == SwitchoverKind.FAILOVER ? lastGoodNanos : Long.MIN_VALUE,
+                    detectedNanos,
+                    now,
+                    fencedOld);
         }
     }
 }

@@ -18,6 +18,7 @@ import dev.failover.gateway.link.RuntimeRole;
  * @param badSinceNanos ticker time the current run of bad polls started, or {@link Long#MIN_VALUE}
  * @param consecutiveBad bad polls in a row
  * @param reason why the last bad poll was bad, empty when the last poll was good
+ * @param sampledNanos ticker time the poll behind this health was sent, {@link Long#MIN_VALUE} before any
  */
 public record Health(
         String controllerId,
@@ -31,7 +32,8 @@ public record Health(
         long lastGoodNanos,
         long badSinceNanos,
         int consecutiveBad,
-        String reason) {
+        String reason,
+        long sampledNanos) {
 
     /** The health of a controller that has not been polled yet. */
     public static Health unknown(String controllerId) {
@@ -47,7 +49,8 @@ public record Health(
                 Long.MIN_VALUE,
                 Long.MIN_VALUE,
                 0,
-                "not polled yet");
+                "not polled yet",
+                Long.MIN_VALUE);
     }
 
     /** Healthy, reports STANDBY and RUN: could be promoted now. */
@@ -57,7 +60,19 @@ public record Health(
 
     /** This health with the role a verified write established (until the next poll says otherwise). */
     public Health withRole(RuntimeRole verified) {
-        return new Health(controllerId, condition, reachable, verified, status, outputsEnabled, heartbeat,
-                latencyNanos, lastGoodNanos, badSinceNanos, consecutiveBad, reason);
+        return new Health(
+                controllerId,
+                condition,
+                reachable,
+                verified,
+                status,
+                outputsEnabled,
+                heartbeat,
+                latencyNanos,
+                lastGoodNanos,
+                badSinceNanos,
+                consecutiveBad,
+                reason,
+                sampledNanos);
     }
 }

@@ -82,7 +82,8 @@ public final class HealthTracker {
                 observation.doneNanos(),
                 Long.MIN_VALUE,
                 0,
-                "");
+                "",
+                observation.sentNanos());
         return health;
     }
 
@@ -115,7 +116,8 @@ public final class HealthTracker {
                 health.lastGoodNanos(),
                 badSince,
                 misses,
-                reason);
+                reason,
+                observation.sentNanos());
         return health;
     }
 }

@@ -20,11 +20,14 @@ public interface ControllerLink extends AutoCloseable {
     LinkResult<StatusReading> readStatus();
 
     /**
-     * Writes the runtime role register and reads it back.
+     * Writes the runtime role register, then reads the status block back.
      *
-     * @return the role the controller reports after the write
+     * @return the status the controller reports after the write
      */
-    LinkResult<RuntimeRole> writeRole(RuntimeRole role);
+    LinkResult<StatusReading> writeRole(RuntimeRole role);
+
+    /** Reads the status block over the control connection (not the poll connection). */
+    LinkResult<StatusReading> readStatusForControl();
 
     /** Reads {@code count} consecutive 16-bit registers starting at {@code address}. */
     LinkResult<int[]> readRegisters(int address, int count);

@@ -58,7 +58,12 @@ final class EventPublisher implements FailoverEvents {
             fields.put("switchoverMs", round(r.switchoverMillis()));
             fields.put("rtoMs", round(r.rtoMillis()));
             fields.put("oldActive", r.fenced() ? "fenced" : r.from() == null ? "none" : "demoted");
-            publish("SWITCHOVER_COMPLETED", r.to(), r.reason(), fields);
+            publish(
+                    "SWITCHOVER_COMPLETED",
+                    r.to(),
+                    r.kind() + " " + (r.from() == null ? "" : r.from() + " -> ") + r.to() + " complete; trigger: "
+                            + r.reason(),
+                    fields);
         } else {
             fields.put("failure", r.failure());
             publish("SWITCHOVER_" + r.outcome().name(), r.to(), r.reason(), fields);

@@ -55,8 +55,12 @@ public final class PairSupervisor implements AutoCloseable {
     private final EventPublisher publisher;
     private final Map<String, HealthTracker> trackers = new HashMap<>();
     private final Map<String, CompletableFuture<SwitchoverReport>> requests = new ConcurrentHashMap<>();
+    private final List<java.util.function.Consumer<SwitchoverReport>> reportListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<ScheduledExecutorService> pollers = new ArrayList<>();
     private final ExecutorService decisions;
+    private final Map<String, Integer> pollCounts = new ConcurrentHashMap<>();
+    private final int controlProbeEvery;
 
     public PairSupervisor(
             PairConfig config,
@@ -71,17 +75,16 @@ public final class PairSupervisor implements AutoCloseable {
         FailoverPolicy policy = config.failover();
         this.publisher = new EventPublisher(config.name(), clock, events, this::answerRequest);
         this.controller = new FailoverController(
-                config.primary().id(),
-                config.secondary().id(),
-                fences.keySet(),
-                policy,
-                ticker,
-                publisher);
-        this.executor = new ActionExecutor(links, fences);
+                config.primary().id(), config.secondary().id(), fences.keySet(), policy, ticker, publisher);
+        // A controller applies a demotion at its next scan; allow a few poll periods for that.
+        this.executor =
+                new ActionExecutor(links, fences, ticker, policy.pollPeriod().multipliedBy(5));
         for (String id : links.keySet()) {
             trackers.put(id, new HealthTracker(id, policy.missesBeforeFault(), policy.recoveryPolls()));
         }
         this.decisions = Executors.newSingleThreadExecutor(named("decide-" + config.name()));
+        this.controlProbeEvery =
+                (int) Math.max(1, 1_000_000_000L / policy.pollPeriod().toNanos());
     }
 
     public String pairName() {
@@ -97,11 +100,11 @@ public final class PairSupervisor implements AutoCloseable {
         if (!pollers.isEmpty()) {
             throw new IllegalStateException("supervisor of " + config.name() + " already started");
         }
-        long period = config.failover().pollPeriod().toNanos();
+        long origin = ticker.nanos();
         for (ControllerLink link : links.values()) {
             ScheduledExecutorService poller =
                     Executors.newSingleThreadScheduledExecutor(named("poll-" + link.controllerId()));
-            poller.scheduleAtFixedRate(() -> poll(link), 0, period, TimeUnit.NANOSECONDS);
+            poller.execute(() -> pollAndReschedule(link, poller, origin));
             pollers.add(poller);
         }
         log.info(
@@ -144,7 +147,26 @@ public final class PairSupervisor implements AutoCloseable {
         return answer;
     }
 
+    /**
+     * Polls, then schedules the next poll at the next slot of a fixed time grid. A poll that overran
+     * its period (a reconnect plus a timeout) skips the slots it covered instead of catching up: a
+     * burst of catch-up polls inside one short stall would count as several misses and could fail
+     * over on a transient (safety rule 2).
+     */
+    private void pollAndReschedule(ControllerLink link, ScheduledExecutorService poller, long origin) {
+        poll(link);
+        long period = config.failover().pollPeriod().toNanos();
+        long now = ticker.nanos();
+        long next = origin + ((now - origin) / period + 1) * period;
+        try {
+            poller.schedule(() -> pollAndReschedule(link, poller, origin), next - now, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            log.debug("poller of {} stopped", link.controllerId());
+        }
+    }
+
     private void poll(ControllerLink link) {
+        probeControlPath(link);
         long sent = ticker.nanos();
         LinkResult<StatusReading> result;
         try {
@@ -159,6 +181,17 @@ public final class PairSupervisor implements AutoCloseable {
             decisions.execute(() -> observe(observation));
         } catch (RejectedExecutionException e) {
             log.debug("supervisor closed, dropping observation of {}", link.controllerId());
+        }
+    }
+
+    /**
+     * About once a second, reads the status over the control connection too, so the connection a
+     * switchover will use is open and known to work before it is needed (safety rule 3).
+     */
+    private void probeControlPath(ControllerLink link) {
+        int n = pollCounts.merge(link.controllerId(), 1, Integer::sum);
+        if (n % controlProbeEvery == 1 && !link.readStatusForControl().isOk()) {
+            log.debug("control path to {} failed its probe", link.controllerId());
         }
     }
 
@@ -205,7 +238,13 @@ public final class PairSupervisor implements AutoCloseable {
         }
     }
 
+    /** Registers a listener for every switchover report (completed, failed or refused), called on the decision thread. */
+    public void onSwitchover(java.util.function.Consumer<SwitchoverReport> listener) {
+        reportListeners.add(listener);
+    }
+
     private void answerRequest(SwitchoverReport report) {
+        reportListeners.forEach(l -> l.accept(report));
         if (report.requestId() != null) {
             CompletableFuture<SwitchoverReport> answer = requests.remove(report.requestId());
             if (answer != null) {

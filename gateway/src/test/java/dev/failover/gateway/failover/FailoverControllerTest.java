@@ -162,6 +162,26 @@ class FailoverControllerTest {
         }
 
         @Test
+        void aPollSentBeforeThePromotionDoesNotContradictIt() {
+            Harness h = new Harness().protectedWithAActive();
+            long beforePromotion = h.ticker.nanos();
+            h.health(faulted(A, RuntimeRole.ACTIVE));
+            h.done(demote(A), true);
+            h.advance(Duration.ofMillis(2));
+            h.done(promote(B), true);
+
+            // This poll of B left before the promotion was verified and still says STANDBY.
+            assertThat(h.polledAt(healthy(B, RuntimeRole.STANDBY), beforePromotion))
+                    .isEmpty();
+            assertThat(h.fsm.status().health().get(B).role()).isEqualTo(RuntimeRole.ACTIVE);
+            assertThat(h.reports).hasSize(1);
+
+            // A poll sent after the promotion is believed.
+            h.advance(Duration.ofMillis(20));
+            assertThat(h.health(healthy(B, RuntimeRole.STANDBY))).containsExactly(promote(B));
+        }
+
+        @Test
         void theStandbyIsNotReadyAgainUntilItHasRecovered() {
             Harness h = new Harness().protectedWithAActive();
             failover(h, A, B);
@@ -229,12 +249,24 @@ class FailoverControllerTest {
 
         @Test
         void presumeDownPromotesOnlyAfterTheConfiguredTimeAndSaysSo() {
-            FailoverPolicy policy =
-                    FailoverPolicy.defaults().withUnreachableActive(UnreachableActive.PRESUME_DOWN, Duration.ofSeconds(2));
+            FailoverPolicy policy = FailoverPolicy.defaults()
+                    .withUnreachableActive(UnreachableActive.PRESUME_DOWN, Duration.ofSeconds(2));
             Harness h = new Harness(policy, Set.of()).protectedWithAActive();
             long lastGood = h.ticker.nanos();
-            Health gone = new Health(A, Condition.FAILED, false, RuntimeRole.ACTIVE, RunStatus.RUN, true, 7, 1,
-                    lastGood, lastGood, 3, "TIMEOUT");
+            Health gone = new Health(
+                    A,
+                    Condition.FAILED,
+                    false,
+                    RuntimeRole.ACTIVE,
+                    RunStatus.RUN,
+                    true,
+                    7,
+                    1,
+                    lastGood,
+                    lastGood,
+                    3,
+                    "TIMEOUT",
+                    lastGood);
 
             h.advance(Duration.ofMillis(60));
             assertThat(h.health(gone)).isEmpty();
@@ -358,7 +390,8 @@ class FailoverControllerTest {
 
         @Test
         void automaticFailbackWaitsForAStablePreferredPrimary() {
-            FailoverPolicy policy = FailoverPolicy.defaults().withFailback(FailbackMode.AUTOMATIC, Duration.ofSeconds(60));
+            FailoverPolicy policy =
+                    FailoverPolicy.defaults().withFailback(FailbackMode.AUTOMATIC, Duration.ofSeconds(60));
             Harness h = new Harness(policy, Set.of(A, B)).protectedWithAActive();
             failover(h, A, B);
 
@@ -378,9 +411,8 @@ class FailoverControllerTest {
 
         @Test
         void aSwitchoverStormRaisesAnAlarm() {
-            FailoverPolicy policy = FailoverPolicy.defaults()
-                    .withHoldDown(Duration.ofMillis(1))
-                    .withStorm(2, Duration.ofMinutes(10));
+            FailoverPolicy policy =
+                    FailoverPolicy.defaults().withHoldDown(Duration.ofMillis(1)).withStorm(2, Duration.ofMinutes(10));
             Harness h = new Harness(policy, Set.of(A, B)).protectedWithAActive();
             failover(h, A, B);
             h.advance(Duration.ofSeconds(1));

@@ -34,25 +34,47 @@ final class Harness implements FailoverEvents {
     }
 
     static Health healthy(String id, RuntimeRole role) {
-        return new Health(id, Condition.HEALTHY, true, role, RunStatus.RUN, true, 7, 100_000, 0, Long.MIN_VALUE, 0, "");
+        return new Health(
+                id, Condition.HEALTHY, true, role, RunStatus.RUN, true, 7, 100_000, 0, Long.MIN_VALUE, 0, "", 0);
     }
 
     static Health suspect(String id, RuntimeRole role) {
-        return new Health(id, Condition.SUSPECT, false, role, RunStatus.RUN, true, 7, 100_000, 0, 0, 1, "TIMEOUT");
+        return new Health(id, Condition.SUSPECT, false, role, RunStatus.RUN, true, 7, 100_000, 0, 0, 1, "TIMEOUT", 0);
     }
 
     /** Failed and unreachable: its last known role is kept, as the tracker does. */
     static Health unreachable(String id, RuntimeRole lastRole) {
-        return new Health(id, Condition.FAILED, false, lastRole, RunStatus.RUN, true, 7, 100_000, 0, 0, 3, "TIMEOUT");
+        return new Health(
+                id, Condition.FAILED, false, lastRole, RunStatus.RUN, true, 7, 100_000, 0, 0, 3, "TIMEOUT", 0);
     }
 
     /** Failed but answering, for example reporting FAULT. */
     static Health faulted(String id, RuntimeRole role) {
-        return new Health(id, Condition.FAILED, true, role, RunStatus.FAULT, true, 7, 100_000, 0, 0, 3, "FAULT");
+        return new Health(id, Condition.FAILED, true, role, RunStatus.FAULT, true, 7, 100_000, 0, 0, 3, "FAULT", 0);
     }
 
+    /** Feeds a poll result as if the poll had been sent just now. */
     List<Action> health(Health h) {
-        return fsm.handle(new Input.HealthChanged(h));
+        return polledAt(h, ticker.nanos());
+    }
+
+    /** Feeds a poll result whose poll was sent at {@code sentNanos}. */
+    List<Action> polledAt(Health h, long sentNanos) {
+        Health stamped = new Health(
+                h.controllerId(),
+                h.condition(),
+                h.reachable(),
+                h.role(),
+                h.status(),
+                h.outputsEnabled(),
+                h.heartbeat(),
+                h.latencyNanos(),
+                h.lastGoodNanos(),
+                h.badSinceNanos(),
+                h.consecutiveBad(),
+                h.reason(),
+                sentNanos);
+        return fsm.handle(new Input.HealthChanged(stamped));
     }
 
     List<Action> done(Action a, boolean ok) {

@@ -29,8 +29,8 @@ class HealthTrackerTest {
 
     private Health timeout() {
         now += 20;
-        return tracker.observe(
-                new Observation("plc-a", now, now + 15, LinkResult.failed(LinkError.TIMEOUT, "no answer within 15 ms")));
+        return tracker.observe(new Observation(
+                "plc-a", now, now + 15, LinkResult.failed(LinkError.TIMEOUT, "no answer within 15 ms")));
     }
 
     private void becomeHealthy() {
@@ -120,12 +120,14 @@ class HealthTrackerTest {
         becomeHealthy();
         timeout();
         // After a reconnect the same heartbeat value is not evidence of a freeze: no baseline yet.
-        assertThat(answer(RunStatus.RUN, RuntimeRole.ACTIVE, heartbeat).condition()).isEqualTo(Condition.HEALTHY);
+        assertThat(answer(RunStatus.RUN, RuntimeRole.ACTIVE, heartbeat).condition())
+                .isEqualTo(Condition.HEALTHY);
     }
 
     @Test
     void refusesObservationsOfAnotherController() {
-        assertThatThrownBy(() -> tracker.observe(new Observation("plc-b", 0, 1, LinkResult.failed(LinkError.TIMEOUT, ""))))
+        assertThatThrownBy(
+                        () -> tracker.observe(new Observation("plc-b", 0, 1, LinkResult.failed(LinkError.TIMEOUT, ""))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("observation of plc-b fed to tracker of plc-a");
     }

@@ -62,8 +62,21 @@ final class ModbusChannel implements AutoCloseable {
             return LinkResult.failed(LinkError.UNREACHABLE, name + " channel is closed");
         }
         long start = ticker.nanos();
+        boolean reused = transport != null;
+        LinkResult<T> result = attempt(request, decode, start);
+        if (reused && result instanceof LinkResult.Failed<T> failed && failed.error() == LinkError.CONNECTION_LOST) {
+            // An idle connection may have died with a restarted controller: one more try on a fresh
+            // connection. Only for a broken connection, never after a timeout, and our requests
+            // (reads, writes of a fixed value) are idempotent.
+            log.debug("{}: reused connection was broken ({}), retrying on a new one", name, failed.detail());
+            result = attempt(request, decode, start);
+        }
+        return result;
+    }
+
+    private <T> LinkResult<T> attempt(ModbusRequest request, Function<ModbusResponse, T> decode, long start) {
         if (transport == null) {
-            LinkResult<T> refused = connect(start);
+            LinkResult<T> refused = connect(ticker.nanos());
             if (refused != null) {
                 return refused;
             }
@@ -77,24 +90,30 @@ final class ModbusChannel implements AutoCloseable {
             long latency = ticker.nanos() - start;
             if (response.getTransactionID() != transactionId) {
                 disconnect();
-                return LinkResult.failed(LinkError.PROTOCOL, "answer to transaction " + response.getTransactionID()
-                        + " while waiting for " + transactionId);
+                return LinkResult.failed(
+                        LinkError.PROTOCOL,
+                        "answer to transaction " + response.getTransactionID() + " while waiting for " + transactionId);
             }
             if (response instanceof ExceptionResponse exception) {
                 return LinkResult.failed(
-                        LinkError.REJECTED, "exception code " + exception.getExceptionCode() + " for function "
+                        LinkError.REJECTED,
+                        "exception code " + exception.getExceptionCode() + " for function "
                                 + request.getFunctionCode());
             }
             if (response.getFunctionCode() != request.getFunctionCode()) {
                 disconnect();
-                return LinkResult.failed(LinkError.PROTOCOL, "answer has function " + response.getFunctionCode()
-                        + ", expected " + request.getFunctionCode());
+                return LinkResult.failed(
+                        LinkError.PROTOCOL,
+                        "answer has function " + response.getFunctionCode() + ", expected "
+                                + request.getFunctionCode());
             }
             return LinkResult.ok(decode.apply(response), latency);
         } catch (ModbusIOException e) {
             disconnect();
             boolean timeout = e.getCause() instanceof SocketTimeoutException
-                    || String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("timeout");
+                    || String.valueOf(e.getMessage())
+                            .toLowerCase(java.util.Locale.ROOT)
+                            .contains("timeout");
             return LinkResult.failed(
                     timeout ? LinkError.TIMEOUT : LinkError.CONNECTION_LOST,
                     timeout ? "no answer within " + timeoutMillis + " ms" : String.valueOf(e.getMessage()));

@@ -61,8 +61,17 @@ public final class ModbusLink implements ControllerLink {
 
     @Override
     public LinkResult<StatusReading> readStatus() {
+        return readStatus(poll);
+    }
+
+    @Override
+    public LinkResult<StatusReading> readStatusForControl() {
+        return readStatus(control);
+    }
+
+    private LinkResult<StatusReading> readStatus(ModbusChannel channel) {
         int first = registers.first();
-        return poll.exchange(new ReadMultipleRegistersRequest(first, registers.count()), response -> {
+        return channel.exchange(new ReadMultipleRegistersRequest(first, registers.count()), response -> {
             ReadMultipleRegistersResponse r = (ReadMultipleRegistersResponse) response;
             int flags = r.getRegisterValue(registers.flags() - first);
             return new StatusReading(
@@ -76,7 +85,7 @@ public final class ModbusLink implements ControllerLink {
     }
 
     @Override
-    public LinkResult<RuntimeRole> writeRole(RuntimeRole role) {
+    public LinkResult<StatusReading> writeRole(RuntimeRole role) {
         if (role == RuntimeRole.UNKNOWN) {
             throw new IllegalArgumentException("cannot write role UNKNOWN");
         }
@@ -86,9 +95,7 @@ public final class ModbusLink implements ControllerLink {
         if (written instanceof LinkResult.Failed<Integer> failed) {
             return LinkResult.failed(failed.error(), "writing role " + role + ": " + failed.detail());
         }
-        return control.exchange(
-                new ReadMultipleRegistersRequest(registers.role(), 1),
-                response -> role(((ReadMultipleRegistersResponse) response).getRegisterValue(0)));
+        return readStatus(control);
     }
 
     @Override

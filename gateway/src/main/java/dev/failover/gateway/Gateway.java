@@ -1,0 +1,170 @@
+package dev.failover.gateway;
+
+import dev.failover.gateway.config.ControllerConfig;
+import dev.failover.gateway.config.FailoverPolicy.UnreachableActive;
+import dev.failover.gateway.config.FenceConfig;
+import dev.failover.gateway.config.GatewayConfig;
+import dev.failover.gateway.config.PairConfig;
+import dev.failover.gateway.control.ControlServer;
+import dev.failover.gateway.events.EventBus;
+import dev.failover.gateway.events.EventSink;
+import dev.failover.gateway.events.GatewayEvent;
+import dev.failover.gateway.events.JsonLinesEventLog;
+import dev.failover.gateway.events.LogEventSink;
+import dev.failover.gateway.events.RecentEvents;
+import dev.failover.gateway.fence.Fence;
+import dev.failover.gateway.fence.SimFence;
+import dev.failover.gateway.link.ControllerLink;
+import dev.failover.gateway.link.modbus.ModbusLink;
+import dev.failover.gateway.supervisor.PairSupervisor;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: one {@link PairSupervisor} per configured pair, the event sinks and the local
+ * control endpoint, built from a validated {@link GatewayConfig}.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final Duration MAX_RECONNECT_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration FENCE_TIMEOUT = Duration.ofMillis(250);
+
+    private final GatewayConfig config;
+    private final EventBus events = new EventBus();
+    private final RecentEvents recent = new RecentEvents(500);
+    private final List<PairSupervisor> supervisors = new ArrayList<>();
+    private JsonLinesEventLog eventLog;
+    private ControlServer control;
+
+    private Gateway(GatewayConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Builds and starts the gateway. On failure everything already started is closed again.
+     *
+     * @param extra an additional event sink (the bench's progress output), or {@code null}
+     */
+    public static Gateway start(GatewayConfig config, Ticker ticker, Clock clock, EventSink extra) throws IOException {
+        Gateway gateway = new Gateway(config);
+        try {
+            gateway.startParts(ticker, clock, extra);
+            return gateway;
+        } catch (IOException | RuntimeException e) {
+            gateway.close();
+            throw e;
+        }
+    }
+
+    private void startParts(Ticker ticker, Clock clock, EventSink extra) throws IOException {
+        events.add(new LogEventSink()).add(recent);
+        if (extra != null) {
+            events.add(extra);
+        }
+        if (config.eventLog() != null) {
+            eventLog = new JsonLinesEventLog(config.eventLog());
+            events.add(eventLog);
+        }
+        for (PairConfig pair : config.pairs()) {
+            supervisors.add(supervisor(pair, ticker, clock));
+        }
+        control = new ControlServer(config.controlHost(), config.controlPort(), supervisors);
+        supervisors.forEach(PairSupervisor::start);
+        log.info("gateway {} running, control endpoint {}:{}", config.name(), config.controlHost(), control.port());
+    }
+
+    private PairSupervisor supervisor(PairConfig pair, Ticker ticker, Clock clock) {
+        Map<String, ControllerLink> links = new HashMap<>();
+        Map<String, Fence> fences = new HashMap<>();
+        for (ControllerConfig c : pair.controllers()) {
+            links.put(
+                    c.id(),
+                    new ModbusLink(
+                            c.id(),
+                            c.modbus(),
+                            pair.registers(),
+                            pair.failover().responseTimeout(),
+                            MAX_RECONNECT_BACKOFF,
+                            ticker));
+            if (c.fence() != null) {
+                fences.put(c.id(), fence(c.id(), c.fence()));
+            }
+            insecure(
+                    pair,
+                    c.id(),
+                    "controller " + c.id() + " is reached over plain Modbus TCP: no authentication "
+                            + "or encryption (Modbus/TCP Security arrives with signed commands)",
+                    clock);
+        }
+        if (pair.failover().unreachableActive() == UnreachableActive.PRESUME_DOWN) {
+            insecure(
+                    pair,
+                    "",
+                    "unreachableActive is presume-down: the standby may be promoted while the old active "
+                            + "still drives the process (safety rule 1 relaxed, after "
+                            + pair.failover().presumeDownAfter()
+                            + ")",
+                    clock);
+        }
+        return new PairSupervisor(pair, links, fences, ticker, clock, events);
+    }
+
+    private void insecure(PairConfig pair, String controller, String message, Clock clock) {
+        events.publish(new GatewayEvent(clock.instant(), "INSECURE_MODE", pair.name(), controller, message, Map.of()));
+    }
+
+    private static Fence fence(String controllerId, FenceConfig config) {
+        return switch (config) {
+            case FenceConfig.Sim sim -> new SimFence(controllerId, sim.host(), sim.port(), FENCE_TIMEOUT);
+            case FenceConfig.Relay relay ->
+                throw new IllegalArgumentException("controller " + controllerId
+                        + ": relay fences need the box's GPIO (hardware module), which this build does not drive yet");
+        };
+    }
+
+    public List<PairSupervisor> supervisors() {
+        return List.copyOf(supervisors);
+    }
+
+    public PairSupervisor pair(String name) {
+        return supervisors.stream()
+                .filter(s -> s.pairName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no pair named " + name));
+    }
+
+    public EventBus events() {
+        return events;
+    }
+
+    public List<GatewayEvent> recentEvents() {
+        return recent.snapshot();
+    }
+
+    public int controlPort() {
+        return control.port();
+    }
+
+    @Override
+    public void close() {
+        if (control != null) {
+            control.close();
+        }
+        supervisors.forEach(PairSupervisor::close);
+        if (eventLog != null) {
+            try {
+                eventLog.close();
+            } catch (IOException e) {
+                log.warn("closing the event log failed", e);
+            }
+        }
+    }
+}

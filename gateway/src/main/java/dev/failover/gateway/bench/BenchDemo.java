@@ -1,0 +1,250 @@
+package dev.failover.gateway.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.failover.gateway.Gateway;
+import dev.failover.gateway.Ticker;
+import dev.failover.gateway.cli.StatusText;
+import dev.failover.gateway.config.ConfigException;
+import dev.failover.gateway.config.ConfigLoader;
+import dev.failover.gateway.config.GatewayConfig;
+import dev.failover.gateway.control.StatusJson;
+import dev.failover.gateway.events.GatewayEvent;
+import dev.failover.gateway.failover.SwitchoverReport;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The bench demo: two plc-sim processes sharing one tank and the gateway on loopback. It shows the
+ * pair running, crashes the active controller, shows the failover with its measured RTO, brings
+ * the old primary back as the standby and prints a summary. Exit code 0 when every check passed.
+ */
+public final class BenchDemo {
+
+    private static final Path WORK = Path.of("bench-data");
+    private static final Duration STEP_TIMEOUT = Duration.ofSeconds(15);
+    private static final Set<String> SHOWN = Set.of(
+            "CONTROLLER_HEALTH",
+            "STEP_DONE",
+            "STEP_FAILED",
+            "SWITCHOVER_COMPLETED",
+            "SWITCHOVER_FAILED",
+            "ALARM_RAISED",
+            "ALARM_CLEARED",
+            "PAIR_STATE");
+
+    private final PrintStream out;
+    private volatile long originNanos = System.nanoTime();
+    private volatile boolean showEvents;
+
+    public BenchDemo(PrintStream out) {
+        this.out = out;
+    }
+
+    public int run(boolean keepRunning) {
+        out.println("PLC failover gateway: bench demo");
+        out.println("  work folder " + WORK.toAbsolutePath() + " (plant, configuration, logs, events)");
+        try {
+            Files.createDirectories(WORK);
+            Files.deleteIfExists(WORK.resolve("tank.plant"));
+            return demo(keepRunning);
+        } catch (IOException | ConfigException | TimeoutException e) {
+            out.println();
+            out.println("FAILED: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            out.println("FAILED: interrupted");
+            return 1;
+        }
+    }
+
+    private int demo(boolean keepRunning) throws IOException, ConfigException, TimeoutException, InterruptedException {
+        Path plant = WORK.resolve("tank.plant");
+        step(1, "starting two simulated PLCs that share one tank");
+        try (SimProcess a = SimProcess.start("plc-a", "active", plant, WORK.resolve("plc-a.log"));
+                SimProcess b = SimProcess.start("plc-b", "standby", plant, WORK.resolve("plc-b.log"))) {
+            for (SimProcess p : new SimProcess[] {a, b}) {
+                out.printf(
+                        Locale.ROOT,
+                        "      %-6s modbus 127.0.0.1:%d  control 127.0.0.1:%d  (%s)%n",
+                        p.name(),
+                        p.modbusPort(),
+                        p.controlPort(),
+                        p.statusField("role"));
+            }
+            GatewayConfig config = ConfigLoader.load(writeConfig(a, b));
+            step(2, "starting the gateway (" + WORK.resolve("bench.yaml") + ")");
+            BlockingQueue<SwitchoverReport> reports = new LinkedBlockingQueue<>();
+            try (Gateway gateway = Gateway.start(config, Ticker.system(), Clock.systemUTC(), this::show);
+                    ProcessSampler sampler = new ProcessSampler(a, b)) {
+                gateway.pair("tank-1").onSwitchover(reports::add);
+                await("the pair is protected", () -> protectedWith(gateway, "plc-a"));
+                printStatus(gateway);
+                out.printf(
+                        Locale.ROOT,
+                        "      tank level %s %% (setpoint 50 %%), driven by plc-a: %s%n",
+                        a.statusField("level"),
+                        a.statusField("driving"));
+
+                step(3, "crashing the active controller plc-a (plc-sim ctl crash)");
+                originNanos = System.nanoTime();
+                showEvents = true;
+                sampler.resetLevelRange();
+                String answer = a.control("crash");
+                if (!answer.startsWith("OK")) {
+                    throw new IOException("plc-sim refused the fault: " + answer);
+                }
+                SwitchoverReport report = reports.poll(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                if (report == null || !report.ok() || !"plc-b".equals(report.to())) {
+                    throw new TimeoutException("no failover to plc-b within " + STEP_TIMEOUT + ": " + report);
+                }
+                double rto = (report.completedNanos() - originNanos) / 1e6;
+                out.printf(
+                        Locale.ROOT,
+                        "      failover complete: RTO %.1f ms from the crash to plc-b verified ACTIVE%n",
+                        rto);
+                out.printf(
+                        Locale.ROOT,
+                        "      (detection %.1f ms, switchover %.1f ms; old active %s)%n",
+                        (report.detectedNanos() - originNanos) / 1e6,
+                        report.switchoverMillis(),
+                        report.fenced() ? "fenced by its output-enable relay" : "demoted");
+
+                step(4, "restarting plc-a (plc-sim ctl clear): it must come back as the standby");
+                answer = a.control("clear");
+                if (!answer.startsWith("OK")) {
+                    throw new IOException("plc-sim refused to clear: " + answer);
+                }
+                await("plc-a is the standby again", () -> protectedWith(gateway, "plc-b"));
+                showEvents = false;
+                printStatus(gateway);
+
+                step(5, "summary");
+                double[] level = sampler.levelRange();
+                boolean ok = sampler.overlaps() == 0 && rto <= FailoverBenchmark.RTO_P99_TARGET_MS * 2;
+                out.printf(Locale.ROOT, "      fault                   crash of the active controller plc-a%n");
+                out.printf(Locale.ROOT, "      RTO                     %.1f ms (fault to new active verified)%n", rto);
+                out.printf(
+                        Locale.ROOT,
+                        "      both PLCs driving       %d of %d samples%n",
+                        sampler.overlaps(),
+                        sampler.samples());
+                out.printf(
+                        Locale.ROOT,
+                        "      tank level range        %.2f - %.2f %% since the fault (setpoint 50 %%)%n",
+                        level[0],
+                        level[1]);
+                out.printf(Locale.ROOT, "      final state             PROTECTED, active plc-b, standby plc-a%n");
+                out.printf(Locale.ROOT, "      event log               %s%n", WORK.resolve("events.jsonl"));
+                out.println(ok ? "      result                  OK" : "      result                  FAILED");
+                if (keepRunning) {
+                    keepRunning(gateway, a, b);
+                }
+                return ok ? 0 : 1;
+            }
+        }
+    }
+
+    private void keepRunning(Gateway gateway, SimProcess a, SimProcess b) throws InterruptedException {
+        out.println();
+        out.println("The bench keeps running. From another terminal, for example:");
+        out.printf(
+                Locale.ROOT,
+                "  scripts/plc-sim ctl --port %d hang       # inject a fault into %s%n",
+                b.controlPort(),
+                b.name());
+        out.printf(Locale.ROOT, "  scripts/plc-sim ctl --port %d clear%n", b.controlPort());
+        out.printf(Locale.ROOT, "  scripts/plc-sim ctl --port %d status%n", a.controlPort());
+        out.printf(Locale.ROOT, "  scripts/gateway status --control 127.0.0.1:%d%n", gateway.controlPort());
+        out.printf(
+                Locale.ROOT,
+                "  scripts/gateway switchover --pair tank-1 --control 127.0.0.1:%d%n",
+                gateway.controlPort());
+        out.println("Events are printed below as they happen. Ctrl-C stops the bench.");
+        originNanos = System.nanoTime();
+        showEvents = true;
+        CountDownLatch forever = new CountDownLatch(1);
+        forever.await();
+    }
+
+    private static boolean protectedWith(Gateway gateway, String active) {
+        var s = gateway.pair("tank-1").status();
+        var standby = s.health().get("plc-a".equals(active) ? "plc-b" : "plc-a");
+        return s.state() == dev.failover.gateway.failover.PairState.PROTECTED
+                && active.equals(s.activeId())
+                && s.fenced().isEmpty()
+                && standby.readyAsStandby();
+    }
+
+    private Path writeConfig(SimProcess a, SimProcess b) throws IOException {
+        String yaml = """
+                # Written by the bench demo: two plc-sim controllers on loopback.
+                gateway:
+                  name: bench-gateway
+                  control:
+                    host: 127.0.0.1
+                    port: 0
+                  eventLog: events.jsonl
+                pairs:
+                  - name: tank-1
+                    controllers:
+                      - id: plc-a
+                        preferredRole: primary
+                        modbus: {host: 127.0.0.1, port: %d, unitId: 1}
+                        fence: {type: sim, host: 127.0.0.1, port: %d}
+                      - id: plc-b
+                        preferredRole: standby
+                        modbus: {host: 127.0.0.1, port: %d, unitId: 1}
+                        fence: {type: sim, host: 127.0.0.1, port: %d}
+                    tags:
+                      - {name: level, address: 10, type: uint16, scale: 0.01, unit: "%%", min: 0, max: 100}
+                      - {name: level_setpoint, address: 20, type: uint16, scale: 0.01, unit: "%%", min: 0, max: 100,
+                         mirrored: true, writableBy: [operator]}
+                    failover:
+                      pollPeriod: 20ms
+                      responseTimeout: 15ms
+                      missesBeforeFault: 3
+                      holdDown: 10s
+                      failback: manual
+                """.formatted(a.modbusPort(), a.controlPort(), b.modbusPort(), b.controlPort());
+        Path file = WORK.resolve("bench.yaml");
+        Files.writeString(file, yaml, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private void show(GatewayEvent e) {
+        if (!showEvents || !SHOWN.contains(e.type())) {
+            return;
+        }
+        double t = (System.nanoTime() - originNanos) / 1e9;
+        String who = e.controller().isEmpty() ? "" : e.controller() + " ";
+        out.printf(Locale.ROOT, "      %+8.3f s  %-20s %s%s%n", t, e.type(), who, e.message());
+    }
+
+    private void printStatus(Gateway gateway) {
+        out.print(StatusText.render(StatusJson.pair(new ObjectMapper(), gateway.pair("tank-1")))
+                .indent(6));
+    }
+
+    private void step(int n, String what) {
+        out.println();
+        out.println("[" + n + "/5] " + what);
+    }
+
+    private static void await(String what, java.util.function.BooleanSupplier condition)
+            throws TimeoutException, InterruptedException {
+        SimPair.await(what, STEP_TIMEOUT, condition);
+    }
+}

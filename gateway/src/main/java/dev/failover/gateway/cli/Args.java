@@ -1,0 +1,82 @@
+package dev.failover.gateway.cli;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Minimal command-line parsing: {@code --name value} options, {@code --flag} flags and positionals. */
+final class Args {
+
+    /** A usage error: the message names the bad argument and what is expected. */
+    static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    private final Map<String, String> options = new HashMap<>();
+    private final List<String> positionals = new ArrayList<>();
+
+    private Args() {}
+
+    static Args parse(List<String> args, Set<String> valued, Set<String> flags) throws UsageException {
+        Args parsed = new Args();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.startsWith("--")) {
+                String name = a.substring(2);
+                if (flags.contains(name)) {
+                    parsed.options.put(name, "true");
+                } else if (valued.contains(name)) {
+                    if (i + 1 >= args.size()) {
+                        throw new UsageException("option --" + name + " needs a value");
+                    }
+                    parsed.options.put(name, args.get(++i));
+                } else {
+                    throw new UsageException("unknown option --" + name);
+                }
+            } else {
+                parsed.positionals.add(a);
+            }
+        }
+        return parsed;
+    }
+
+    String get(String name, String fallback) {
+        return options.getOrDefault(name, fallback);
+    }
+
+    String require(String name) throws UsageException {
+        String v = options.get(name);
+        if (v == null) {
+            throw new UsageException("option --" + name + " is required");
+        }
+        return v;
+    }
+
+    boolean flag(String name) {
+        return options.containsKey(name);
+    }
+
+    int integer(String name, int fallback, int min, int max) throws UsageException {
+        String v = options.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n < min || n > max) {
+                throw new UsageException("--" + name + " must be between " + min + " and " + max + ", got " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a whole number, got '" + v + "'");
+        }
+    }
+
+    List<String> positionals() {
+        return List.copyOf(positionals);
+    }
+}

@@ -1,0 +1,199 @@
+package dev.failover.gateway.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.failover.gateway.Gateway;
+import dev.failover.gateway.Ticker;
+import dev.failover.gateway.bench.BenchDemo;
+import dev.failover.gateway.bench.FailoverBenchmark;
+import dev.failover.gateway.config.ConfigException;
+import dev.failover.gateway.config.ConfigLoader;
+import dev.failover.gateway.config.GatewayConfig;
+import dev.failover.gateway.control.GatewayClient;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The {@code gateway} command line. Exit codes: 0 success, 1 operation failed or refused, 2 usage
+ * or configuration error, 3 runtime failure (see {@link ExitCode}). This class and the bench
+ * classes are the only ones that write to standard output.
+ */
+public final class GatewayMain {
+
+    private static final String USAGE = """
+            usage: gateway <command> [options]
+
+            commands:
+              run --config FILE                 supervise the pairs of FILE until stopped (Ctrl-C)
+              check-config FILE                 validate FILE; exit 0 if valid, 2 with the problems
+              status [--control HOST:PORT] [--json]
+                                                show a running gateway's pairs (default 127.0.0.1:7410)
+              switchover --pair NAME [--reason TEXT] [--operator NAME] [--control HOST:PORT]
+                                                planned switchover to the standby (local, logged)
+              bench [--keep-running]            failover demo on two simulated PLCs (docs/bench.md)
+              benchmark [--faults N] [--jitter N] [--out FILE]
+                                                RTO benchmark per fault type (docs/benchmarks.md)
+            """;
+
+    private GatewayMain() {}
+
+    public static void main(String[] args) {
+        if (args.length > 0
+                && (args[0].equals("bench") || args[0].equals("benchmark"))
+                && System.getProperty("logback.configurationFile") == null) {
+            // The bench prints progress on stdout; its log goes to bench-data/gateway.log instead.
+            System.setProperty("logback.configurationFile", "logback-bench.xml");
+        }
+        int code = run(Arrays.asList(args), System.out, System.err);
+        System.exit(code);
+    }
+
+    /** Runs one command and returns its exit code. */
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty() || args.getFirst().equals("help") || args.getFirst().equals("--help")) {
+            out.print(USAGE);
+            return args.isEmpty() ? ExitCode.USAGE : ExitCode.OK;
+        }
+        String command = args.getFirst();
+        List<String> rest = args.subList(1, args.size());
+        try {
+            return switch (command) {
+                case "run" -> runGateway(Args.parse(rest, Set.of("config"), Set.of()), out, err);
+                case "check-config" -> checkConfig(Args.parse(rest, Set.of(), Set.of()), out, err);
+                case "status" -> status(Args.parse(rest, Set.of("control", "pair"), Set.of("json")), out, err);
+                case "switchover" ->
+                    switchover(Args.parse(rest, Set.of("control", "pair", "reason", "operator"), Set.of()), out, err);
+                case "bench" ->
+                    new BenchDemo(out)
+                            .run(Args.parse(rest, Set.of(), Set.of("keep-running"))
+                                    .flag("keep-running"));
+                case "benchmark" -> {
+                    Args a = Args.parse(rest, Set.of("faults", "jitter", "out"), Set.of());
+                    yield new FailoverBenchmark(out)
+                            .run(
+                                    a.integer("faults", 50, 1, 10_000),
+                                    a.integer("jitter", 100, 0, 100_000),
+                                    a.get("out", null));
+                }
+                default -> throw new Args.UsageException("unknown command '" + command + "'");
+            };
+        } catch (Args.UsageException e) {
+            err.println("error: " + e.getMessage());
+            err.print(USAGE);
+            return ExitCode.USAGE;
+        }
+    }
+
+    private static int runGateway(Args args, PrintStream out, PrintStream err) throws Args.UsageException {
+        GatewayConfig config = load(Path.of(args.require("config")), err);
+        if (config == null) {
+            return ExitCode.USAGE;
+        }
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(config, Ticker.system(), Clock.systemUTC(), null);
+        } catch (IOException | RuntimeException e) {
+            err.println("error: the gateway could not start: " + e.getMessage());
+            return ExitCode.RUNTIME;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            stopped.countDown();
+        }));
+        out.println("gateway " + config.name() + " running; control endpoint " + config.controlHost() + ":"
+                + gateway.controlPort() + " (Ctrl-C to stop)");
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return ExitCode.OK;
+    }
+
+    private static int checkConfig(Args args, PrintStream out, PrintStream err) throws Args.UsageException {
+        if (args.positionals().size() != 1) {
+            throw new Args.UsageException("check-config takes one FILE");
+        }
+        GatewayConfig config = load(Path.of(args.positionals().getFirst()), err);
+        if (config == null) {
+            return ExitCode.USAGE;
+        }
+        out.println(config.source() + ": valid, " + config.pairs().size() + " pair(s)");
+        return ExitCode.OK;
+    }
+
+    static GatewayConfig load(Path file, PrintStream err) {
+        try {
+            return ConfigLoader.load(file);
+        } catch (ConfigException e) {
+            err.println("error: invalid configuration");
+            err.println(e.getMessage());
+            return null;
+        }
+    }
+
+    private static int status(Args args, PrintStream out, PrintStream err) throws Args.UsageException {
+        ObjectNode request = new ObjectMapper().createObjectNode().put("op", "status");
+        request.put("pair", args.get("pair", ""));
+        JsonNode answer = call(args, request, err);
+        if (answer == null) {
+            return ExitCode.RUNTIME;
+        }
+        if (args.flag("json")) {
+            out.println(answer.toPrettyString());
+        } else if (answer.path("ok").asBoolean()) {
+            answer.path("pairs").forEach(p -> out.print(StatusText.render(p)));
+        } else {
+            err.println("error: " + answer.path("error").asText());
+        }
+        return answer.path("ok").asBoolean() ? ExitCode.OK : ExitCode.FAILED;
+    }
+
+    private static int switchover(Args args, PrintStream out, PrintStream err) throws Args.UsageException {
+        ObjectNode request = new ObjectMapper().createObjectNode().put("op", "switchover");
+        request.put("pair", args.require("pair"));
+        request.put("operator", args.get("operator", System.getProperty("user.name", "operator")));
+        request.put("reason", args.get("reason", "manual switchover from the CLI"));
+        JsonNode answer = call(args, request, err);
+        if (answer == null) {
+            return ExitCode.RUNTIME;
+        }
+        if (answer.has("switchover")) {
+            out.println(StatusText.report(answer.path("switchover")));
+        } else {
+            err.println("error: " + answer.path("error").asText());
+        }
+        return answer.path("ok").asBoolean() ? ExitCode.OK : ExitCode.FAILED;
+    }
+
+    private static JsonNode call(Args args, JsonNode request, PrintStream err) throws Args.UsageException {
+        String control = args.get("control", "127.0.0.1:7410");
+        int colon = control.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new Args.UsageException("--control must be HOST:PORT, got '" + control + "'");
+        }
+        String host = control.substring(0, colon);
+        int port;
+        try {
+            port = Integer.parseInt(control.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new Args.UsageException("--control must be HOST:PORT, got '" + control + "'");
+        }
+        try {
+            return GatewayClient.call(host, port, request, Duration.ofSeconds(15));
+        } catch (IOException e) {
+            err.println("error: cannot reach the gateway at " + control + ": " + e.getMessage()
+                    + " (is it running? see --control)");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.failover.gateway.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+
+/** Renders the control endpoint's JSON answers for people. */
+public final class StatusText {
+
+    private StatusText() {}
+
+    /** One pair's status as a few aligned lines. */
+    public static String render(JsonNode pair) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(
+                Locale.ROOT,
+                "pair %s: %s, active %s, %d switchover(s), max RTO %.1f ms%n",
+                pair.path("pair").asText(),
+                pair.path("state").asText(),
+                pair.path("active").asText("none"),
+                pair.path("switchovers").asInt(),
+                pair.path("maxRtoMs").asDouble()));
+        for (JsonNode c : pair.path("controllers")) {
+            b.append(String.format(
+                    Locale.ROOT,
+                    "  %-8s %-8s %-8s %-8s %-6s %7s  hb %-5d %s%s%s%n",
+                    c.path("id").asText(),
+                    c.path("preferredRole").asText(),
+                    c.path("role").asText(),
+                    c.path("condition").asText(),
+                    c.path("status").asText(),
+                    c.path("latencyMs").asDouble() < 0
+                            ? "-"
+                            : c.path("latencyMs").asDouble() + "ms",
+                    c.path("heartbeat").asInt(),
+                    c.path("endpoint").asText(),
+                    c.path("fenced").asBoolean() ? "  FENCED" : "",
+                    c.path("reason").asText().isEmpty()
+                            ? ""
+                            : "  (" + c.path("reason").asText() + ")"));
+        }
+        JsonNode alarms = pair.path("alarms");
+        if (alarms.isEmpty()) {
+            b.append("  alarms: none\n");
+        } else {
+            for (Iterator<Map.Entry<String, JsonNode>> it = alarms.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> a = it.next();
+                b.append("  ALARM ")
+                        .append(a.getKey())
+                        .append(": ")
+                        .append(a.getValue().asText())
+                        .append('\n');
+            }
+        }
+        if (pair.has("lastSwitchover")) {
+            b.append("  last switchover: ")
+                    .append(report(pair.path("lastSwitchover")))
+                    .append('\n');
+        }
+        return b.toString();
+    }
+
+    /** One switchover report as one line. */
+    public static String report(JsonNode r) {
+        String base = r.path("kind").asText() + " "
+                + (r.path("from").isNull() ? "" : r.path("from").asText() + " -> ")
+                + r.path("to").asText() + " " + r.path("outcome").asText();
+        if (!"COMPLETED".equals(r.path("outcome").asText())) {
+            return base + ": " + r.path("failure").asText();
+        }
+        return base
+                + String.format(
+                        Locale.ROOT,
+                        ": RTO %.1f ms (detection %.1f ms, switchover %.1f ms), old active %s",
+                        r.path("rtoMs").asDouble(),
+                        r.path("detectionMs").asDouble(),
+                        r.path("switchoverMs").asDouble(),
+                        r.path("oldActive").asText());
+    }
+}

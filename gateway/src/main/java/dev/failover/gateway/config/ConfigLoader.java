@@ -1,0 +1,231 @@
+package dev.failover.gateway.config;
+
+import dev.failover.gateway.config.ConfigException.ConfigProblem;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Loads the gateway configuration from one YAML file and validates all of it before anything
+ * starts. The schema, defaults and rules are in docs/configuration.md.
+ *
+ * <p>The YAML is composed into a node tree rather than constructed into maps so that every problem
+ * carries the line of its key. Only plain mappings, lists and scalars are accepted: anchors,
+ * aliases, merge keys and explicit tags are errors, and so is a key written twice. Problems are
+ * collected rather than thrown one by one: a {@link ConfigException} lists all that were found.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class ConfigLoader {
+
+    static final List<String> ROOT_KEYS = List.of("gateway", "pairs");
+    static final List<String> GATEWAY_KEYS = List.of("name", "control", "eventLog");
+    static final List<String> CONTROL_KEYS = List.of("host", "port");
+
+    static final String DEFAULT_CONTROL_HOST = "127.0.0.1";
+    static final int DEFAULT_CONTROL_PORT = 7410;
+
+    /** 0 lets the system pick a free port, which tests and the bench use. */
+    private static final IntRange CONTROL_PORT = new IntRange(0, 65535, "a port number");
+
+    private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
+    private static final Pattern IPV4_LOOPBACK = Pattern.compile("127\\.([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})");
+
+    private ConfigLoader() {}
+
+    /**
+     * Reads and validates a configuration file (UTF-8).
+     *
+     * @throws ConfigException listing every problem found, or the reason the file cannot be read
+     */
+    public static GatewayConfig load(Path file) throws ConfigException {
+        Objects.requireNonNull(file, "file");
+        String yaml;
+        try {
+            yaml = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            ConfigProblem problem = new ConfigProblem(
+                    file, 0, "", "cannot read the file (" + reason(e) + "). Check the path and permissions.");
+            throw new ConfigException(List.of(problem), e);
+        }
+        return parse(yaml, file);
+    }
+
+    /**
+     * Validates configuration text.
+     *
+     * @param sourceForMessages the file the text came from: named in messages (by its file name only),
+     *     recorded as {@link GatewayConfig#source()}, and the folder a relative {@code eventLog} is
+     *     resolved against
+     * @throws ConfigException listing every problem found
+     */
+    public static GatewayConfig parse(String yaml, Path sourceForMessages) throws ConfigException {
+        Objects.requireNonNull(yaml, "yaml");
+        Objects.requireNonNull(sourceForMessages, "sourceForMessages");
+        Problems problems = new Problems(sourceForMessages);
+        Node root;
+        try {
+            root = compose(yaml);
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            String problem = e.getProblem() == null ? e.getMessage() : e.getProblem();
+            if (problem.startsWith("but ") && e.getContext() != null) {
+                // "but found another document" only makes sense after its context.
+                problem = e.getContext() + ", " + problem;
+            }
+            throw syntaxError(sourceForMessages, line, problem, e);
+        } catch (YAMLException e) {
+            throw syntaxError(sourceForMessages, 0, e.getMessage(), e);
+        }
+        if (root == null) {
+            problems.add(1, "", "the file is empty. Write a 'gateway:' section and a 'pairs:' list.");
+            throw problems.toException();
+        }
+        Optional<GatewayConfig> config =
+                read(new YamlValue(root, "", YamlValue.lineOf(root), problems), sourceForMessages);
+        if (!problems.isEmpty()) {
+            throw problems.toException();
+        }
+        return config.orElseThrow(() -> new IllegalStateException("config invalid but no problem reported"));
+    }
+
+    private static Node compose(String yaml) {
+        // Composing never checks duplicate keys (LoaderOptions.setAllowDuplicateKeys applies when
+        // constructing objects); YamlMap does, naming both lines. Aliases are rejected by YamlValue.
+        return new Yaml(new SafeConstructor(new LoaderOptions())).compose(new StringReader(yaml));
+    }
+
+    private static Optional<GatewayConfig> read(YamlValue root, Path source) {
+        Optional<YamlMap> map = root.map(ROOT_KEYS);
+        if (map.isEmpty()) {
+            return Optional.empty();
+        }
+        YamlMap m = map.get();
+        Optional<GatewaySection> gateway =
+                m.require("gateway", "Add a 'gateway:' section with at least 'name:'.", v -> gateway(v, source));
+        Optional<List<PairConfig>> pairs = m.require(
+                "pairs", "Add a 'pairs:' list with at least one pair.", new PairReader(new CrossChecks())::pairs);
+        if (gateway.isEmpty() || pairs.isEmpty()) {
+            return Optional.empty();
+        }
+        GatewaySection g = gateway.get();
+        return Optional.of(new GatewayConfig(
+                source, g.name(), g.controlHost(), g.controlPort(), g.eventLog().orElse(null), pairs.get()));
+    }
+
+    private record GatewaySection(String name, String controlHost, int controlPort, Optional<Path> eventLog) {}
+
+    private static Optional<GatewaySection> gateway(YamlValue value, Path source) {
+        Optional<YamlMap> map = value.map(GATEWAY_KEYS);
+        if (map.isEmpty()) {
+            return Optional.empty();
+        }
+        YamlMap m = map.get();
+        Optional<String> name = m.require(
+                "name",
+                "Add 'name: line-3-gateway', the name events and logs use.",
+                v -> v.nonBlank("Write the gateway's name, e.g. line-3-gateway."));
+        Optional<YamlValue> control = m.optional("control");
+        Optional<YamlMap> controlMap = control.isPresent() ? control.get().map(CONTROL_KEYS) : Optional.empty();
+        Optional<String> host = controlMap.isEmpty()
+                ? Optional.of(DEFAULT_CONTROL_HOST)
+                : controlMap.get().get("host", DEFAULT_CONTROL_HOST, ConfigLoader::loopbackHost);
+        Optional<Integer> port = controlMap.isEmpty()
+                ? Optional.of(DEFAULT_CONTROL_PORT)
+                : controlMap.get().get("port", DEFAULT_CONTROL_PORT, v -> v.integer(CONTROL_PORT));
+        Optional<Optional<Path>> eventLog =
+                m.get("eventLog", Optional.empty(), v -> eventLog(v, source).map(Optional::of));
+        boolean controlInvalid = control.isPresent() && controlMap.isEmpty();
+        if (controlInvalid || name.isEmpty() || host.isEmpty() || port.isEmpty() || eventLog.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new GatewaySection(name.get(), host.get(), port.get(), eventLog.get()));
+    }
+
+    /** The control endpoint has no authentication yet, so only local processes may reach it. */
+    private static Optional<String> loopbackHost(YamlValue value) {
+        return value.nonBlank("Write 127.0.0.1.").filter(host -> {
+            if (isLoopback(host.trim())) {
+                return true;
+            }
+            value.report(YamlValue.quote(host) + " is not a loopback address, and the control endpoint is"
+                    + " unauthenticated in this version. Use 127.0.0.1, ::1 or localhost.");
+            return false;
+        });
+    }
+
+    static boolean isLoopback(String host) {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        Matcher v4 = IPV4_LOOPBACK.matcher(host);
+        if (v4.matches()) {
+            for (int group = 1; group <= 3; group++) {
+                if (Integer.parseInt(v4.group(group)) > 255) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (host.indexOf(':') < 0 || !IPV6_LITERAL.matcher(host).matches()) {
+            // A name other than localhost would need a DNS lookup, and could resolve elsewhere later.
+            return false;
+        }
+        try {
+            // Hex digits, ':' and '.' only: InetAddress parses it as a literal and never looks it up.
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException notAnAddress) {
+            return false;
+        }
+    }
+
+    private static Optional<Path> eventLog(YamlValue value, Path source) {
+        return value.nonBlank("Write a file path, e.g. events.jsonl.").flatMap(text -> {
+            try {
+                return Optional.of(source.resolveSibling(Path.of(text.trim())).normalize());
+            } catch (InvalidPathException e) {
+                value.report(YamlValue.quote(text) + " is not a valid path (" + e.getReason()
+                        + "). Write a file path, e.g. events.jsonl.");
+                return Optional.empty();
+            }
+        });
+    }
+
+    private static ConfigException syntaxError(Path file, int line, String problem, YAMLException cause) {
+        ConfigProblem p = new ConfigProblem(
+                file,
+                line,
+                "",
+                "not valid YAML (" + problem + "). "
+                        + (line > 0 ? "Fix the syntax near that line." : "Fix the file's syntax."));
+        return new ConfigException(List.of(p), cause);
+    }
+
+    private static String reason(IOException e) {
+        return switch (e) {
+            case NoSuchFileException n -> "no such file";
+            case AccessDeniedException a -> "permission denied";
+            case CharacterCodingException c -> "not UTF-8 text";
+            default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        };
+    }
+}

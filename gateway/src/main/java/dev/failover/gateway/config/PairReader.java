@@ -1,0 +1,155 @@
+package dev.failover.gateway.config;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads the {@code pairs:} list: each pair's name, controllers, status registers, tags and policy. */
+final class PairReader {
+
+    static final List<String> PAIR_KEYS = List.of("name", "controllers", "registers", "tags", "failover");
+    static final List<String> REGISTER_KEYS = List.of("heartbeat", "status", "role", "flags", "faultCode");
+
+    /** The most holding registers one Modbus read (function 03) may return: the status block is one read. */
+    private static final int MAX_REGISTERS_PER_READ = 125;
+
+    private final ControllerReader controllers;
+    private final Map<String, String> pairNames = new HashMap<>();
+
+    PairReader(CrossChecks crossChecks) {
+        this.controllers = new ControllerReader(crossChecks);
+    }
+
+    Optional<List<PairConfig>> pairs(YamlValue value) {
+        Optional<List<YamlValue>> items = value.list();
+        if (items.isEmpty()) {
+            return Optional.empty();
+        }
+        if (items.get().isEmpty()) {
+            value.report("the list is empty. Add at least one pair.");
+            return Optional.empty();
+        }
+        List<Optional<PairConfig>> pairs = items.get().stream().map(this::pair).toList();
+        return allPresent(pairs);
+    }
+
+    private Optional<PairConfig> pair(YamlValue item) {
+        Optional<YamlMap> map = item.map(PAIR_KEYS);
+        if (map.isEmpty()) {
+            return Optional.empty();
+        }
+        YamlMap m = map.get();
+        Optional<String> name = m.require(
+                "name",
+                "Add 'name: tank-1', a name unique among the pairs.",
+                v -> v.name("pair name").filter(n -> unique(n, v)));
+        Optional<List<ControllerConfig>> members =
+                m.require("controllers", "Add 'controllers:' with the pair's two controllers.", this::controllers);
+        Optional<StatusRegisters> registers = m.get("registers", StatusRegisters.defaults(), PairReader::registers);
+        Optional<List<TagConfig>> tags = m.get("tags", List.of(), TagReader::tags);
+        Optional<FailoverPolicy> failover = m.get("failover", FailoverPolicy.defaults(), FailoverReader::policy);
+        if (name.isEmpty() || members.isEmpty() || registers.isEmpty() || tags.isEmpty() || failover.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new PairConfig(name.get(), members.get(), registers.get(), tags.get(), failover.get()));
+    }
+
+    private boolean unique(String name, YamlValue at) {
+        String first = pairNames.putIfAbsent(name, at.path());
+        if (first != null) {
+            at.report("'" + name + "' is already the name of " + first.substring(0, first.lastIndexOf('.'))
+                    + ". Give each pair its own name.");
+            return false;
+        }
+        return true;
+    }
+
+    private Optional<List<ControllerConfig>> controllers(YamlValue value) {
+        Optional<List<YamlValue>> items = value.list();
+        if (items.isEmpty()) {
+            return Optional.empty();
+        }
+        List<ControllerReader.Read> read =
+                items.get().stream().map(controllers::read).toList();
+        int count = read.size();
+        if (count != 2) {
+            String fix = count < 2
+                    ? "Add the pair's " + (count == 0 ? "two controllers" : "second controller") + "."
+                    : "Remove the extra ones: a pair is one primary and one standby.";
+            value.report("a pair needs exactly two controllers, found " + count + ". " + fix);
+            return Optional.empty();
+        }
+        ControllerReader.Read first = read.get(0);
+        ControllerReader.Read second = read.get(1);
+        if (first.role().isPresent()
+                && first.role().equals(second.role())
+                && second.roleAt().isPresent()) {
+            String role = first.role().get() == PreferredRole.PRIMARY ? "primary" : "standby";
+            second.roleAt()
+                    .get()
+                    .report("both controllers are preferred " + role
+                            + ". Make one controller primary and the other standby.");
+            return Optional.empty();
+        }
+        return allPresent(read.stream().map(ControllerReader.Read::config).toList());
+    }
+
+    private static Optional<StatusRegisters> registers(YamlValue value) {
+        Optional<YamlMap> map = value.map(REGISTER_KEYS);
+        if (map.isEmpty()) {
+            return Optional.empty();
+        }
+        YamlMap m = map.get();
+        StatusRegisters d = StatusRegisters.defaults();
+        int[] defaults = {d.heartbeat(), d.status(), d.role(), d.flags(), d.faultCode()};
+        int[] addresses = new int[REGISTER_KEYS.size()];
+        boolean valid = true;
+        Map<Integer, String> used = new HashMap<>();
+        for (int i = 0; i < addresses.length; i++) {
+            String key = REGISTER_KEYS.get(i);
+            Optional<Integer> address = m.get(key, defaults[i], v -> v.integer(IntRange.ADDRESS));
+            if (address.isEmpty()) {
+                valid = false;
+                continue;
+            }
+            addresses[i] = address.get();
+            String other = used.putIfAbsent(address.get(), key);
+            if (other != null) {
+                Optional<YamlValue> written = m.optional(key);
+                String message = written.isPresent()
+                        ? "address " + address.get() + " is also the '" + other + "' register."
+                        : "address " + address.get() + " is also the default address of '" + key + "'.";
+                // Two defaults never collide, so at least one of the two was written.
+                written.or(() -> m.optional(other))
+                        .orElse(value)
+                        .report(message + " Give each status register its own address.");
+                valid = false;
+            }
+        }
+        if (!valid) {
+            return Optional.empty();
+        }
+        StatusRegisters registers =
+                new StatusRegisters(addresses[0], addresses[1], addresses[2], addresses[3], addresses[4]);
+        if (registers.count() > MAX_REGISTERS_PER_READ) {
+            value.report("the status registers span " + registers.count() + " addresses, more than the "
+                    + MAX_REGISTERS_PER_READ + " one Modbus read returns. Move them closer together.");
+            return Optional.empty();
+        }
+        return Optional.of(registers);
+    }
+
+    /** The values if every one is present, else empty: one invalid part makes the whole invalid. */
+    static <T> Optional<List<T>> allPresent(List<Optional<T>> parts) {
+        List<T> values = new ArrayList<>();
+        for (Optional<T> part : parts) {
+            if (part.isEmpty()) {
+                return Optional.empty();
+            }
+            values.add(part.get());
+        }
+        return Optional.of(values);
+    }
+}

@@ -1,0 +1,177 @@
+package dev.failover.gateway.config;
+
+import dev.failover.gateway.config.TagConfig.TagType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads a pair's {@code tags:} list and checks that no register belongs to two tags. */
+final class TagReader {
+
+    static final List<String> TAG_KEYS =
+            List.of("name", "address", "type", "scale", "unit", "min", "max", "mirrored", "writableBy");
+    static final double DEFAULT_MIN = -1e9;
+    static final double DEFAULT_MAX = 1e9;
+
+    private static final Map<String, TagType> TYPES = new LinkedHashMap<>();
+
+    static {
+        for (TagType type : TagType.values()) {
+            TYPES.put(type.name().toLowerCase(Locale.ROOT), type);
+        }
+    }
+
+    /** The registers a tag occupies, kept to check overlaps even when another key of the tag is wrong. */
+    private record Span(String name, int first, int last, YamlValue addressAt) {
+        String registers() {
+            return first == last ? "register " + first : "registers " + first + "-" + last;
+        }
+    }
+
+    private final Map<String, String> names = new HashMap<>();
+    private final List<Span> spans = new ArrayList<>();
+
+    private TagReader() {}
+
+    static Optional<List<TagConfig>> tags(YamlValue value) {
+        Optional<List<YamlValue>> items = value.list();
+        if (items.isEmpty()) {
+            return Optional.empty();
+        }
+        TagReader reader = new TagReader();
+        List<Optional<TagConfig>> tags = items.get().stream().map(reader::tag).toList();
+        boolean overlaps = reader.reportOverlaps();
+        Optional<List<TagConfig>> all = PairReader.allPresent(tags);
+        return overlaps ? Optional.empty() : all;
+    }
+
+    private Optional<TagConfig> tag(YamlValue item) {
+        Optional<YamlMap> map = item.map(TAG_KEYS);
+        if (map.isEmpty()) {
+            return Optional.empty();
+        }
+        YamlMap m = map.get();
+        Optional<String> name = m.require(
+                "name",
+                "Add 'name: level', unique within the pair.",
+                v -> v.nonBlank("Write the tag's name.").filter(n -> unique(n, v)));
+        Optional<YamlValue> addressAt = m.optional("address");
+        Optional<Integer> address = m.require(
+                "address", "Add 'address:' with the tag's first holding register.", v -> v.integer(IntRange.ADDRESS));
+        Optional<TagType> type = m.get("type", TagType.UINT16, v -> v.choice("a tag type", TYPES));
+        Optional<Double> scale = m.get(
+                "scale",
+                1.0,
+                v -> v.number().filter(s -> {
+                    if (s == 0) {
+                        v.report(
+                                "0 is not allowed: every value would read as 0. Write a non-zero number, e.g. 1 or 0.01.");
+                        return false;
+                    }
+                    return true;
+                }));
+        Optional<String> unit = m.get("unit", "", YamlValue::text);
+        Optional<Double> min = m.get("min", DEFAULT_MIN, YamlValue::number);
+        Optional<Double> max = m.get("max", DEFAULT_MAX, YamlValue::number);
+        Optional<Boolean> mirrored = m.get("mirrored", false, YamlValue::bool);
+        Optional<List<String>> writableBy = m.get("writableBy", List.of(), TagReader::roles);
+
+        boolean valid = true;
+        if (address.isPresent() && type.isPresent()) {
+            int last = address.get() + type.get().registers() - 1;
+            if (last > IntRange.ADDRESS.max()) {
+                addressAt
+                        .orElseThrow()
+                        .report(address.get() + " is too high for a " + word(type.get())
+                                + " tag, which takes " + type.get().registers() + " registers. Write an address of "
+                                + (IntRange.ADDRESS.max() - type.get().registers() + 1) + " or less.");
+                valid = false;
+            } else if (name.isPresent()) {
+                spans.add(new Span(name.get(), address.get(), last, addressAt.orElseThrow()));
+            }
+        }
+        if (min.isPresent() && max.isPresent() && min.get() > max.get()) {
+            Optional<YamlValue> minAt = m.optional("min");
+            String message = minAt.isPresent()
+                    ? YamlValue.format(min.get()) + " is above max (" + describe(max.get(), m.optional("max")) + ")."
+                    : YamlValue.format(max.get()) + " is below min (" + describe(min.get(), minAt) + ").";
+            minAt.or(() -> m.optional("max")).orElseThrow().report(message + " Make min less than or equal to max.");
+            valid = false;
+        }
+        if (!valid
+                || name.isEmpty()
+                || address.isEmpty()
+                || type.isEmpty()
+                || scale.isEmpty()
+                || unit.isEmpty()
+                || min.isEmpty()
+                || max.isEmpty()
+                || mirrored.isEmpty()
+                || writableBy.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new TagConfig(
+                name.get(),
+                address.get(),
+                type.get(),
+                scale.get(),
+                unit.get(),
+                min.get(),
+                max.get(),
+                mirrored.get(),
+                writableBy.get()));
+    }
+
+    private boolean unique(String name, YamlValue at) {
+        String first = names.putIfAbsent(name, at.path());
+        if (first != null) {
+            at.report("'" + name + "' is already the name of " + first.substring(0, first.lastIndexOf('.'))
+                    + ". Give each tag of a pair its own name.");
+            return false;
+        }
+        return true;
+    }
+
+    /** Reports each tag that overlaps an earlier one, once; true if any did. */
+    private boolean reportOverlaps() {
+        boolean any = false;
+        for (int j = 1; j < spans.size(); j++) {
+            Span later = spans.get(j);
+            for (int i = 0; i < j; i++) {
+                Span earlier = spans.get(i);
+                if (later.first() <= earlier.last() && earlier.first() <= later.last()) {
+                    later.addressAt()
+                            .report("tag '" + later.name() + "' (" + later.registers() + ") overlaps tag '"
+                                    + earlier.name() + "' (" + earlier.registers()
+                                    + "). Move one of them so that no register belongs to two tags.");
+                    any = true;
+                    break;
+                }
+            }
+        }
+        return any;
+    }
+
+    private static Optional<List<String>> roles(YamlValue value) {
+        Optional<List<YamlValue>> items = value.list();
+        if (items.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Optional<String>> roles = items.get().stream()
+                .map(v -> v.nonBlank("Write an operator role, e.g. operator."))
+                .toList();
+        return PairReader.allPresent(roles);
+    }
+
+    private static String describe(double value, Optional<YamlValue> written) {
+        return YamlValue.format(value) + (written.isPresent() ? "" : ", the default");
+    }
+
+    private static String word(TagType type) {
+        return type.name().toLowerCase(Locale.ROOT);
+    }
+}

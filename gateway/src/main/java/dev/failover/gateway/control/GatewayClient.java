@@ -1,0 +1,34 @@
+package dev.failover.gateway.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** Sends one request to a running gateway's control endpoint and returns its answer. */
+public final class GatewayClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private GatewayClient() {}
+
+    public static JsonNode call(String host, int port, JsonNode request, Duration timeout) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
+            socket.getOutputStream().write((JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String line = in.readLine();
+            if (line == null) {
+                throw new IOException("the gateway closed the connection without an answer");
+            }
+            return JSON.readTree(line);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.failover.gateway.control;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.failover.gateway.config.ControllerConfig;
+import dev.failover.gateway.failover.Alarm;
+import dev.failover.gateway.failover.PairStatus;
+import dev.failover.gateway.failover.SwitchoverReport;
+import dev.failover.gateway.failover.Transition;
+import dev.failover.gateway.health.Health;
+import dev.failover.gateway.supervisor.PairSupervisor;
+import java.util.List;
+import java.util.Map;
+
+/** Renders pair status and switchover reports as JSON for the control endpoint. */
+public final class StatusJson {
+
+    private static final int TRANSITIONS_SHOWN = 10;
+
+    private StatusJson() {}
+
+    public static ObjectNode pair(ObjectMapper json, PairSupervisor supervisor) {
+        PairStatus s = supervisor.status();
+        ObjectNode node = json.createObjectNode();
+        node.put("pair", supervisor.pairName());
+        node.put("state", s.state().name());
+        node.put("active", s.activeId());
+        node.put("switchovers", s.switchovers());
+        node.put("maxRtoMs", round(s.maxRtoMillis()));
+        ArrayNode controllers = node.putArray("controllers");
+        for (ControllerConfig c : supervisor.config().controllers()) {
+            Health h = s.health().get(c.id());
+            ObjectNode cn = controllers.addObject();
+            cn.put("id", c.id());
+            cn.put("preferredRole", c.preferredRole().name().toLowerCase(java.util.Locale.ROOT));
+            cn.put("endpoint", supervisor.link(c.id()).endpoint());
+            cn.put("transport", "modbus-tcp (plaintext)");
+            cn.put("condition", h.condition().name());
+            cn.put("reachable", h.reachable());
+            cn.put("role", h.role().name());
+            cn.put("status", h.status().name());
+            cn.put("heartbeat", h.heartbeat());
+            cn.put("latencyMs", h.latencyNanos() < 0 ? -1 : round(h.latencyNanos() / 1e6));
+            cn.put("fenced", s.fenced().contains(c.id()));
+            cn.put("reason", h.reason());
+        }
+        ObjectNode alarms = node.putObject("alarms");
+        for (Map.Entry<Alarm, String> a : s.alarms().entrySet()) {
+            alarms.put(a.getKey().name(), a.getValue());
+        }
+        if (s.lastSwitchover() != null) {
+            node.set("lastSwitchover", report(json, s.lastSwitchover()));
+        }
+        ArrayNode transitions = node.putArray("recentTransitions");
+        List<Transition> all = s.transitions();
+        for (Transition t : all.subList(Math.max(0, all.size() - TRANSITIONS_SHOWN), all.size())) {
+            transitions
+                    .addObject()
+                    .put("from", t.from().name())
+                    .put("to", t.to().name())
+                    .put("reason", t.reason());
+        }
+        return node;
+    }
+
+    public static ObjectNode report(ObjectMapper json, SwitchoverReport r) {
+        ObjectNode node = json.createObjectNode();
+        node.put("kind", r.kind().name());
+        node.put("outcome", r.outcome().name());
+        node.put("from", r.from());
+        node.put("to", r.to());
+        node.put("reason", r.reason());
+        if (!r.failure().isEmpty()) {
+            node.put("failure", r.failure());
+        }
+        if (r.ok()) {
+            node.put("detectionMs", round(r.detectionMillis()));
+            node.put("switchoverMs", round(r.switchoverMillis()));
+            node.put("rtoMs", round(r.rtoMillis()));
+            node.put("oldActive", r.fenced() ? "fenced" : r.from() == null ? "none" : "demoted");
+        }
+        return node;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.failover.gateway.it;
+
+import dev.failover.gateway.bench.SimPair;
+import dev.failover.plcsim.Role;
+import dev.failover.plcsim.SimSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Samples both simulated controllers about every half millisecond and records every instant at
+ * which both were active in the process sense: role ACTIVE with outputs enabled, or driving.
+ */
+final class PairWatcher implements AutoCloseable {
+
+    private final SimPair pair;
+    private final Thread thread;
+    private final List<String> violations = new ArrayList<>();
+    private volatile boolean running = true;
+    private long samples;
+
+    PairWatcher(SimPair pair) {
+        this.pair = pair;
+        this.thread = Thread.ofPlatform().name("pair-watcher").daemon(true).start(this::loop);
+    }
+
+    private static boolean activeWithOutputs(SimSnapshot s) {
+        return s.role() == Role.ACTIVE && s.outputEnable();
+    }
+
+    private void loop() {
+        while (running) {
+            SimSnapshot a = pair.plc(SimPair.A).snapshot();
+            SimSnapshot b = pair.plc(SimPair.B).snapshot();
+            synchronized (this) {
+                samples++;
+                if ((activeWithOutputs(a) && activeWithOutputs(b)) || (a.driving() && b.driving())) {
+                    violations.add(a + " / " + b);
+                }
+            }
+            try {
+                Thread.sleep(0, 500_000);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    synchronized long samples() {
+        return samples;
+    }
+
+    synchronized List<String> violations() {
+        return List.copyOf(violations);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.interrupt();
+        thread.join(1000);
+    }
+}
