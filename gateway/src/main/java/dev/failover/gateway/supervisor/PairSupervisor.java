@@ -196,6 +196,14 @@ public final class PairSupervisor implements AutoCloseable {
     }
 
     private void observe(Observation observation) {
+        if (log.isDebugEnabled()) {
+            log.debug(
+                    "poll of {} sent at {} ms took {} ms: {}",
+                    observation.controllerId(),
+                    observation.sentNanos() / 1_000_000,
+                    (observation.doneNanos() - observation.sentNanos()) / 1_000_000.0,
+                    observation.result());
+        }
         HealthTracker tracker = trackers.get(observation.controllerId());
         Condition before = tracker.health().condition();
         Health health = tracker.observe(observation);

@@ -1,0 +1,161 @@
+package dev.failover.gateway.link.modbus;
+
+import static dev.failover.gateway.link.modbus.ScriptedPeer.frame;
+import static dev.failover.gateway.link.modbus.ScriptedPeer.transactionId;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.failover.gateway.Ticker;
+import dev.failover.gateway.config.ModbusEndpoint;
+import dev.failover.gateway.config.StatusRegisters;
+import dev.failover.gateway.link.LinkError;
+import dev.failover.gateway.link.LinkResult;
+import dev.failover.gateway.link.RunStatus;
+import dev.failover.gateway.link.RuntimeRole;
+import dev.failover.gateway.link.StatusReading;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The Modbus link against golden frames (Modbus Application Protocol v1.1b3, §6.3 read holding
+ * registers, §6.6 write single register, §7 exception responses) and against answers a correct
+ * server never sends.
+ */
+@Timeout(10)
+class ModbusLinkFrameTest {
+
+    /** Status block 0..4: heartbeat 0x0102, RUN, ACTIVE, flags 0b11, fault 0. */
+    private static final String STATUS_PDU = "01" + "03" + "0a" + "0102" + "0001" + "0001" + "0003" + "0000";
+
+    private ScriptedPeer peer;
+    private ModbusLink link;
+
+    private ModbusLink linkTo(ScriptedPeer p) {
+        return new ModbusLink(
+                "plc-x",
+                new ModbusEndpoint("127.0.0.1", p.port(), 1),
+                StatusRegisters.defaults(),
+                Duration.ofMillis(200),
+                Duration.ofMillis(50),
+                Ticker.system());
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (link != null) {
+            link.close();
+        }
+        if (peer != null) {
+            peer.close();
+        }
+    }
+
+    @Test
+    void readsTheStatusBlockWithOneReadHoldingRegistersRequest() throws Exception {
+        peer = new ScriptedPeer(req -> frame(transactionId(req), STATUS_PDU));
+        link = linkTo(peer);
+
+        LinkResult<StatusReading> result = link.readStatus();
+
+        // MBAP: transaction 1, protocol 0, length 6, unit 1; PDU: function 3, address 0, quantity 5.
+        assertThat(peer.nextRequest()).isEqualTo("000100000006" + "01" + "03" + "0000" + "0005");
+        assertThat(result).isInstanceOf(LinkResult.Ok.class);
+        StatusReading reading = ((LinkResult.Ok<StatusReading>) result).value();
+        assertThat(reading).isEqualTo(new StatusReading(0x0102, RunStatus.RUN, RuntimeRole.ACTIVE, true, true, 0));
+    }
+
+    @Test
+    void writesTheRoleWithWriteSingleRegisterThenReadsTheStatusBack() throws Exception {
+        peer = new ScriptedPeer(req -> req[7] == 6 ? req.clone() : frame(transactionId(req), STATUS_PDU));
+        link = linkTo(peer);
+
+        LinkResult<StatusReading> result = link.writeRole(RuntimeRole.STANDBY);
+
+        // Function 6, register 2 (ROLE), value 2 (STANDBY); the echo is the correct answer.
+        assertThat(peer.nextRequest()).isEqualTo("000100000006" + "01" + "06" + "0002" + "0002");
+        assertThat(peer.nextRequest()).isEqualTo("000200000006" + "01" + "03" + "0000" + "0005");
+        assertThat(result.isOk()).isTrue();
+    }
+
+    @Test
+    void anExceptionResponseIsARejectionAndKeepsTheConnection() throws Exception {
+        peer = new ScriptedPeer(req -> frame(transactionId(req), "01" + "86" + "04"));
+        link = linkTo(peer);
+
+        LinkResult<StatusReading> result = link.writeRole(RuntimeRole.ACTIVE);
+
+        assertThat(result)
+                .isEqualTo(
+                        LinkResult.failed(LinkError.REJECTED, "writing role ACTIVE: exception code 4 for function 6"));
+    }
+
+    @Test
+    void anAnswerToAnotherTransactionIsRefusedAndTheConnectionReplaced() throws Exception {
+        peer = new ScriptedPeer(req -> frame(transactionId(req) + 7, STATUS_PDU));
+        link = linkTo(peer);
+
+        LinkResult<StatusReading> result = link.readStatus();
+
+        assertThat(result)
+                .isEqualTo(LinkResult.failed(LinkError.PROTOCOL, "answer to transaction 8 while waiting for 1"));
+        peer.answerWith(req -> frame(transactionId(req), STATUS_PDU));
+        assertThat(link.readStatus().isOk()).as("a new connection works").isTrue();
+    }
+
+    @Test
+    void anAnswerWithTooFewRegistersIsAProtocolError() throws Exception {
+        peer = new ScriptedPeer(req -> frame(transactionId(req), "01" + "03" + "02" + "0102"));
+        link = linkTo(peer);
+
+        LinkResult<StatusReading> result = link.readStatus();
+
+        assertThat(result)
+                .isInstanceOfSatisfying(
+                        LinkResult.Failed.class, f -> assertThat(f.error()).isEqualTo(LinkError.PROTOCOL));
+    }
+
+    @Test
+    void noAnswerWithinTheTimeoutIsATimeout() throws Exception {
+        peer = new ScriptedPeer(req -> new byte[0]);
+        link = linkTo(peer);
+
+        LinkResult<StatusReading> result = link.readStatus();
+
+        assertThat(result).isEqualTo(LinkResult.failed(LinkError.TIMEOUT, "no answer within 200 ms"));
+    }
+
+    @Test
+    void aClosedConnectionIsConnectionLost() throws Exception {
+        peer = new ScriptedPeer(req -> null);
+        link = linkTo(peer);
+
+        LinkResult<StatusReading> result = link.readStatus();
+
+        assertThat(result)
+                .isInstanceOfSatisfying(
+                        LinkResult.Failed.class, f -> assertThat(f.error()).isEqualTo(LinkError.CONNECTION_LOST));
+    }
+
+    @Test
+    void aRefusedConnectionBacksOffBeforeTheNextAttempt() throws Exception {
+        peer = new ScriptedPeer(req -> null);
+        int port = peer.port();
+        peer.close();
+        peer = null;
+        link = new ModbusLink(
+                "plc-x",
+                new ModbusEndpoint("127.0.0.1", port, 1),
+                StatusRegisters.defaults(),
+                Duration.ofMillis(200),
+                Duration.ofSeconds(5),
+                Ticker.system());
+
+        assertThat(link.readStatus())
+                .isInstanceOfSatisfying(
+                        LinkResult.Failed.class, f -> assertThat(f.error()).isEqualTo(LinkError.UNREACHABLE));
+        assertThat(link.readStatus())
+                .isInstanceOfSatisfying(
+                        LinkResult.Failed.class, f -> assertThat(f.error()).isEqualTo(LinkError.BACKING_OFF));
+    }
+}

@@ -1,0 +1,81 @@
+package dev.failover.plcsim;
+
+import dev.failover.plcsim.control.ControlCommand;
+import dev.failover.plcsim.control.ControlCommand.Action;
+import dev.failover.plcsim.control.ControlCommand.Parsed;
+import java.util.Locale;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executes control port lines against a {@link FaultInjector}: one answer line per command, {@code
+ * OK ...} or {@code ERR <reason>}. Thread-safe.
+ */
+final class ControlDispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(ControlDispatcher.class);
+
+    private final FaultInjector faults;
+    private final Supplier<SimSnapshot> snapshot;
+
+    ControlDispatcher(FaultInjector faults, Supplier<SimSnapshot> snapshot) {
+        this.faults = faults;
+        this.snapshot = snapshot;
+    }
+
+    String handle(String line) {
+        return switch (ControlCommand.parse(line)) {
+            case Parsed.Invalid invalid -> "ERR " + invalid.reason();
+            case Parsed.Valid valid -> execute(valid.command(), line);
+        };
+    }
+
+    private String execute(ControlCommand command, String line) {
+        try {
+            switch (command) {
+                case Action.STATUS -> {
+                    return statusLine(snapshot.get());
+                }
+                case Action action -> act(action);
+                case ControlCommand.Slow slow -> faults.slow(slow.delay());
+                case ControlCommand.Lose lose -> faults.lose(lose.count());
+                case ControlCommand.Stall stall -> faults.stall(stall.duration());
+                case ControlCommand.OutputEnable enable -> faults.outputEnable(enable.on());
+            }
+            return "OK";
+        } catch (RuntimeException e) {
+            log.warn("Control command '{}' failed", line.strip(), e);
+            return "ERR " + e.getMessage();
+        }
+    }
+
+    private void act(Action action) {
+        switch (action) {
+            case CRASH -> faults.crash();
+            case HANG -> faults.hang();
+            case FREEZE_HEARTBEAT -> faults.freezeHeartbeat();
+            case FAULT -> faults.fault();
+            case DROP -> faults.drop();
+            case DROP_ONCE -> faults.dropOnce();
+            case CORRUPT -> faults.corrupt();
+            case CLEAR -> faults.clear();
+            case STATUS -> throw new IllegalArgumentException("status is a query, not an action");
+        }
+    }
+
+    /** {@code OK name=A role=ACTIVE status=RUN heartbeat=123 driving=true outputEnable=true level=50.00 faults=hang,slow:30}. */
+    static String statusLine(SimSnapshot s) {
+        return String.format(
+                Locale.ROOT,
+                "OK name=%s role=%s status=%s heartbeat=%d driving=%b outputEnable=%b level=%.2f faults=%s",
+                s.name(),
+                s.role(),
+                s.status(),
+                s.heartbeat(),
+                s.driving(),
+                s.outputEnable(),
+                s.levelPercent(),
+                String.join(",", s.faults()));
+    }
+}

@@ -1,0 +1,19 @@
+package dev.failover.plcsim;
+
+/** Faults injected into the controller itself (the others act on communication). */
+enum ControllerFault {
+    FREEZE_HEARTBEAT("freeze-heartbeat"),
+    FAULT("fault"),
+    CORRUPT("corrupt");
+
+    private final String text;
+
+    ControllerFault(String text) {
+        this.text = text;
+    }
+
+    /** Name in snapshots and the status line. */
+    String text() {
+        return text;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.failover.plcsim;
+
+import java.util.Set;
+
+/**
+ * Everything the registers and snapshots show of a controller, taken in one go under its lock.
+ * Immutable and thread-safe.
+ */
+record ControllerView(
+        Settings settings,
+        Status status,
+        int heartbeat,
+        int roleChanges,
+        int scanTimeMicros,
+        boolean outputEnable,
+        boolean driving,
+        double pumpPercent,
+        PlantState plant,
+        byte[] configHash,
+        Set<ControllerFault> faults) {
+
+    ControllerView {
+        configHash = configHash.clone();
+        faults = Set.copyOf(faults);
+    }
+
+    /** More than one controller has a slot in the plant. */
+    boolean plantShared() {
+        return plant.controllers() > 1;
+    }
+}

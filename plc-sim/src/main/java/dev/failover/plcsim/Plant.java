@@ -1,0 +1,72 @@
+package dev.failover.plcsim;
+
+import dev.failover.plcsim.process.FilePlant;
+import dev.failover.plcsim.process.InMemoryPlant;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * The physical tank that one or more controllers act on.
+ *
+ * <p>Level 0-100 %, starting at 50 %. An inflow pump fills it with the sum of what the controllers
+ * drive; an outflow valve drains it with a flow proportional to the square root of the level. The
+ * level is integrated from the wall time elapsed since the last update whenever any controller
+ * exchanges with the plant (see {@link dev.failover.plcsim.process.TankModel}). A contribution that
+ * has not been refreshed for 500 ms counts as zero, so a controller that dies drops its output.
+ *
+ * <p>Implementations are thread-safe: {@link #inMemory()} can be shared by several {@link
+ * SimulatedPlc} in one JVM, {@link #file(Path)} by several processes.
+ */
+public interface Plant extends AutoCloseable {
+
+    /** A private tank in this JVM, which several {@link SimulatedPlc} instances may share. */
+    static Plant inMemory() {
+        return new InMemoryPlant(Clock.systemUTC());
+    }
+
+    /**
+     * A tank in a small memory-mapped file that several processes share, updated under a file lock.
+     * The file is created when it does not exist or is empty.
+     *
+     * @throws IllegalArgumentException if the file exists but is not a plant file
+     * @throws java.io.UncheckedIOException if the file cannot be opened, locked or mapped
+     */
+    static Plant file(Path path) {
+        return FilePlant.open(path, Clock.systemUTC());
+    }
+
+    /**
+     * Claims the slot of the named controller, or re-claims it after a restart.
+     *
+     * @throws IllegalStateException if that controller is already attached through this object, or
+     *     the plant has no free slot
+     */
+    Slot attach(String controllerName);
+
+    /** The current state, after integrating the time elapsed since the last update. */
+    PlantState read();
+
+    /** Releases the resources of this object (the file mapping); the tank itself lives on. */
+    @Override
+    void close();
+
+    /** One controller's connection to the plant. Thread-safe. */
+    interface Slot extends AutoCloseable {
+
+        /**
+         * Integrates the elapsed time, then records this controller's contribution.
+         *
+         * @param pumpPercent pump output driven, 0 to 100 (ignored unless {@code driving})
+         * @param driving whether this controller drives the outputs now
+         * @param valvePercent valve setpoint, applied to the plant only while {@code driving}
+         */
+        PlantState exchange(double pumpPercent, boolean driving, double valvePercent);
+
+        /** Drops this controller's outputs (no pump, not driving) and keeps the slot claimed. */
+        void release();
+
+        /** Drops the outputs and detaches, so the same name can attach again. Idempotent. */
+        @Override
+        void close();
+    }
+}

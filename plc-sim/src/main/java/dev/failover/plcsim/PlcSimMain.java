@@ -1,0 +1,105 @@
+package dev.failover.plcsim;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The {@code plc-sim} command line: {@code run} starts one controller until SIGTERM/SIGINT, {@code
+ * ctl} sends one command to a controller's control port. The only class that writes to standard
+ * output. Exit codes: 0 success, 1 failure (or an {@code ERR} answer), 2 usage error.
+ *
+ * <p>Not thread-safe: one instance serves one command line on the calling thread.
+ */
+public final class PlcSimMain {
+
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_USAGE = 2;
+
+    private static final Duration CTL_TIMEOUT = Duration.ofSeconds(5);
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    PlcSimMain(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        // Our logging config sends logs to stderr so that stdout carries only the READY line.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "plc-sim-logback.xml");
+        }
+        System.exit(new PlcSimMain(System.out, System.err).execute(args));
+    }
+
+    /** Runs the command; {@code run} returns only if it fails to start or is interrupted. */
+    int execute(String[] args) {
+        return switch (CliParser.parse(args)) {
+            case CliParser.Cli.Help help -> {
+                out.println(CliParser.USAGE);
+                yield EXIT_OK;
+            }
+            case CliParser.Cli.Invalid invalid -> {
+                err.println("plc-sim: " + invalid.message());
+                err.println(CliParser.USAGE);
+                yield EXIT_USAGE;
+            }
+            case CliParser.Cli.Ctl ctl -> ctl(ctl);
+            case CliParser.Cli.Run run -> run(run);
+        };
+    }
+
+    private int ctl(CliParser.Cli.Ctl ctl) {
+        try {
+            String answer = ControlClient.send(ctl.host(), ctl.port(), ctl.commandLine(), CTL_TIMEOUT);
+            out.println(answer);
+            return answer.startsWith("OK") ? EXIT_OK : EXIT_FAILED;
+        } catch (IOException e) {
+            err.println("plc-sim: cannot reach control port " + ctl.host() + ":" + ctl.port() + ": " + e.getMessage());
+            return EXIT_FAILED;
+        }
+    }
+
+    private int run(CliParser.Cli.Run run) {
+        SimConfig config = run.config();
+        Plant plant;
+        try {
+            plant = run.plant().map(Plant::file).orElseGet(Plant::inMemory);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            err.println("plc-sim: --plant: " + e.getMessage());
+            return EXIT_FAILED;
+        }
+        SimulatedPlc plc;
+        try {
+            plc = SimulatedPlc.start(config, plant);
+        } catch (IOException | RuntimeException e) {
+            err.println("plc-sim: cannot start " + config.name() + ": " + e.getMessage());
+            plant.close();
+            return EXIT_FAILED;
+        }
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            plc.close();
+                            plant.close();
+                        },
+                        "plc-" + config.name() + "-shutdown"));
+        String host = plc.bindAddress().getHostAddress();
+        out.println("READY name=" + config.name() + " modbus=" + host + ":" + plc.modbusPort() + " control=" + host
+                + ":" + plc.controlPort());
+        out.flush();
+        try {
+            // Runs until SIGTERM/SIGINT: the JVM then runs the shutdown hook and exits.
+            new CountDownLatch(1).await();
+            return EXIT_OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_FAILED;
+        }
+    }
+}

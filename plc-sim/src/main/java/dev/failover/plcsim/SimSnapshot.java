@@ -1,0 +1,42 @@
+package dev.failover.plcsim;
+
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A consistent view of one controller, taken under its lock.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param name controller name
+ * @param role current role
+ * @param status current status ({@link Status#STOP} while crashed or after close)
+ * @param heartbeat value of the {@code HEARTBEAT} register
+ * @param driving whether the last scan drove the pump
+ * @param outputEnable state of the output-enable input
+ * @param levelPercent tank level seen by the last scan, 0 to 100
+ * @param pumpPercent pump output this controller drives, 0 when not driving
+ * @param inflowPercent total pump command the plant receives from all controllers (may exceed 100)
+ * @param faults active faults in a fixed order, e.g. {@code hang}, {@code slow:30}, {@code lose:2}
+ */
+public record SimSnapshot(
+        String name,
+        Role role,
+        Status status,
+        int heartbeat,
+        boolean driving,
+        boolean outputEnable,
+        double levelPercent,
+        double pumpPercent,
+        double inflowPercent,
+        Set<String> faults) {
+
+    public SimSnapshot {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(status, "status");
+        faults = Collections.unmodifiableSet(new LinkedHashSet<>(faults));
+    }
+}

@@ -1,0 +1,75 @@
+package dev.failover.plcsim.control;
+
+import java.time.Duration;
+
+/**
+ * One command of the control port's line protocol, parsed from its text form (case-insensitive,
+ * words separated by blanks). Immutable and thread-safe.
+ */
+public sealed interface ControlCommand
+        permits ControlCommand.Action,
+                ControlCommand.Slow,
+                ControlCommand.Lose,
+                ControlCommand.Stall,
+                ControlCommand.OutputEnable {
+
+    /** Longest accepted delay for {@code slow} and {@code stall}: ten minutes. */
+    long MAX_DELAY_MS = 600_000;
+
+    /** Largest accepted count for {@code lose}. */
+    int MAX_LOSE = 1_000_000;
+
+    /** Commands without an argument. */
+    enum Action implements ControlCommand {
+        CRASH("crash"),
+        HANG("hang"),
+        FREEZE_HEARTBEAT("freeze-heartbeat"),
+        FAULT("fault"),
+        DROP("drop"),
+        DROP_ONCE("drop once"),
+        CORRUPT("corrupt"),
+        CLEAR("clear"),
+        STATUS("status");
+
+        private final String text;
+
+        Action(String text) {
+            this.text = text;
+        }
+
+        /** The command as written on the wire. */
+        public String text() {
+            return text;
+        }
+    }
+
+    /** {@code slow <ms>}: every response delayed. */
+    record Slow(Duration delay) implements ControlCommand {}
+
+    /** {@code lose <n>}: the next n requests go unanswered. */
+    record Lose(int count) implements ControlCommand {}
+
+    /** {@code stall <ms>}: nothing answered for a while, then the queue. */
+    record Stall(Duration duration) implements ControlCommand {}
+
+    /** {@code output-enable on|off}. */
+    record OutputEnable(boolean on) implements ControlCommand {}
+
+    /** Result of {@link #parse(String)}. */
+    sealed interface Parsed {
+        /** A valid command. */
+        record Valid(ControlCommand command) implements Parsed {}
+
+        /** Not a valid command; {@code reason} tells the user what to send instead. */
+        record Invalid(String reason) implements Parsed {}
+    }
+
+    /** Every command form, for help texts. */
+    String SYNTAX = "crash, hang, freeze-heartbeat, fault, slow <ms>, drop, drop once, lose <n>, stall <ms>, corrupt,"
+            + " clear, output-enable on|off, status";
+
+    /** Parses one line of the protocol. */
+    static Parsed parse(String line) {
+        return ControlParser.parse(line);
+    }
+}

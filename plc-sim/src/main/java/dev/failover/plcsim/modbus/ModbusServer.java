@@ -1,0 +1,172 @@
+package dev.failover.plcsim.modbus;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.net.ServerSocketFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * A Modbus TCP server: our own accept loop and one thread per connection, with j2mod used only for
+ * framing. Requests for another unit id are answered with exception 0B (gateway target failed to
+ * respond) rather than ignored, so a misconfigured master fails fast.
+ *
+ * <p>Thread-safe. {@link #close()} closes the listening socket and resets every connection.
+ */
+public final class ModbusServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ModbusServer.class);
+    private static final int MAX_CONNECTIONS = 16;
+    private static final int BACKLOG = 50;
+
+    private final String plcName;
+    private final ServerSocket serverSocket;
+    private final RequestDispatcher dispatcher;
+    private final CommsFaults faults;
+    private final Set<ModbusConnection> connections = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final Thread acceptThread;
+
+    private ModbusServer(String plcName, ServerSocket serverSocket, int unitId, RegisterBank bank, CommsFaults faults) {
+        this.plcName = plcName;
+        this.serverSocket = serverSocket;
+        this.dispatcher = new RequestDispatcher(unitId, bank);
+        this.faults = faults;
+        this.acceptThread = new Thread(this::acceptLoop, "plc-" + plcName + "-modbus-accept");
+        this.acceptThread.setDaemon(true);
+    }
+
+    /**
+     * Binds {@code bindAddress:port} (0 = any free port) and starts accepting.
+     *
+     * @param plcName controller name for thread names and the log MDC
+     * @param unitId the only unit id answered normally
+     */
+    public static ModbusServer start(
+            String plcName, InetAddress bindAddress, int port, int unitId, RegisterBank bank, CommsFaults faults)
+            throws IOException {
+        ModbusServer server = new ModbusServer(plcName, openServerSocket(bindAddress, port), unitId, bank, faults);
+        server.acceptThread.start();
+        return server;
+    }
+
+    /** The one place the listening socket is made (TLS will swap in an {@code SSLServerSocket}). */
+    private static ServerSocket openServerSocket(InetAddress bindAddress, int port) throws IOException {
+        ServerSocket socket = ServerSocketFactory.getDefault().createServerSocket();
+        try {
+            // A restarted controller must get its old port back while old connections linger.
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(bindAddress, port), BACKLOG);
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw new IOException(
+                    "cannot bind Modbus port " + bindAddress.getHostAddress() + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bound port. */
+    public int port() {
+        return serverSocket.getLocalPort();
+    }
+
+    /** Closes every open connection (FIN); the server keeps accepting. */
+    public void closeConnections() {
+        connections.forEach(c -> c.close(false));
+    }
+
+    private void acceptLoop() {
+        MDC.put("plc", plcName);
+        log.info("Modbus server listening on {}", serverSocket.getLocalSocketAddress());
+        while (closed.getCount() > 0) {
+            Socket socket;
+            try {
+                socket = serverSocket.accept();
+            } catch (IOException e) {
+                if (closed.getCount() == 0) {
+                    break;
+                }
+                log.warn("Modbus accept failed, retrying", e);
+                if (awaitClosed(100)) {
+                    break;
+                }
+                continue;
+            }
+            admit(socket);
+        }
+        log.info("Modbus server on port {} stopped", port());
+    }
+
+    private void admit(Socket socket) {
+        if (faults.dropping() || connections.size() >= MAX_CONNECTIONS) {
+            log.debug(
+                    "Closing new Modbus connection from {} (drop fault or {} connections open)",
+                    socket.getRemoteSocketAddress(),
+                    connections.size());
+            closeRefused(socket);
+            return;
+        }
+        ModbusConnection connection;
+        try {
+            // Requests and answers are single small segments: send them without Nagle's delay.
+            socket.setTcpNoDelay(true);
+            connection = new ModbusConnection(plcName, socket, dispatcher, faults, connections::remove);
+        } catch (IOException e) {
+            log.warn("Cannot set up Modbus connection from {}", socket.getRemoteSocketAddress(), e);
+            closeRefused(socket);
+            return;
+        }
+        connections.add(connection);
+        Thread thread = new Thread(connection, "plc-" + plcName + "-modbus-" + socket.getPort());
+        thread.setDaemon(true);
+        thread.start();
+        if (closed.getCount() == 0) {
+            connection.close(true);
+        }
+    }
+
+    private static void closeRefused(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            log.debug("Closing refused connection failed: {}", e.getMessage());
+        }
+    }
+
+    private boolean awaitClosed(long millis) {
+        try {
+            return closed.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    /** Stops listening and resets every connection, as a dying controller would. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.getCount() == 0) {
+            return;
+        }
+        closed.countDown();
+        try {
+            serverSocket.close();
+        } catch (IOException e) {
+            log.warn("Closing Modbus server socket failed", e);
+        }
+        connections.forEach(c -> c.close(true));
+        try {
+            acceptThread.join(TimeUnit.SECONDS.toMillis(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.failover.plcsim.modbus;
+
+import com.ghgande.j2mod.modbus.Modbus;
+import com.ghgande.j2mod.modbus.msg.ModbusRequest;
+import com.ghgande.j2mod.modbus.msg.ModbusResponse;
+import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersRequest;
+import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersResponse;
+import com.ghgande.j2mod.modbus.msg.WriteMultipleRegistersRequest;
+import com.ghgande.j2mod.modbus.msg.WriteMultipleRegistersResponse;
+import com.ghgande.j2mod.modbus.msg.WriteSingleRegisterRequest;
+import com.ghgande.j2mod.modbus.msg.WriteSingleRegisterResponse;
+import com.ghgande.j2mod.modbus.procimg.Register;
+import com.ghgande.j2mod.modbus.procimg.SimpleRegister;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * Turns one request frame into its response: function 3, 6 and 16 decoded by j2mod and served from
+ * the {@link RegisterBank}, exception 01 for any other function, exception 0B for another unit id,
+ * exception 03 for a PDU that does not decode. Quantity
+ * checks follow the Modbus application protocol (function 3: 1-125 registers, function 16: 1-123).
+ *
+ * <p>Thread-safe if the bank is.
+ */
+final class RequestDispatcher {
+
+    private static final Set<Integer> SUPPORTED =
+            Set.of(Modbus.READ_MULTIPLE_REGISTERS, Modbus.WRITE_SINGLE_REGISTER, Modbus.WRITE_MULTIPLE_REGISTERS);
+    private static final int MAX_READ = 125;
+    private static final int MAX_WRITE = 123;
+    private static final int ADDRESS_SPACE = 0x10000;
+
+    private final int unitId;
+    private final RegisterBank bank;
+
+    RequestDispatcher(int unitId, RegisterBank bank) {
+        this.unitId = unitId;
+        this.bank = bank;
+    }
+
+    /** The response to one frame; never null. */
+    ModbusResponse answer(MbapReader.Frame frame) {
+        if (frame.unitId() != unitId) {
+            return exception(shell(frame), ExceptionCode.GATEWAY_TARGET_FAILED_TO_RESPOND);
+        }
+        if (!SUPPORTED.contains(frame.functionCode())) {
+            return exception(shell(frame), ExceptionCode.ILLEGAL_FUNCTION);
+        }
+        ModbusRequest request = ModbusRequest.createModbusRequest(frame.functionCode());
+        try {
+            request.readFrom(new DataInputStream(new ByteArrayInputStream(frame.adu())));
+        } catch (IOException | RuntimeException e) {
+            // A PDU too short or with a byte count that disagrees with its quantity.
+            return exception(shell(frame), ExceptionCode.ILLEGAL_DATA_VALUE);
+        }
+        return dispatch(request);
+    }
+
+    /** An undecoded request carrying only the header, to build exception responses from. */
+    private static ModbusRequest shell(MbapReader.Frame frame) {
+        ModbusRequest request = ModbusRequest.createModbusRequest(frame.functionCode());
+        request.setTransactionID(frame.transactionId());
+        request.setProtocolID(frame.protocolId());
+        request.setUnitID(frame.unitId());
+        return request;
+    }
+
+    private ModbusResponse dispatch(ModbusRequest request) {
+        return switch (request) {
+            case ReadMultipleRegistersRequest read -> read(read);
+            case WriteSingleRegisterRequest write -> writeSingle(write);
+            case WriteMultipleRegistersRequest write -> writeMultiple(write);
+            default -> exception(request, ExceptionCode.ILLEGAL_FUNCTION);
+        };
+    }
+
+    private ModbusResponse read(ReadMultipleRegistersRequest request) {
+        int address = request.getReference();
+        int count = request.getWordCount();
+        if (count < 1 || count > MAX_READ) {
+            return exception(request, ExceptionCode.ILLEGAL_DATA_VALUE);
+        }
+        if (address + count > ADDRESS_SPACE) {
+            return exception(request, ExceptionCode.ILLEGAL_DATA_ADDRESS);
+        }
+        return switch (bank.read(address, count)) {
+            case BankResult.Values values ->
+                withHeader(request, new ReadMultipleRegistersResponse(toRegisters(values)));
+            case BankResult.Rejected rejected -> exception(request, rejected.code());
+            case BankResult.Written written -> throw new IllegalStateException("a read returned " + written);
+        };
+    }
+
+    private ModbusResponse writeSingle(WriteSingleRegisterRequest request) {
+        int address = request.getReference();
+        int value = request.getRegister().getValue();
+        return written(
+                request, bank.write(address, new int[] {value}), new WriteSingleRegisterResponse(address, value));
+    }
+
+    private ModbusResponse writeMultiple(WriteMultipleRegistersRequest request) {
+        int address = request.getReference();
+        int count = request.getWordCount();
+        if (count < 1 || count > MAX_WRITE) {
+            return exception(request, ExceptionCode.ILLEGAL_DATA_VALUE);
+        }
+        if (address + count > ADDRESS_SPACE) {
+            return exception(request, ExceptionCode.ILLEGAL_DATA_ADDRESS);
+        }
+        int[] values = new int[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = request.getRegisterValue(i);
+        }
+        return written(request, bank.write(address, values), new WriteMultipleRegistersResponse(address, count));
+    }
+
+    private static ModbusResponse written(ModbusRequest request, BankResult result, ModbusResponse success) {
+        return switch (result) {
+            case BankResult.Written written -> withHeader(request, success);
+            case BankResult.Rejected rejected -> exception(request, rejected.code());
+            case BankResult.Values values -> throw new IllegalStateException("a write returned values");
+        };
+    }
+
+    private static Register[] toRegisters(BankResult.Values values) {
+        int[] raw = values.registers();
+        Register[] registers = new Register[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            registers[i] = new SimpleRegister(raw[i]);
+        }
+        return registers;
+    }
+
+    /** Copies transaction id, protocol id and unit id from the request, as MBAP requires. */
+    private static ModbusResponse withHeader(ModbusRequest request, ModbusResponse response) {
+        response.setTransactionID(request.getTransactionID());
+        response.setProtocolID(request.getProtocolID());
+        response.setUnitID(request.getUnitID());
+        return response;
+    }
+
+    private static ModbusResponse exception(ModbusRequest request, ExceptionCode code) {
+        return request.createExceptionResponse(code.code());
+    }
+}

@@ -1,0 +1,82 @@
+package dev.failover.plcsim.process;
+
+import java.util.Arrays;
+
+/** {@link TankStore} in plain fields, for a plant private to one JVM. Not thread-safe. */
+final class HeapTankStore implements TankStore {
+
+    private double level = TankModel.INITIAL_LEVEL;
+    private double valve = TankModel.INITIAL_VALVE;
+    private long lastUpdateMicros;
+    private final String[] names = new String[SLOTS];
+    private final double[] pumps = new double[SLOTS];
+    private final boolean[] driving = new boolean[SLOTS];
+    private final long[] seen = new long[SLOTS];
+
+    HeapTankStore(long nowMicros) {
+        lastUpdateMicros = nowMicros;
+        Arrays.fill(names, "");
+    }
+
+    @Override
+    public double level() {
+        return level;
+    }
+
+    @Override
+    public void level(double percent) {
+        level = percent;
+    }
+
+    @Override
+    public double valve() {
+        return valve;
+    }
+
+    @Override
+    public void valve(double percent) {
+        valve = percent;
+    }
+
+    @Override
+    public long lastUpdateMicros() {
+        return lastUpdateMicros;
+    }
+
+    @Override
+    public void lastUpdateMicros(long epochMicros) {
+        lastUpdateMicros = epochMicros;
+    }
+
+    @Override
+    public String slotName(int i) {
+        return names[i];
+    }
+
+    @Override
+    public void claimSlot(int i, String name) {
+        names[i] = name;
+    }
+
+    @Override
+    public double slotPump(int i) {
+        return pumps[i];
+    }
+
+    @Override
+    public boolean slotDriving(int i) {
+        return driving[i];
+    }
+
+    @Override
+    public long slotSeenMicros(int i) {
+        return seen[i];
+    }
+
+    @Override
+    public void writeSlot(int i, double pumpPercent, boolean isDriving, long seenMicros) {
+        pumps[i] = pumpPercent;
+        driving[i] = isDriving;
+        seen[i] = seenMicros;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.failover.plcsim.process;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * {@link TankStore} in a memory-mapped plant file shared between processes. Not thread-safe: the
+ * plant holds its JVM lock and the file lock around every access.
+ *
+ * <p>Layout, big-endian: magic {@code "PLCTANK\0"} (8 bytes), version (int), slot count (int), level
+ * (double), valve (double), time of the last integration in epoch µs (long), then {@value
+ * TankStore#SLOTS} slots of {@value #SLOT_SIZE} bytes: name (32 ASCII bytes, NUL padded), pump
+ * (double), last refresh in epoch µs (long), driving (int).
+ */
+final class MappedTankStore implements TankStore {
+
+    static final byte[] MAGIC = "PLCTANK\0".getBytes(StandardCharsets.US_ASCII);
+    static final int VERSION = 1;
+    static final int SLOT_SIZE = 64;
+    private static final int NAME_BYTES = 32;
+    private static final int OFF_VERSION = 8;
+    private static final int OFF_SLOTS_COUNT = 12;
+    private static final int OFF_LEVEL = 16;
+    private static final int OFF_VALVE = 24;
+    private static final int OFF_LAST_UPDATE = 32;
+    private static final int OFF_FIRST_SLOT = 40;
+    private static final int SLOT_PUMP = 32;
+    private static final int SLOT_SEEN = 40;
+    private static final int SLOT_DRIVING = 48;
+
+    /** Size of a plant file in bytes. */
+    static final int SIZE = OFF_FIRST_SLOT + SLOTS * SLOT_SIZE;
+
+    private final ByteBuffer buffer;
+
+    MappedTankStore(ByteBuffer buffer) {
+        this.buffer = buffer;
+    }
+
+    /** Writes the header and a fresh tank into an all-zero buffer. */
+    void initialize(long nowMicros) {
+        buffer.put(0, MAGIC);
+        buffer.putInt(OFF_VERSION, VERSION);
+        buffer.putInt(OFF_SLOTS_COUNT, SLOTS);
+        level(TankModel.INITIAL_LEVEL);
+        valve(TankModel.INITIAL_VALVE);
+        lastUpdateMicros(nowMicros);
+    }
+
+    /** Why this buffer does not hold a plant file of this version, or empty if it does. */
+    Optional<String> formatProblem() {
+        byte[] magic = new byte[MAGIC.length];
+        buffer.get(0, magic);
+        if (!Arrays.equals(magic, MAGIC)) {
+            return Optional.of("it does not start with the plant file magic 'PLCTANK'");
+        }
+        int version = buffer.getInt(OFF_VERSION);
+        if (version != VERSION || buffer.getInt(OFF_SLOTS_COUNT) != SLOTS) {
+            return Optional.of("unsupported plant file version " + version + " (expected " + VERSION + ")");
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public double level() {
+        return buffer.getDouble(OFF_LEVEL);
+    }
+
+    @Override
+    public void level(double percent) {
+        buffer.putDouble(OFF_LEVEL, percent);
+    }
+
+    @Override
+    public double valve() {
+        return buffer.getDouble(OFF_VALVE);
+    }
+
+    @Override
+    public void valve(double percent) {
+        buffer.putDouble(OFF_VALVE, percent);
+    }
+
+    @Override
+    public long lastUpdateMicros() {
+        return buffer.getLong(OFF_LAST_UPDATE);
+    }
+
+    @Override
+    public void lastUpdateMicros(long epochMicros) {
+        buffer.putLong(OFF_LAST_UPDATE, epochMicros);
+    }
+
+    @Override
+    public String slotName(int i) {
+        byte[] raw = new byte[NAME_BYTES];
+        buffer.get(slot(i), raw);
+        int length = 0;
+        while (length < raw.length && raw[length] != 0) {
+            length++;
+        }
+        return new String(raw, 0, length, StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public void claimSlot(int i, String name) {
+        byte[] raw = Arrays.copyOf(name.getBytes(StandardCharsets.US_ASCII), NAME_BYTES);
+        buffer.put(slot(i), raw);
+    }
+
+    @Override
+    public double slotPump(int i) {
+        return buffer.getDouble(slot(i) + SLOT_PUMP);
+    }
+
+    @Override
+    public boolean slotDriving(int i) {
+        return buffer.getInt(slot(i) + SLOT_DRIVING) != 0;
+    }
+
+    @Override
+    public long slotSeenMicros(int i) {
+        return buffer.getLong(slot(i) + SLOT_SEEN);
+    }
+
+    @Override
+    public void writeSlot(int i, double pumpPercent, boolean driving, long seenMicros) {
+        buffer.putDouble(slot(i) + SLOT_PUMP, pumpPercent);
+        buffer.putLong(slot(i) + SLOT_SEEN, seenMicros);
+        buffer.putInt(slot(i) + SLOT_DRIVING, driving ? 1 : 0);
+    }
+
+    private static int slot(int i) {
+        return OFF_FIRST_SLOT + i * SLOT_SIZE;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.failover.plcsim.process;
+
+/**
+ * Raw storage of the shared tank: the level, the valve, the time of the last integration and one
+ * slot per controller. Callers hold the plant's lock; implementations are not thread-safe.
+ */
+interface TankStore {
+
+    /** Number of controller slots. */
+    int SLOTS = 8;
+
+    double level();
+
+    void level(double percent);
+
+    double valve();
+
+    void valve(double percent);
+
+    long lastUpdateMicros();
+
+    void lastUpdateMicros(long epochMicros);
+
+    /** The name that claimed slot {@code i}, empty when free. */
+    String slotName(int i);
+
+    void claimSlot(int i, String name);
+
+    double slotPump(int i);
+
+    boolean slotDriving(int i);
+
+    long slotSeenMicros(int i);
+
+    void writeSlot(int i, double pumpPercent, boolean driving, long seenMicros);
+}

@@ -1,0 +1,134 @@
+package dev.failover.plcsim.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.failover.plcsim.Plant;
+import dev.failover.plcsim.PlantState;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class InMemoryPlantTest {
+
+    private final MutableClock clock = new MutableClock();
+    private final InMemoryPlant plant = new InMemoryPlant(clock);
+
+    @Test
+    void newTankIsHalfFullWithTheValveAtThirty() {
+        PlantState state = plant.read();
+
+        assertThat(state.levelPercent()).isEqualTo(50);
+        assertThat(state.valvePercent()).isEqualTo(30);
+        assertThat(state.inflowPercent()).isZero();
+        assertThat(state.controllers()).isZero();
+    }
+
+    @Test
+    void levelIntegratesTheElapsedTimeOnceWhoeverAsks() {
+        Plant.Slot a = plant.attach("A");
+        Plant.Slot b = plant.attach("B");
+        a.exchange(100, true, 0);
+
+        clock.advance(Duration.ofMillis(400));
+        double afterA = a.exchange(100, true, 0).levelPercent();
+        // Same instant: B's exchange and a read must not integrate the second again.
+        double afterB = b.exchange(0, false, 0).levelPercent();
+        double afterRead = plant.read().levelPercent();
+
+        assertThat(afterA).as("full pump for 0.4 s fills 2 percent").isCloseTo(52, within(1e-9));
+        assertThat(afterB).isEqualTo(afterA);
+        assertThat(afterRead).isEqualTo(afterA);
+    }
+
+    @Test
+    void clockSteppingBackIntegratesNothing() {
+        Plant.Slot a = plant.attach("A");
+        a.exchange(100, true, 0);
+
+        clock.advance(Duration.ofSeconds(-10));
+        assertThat(plant.read().levelPercent()).isEqualTo(50);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(plant.read().levelPercent())
+                .as("one second after the step back")
+                .isCloseTo(55, within(1e-9));
+    }
+
+    @Test
+    void inflowIsTheSumOfDrivingControllers() {
+        Plant.Slot a = plant.attach("A");
+        Plant.Slot b = plant.attach("B");
+        a.exchange(40, true, 30);
+        PlantState state = b.exchange(45, true, 30);
+
+        assertThat(state.inflowPercent()).isEqualTo(85);
+        assertThat(state.drivers()).isEqualTo(2);
+        assertThat(state.controllers()).isEqualTo(2);
+
+        state = b.exchange(45, false, 30);
+        assertThat(state.inflowPercent())
+                .as("a non-driving controller contributes nothing")
+                .isEqualTo(40);
+    }
+
+    @Test
+    void onlyADrivingControllerMovesTheValve() {
+        Plant.Slot a = plant.attach("A");
+
+        assertThat(a.exchange(0, false, 80).valvePercent()).isEqualTo(30);
+        assertThat(a.exchange(0, true, 80).valvePercent()).isEqualTo(80);
+    }
+
+    @Test
+    void contributionsGoStaleWhenNotRefreshed() {
+        Plant.Slot a = plant.attach("A");
+        a.exchange(60, true, 30);
+
+        clock.advance(Duration.ofMillis(400));
+        assertThat(plant.read().inflowPercent()).isEqualTo(60);
+        clock.advance(Duration.ofMillis(200));
+        assertThat(plant.read().inflowPercent()).isZero();
+        assertThat(plant.read().drivers()).isZero();
+    }
+
+    @Test
+    void aSilentControllerCountsForHalfASecondHoweverLongTheGap() {
+        Plant.Slot a = plant.attach("A");
+        a.exchange(100, true, 0);
+
+        clock.advance(Duration.ofSeconds(10));
+
+        assertThat(plant.read().levelPercent()).isCloseTo(52.5, within(1e-9));
+    }
+
+    @Test
+    void releaseDropsTheOutputsAndKeepsTheSlot() {
+        Plant.Slot a = plant.attach("A");
+        a.exchange(60, true, 30);
+
+        a.release();
+
+        assertThat(plant.read().inflowPercent()).isZero();
+        assertThat(plant.read().controllers()).isEqualTo(1);
+    }
+
+    @Test
+    void aNameAttachesOnceUntilClosed() {
+        Plant.Slot a = plant.attach("A");
+
+        assertThatThrownBy(() -> plant.attach("A")).hasMessageContaining("'A' is already attached");
+
+        a.close();
+        assertThat(plant.attach("A")).isNotNull();
+        assertThat(plant.read().controllers()).isEqualTo(1);
+    }
+
+    @Test
+    void aFullPlantRefusesAnotherController() {
+        for (int i = 0; i < 8; i++) {
+            plant.attach("P" + i);
+        }
+
+        assertThatThrownBy(() -> plant.attach("P8")).hasMessageContaining("no free slot");
+    }
+}
