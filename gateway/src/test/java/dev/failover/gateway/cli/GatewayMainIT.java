@@ -1,0 +1,126 @@
+package dev.failover.gateway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.failover.gateway.bench.SimPair;
+import dev.failover.gateway.config.FailoverPolicy;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The gateway command line: exit codes, messages, and the control endpoint of a running gateway. */
+@Timeout(60)
+class GatewayMainIT {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        out.reset();
+        err.reset();
+        return GatewayMain.run(
+                List.of(args),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String fixture(String name) throws URISyntaxException {
+        return Path.of(GatewayMainIT.class.getResource("/config/" + name).toURI())
+                .toString();
+    }
+
+    @Test
+    void checkConfigAcceptsAValidFile() throws Exception {
+        assertThat(run("check-config", fixture("full.yaml"))).isZero();
+        assertThat(out()).endsWith("full.yaml: valid, 2 pair(s)\n");
+    }
+
+    @Test
+    void checkConfigExitsTwoAndNamesEveryProblemOfAnInvalidFile() throws Exception {
+        assertThat(run("check-config", fixture("broken-duration.yaml"))).isEqualTo(2);
+        assertThat(err()).startsWith("error: invalid configuration\n").contains("broken-duration.yaml:");
+    }
+
+    @Test
+    void runWithAnInvalidFileStartsNothingAndExitsTwo() throws Exception {
+        assertThat(run("run", "--config", fixture("broken-duration.yaml"))).isEqualTo(2);
+        assertThat(err()).contains("is not a duration");
+    }
+
+    @Test
+    void usageErrorsExitTwoWithTheReason() {
+        assertThat(run("frobnicate")).isEqualTo(2);
+        assertThat(err()).startsWith("error: unknown command 'frobnicate'\n");
+        assertThat(run("status", "--colour")).isEqualTo(2);
+        assertThat(err()).startsWith("error: unknown option --colour\n");
+        assertThat(run("switchover")).isEqualTo(2);
+        assertThat(err()).startsWith("error: option --pair is required\n");
+        assertThat(run("benchmark", "--faults", "many")).isEqualTo(2);
+        assertThat(err()).startsWith("error: --faults must be a whole number, got 'many'\n");
+        assertThat(run("status", "--control", "nowhere")).isEqualTo(2);
+    }
+
+    @Test
+    void anUnreachableGatewayIsARuntimeFailure() {
+        assertThat(run("status", "--control", "127.0.0.1:1")).isEqualTo(3);
+        assertThat(err()).startsWith("error: cannot reach the gateway at 127.0.0.1:1");
+    }
+
+    @Test
+    void statusAndSwitchoverTalkToARunningGateway() throws Exception {
+        try (SimPair pair = SimPair.start(FailoverPolicy.defaults(), true, e -> {})) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> pair.protectedWith(SimPair.A));
+            String control = "127.0.0.1:" + pair.gateway().controlPort();
+
+            assertThat(run("status", "--control", control)).isZero();
+            assertThat(out())
+                    .startsWith("pair tank-1: PROTECTED, active plc-a, 0 switchover(s)")
+                    .contains("plc-a    primary  ACTIVE   HEALTHY")
+                    .contains("plc-b    standby  STANDBY  HEALTHY")
+                    .contains("alarms: none");
+
+            assertThat(run(
+                            "switchover",
+                            "--pair",
+                            "tank-1",
+                            "--operator",
+                            "alice",
+                            "--reason",
+                            "drill",
+                            "--control",
+                            control))
+                    .isZero();
+            assertThat(out()).startsWith("MANUAL plc-a -> plc-b COMPLETED: RTO").contains("old active demoted");
+            assertThat(pair.status().activeId()).isEqualTo(SimPair.B);
+
+            pair.plc(SimPair.A).faults().crash();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !pair.status().health().get(SimPair.A).reachable());
+            assertThat(run("switchover", "--pair", "tank-1", "--control", control))
+                    .isEqualTo(1);
+            assertThat(out()).startsWith("MANUAL plc-b -> plc-a REFUSED: standby plc-a is not ready");
+
+            assertThat(run("switchover", "--pair", "no-such-pair", "--control", control))
+                    .isEqualTo(1);
+            assertThat(err()).isEqualTo("error: no pair named 'no-such-pair'\n");
+
+            assertThat(run("status", "--json", "--control", control)).isZero();
+            assertThat(out()).contains("\"state\" : \"UNPROTECTED\"").contains("\"alarms\" : {");
+        }
+    }
+}
