@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -47,5 +49,26 @@ public final class ControlClient {
             }
             return answer;
         }
+    }
+
+    /**
+     * Sends {@code status} and returns its {@code key=value} fields (name, role, status, heartbeat,
+     * driving, outputEnable, level, faults).
+     *
+     * @throws IOException as {@link #send}, or if the answer is not {@code OK}
+     */
+    public static Map<String, String> status(String host, int port, Duration timeout) throws IOException {
+        String answer = send(host, port, "status", timeout);
+        if (!answer.startsWith("OK")) {
+            throw new IOException("control port " + host + ":" + port + " answered status with: " + answer);
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String token : answer.substring(2).trim().split(" ")) {
+            int eq = token.indexOf('=');
+            if (eq > 0) {
+                fields.put(token.substring(0, eq), token.substring(eq + 1));
+            }
+        }
+        return fields;
     }
 }

@@ -45,6 +45,21 @@ class ControlPortIT {
     }
 
     @Test
+    void theClientParsesTheStatusFields() throws Exception {
+        send("slow 30");
+
+        var status = ControlClient.status("127.0.0.1", plc.controlPort(), TIMEOUT);
+
+        assertThat(status)
+                .containsEntry("name", "A")
+                .containsEntry("role", "ACTIVE")
+                .containsEntry("driving", "true")
+                .containsEntry("outputEnable", "true")
+                .containsEntry("faults", "slow:30")
+                .containsKeys("heartbeat", "level", "status");
+    }
+
+    @Test
     void faultCommandsShowInStatusAndClear() throws Exception {
         assertThat(send("hang")).isEqualTo("OK");
         assertThat(send("slow 30")).isEqualTo("OK");
