@@ -1,5 +1,7 @@
 package dev.failover.gateway;
 
+import dev.failover.gateway.box.AutoDetectedGpio;
+import dev.failover.gateway.box.BoxController;
 import dev.failover.gateway.config.ControllerConfig;
 import dev.failover.gateway.config.FailoverPolicy.UnreachableActive;
 import dev.failover.gateway.config.FenceConfig;
@@ -17,13 +19,17 @@ import dev.failover.gateway.fence.SimFence;
 import dev.failover.gateway.link.ControllerLink;
 import dev.failover.gateway.link.modbus.ModbusLink;
 import dev.failover.gateway.supervisor.PairSupervisor;
+import dev.failover.hardware.HardwareConfig;
+import dev.failover.hardware.PairHardware;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +47,16 @@ public final class Gateway implements AutoCloseable {
     private final EventBus events = new EventBus();
     private final RecentEvents recent = new RecentEvents(500);
     private final List<PairSupervisor> supervisors = new ArrayList<>();
+    private final Function<HardwareConfig, PairHardware> hardware;
+    private final AutoDetectedGpio ownedGpio;
+    private final Map<String, BoxController> boxes = new LinkedHashMap<>();
     private JsonLinesEventLog eventLog;
     private ControlServer control;
 
-    private Gateway(GatewayConfig config) {
+    private Gateway(GatewayConfig config, Function<HardwareConfig, PairHardware> hardware, AutoDetectedGpio owned) {
         this.config = config;
+        this.hardware = hardware;
+        this.ownedGpio = owned;
     }
 
     /**
@@ -54,7 +65,27 @@ public final class Gateway implements AutoCloseable {
      * @param extra an additional event sink (the bench's progress output), or {@code null}
      */
     public static Gateway start(GatewayConfig config, Ticker ticker, Clock clock, EventSink extra) throws IOException {
-        Gateway gateway = new Gateway(config);
+        // Pi4J starts only if some pair has a box, so a gateway without one runs on any machine.
+        AutoDetectedGpio gpio = new AutoDetectedGpio();
+        return start(new Gateway(config, gpio, gpio), ticker, clock, extra);
+    }
+
+    /**
+     * As {@link #start(GatewayConfig, Ticker, Clock, EventSink)}, with the box I/O of each pair that has
+     * a box opened through {@code hardware} (tests: a Pi4J mock context). The caller owns what {@code
+     * hardware} opens besides the pairs' I/O, which the gateway closes.
+     */
+    public static Gateway start(
+            GatewayConfig config,
+            Ticker ticker,
+            Clock clock,
+            EventSink extra,
+            Function<HardwareConfig, PairHardware> hardware)
+            throws IOException {
+        return start(new Gateway(config, hardware, null), ticker, clock, extra);
+    }
+
+    private static Gateway start(Gateway gateway, Ticker ticker, Clock clock, EventSink extra) throws IOException {
         try {
             gateway.startParts(ticker, clock, extra);
             return gateway;
@@ -74,14 +105,24 @@ public final class Gateway implements AutoCloseable {
             events.add(eventLog);
         }
         for (PairConfig pair : config.pairs()) {
-            supervisors.add(supervisor(pair, ticker, clock));
+            BoxController box = null;
+            if (pair.box() != null) {
+                box = BoxController.open(pair, hardware);
+                boxes.put(pair.name(), box);
+            }
+            PairSupervisor supervisor = supervisor(pair, ticker, clock, box);
+            supervisors.add(supervisor);
+            if (box != null) {
+                box.attach(supervisor);
+                events.add(box);
+            }
         }
         control = new ControlServer(config.controlHost(), config.controlPort(), supervisors);
         supervisors.forEach(PairSupervisor::start);
         log.info("gateway {} running, control endpoint {}:{}", config.name(), config.controlHost(), control.port());
     }
 
-    private PairSupervisor supervisor(PairConfig pair, Ticker ticker, Clock clock) {
+    private PairSupervisor supervisor(PairConfig pair, Ticker ticker, Clock clock, BoxController box) {
         Map<String, ControllerLink> links = new HashMap<>();
         Map<String, Fence> fences = new HashMap<>();
         for (ControllerConfig c : pair.controllers()) {
@@ -95,7 +136,7 @@ public final class Gateway implements AutoCloseable {
                             MAX_RECONNECT_BACKOFF,
                             ticker));
             if (c.fence() != null) {
-                fences.put(c.id(), fence(c.id(), c.fence()));
+                fences.put(c.id(), fence(c.id(), c.fence(), box));
             }
             insecure(
                     pair,
@@ -121,12 +162,11 @@ public final class Gateway implements AutoCloseable {
         events.publish(new GatewayEvent(clock.instant(), "INSECURE_MODE", pair.name(), controller, message, Map.of()));
     }
 
-    private static Fence fence(String controllerId, FenceConfig config) {
+    private static Fence fence(String controllerId, FenceConfig config, BoxController box) {
         return switch (config) {
             case FenceConfig.Sim sim -> new SimFence(controllerId, sim.host(), sim.port(), FENCE_TIMEOUT);
-            case FenceConfig.Relay relay ->
-                throw new IllegalArgumentException("controller " + controllerId
-                        + ": relay fences need the box's GPIO (hardware module), which this build does not drive yet");
+            // PairConfig guarantees a box wherever there is a relay fence.
+            case FenceConfig.Relay relay -> box.fence(controllerId);
         };
     }
 
@@ -159,6 +199,21 @@ public final class Gateway implements AutoCloseable {
             control.close();
         }
         supervisors.forEach(PairSupervisor::close);
+        boxes.values().forEach(box -> {
+            events.remove(box);
+            try {
+                box.close();
+            } catch (RuntimeException e) {
+                log.error("releasing the box I/O failed; continuing with the others", e);
+            }
+        });
+        if (ownedGpio != null) {
+            try {
+                ownedGpio.close();
+            } catch (RuntimeException e) {
+                log.error("shutting Pi4J down failed", e);
+            }
+        }
         if (eventLog != null) {
             try {
                 eventLog.close();

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -82,7 +83,7 @@ public final class BenchDemo {
                         p.name(),
                         p.modbusPort(),
                         p.controlPort(),
-                        p.statusField("role"));
+                        p.status().get("role"));
             }
             GatewayConfig config = ConfigLoader.load(writeConfig(a, b));
             step(2, "starting the gateway (" + WORK.resolve("bench.yaml") + ")");
@@ -92,11 +93,12 @@ public final class BenchDemo {
                 gateway.pair("tank-1").onSwitchover(reports::add);
                 await("the pair is protected", () -> protectedWith(gateway, "plc-a"));
                 printStatus(gateway);
+                Map<String, String> running = a.status();
                 out.printf(
                         Locale.ROOT,
                         "      tank level %s %% (setpoint 50 %%), driven by plc-a: %s%n",
-                        a.statusField("level"),
-                        a.statusField("driving"));
+                        running.get("level"),
+                        running.get("driving"));
 
                 step(3, "crashing the active controller plc-a (plc-sim ctl crash)");
                 originNanos = System.nanoTime();

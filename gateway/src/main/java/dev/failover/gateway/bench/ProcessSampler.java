@@ -1,6 +1,7 @@
 package dev.failover.gateway.bench;
 
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * Samples two plc-sim processes through their control ports every few milliseconds: whether each
@@ -53,15 +54,10 @@ final class ProcessSampler implements AutoCloseable {
     /** A crashed controller answers its control port but reports no driving; an error counts as not driving. */
     private static Sample sample(SimProcess p) {
         try {
-            String status = p.control("status");
-            boolean driving = status.contains(" driving=true");
-            double level = Double.NaN;
-            for (String token : status.split(" ")) {
-                if (token.startsWith("level=")) {
-                    level = Double.parseDouble(token.substring("level=".length()));
-                }
-            }
-            return new Sample(driving, level);
+            Map<String, String> status = p.status();
+            return new Sample(
+                    Boolean.parseBoolean(status.get("driving")),
+                    Double.parseDouble(status.getOrDefault("level", "NaN")));
         } catch (IOException | NumberFormatException e) {
             return new Sample(false, Double.NaN);
         }

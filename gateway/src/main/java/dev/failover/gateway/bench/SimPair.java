@@ -69,7 +69,8 @@ public final class SimPair implements AutoCloseable {
         }
     }
 
-    static GatewayConfig config(FailoverPolicy policy, boolean withFences, SimulatedPlc a, SimulatedPlc b) {
+    /** The configuration of a gateway supervising {@code a} (preferred primary) and {@code b}. */
+    public static GatewayConfig config(FailoverPolicy policy, boolean withFences, SimulatedPlc a, SimulatedPlc b) {
         return new GatewayConfig(
                 null,
                 "bench-gateway",
@@ -84,7 +85,8 @@ public final class SimPair implements AutoCloseable {
                         StatusRegisters.defaults(),
                         List.of(new TagConfig(
                                 "level", 10, TagConfig.TagType.UINT16, 0.01, "%", 0, 100, false, List.of())),
-                        policy)));
+                        policy,
+                        null)));
     }
 
     private static ControllerConfig controller(String id, PreferredRole role, SimulatedPlc plc, boolean fence) {

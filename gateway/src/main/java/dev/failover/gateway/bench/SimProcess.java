@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -106,14 +107,9 @@ final class SimProcess implements AutoCloseable {
         return ControlClient.send("127.0.0.1", controlPort, command, Duration.ofSeconds(2));
     }
 
-    /** Reads one field of the controller's {@code status} answer, for example {@code level}. */
-    String statusField(String field) throws IOException {
-        for (String token : control("status").split(" ")) {
-            if (token.startsWith(field + "=")) {
-                return token.substring(field.length() + 1);
-            }
-        }
-        throw new IOException("plc-sim " + name + " status has no field " + field);
+    /** The fields of the controller's {@code status} answer (role, driving, level, ...). */
+    Map<String, String> status() throws IOException {
+        return ControlClient.status("127.0.0.1", controlPort, Duration.ofSeconds(2));
     }
 
     @Override

@@ -16,8 +16,18 @@ final class ControllerReader {
             choices("primary", PreferredRole.PRIMARY, "standby", PreferredRole.STANDBY);
     private static final Map<String, String> FENCE_TYPES = choices("sim", "sim", "relay", "relay");
 
-    /** What was read of one controller: the role and its value are kept for the pair's role check. */
-    record Read(Optional<ControllerConfig> config, Optional<PreferredRole> role, Optional<YamlValue> roleAt) {}
+    /**
+     * What was read of one controller: the role and where it and the fence were written are kept for
+     * the pair's checks (one primary and one standby; relay fences on both controllers or neither).
+     *
+     * @param at the controller's list item
+     */
+    record Read(
+            Optional<ControllerConfig> config,
+            Optional<PreferredRole> role,
+            Optional<YamlValue> roleAt,
+            YamlValue at,
+            Optional<YamlValue> fenceAt) {}
 
     private final CrossChecks crossChecks;
 
@@ -28,7 +38,7 @@ final class ControllerReader {
     Read read(YamlValue item) {
         Optional<YamlMap> map = item.map(CONTROLLER_KEYS);
         if (map.isEmpty()) {
-            return new Read(Optional.empty(), Optional.empty(), Optional.empty());
+            return new Read(Optional.empty(), Optional.empty(), Optional.empty(), item, Optional.empty());
         }
         YamlMap m = map.get();
         Optional<String> id = m.require(
@@ -48,13 +58,15 @@ final class ControllerReader {
         Optional<Optional<FenceConfig>> fence = m.get("fence", Optional.empty(), v -> fence(v).map(Optional::of));
 
         if (id.isEmpty() || role.isEmpty() || modbus.isEmpty() || fence.isEmpty()) {
-            return new Read(Optional.empty(), role, roleAt);
+            return new Read(Optional.empty(), role, roleAt, item, m.optional("fence"));
         }
         return new Read(
                 Optional.of(new ControllerConfig(
                         id.get(), role.get(), modbus.get(), fence.get().orElse(null))),
                 role,
-                roleAt);
+                roleAt,
+                item,
+                m.optional("fence"));
     }
 
     private Optional<ModbusEndpoint> modbus(YamlValue value) {
@@ -111,10 +123,7 @@ final class ControllerReader {
         Optional<Integer> pin = m.require(
                 "pin",
                 "Add 'pin:' with the GPIO pin that drives the relay coil.",
-                v -> v.integer(IntRange.GPIO_PIN).map(p -> {
-                    crossChecks.relayPin(p, v);
-                    return p;
-                }));
+                v -> v.integer(IntRange.GPIO_PIN).filter(p -> crossChecks.relayPin(p, v)));
         Optional<Integer> feedbackPin = m.require(
                 "feedbackPin",
                 "Add 'feedbackPin:' with the GPIO pin that reads the relay's auxiliary contact.",
@@ -124,8 +133,7 @@ final class ControllerReader {
                                 + " coil output cannot confirm itself.");
                         return false;
                     }
-                    crossChecks.relayPin(p, v);
-                    return true;
+                    return crossChecks.relayPin(p, v);
                 }));
         if (foreign || pin.isEmpty() || feedbackPin.isEmpty()) {
             return Optional.empty();

@@ -12,7 +12,7 @@ final class CrossChecks {
 
     private final Map<String, String> controllerIds = new HashMap<>();
     private final Map<String, String> endpoints = new HashMap<>();
-    private final Map<Integer, String> relayPins = new HashMap<>();
+    private final Map<Integer, String> gpioPins = new HashMap<>();
 
     /** Controller ids name a controller in events, alarms and operator commands, whatever its pair. */
     void controllerId(String id, YamlValue at) {
@@ -34,12 +34,31 @@ final class CrossChecks {
         }
     }
 
-    /** A pin shared by two relays would fence (or read back) the wrong controller. */
-    void relayPin(int pin, YamlValue at) {
-        String first = relayPins.putIfAbsent(pin, at.path());
+    /**
+     * A pin shared by two relays would fence (or read back) the wrong controller.
+     *
+     * @return whether the pin is still free
+     */
+    boolean relayPin(int pin, YamlValue at) {
+        return gpioPin(pin, at, "Give every relay its own pins.");
+    }
+
+    /**
+     * All pairs share the one box and its GPIO: an LED or key pin must not be any other signal's pin.
+     *
+     * @return whether the pin is still free
+     */
+    boolean boxPin(int pin, YamlValue at) {
+        return gpioPin(pin, at, "Give every signal of the box its own pin.");
+    }
+
+    private boolean gpioPin(int pin, YamlValue at, String fix) {
+        String first = gpioPins.putIfAbsent(pin, at.path());
         if (first != null) {
-            at.report("GPIO pin " + pin + " is already used by " + first + ". Give every relay its own pins.");
+            at.report("GPIO pin " + pin + " is already used by " + first + ". " + fix);
+            return false;
         }
+        return true;
     }
 
     /** The controller path of a key path: pairs[0].controllers[1].id becomes pairs[0].controllers[1]. */

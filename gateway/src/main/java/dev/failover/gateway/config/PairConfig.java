@@ -1,15 +1,24 @@
 package dev.failover.gateway.config;
 
+import dev.failover.hardware.HardwareConfig;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
-/** One redundant pair: two controllers, their status registers, the tag map and the failover policy. */
+/**
+ * One redundant pair: two controllers, their status registers, the tag map, the failover policy and,
+ * where the gateway box drives relays, LEDs and a key for it, the box's GPIO.
+ *
+ * @param box the box's I/O for this pair, or {@code null} when it has none; a pair with a box has a
+ *     relay fence on both controllers, and a pair with a relay fence has a box
+ */
 public record PairConfig(
         String name,
         List<ControllerConfig> controllers,
         StatusRegisters registers,
         List<TagConfig> tags,
-        FailoverPolicy failover) {
+        FailoverPolicy failover,
+        BoxConfig box) {
 
     public PairConfig {
         Objects.requireNonNull(name, "name");
@@ -23,6 +32,18 @@ public record PairConfig(
         if (controllers.get(0).preferredRole() == controllers.get(1).preferredRole()) {
             throw new IllegalArgumentException("one controller must be preferred primary and the other standby");
         }
+        boolean relayFence = controllers.stream().anyMatch(c -> c.fence() instanceof FenceConfig.Relay);
+        if (relayFence && box == null) {
+            throw new IllegalArgumentException("pair " + name + " has a relay fence but no box to drive it");
+        }
+        if (box != null) {
+            box.hardware(name, controllers);
+        }
+    }
+
+    /** The hardware module's configuration of this pair's box, if it has one. */
+    public Optional<HardwareConfig> hardware() {
+        return box == null ? Optional.empty() : Optional.of(box.hardware(name, controllers));
     }
 
     public ControllerConfig primary() {

@@ -6,20 +6,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads the {@code pairs:} list: each pair's name, controllers, status registers, tags and policy. */
+/** Reads the {@code pairs:} list: each pair's name, controllers, status registers, tags, policy and box. */
 final class PairReader {
 
-    static final List<String> PAIR_KEYS = List.of("name", "controllers", "registers", "tags", "failover");
+    static final List<String> PAIR_KEYS = List.of("name", "controllers", "registers", "tags", "failover", "box");
     static final List<String> REGISTER_KEYS = List.of("heartbeat", "status", "role", "flags", "faultCode");
 
     /** The most holding registers one Modbus read (function 03) may return: the status block is one read. */
     private static final int MAX_REGISTERS_PER_READ = 125;
 
     private final ControllerReader controllers;
+    private final BoxReader boxes;
     private final Map<String, String> pairNames = new HashMap<>();
 
     PairReader(CrossChecks crossChecks) {
         this.controllers = new ControllerReader(crossChecks);
+        this.boxes = new BoxReader(crossChecks);
     }
 
     Optional<List<PairConfig>> pairs(YamlValue value) {
@@ -45,15 +47,29 @@ final class PairReader {
                 "name",
                 "Add 'name: tank-1', a name unique among the pairs.",
                 v -> v.name("pair name").filter(n -> unique(n, v)));
-        Optional<List<ControllerConfig>> members =
+        Optional<List<ControllerReader.Read>> members =
                 m.require("controllers", "Add 'controllers:' with the pair's two controllers.", this::controllers);
         Optional<StatusRegisters> registers = m.get("registers", StatusRegisters.defaults(), PairReader::registers);
         Optional<List<TagConfig>> tags = m.get("tags", List.of(), TagReader::tags);
         Optional<FailoverPolicy> failover = m.get("failover", FailoverPolicy.defaults(), FailoverReader::policy);
-        if (name.isEmpty() || members.isEmpty() || registers.isEmpty() || tags.isEmpty() || failover.isEmpty()) {
+        Optional<Optional<BoxConfig>> box =
+                m.get("box", Optional.empty(), v -> boxes.box(v).map(Optional::of));
+        // The box is checked against the fences only when both were read: otherwise it would only add noise.
+        boolean boxFits = members.isPresent()
+                && box.isPresent()
+                && boxes.fits(name.orElse(m.path()), m, box.get(), members.get());
+        if (name.isEmpty() || !boxFits || registers.isEmpty() || tags.isEmpty() || failover.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new PairConfig(name.get(), members.get(), registers.get(), tags.get(), failover.get()));
+        List<ControllerConfig> configs =
+                members.get().stream().map(r -> r.config().orElseThrow()).toList();
+        return Optional.of(new PairConfig(
+                name.get(),
+                configs,
+                registers.get(),
+                tags.get(),
+                failover.get(),
+                box.get().orElse(null)));
     }
 
     private boolean unique(String name, YamlValue at) {
@@ -66,7 +82,8 @@ final class PairReader {
         return true;
     }
 
-    private Optional<List<ControllerConfig>> controllers(YamlValue value) {
+    /** The pair's two controllers, each read without a problem, or empty. */
+    private Optional<List<ControllerReader.Read>> controllers(YamlValue value) {
         Optional<List<YamlValue>> items = value.list();
         if (items.isEmpty()) {
             return Optional.empty();
@@ -93,7 +110,7 @@ final class PairReader {
                             + ". Make one controller primary and the other standby.");
             return Optional.empty();
         }
-        return allPresent(read.stream().map(ControllerReader.Read::config).toList());
+        return read.stream().allMatch(r -> r.config().isPresent()) ? Optional.of(read) : Optional.empty();
     }
 
     private static Optional<StatusRegisters> registers(YamlValue value) {

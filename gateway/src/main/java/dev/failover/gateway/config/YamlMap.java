@@ -90,13 +90,23 @@ final class YamlMap {
         if (value.isPresent()) {
             return read.apply(value.get());
         }
+        missing(key, ". " + fix);
+        return Optional.empty();
+    }
+
+    /**
+     * Reports a key that must be written but is absent (on this mapping's line) or empty (on its own).
+     *
+     * @param rest what follows "required key is missing" or "required key has no value": ". " and the
+     *     fix, or ": ", why the key is required here, ". " and the fix
+     */
+    void missing(String key, String rest) {
         YamlValue empty = entries.get(key);
         if (empty != null) {
-            empty.report("required key has no value. " + fix);
+            empty.report("required key has no value" + rest);
         } else {
-            self.problems().add(line(), child(key), "required key is missing. " + fix);
+            self.problems().add(line(), child(key), "required key is missing" + rest);
         }
-        return Optional.empty();
     }
 
     private static String unknownKeyFix(String key, List<String> knownKeys) {

@@ -150,6 +150,12 @@ public final class FailoverController {
         Health a = health.get(active);
         Health o = health.get(other);
         trackStandbyReadiness(o, other, now);
+        if (recovering(a)) {
+            // Wait for HEALTHY (or a new bad poll); only a second controller reporting ACTIVE is acted on.
+            return o.reachable() && o.role() == RuntimeRole.ACTIVE && !awaitingPoll.contains(other)
+                    ? issue(new Action.Demote(other))
+                    : List.of();
+        }
         if (!activeLost(a)) {
             return activeHealthy(other, o, now);
         }
@@ -419,9 +425,18 @@ public final class FailoverController {
 
     // ---- helpers ------------------------------------------------------------------------------
 
+    /**
+     * The active has failed and is failing now (its latest poll was bad), or it answers healthily
+     * but no longer reports ACTIVE. A failed active whose latest polls were good is recovering: it
+     * is not failed over on that stale verdict (safety rule 2), but again as soon as a poll is bad.
+     */
     private boolean activeLost(Health a) {
-        return a.condition() == Condition.FAILED
+        return (a.condition() == Condition.FAILED && a.consecutiveBad() > 0)
                 || (a.reachable() && a.condition() == Condition.HEALTHY && a.role() == RuntimeRole.STANDBY);
+    }
+
+    private static boolean recovering(Health a) {
+        return a.condition() == Condition.FAILED && a.consecutiveBad() == 0;
     }
 
     private void trackStandbyReadiness(Health o, String other, long now) {

@@ -5,6 +5,7 @@ import dev.failover.gateway.link.LinkResult;
 import dev.failover.plcsim.ControlClient;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -40,15 +41,6 @@ public final class SimFence implements Fence {
         return set(true);
     }
 
-    private static String field(String status, String name) {
-        for (String token : status.split(" ")) {
-            if (token.startsWith(name + "=")) {
-                return token.substring(name.length() + 1);
-            }
-        }
-        return null;
-    }
-
     private LinkResult<Boolean> set(boolean enabled) {
         try {
             String answer = ControlClient.send(host, port, "output-enable " + (enabled ? "on" : "off"), timeout);
@@ -59,14 +51,13 @@ public final class SimFence implements Fence {
             // once it reports that it no longer drives its outputs.
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
-                String status = ControlClient.send(host, port, "status", timeout);
-                String reported = field(status, "outputEnable");
-                String driving = field(status, "driving");
-                if (reported == null || driving == null) {
+                Map<String, String> status = ControlClient.status(host, port, timeout);
+                if (!status.containsKey("outputEnable") || !status.containsKey("driving")) {
                     return LinkResult.failed(LinkError.PROTOCOL, "unexpected status answer: " + status);
                 }
                 // Outputs count as enabled while the input is on or the controller still drives them.
-                boolean outputsEnabled = Boolean.parseBoolean(reported) || Boolean.parseBoolean(driving);
+                boolean outputsEnabled =
+                        Boolean.parseBoolean(status.get("outputEnable")) || Boolean.parseBoolean(status.get("driving"));
                 if (outputsEnabled == enabled || System.nanoTime() > deadline) {
                     return LinkResult.ok(outputsEnabled, 0);
                 }

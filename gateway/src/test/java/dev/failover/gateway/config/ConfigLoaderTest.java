@@ -9,12 +9,18 @@ import dev.failover.gateway.config.ConfigException.ConfigProblem;
 import dev.failover.gateway.config.FailoverPolicy.FailbackMode;
 import dev.failover.gateway.config.FailoverPolicy.UnreachableActive;
 import dev.failover.gateway.config.TagConfig.TagType;
+import dev.failover.hardware.GpioPin;
+import dev.failover.hardware.HardwareConfig;
+import dev.failover.hardware.LedPins;
+import dev.failover.hardware.RelayPins;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -69,7 +75,7 @@ class ConfigLoaderTest {
                                                     "plc-b",
                                                     PreferredRole.STANDBY,
                                                     new ModbusEndpoint("10.0.0.12", 5030, 4),
-                                                    new FenceConfig.Relay(17, 27))),
+                                                    new FenceConfig.Sim("10.0.0.12", 5031))),
                                     new StatusRegisters(100, 101, 102, 103, 104),
                                     List.of(
                                             new TagConfig(
@@ -103,7 +109,8 @@ class ConfigLoaderTest {
                                             UnreachableActive.PRESUME_DOWN,
                                             Duration.ofSeconds(7),
                                             6,
-                                            Duration.ofHours(1))),
+                                            Duration.ofHours(1)),
+                                    null),
                             new PairConfig(
                                     "pump.station_2",
                                     List.of(
@@ -161,7 +168,8 @@ class ConfigLoaderTest {
                                             UnreachableActive.FENCE,
                                             Duration.ofSeconds(30),
                                             1,
-                                            Duration.ofMinutes(5)))));
+                                            Duration.ofMinutes(5)),
+                                    new BoxConfig(16, 20, 21, 26, Duration.ofMillis(20), Duration.ofMillis(150)))));
             assertThat(config).isEqualTo(expected);
         }
 
@@ -187,6 +195,8 @@ class ConfigLoaderTest {
                                     "plc-b", PreferredRole.STANDBY, new ModbusEndpoint("127.0.0.2", 502, 1), null));
             assertThat(pair.registers()).isEqualTo(new StatusRegisters(0, 1, 2, 3, 4));
             assertThat(pair.tags()).isEmpty();
+            assertThat(pair.box()).isNull();
+            assertThat(pair.hardware()).isEmpty();
             // Spelled out rather than compared with defaults(): these are the values the doc promises.
             assertThat(pair.failover())
                     .isEqualTo(new FailoverPolicy(
@@ -201,6 +211,28 @@ class ConfigLoaderTest {
                             Duration.ofSeconds(5),
                             3,
                             Duration.ofMinutes(10)));
+        }
+
+        @Test
+        void aBoxTakesItsRelaysFromTheFencesAndDefaultsItsTimes() throws Exception {
+            GatewayConfig config = ConfigLoader.load(fixture("box.yaml"));
+
+            PairConfig pair = config.pairs().get(0);
+            assertThat(pair.box())
+                    .isEqualTo(new BoxConfig(16, 20, 21, 26, Duration.ofMillis(50), Duration.ofMillis(100)));
+            Map<String, RelayPins> relays = new LinkedHashMap<>();
+            relays.put("plc-a", RelayPins.withFeedback(GpioPin.activeHigh(5), GpioPin.activeHigh(6)));
+            relays.put("plc-b", RelayPins.withFeedback(GpioPin.activeHigh(13), GpioPin.activeHigh(19)));
+            // The levels of docs/hardware.md's wiring: coils, feedback contacts and LEDs active high, the
+            // key switching to GND against the pull-up, active low.
+            assertThat(pair.hardware())
+                    .contains(new HardwareConfig(
+                            "tank-1",
+                            relays,
+                            new LedPins(GpioPin.activeHigh(16), GpioPin.activeHigh(20), GpioPin.activeHigh(21)),
+                            GpioPin.activeLow(26),
+                            Duration.ofMillis(50),
+                            Duration.ofMillis(100)));
         }
 
         @Test
@@ -372,6 +404,44 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void relayFencesNeedTheBox() {
+            assertThat(problemsOf("broken-box-missing.yaml")).isEqualTo("""
+                            broken-box-missing.yaml:4: pairs[0].box: required key is missing: the relay fences of plc-a and plc-b are driven by the box's GPIO. Add 'box:' with 'leds:' and 'manualSwitch:', the box's other signals for this pair.
+                            broken-box-missing.yaml:15: pairs[1].box: required key has no value: the relay fences of plc-c and plc-d are driven by the box's GPIO. Add 'box:' with 'leds:' and 'manualSwitch:', the box's other signals for this pair.""");
+        }
+
+        @Test
+        void theBoxNeedsARelayFenceOnBothControllers() {
+            // The interlock keeps one controller driving; with one relay the box could not keep that promise.
+            assertThat(problemsOf("broken-box-one-relay.yaml")).isEqualTo("""
+                            broken-box-one-relay.yaml:16: pairs[0].controllers[1].fence: plc-b has a sim fence, but plc-a has a relay fence and the box's interlock needs an output-enable relay on both controllers. Give plc-b 'type: relay' with its own 'pin:' and 'feedbackPin:'.
+                            broken-box-one-relay.yaml:17: pairs[1].box: required key is missing: the relay fence of plc-d is driven by the box's GPIO. Add 'box:' with 'leds:' and 'manualSwitch:', the box's other signals for this pair.
+                            broken-box-one-relay.yaml:19: pairs[1].controllers[0].fence: required key is missing: plc-d has a relay fence and the box's interlock needs an output-enable relay on both controllers. Add 'fence:' with 'type: relay', 'pin:' and 'feedbackPin:'.""");
+        }
+
+        @Test
+        void aBoxWithoutRelayFencesIsAnError() {
+            assertThat(problemsOf("broken-box-no-relays.yaml"))
+                    .isEqualTo("broken-box-no-relays.yaml:5: pairs[0].box: the box drives an output-enable relay per"
+                            + " controller, but neither controller has a relay fence. Give both controllers 'fence:'"
+                            + " with 'type: relay', 'pin:' and 'feedbackPin:', or remove 'box:'.");
+        }
+
+        @Test
+        void boxPinsAreDistinctAcrossAllPairsAndItsTimesBounded() {
+            // All pairs share the box's one GPIO header: an LED on a relay's pin would switch the relay.
+            assertThat(problemsOf("broken-box-pins.yaml")).isEqualTo("""
+                            broken-box-pins.yaml:6: pairs[0].box.leds.green: GPIO pin 5 is already used by pairs[0].controllers[0].fence.pin. Give every signal of the box its own pin.
+                            broken-box-pins.yaml:6: pairs[0].box.leds.red: GPIO pin 20 is already used by pairs[0].box.leds.amber. Give every signal of the box its own pin.
+                            broken-box-pins.yaml:7: pairs[0].box.manualSwitch: 41 is too large. Write a GPIO pin number from 0 to 40.
+                            broken-box-pins.yaml:8: pairs[0].box.switchDebounce: 5s is too long: two key presses within it count as one. Write a duration of 2s or less.
+                            broken-box-pins.yaml:9: pairs[0].box.feedbackSettle: '0ms' is not a positive duration. Write a number above zero with a unit: 20ms, 2s, 5m or 1h.
+                            broken-box-pins.yaml:21: pairs[1].box.leds.blue: unknown key 'blue'. Remove it, or use one of: green, amber, red.
+                            broken-box-pins.yaml:21: pairs[1].box.leds.red: required key is missing. Add 'red:' with the GPIO pin of the red LED.
+                            broken-box-pins.yaml:22: pairs[1].box.manualSwitch: GPIO pin 20 is already used by pairs[0].box.leds.amber. Give every signal of the box its own pin.""");
+        }
+
+        @Test
         void controlEndpointMustBeLoopback() {
             assertThat(problemsOf("broken-control-host.yaml"))
                     .isEqualTo("broken-control-host.yaml:4: gateway.control.host: '0.0.0.0' is not a loopback"
@@ -492,6 +562,51 @@ class ConfigLoaderTest {
         void emptyPairsListIsAnError() {
             assertThatThrownBy(() -> parse("gateway: {name: gw}\npairs: []\n"))
                     .hasMessage("test.yaml:2: pairs: the list is empty. Add at least one pair.");
+        }
+    }
+
+    /** The records refuse what the loader reports, so a config built in code obeys the same rules. */
+    @Nested
+    class Records {
+
+        private final FailoverPolicy policy = FailoverPolicy.defaults();
+
+        private List<ControllerConfig> relayFenced(int pinA, int pinB) {
+            return List.of(
+                    new ControllerConfig(
+                            "plc-a",
+                            PreferredRole.PRIMARY,
+                            new ModbusEndpoint("127.0.0.1", 502, 1),
+                            new FenceConfig.Relay(pinA, pinA + 1)),
+                    new ControllerConfig(
+                            "plc-b",
+                            PreferredRole.STANDBY,
+                            new ModbusEndpoint("127.0.0.2", 502, 1),
+                            new FenceConfig.Relay(pinB, pinB + 1)));
+        }
+
+        @Test
+        void aRelayFenceWithoutABoxIsRefused() {
+            assertThatThrownBy(() -> new PairConfig(
+                            "tank-1", relayFenced(5, 13), StatusRegisters.defaults(), List.of(), policy, null))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("pair tank-1 has a relay fence but no box to drive it");
+        }
+
+        @Test
+        void aBoxTheHardwareModuleRefusesIsRefused() {
+            BoxConfig ledOnACoil = new BoxConfig(5, 20, 21, 26, null, null);
+
+            assertThatThrownBy(() -> new PairConfig(
+                            "tank-1", relayFenced(5, 13), StatusRegisters.defaults(), List.of(), policy, ledOnACoil))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("leds.green uses BCM 5, already used by relays.plc-a.coil");
+        }
+
+        @Test
+        void aBoxWithoutADurationTakesTheHardwareDefaults() {
+            assertThat(new BoxConfig(16, 20, 21, 26, null, null))
+                    .isEqualTo(new BoxConfig(16, 20, 21, 26, Duration.ofMillis(50), Duration.ofMillis(100)));
         }
     }
 

@@ -248,6 +248,45 @@ class FailoverControllerTest {
         }
 
         @Test
+        void aRecoveringActiveIsNotFailedOverOnItsStaleVerdict() {
+            // plc-a hung and could not be fenced; now it answers again but is not HEALTHY yet.
+            Harness h = new Harness(FailoverPolicy.defaults(), Set.of()).protectedWithAActive();
+            h.health(unreachable(A, RuntimeRole.ACTIVE));
+            h.advance(Duration.ofSeconds(1));
+            Health recovering = new Health(
+                    A,
+                    Condition.FAILED,
+                    true,
+                    RuntimeRole.ACTIVE,
+                    RunStatus.RUN,
+                    true,
+                    9,
+                    1,
+                    0,
+                    Long.MIN_VALUE,
+                    0,
+                    "",
+                    0);
+
+            assertThat(h.health(recovering)).isEmpty();
+            assertThat(h.health(recovering)).isEmpty();
+            assertThat(h.health(healthy(A, RuntimeRole.ACTIVE))).isEmpty();
+
+            assertThat(h.state()).isEqualTo(PairState.PROTECTED);
+            assertThat(h.active()).isEqualTo(A);
+            assertThat(h.reports).noneMatch(SwitchoverReport::ok);
+        }
+
+        @Test
+        void aRecoveringActiveThatFailsAgainIsFailedOver() {
+            Harness h = new Harness().protectedWithAActive();
+            h.advance(Duration.ofSeconds(20));
+            Health relapsing = new Health(
+                    A, Condition.FAILED, true, RuntimeRole.ACTIVE, RunStatus.FAULT, true, 9, 1, 0, 0, 1, "FAULT", 0);
+            assertThat(h.health(relapsing)).containsExactly(demote(A));
+        }
+
+        @Test
         void presumeDownPromotesOnlyAfterTheConfiguredTimeAndSaysSo() {
             FailoverPolicy policy = FailoverPolicy.defaults()
                     .withUnreachableActive(UnreachableActive.PRESUME_DOWN, Duration.ofSeconds(2));
