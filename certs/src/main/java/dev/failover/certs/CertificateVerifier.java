@@ -1,0 +1,249 @@
+package dev.failover.certs;
+
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertPath;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.PKIXReason;
+import java.security.cert.PKIXRevocationChecker;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Validates certificate chains against one trust anchor (the plant root) with the JDK's PKIX
+ * validator, revocation checking on, from CRLs only (no OCSP, no network): each certificate in the
+ * path must be covered by a current CRL of its issuer, or the result is {@code REVOCATION_UNKNOWN}.
+ * Signatures are verified with the BouncyCastle provider. The validation time comes from an injected
+ * {@link Clock}.
+ *
+ * <p>The presented chain may hold the end-entity certificate alone: missing intermediates are taken
+ * from the configured ones. The path is assembled by issuer name and then validated in full, so a
+ * look-alike CA fails on its signature. CRL files are re-read when they change.
+ *
+ * <p>Thread-safe; one instance can serve every TLS handshake and every command check.
+ */
+public final class CertificateVerifier {
+
+    private static final int MAX_PATH_LENGTH = 5;
+
+    private final X509Certificate anchorCertificate;
+    private final TrustAnchor anchor;
+    private final List<X509Certificate> intermediates;
+    private final CrlSource crls;
+    private final Clock clock;
+
+    private CertificateVerifier(Builder builder) {
+        this.anchorCertificate = builder.trustAnchor;
+        this.anchor = new TrustAnchor(builder.trustAnchor, null);
+        this.intermediates = List.copyOf(builder.intermediates);
+        this.crls = new CrlSource(builder.crlFiles, builder.crls);
+        this.clock = builder.clock;
+    }
+
+    /** A builder for a verifier trusting {@code trustAnchor} only. */
+    public static Builder builder(X509Certificate trustAnchor) {
+        return new Builder(trustAnchor);
+    }
+
+    /** Validates {@code chain} (end-entity certificate first) with no usage check. */
+    public VerificationResult verify(List<X509Certificate> chain) {
+        return verify(chain, Purpose.ANY);
+    }
+
+    /**
+     * Validates {@code chain} (end-entity certificate first) at the clock's current instant, then
+     * checks that the end-entity certificate may be used for {@code purpose}.
+     *
+     * @return {@link VerificationResult.Valid}, or {@link VerificationResult.Rejected} with the reason;
+     *     never throws for a bad certificate
+     */
+    public VerificationResult verify(List<X509Certificate> chain, Purpose purpose) {
+        Objects.requireNonNull(purpose, "purpose");
+        if (chain == null || chain.isEmpty()) {
+            return rejected(VerificationResult.Reason.MALFORMED, "no certificate was presented", null);
+        }
+        X509Certificate leaf = chain.get(0);
+        if (leaf.getBasicConstraints() >= 0) {
+            return rejected(
+                    VerificationResult.Reason.WRONG_USAGE,
+                    leaf.getSubjectX500Principal() + " is a CA certificate, not an end entity",
+                    null);
+        }
+        List<X509Certificate> path = assemblePath(chain);
+        CrlSource.Snapshot crlSnapshot = crls.current();
+        try {
+            CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
+            CertPathValidator validator = CertPathValidator.getInstance("PKIX");
+            PKIXParameters parameters = new PKIXParameters(Set.of(anchor));
+            parameters.setDate(Date.from(clock.instant()));
+            parameters.setSigProvider(Bc.NAME);
+            parameters.addCertStore(crlSnapshot.store());
+            parameters.setRevocationEnabled(true);
+            PKIXRevocationChecker revocation = (PKIXRevocationChecker) validator.getRevocationChecker();
+            // CRLs from our CertStore only: no OCSP, and no fallback to anything fetched from the network.
+            revocation.setOptions(
+                    EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS, PKIXRevocationChecker.Option.NO_FALLBACK));
+            parameters.addCertPathChecker(revocation);
+            validator.validate(certPath, parameters);
+        } catch (CertPathValidatorException e) {
+            return fromValidator(e, path, crlSnapshot);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return rejected(
+                    VerificationResult.Reason.OTHER,
+                    "cannot validate " + leaf.getSubjectX500Principal() + ": " + e.getMessage(),
+                    e);
+        }
+        Optional<String> misuse = purpose.problem(leaf);
+        if (misuse.isPresent()) {
+            return rejected(
+                    VerificationResult.Reason.WRONG_USAGE,
+                    leaf.getSubjectX500Principal() + " may not be used here: " + misuse.get(),
+                    null);
+        }
+        return new VerificationResult.Valid(path, anchorCertificate);
+    }
+
+    /** The trust anchor: the only root this verifier accepts. */
+    public X509Certificate trustAnchor() {
+        return anchorCertificate;
+    }
+
+    /** The clock giving the validation time. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Re-reads the CRL files at the next verification even if they look unchanged. */
+    public void reloadCrls() {
+        crls.invalidate();
+    }
+
+    /**
+     * The path from the end-entity certificate up to (not including) the anchor: each next
+     * certificate is the one, among the presented chain and the configured intermediates, whose
+     * subject is the current certificate's issuer. Signatures are left to the validator.
+     */
+    private List<X509Certificate> assemblePath(List<X509Certificate> chain) {
+        List<X509Certificate> candidates = new ArrayList<>(chain.subList(1, chain.size()));
+        candidates.addAll(intermediates);
+        List<X509Certificate> path = new ArrayList<>();
+        X509Certificate current = chain.get(0);
+        path.add(current);
+        while (path.size() < MAX_PATH_LENGTH
+                && !current.getIssuerX500Principal().equals(anchorCertificate.getSubjectX500Principal())) {
+            X509Certificate issuer = null;
+            for (X509Certificate candidate : candidates) {
+                if (candidate.getSubjectX500Principal().equals(current.getIssuerX500Principal())
+                        && !path.contains(candidate)) {
+                    issuer = candidate;
+                    break;
+                }
+            }
+            if (issuer == null) {
+                break;
+            }
+            path.add(issuer);
+            current = issuer;
+        }
+        return path;
+    }
+
+    private static VerificationResult fromValidator(
+            CertPathValidatorException e, List<X509Certificate> path, CrlSource.Snapshot crlSnapshot) {
+        VerificationResult.Reason reason = reasonOf(e.getReason());
+        int index = e.getIndex();
+        String subject = index >= 0 && index < path.size()
+                ? path.get(index).getSubjectX500Principal().toString()
+                : path.get(0).getSubjectX500Principal().toString();
+        StringBuilder detail = new StringBuilder(subject).append(": ").append(e.getMessage());
+        if (reason == VerificationResult.Reason.UNKNOWN_CA) {
+            X509Certificate top = path.get(path.size() - 1);
+            detail.append(" (issuer ").append(top.getIssuerX500Principal()).append(" is not the trusted root)");
+        }
+        if (reason == VerificationResult.Reason.REVOCATION_UNKNOWN) {
+            if (crlSnapshot.crlCount() == 0 && crlSnapshot.problems().isEmpty()) {
+                detail.append(" (no CRL is configured)");
+            }
+            crlSnapshot
+                    .problems()
+                    .forEach(problem -> detail.append(" (").append(problem).append(')'));
+        }
+        return rejected(reason, detail.toString(), e);
+    }
+
+    private static VerificationResult.Reason reasonOf(CertPathValidatorException.Reason reason) {
+        if (reason instanceof CertPathValidatorException.BasicReason basic) {
+            return switch (basic) {
+                case EXPIRED -> VerificationResult.Reason.EXPIRED;
+                case NOT_YET_VALID -> VerificationResult.Reason.NOT_YET_VALID;
+                case REVOKED -> VerificationResult.Reason.REVOKED;
+                case INVALID_SIGNATURE -> VerificationResult.Reason.BAD_SIGNATURE;
+                case UNDETERMINED_REVOCATION_STATUS -> VerificationResult.Reason.REVOCATION_UNKNOWN;
+                default -> VerificationResult.Reason.OTHER;
+            };
+        }
+        if (reason == PKIXReason.NO_TRUST_ANCHOR || reason == PKIXReason.NAME_CHAINING) {
+            return VerificationResult.Reason.UNKNOWN_CA;
+        }
+        return VerificationResult.Reason.OTHER;
+    }
+
+    private static VerificationResult.Rejected rejected(
+            VerificationResult.Reason reason, String detail, Exception cause) {
+        return new VerificationResult.Rejected(reason, detail, Optional.ofNullable(cause));
+    }
+
+    /** Builds a {@link CertificateVerifier}; not thread-safe. */
+    public static final class Builder {
+        private final X509Certificate trustAnchor;
+        private final List<X509Certificate> intermediates = new ArrayList<>();
+        private final List<Path> crlFiles = new ArrayList<>();
+        private final List<X509CRL> crls = new ArrayList<>();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(X509Certificate trustAnchor) {
+            this.trustAnchor = Objects.requireNonNull(trustAnchor, "trustAnchor");
+        }
+
+        /** Intermediate CA certificates to complete chains that are presented without them. */
+        public Builder intermediates(Collection<X509Certificate> certificates) {
+            intermediates.addAll(certificates);
+            return this;
+        }
+
+        /** A PEM file of CRLs, read at the first verification and again whenever it changes. */
+        public Builder crlFile(Path file) {
+            crlFiles.add(Objects.requireNonNull(file, "file"));
+            return this;
+        }
+
+        /** Fixed CRLs. */
+        public Builder crls(Collection<X509CRL> fixedCrls) {
+            crls.addAll(fixedCrls);
+            return this;
+        }
+
+        /** The clock giving the validation time; the system UTC clock by default. */
+        public Builder clock(Clock validationClock) {
+            this.clock = Objects.requireNonNull(validationClock, "clock");
+            return this;
+        }
+
+        public CertificateVerifier build() {
+            return new CertificateVerifier(this);
+        }
+    }
+}
