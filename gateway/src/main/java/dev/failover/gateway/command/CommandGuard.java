@@ -1,0 +1,160 @@
+package dev.failover.gateway.command;
+
+import dev.failover.certs.RoleExtension;
+import dev.failover.gateway.command.cms.CmsEnvelope;
+import dev.failover.gateway.config.PairConfig;
+import dev.failover.gateway.config.TagConfig;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decides whether a signed command may run. The checks run in this order, and the first that fails
+ * decides the reason: size, CMS structure, signature, the signer's chain, dates and revocation,
+ * the signer's role, the command's pair, action and tag, the role's permission, the validity
+ * window, replay, the value's type and bounds. The guard writes nothing to any controller; the
+ * only state it changes is the replay store, and only for a command that passed every check
+ * before the replay check. Independent of the transport the envelope arrived by. Thread-safe.
+ */
+public final class CommandGuard {
+
+    private final CommandPolicy policy;
+    private final Map<String, PairConfig> pairs;
+    private final SignerChecker signers;
+    private final NonceStore nonces;
+    private final Clock clock;
+
+    public CommandGuard(
+            CommandPolicy policy, List<PairConfig> pairs, SignerChecker signers, NonceStore nonces, Clock clock) {
+        this.policy = policy;
+        this.pairs = pairs.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(PairConfig::name, p -> p));
+        this.signers = signers;
+        this.nonces = nonces;
+        this.clock = clock;
+    }
+
+    public Decision check(byte[] envelope) {
+        if (envelope.length > policy.maxEnvelopeBytes()) {
+            return reject(
+                    RejectReason.OVERSIZED,
+                    "the envelope has " + envelope.length + " bytes, the limit is " + policy.maxEnvelopeBytes(),
+                    "",
+                    "");
+        }
+        CmsEnvelope.Opened.Signed signed;
+        switch (CmsEnvelope.open(envelope)) {
+            case CmsEnvelope.Opened.Malformed m -> {
+                return reject(RejectReason.MALFORMED, m.detail(), "", "");
+            }
+            case CmsEnvelope.Opened.BadSignature b -> {
+                return reject(RejectReason.BAD_SIGNATURE, b.detail(), "", "");
+            }
+            case CmsEnvelope.Opened.Signed s -> signed = s;
+        }
+        X509Certificate signer = signed.signer();
+        String subject = signer.getSubjectX500Principal().getName();
+        Instant now = clock.instant();
+        Optional<Decision.Rejected> invalid = signers.check(signer);
+        if (invalid.isPresent()) {
+            Decision.Rejected r = invalid.get();
+            return reject(r.reason(), r.detail(), subject, "");
+        }
+        Optional<String> role;
+        try {
+            role = RoleExtension.read(signer);
+        } catch (IllegalArgumentException e) {
+            return reject(RejectReason.MALFORMED, e.getMessage(), subject, "");
+        }
+        if (role.isEmpty()) {
+            return reject(RejectReason.NO_ROLE, "the signer's certificate carries no role", subject, "");
+        }
+        Command command;
+        try {
+            command = Command.parse(signed.content());
+        } catch (InvalidCommandException e) {
+            return reject(e.reason(), e.getMessage(), subject, "");
+        }
+        String id = command.id();
+        PairConfig pair = pairs.get(command.pair());
+        if (pair == null) {
+            return reject(RejectReason.UNKNOWN_PAIR, "no pair named '" + command.pair() + "'", subject, id);
+        }
+        TagConfig tag = null;
+        List<String> allowed;
+        if (command.action() == CommandAction.WRITE_TAG) {
+            Object name = command.args().get("tag");
+            tag = pair.tags().stream()
+                    .filter(t -> t.name().equals(name))
+                    .findFirst()
+                    .orElse(null);
+            if (tag == null) {
+                return reject(
+                        RejectReason.UNKNOWN_TAG, "pair " + pair.name() + " has no tag '" + name + "'", subject, id);
+            }
+            allowed = tag.writableBy();
+        } else {
+            allowed = policy.rolesFor(command.action());
+        }
+        if (!allowed.contains(role.get())) {
+            return reject(
+                    RejectReason.ROLE_NOT_PERMITTED,
+                    "role '" + role.get() + "' may not "
+                            + command.action().wireName() + (tag == null ? "" : " tag " + tag.name()) + " (allowed: "
+                            + allowed + ")",
+                    subject,
+                    id);
+        }
+        Optional<Decision.Rejected> stale = window(command, now, subject);
+        if (stale.isPresent()) {
+            return stale.get();
+        }
+        if (!nonces.remember(id, command.expiresAt())) {
+            return reject(RejectReason.REPLAYED, "command " + id + " was accepted before", subject, id);
+        }
+        if (tag != null) {
+            Optional<Decision.Rejected> badValue =
+                    TagValues.check(tag, command.args().get("value"), subject, id);
+            if (badValue.isPresent()) {
+                return badValue.get();
+            }
+        }
+        return new Decision.Accepted(command, subject, role.get());
+    }
+
+    private Optional<Decision.Rejected> window(Command c, Instant now, String subject) {
+        if (!c.expiresAt().isAfter(c.issuedAt())) {
+            return Optional.of(reject(RejectReason.MALFORMED, "expiresAt is not after issuedAt", subject, c.id()));
+        }
+        if (now.isAfter(c.expiresAt())) {
+            return Optional.of(reject(
+                    RejectReason.EXPIRED_COMMAND,
+                    "the command expired at " + c.expiresAt() + "; it is now " + now,
+                    subject,
+                    c.id()));
+        }
+        if (c.issuedAt().isAfter(now.plus(policy.clockSkew()))) {
+            return Optional.of(reject(
+                    RejectReason.NOT_YET_VALID_COMMAND,
+                    "the command is issued at " + c.issuedAt() + ", later than now (" + now
+                            + ") plus the allowed skew of " + policy.clockSkew(),
+                    subject,
+                    c.id()));
+        }
+        if (java.time.Duration.between(c.issuedAt(), c.expiresAt()).compareTo(policy.maxWindow()) > 0) {
+            return Optional.of(reject(
+                    RejectReason.WINDOW_TOO_LONG,
+                    "the command is valid from " + c.issuedAt() + " to " + c.expiresAt() + ", longer than the allowed "
+                            + policy.maxWindow(),
+                    subject,
+                    c.id()));
+        }
+        return Optional.empty();
+    }
+
+    static Decision.Rejected reject(RejectReason reason, String detail, String signer, String id) {
+        return new Decision.Rejected(reason, detail, signer, id);
+    }
+}

@@ -1,0 +1,170 @@
+package dev.failover.gateway.command;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Remembers every accepted command id until its command expires, durably: an id is appended and
+ * synced to disk before the command runs, so neither a restart nor a crash lets a command be
+ * replayed within its window.
+ *
+ * <p>File format: one line per id, {@code <id> <expiresAtEpochMillis>\n}. On open, expired ids are
+ * dropped and the file is compacted. A last line without its newline is a write cut short by a
+ * crash: that command was never run (it runs only after the sync), so the line is dropped with a
+ * warning. Any other malformed line stops the open with the file and byte offset.
+ *
+ * <p>Thread-safe: methods are synchronized.
+ */
+public final class NonceStore implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(NonceStore.class);
+
+    /** Command ids the store accepts: no white space, bounded length. */
+    public static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{8,128}");
+
+    private final Path file;
+    private final Clock clock;
+    private final Map<String, Long> live = new HashMap<>();
+    private FileChannel channel;
+
+    private NonceStore(Path file, Clock clock) {
+        this.file = file;
+        this.clock = clock;
+    }
+
+    /**
+     * Opens (or creates) the store.
+     *
+     * @throws IOException naming the file and the byte offset of a corrupt line
+     */
+    public static NonceStore open(Path file, Clock clock) throws IOException {
+        NonceStore store = new NonceStore(file, clock);
+        store.load();
+        return store;
+    }
+
+    private void load() throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        long now = clock.millis();
+        if (Files.exists(file)) {
+            byte[] bytes = Files.readAllBytes(file);
+            int start = 0;
+            while (start < bytes.length) {
+                int end = indexOf(bytes, (byte) '\n', start);
+                if (end < 0) {
+                    log.warn(
+                            "{}: the last record (byte offset {}) was cut short by a crash before it was synced; "
+                                    + "dropping it (its command was never run)",
+                            file,
+                            start);
+                    break;
+                }
+                String line = new String(bytes, start, end - start, StandardCharsets.UTF_8);
+                String[] parts = line.split(" ");
+                long expires;
+                try {
+                    if (parts.length != 2 || !ID.matcher(parts[0]).matches()) {
+                        throw new NumberFormatException();
+                    }
+                    expires = Long.parseLong(parts[1]);
+                } catch (NumberFormatException e) {
+                    throw new IOException(file + ": corrupt replay record at byte offset " + start + ": '" + line
+                            + "'. The file must hold '<id> <expiresAtMillis>' lines; restore it from a backup or "
+                            + "move it aside (commands seen within their window could then be replayed).");
+                }
+                if (expires > now) {
+                    live.put(parts[0], expires);
+                }
+                start = end + 1;
+            }
+        }
+        compact();
+    }
+
+    /**
+     * Records {@code id} until {@code expiresAt} and syncs it to disk.
+     *
+     * @return false when the id is already known: a replay
+     */
+    public synchronized boolean remember(String id, Instant expiresAt) {
+        if (!ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("command id '" + id + "' does not match " + ID.pattern());
+        }
+        long now = clock.millis();
+        Long known = live.get(id);
+        if (known != null && known > now) {
+            return false;
+        }
+        try {
+            channel.write(
+                    ByteBuffer.wrap((id + " " + expiresAt.toEpochMilli() + "\n").getBytes(StandardCharsets.UTF_8)));
+            channel.force(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record command id in " + file, e);
+        }
+        live.put(id, expiresAt.toEpochMilli());
+        if (live.size() > 1024 && live.size() % 1024 == 0) {
+            live.values().removeIf(expiry -> expiry <= now);
+        }
+        return true;
+    }
+
+    /** Whether {@code id} is remembered and not yet expired. */
+    public synchronized boolean contains(String id) {
+        Long expiry = live.get(id);
+        return expiry != null && expiry > clock.millis();
+    }
+
+    /** Rewrites the file with the live ids only, atomically, and reopens it for appending. */
+    private void compact() throws IOException {
+        if (channel != null) {
+            channel.close();
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        StringBuilder b = new StringBuilder();
+        live.forEach((id, expiry) -> b.append(id).append(' ').append(expiry).append('\n'));
+        try (FileChannel out = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            out.write(ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.UTF_8)));
+            out.force(true);
+        }
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    }
+
+    private static int indexOf(byte[] bytes, byte b, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        channel.close();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.failover.gateway.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.failover.gateway.command.CommandGuardTest.MutableClock;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NonceStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T06:00:00Z"));
+
+    private Path file() {
+        return dir.resolve("nonces");
+    }
+
+    @Test
+    void anIdIsAcceptedOnceUntilItExpiresAlsoAcrossRestarts() throws IOException {
+        Instant expires = clock.instant().plusSeconds(60);
+        try (NonceStore store = NonceStore.open(file(), clock)) {
+            assertThat(store.remember("command-0001", expires)).isTrue();
+            assertThat(store.remember("command-0001", expires)).isFalse();
+        }
+        try (NonceStore store = NonceStore.open(file(), clock)) {
+            assertThat(store.contains("command-0001")).isTrue();
+            assertThat(store.remember("command-0001", expires)).isFalse();
+        }
+        clock.advance(Duration.ofSeconds(61));
+        try (NonceStore store = NonceStore.open(file(), clock)) {
+            assertThat(store.contains("command-0001"))
+                    .as("expired ids are forgotten")
+                    .isFalse();
+            assertThat(Files.readString(file())).as("and compacted away").isEmpty();
+        }
+    }
+
+    @Test
+    void aLastRecordCutShortByACrashIsDroppedAndTheRestKept() throws IOException {
+        long expires = clock.instant().plusSeconds(60).toEpochMilli();
+        Files.writeString(file(), "command-0001 " + expires + "\ncommand-00", StandardCharsets.UTF_8);
+
+        try (NonceStore store = NonceStore.open(file(), clock)) {
+            assertThat(store.contains("command-0001")).isTrue();
+            assertThat(store.remember("command-0002", clock.instant().plusSeconds(60)))
+                    .isTrue();
+        }
+        assertThat(Files.readAllLines(file())).hasSize(2).allMatch(l -> l.matches("command-000[12] \\d+"));
+    }
+
+    @Test
+    void anyOtherCorruptionStopsWithTheFileAndOffset() throws IOException {
+        long expires = clock.instant().plusSeconds(60).toEpochMilli();
+        Files.writeString(file(), "command-0001 " + expires + "\ngarbage here\n", StandardCharsets.UTF_8);
+        int offset = ("command-0001 " + expires + "\n").length();
+
+        assertThatThrownBy(() -> NonceStore.open(file(), clock))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith(
+                        file() + ": corrupt replay record at byte offset " + offset + ": 'garbage here'");
+    }
+
+    @Test
+    void refusesIdsThatCouldCorruptTheFile() throws IOException {
+        try (NonceStore store = NonceStore.open(file(), clock)) {
+            assertThatThrownBy(() -> store.remember("two words", clock.instant().plusSeconds(1)))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+}
