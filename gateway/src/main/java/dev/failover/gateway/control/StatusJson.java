@@ -35,7 +35,11 @@ public final class StatusJson {
             cn.put("id", c.id());
             cn.put("preferredRole", c.preferredRole().name().toLowerCase(java.util.Locale.ROOT));
             cn.put("endpoint", supervisor.link(c.id()).endpoint());
-            cn.put("transport", "modbus-tcp (plaintext)");
+            cn.put(
+                    "transport",
+                    supervisor.link(c.id()).secure()
+                            ? "Modbus/TCP Security (TLS, mutual authentication)"
+                            : "Modbus TCP (plaintext, INSECURE)");
             cn.put("condition", h.condition().name());
             cn.put("reachable", h.reachable());
             cn.put("role", h.role().name());

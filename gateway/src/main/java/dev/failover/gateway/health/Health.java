@@ -53,6 +53,11 @@ public record Health(
                 Long.MIN_VALUE);
     }
 
+    /** Healthy, reports ACTIVE and RUN: can take commands now. */
+    public boolean readyAsActive() {
+        return condition == Condition.HEALTHY && role == RuntimeRole.ACTIVE && status == RunStatus.RUN;
+    }
+
     /** Healthy, reports STANDBY and RUN: could be promoted now. */
     public boolean readyAsStandby() {
         return condition == Condition.HEALTHY && role == RuntimeRole.STANDBY && status == RunStatus.RUN;

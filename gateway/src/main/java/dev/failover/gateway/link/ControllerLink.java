@@ -29,6 +29,16 @@ public interface ControllerLink extends AutoCloseable {
     /** Reads the status block over the control connection (not the poll connection). */
     LinkResult<StatusReading> readStatusForControl();
 
+    /**
+     * Writes consecutive 16-bit registers in one request, then reads them back.
+     *
+     * @return the values the controller holds afterwards
+     */
+    LinkResult<int[]> writeRegisters(int address, int[] values);
+
+    /** Whether the link is authenticated and encrypted (Modbus/TCP Security). */
+    boolean secure();
+
     /** Reads {@code count} consecutive 16-bit registers starting at {@code address}. */
     LinkResult<int[]> readRegisters(int address, int count);
 

@@ -12,6 +12,8 @@ public enum LinkError {
     PROTOCOL,
     /** The controller answered with an error (for Modbus, an exception response). */
     REJECTED,
+    /** The TLS handshake failed: a certificate was refused, by the peer or by us. */
+    SECURITY,
     /** The link is waiting before the next reconnection attempt. */
     BACKING_OFF
 }

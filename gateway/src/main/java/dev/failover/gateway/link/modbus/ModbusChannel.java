@@ -5,6 +5,7 @@ import com.ghgande.j2mod.modbus.io.ModbusTCPTransport;
 import com.ghgande.j2mod.modbus.msg.ExceptionResponse;
 import com.ghgande.j2mod.modbus.msg.ModbusRequest;
 import com.ghgande.j2mod.modbus.msg.ModbusResponse;
+import dev.failover.certs.TlsContexts;
 import dev.failover.gateway.Ticker;
 import dev.failover.gateway.config.ModbusEndpoint;
 import dev.failover.gateway.link.LinkError;
@@ -16,6 +17,9 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * next exchange opens a new one. That discards late answers to timed-out requests, which would
  * otherwise be mistaken for answers to later ones. Repeated connection failures back off
  * exponentially, from the response timeout up to {@code maxBackoff}.
+ *
+ * <p>With a TLS context the connection speaks Modbus/TCP Security: TLS 1.2/1.3 with the gateway's
+ * certificate, the controller's certificate checked against the plant PKI and its name against the
+ * endpoint's host. The handshake is bounded by {@code handshakeTimeout}.
  */
 final class ModbusChannel implements AutoCloseable {
 
@@ -37,6 +45,8 @@ final class ModbusChannel implements AutoCloseable {
     private final int timeoutMillis;
     private final long maxBackoffNanos;
     private final Ticker ticker;
+    private final SSLContext tls;
+    private final int handshakeTimeoutMillis;
 
     private Socket socket;
     private ModbusTCPTransport transport;
@@ -45,8 +55,17 @@ final class ModbusChannel implements AutoCloseable {
     private long nextConnectNanos = Long.MIN_VALUE;
     private boolean closed;
 
-    ModbusChannel(String name, ModbusEndpoint endpoint, Duration timeout, Duration maxBackoff, Ticker ticker) {
+    ModbusChannel(
+            String name,
+            ModbusEndpoint endpoint,
+            Duration timeout,
+            Duration maxBackoff,
+            Ticker ticker,
+            SSLContext tls,
+            Duration handshakeTimeout) {
         this.name = name;
+        this.tls = tls;
+        this.handshakeTimeoutMillis = Math.toIntExact(Math.max(1, handshakeTimeout.toMillis()));
         this.endpoint = endpoint;
         this.timeoutMillis = Math.toIntExact(Math.max(1, timeout.toMillis()));
         this.maxBackoffNanos = maxBackoff.toNanos();
@@ -134,6 +153,12 @@ final class ModbusChannel implements AutoCloseable {
         try {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), timeoutMillis);
+            if (tls != null) {
+                SSLSocket secure = TlsContexts.layerClient(tls, s, endpoint.host(), true);
+                secure.setSoTimeout(handshakeTimeoutMillis);
+                secure.startHandshake();
+                s = secure;
+            }
             s.setSoTimeout(timeoutMillis);
             socket = s;
             transport = new ModbusTCPTransport(s);
@@ -141,16 +166,25 @@ final class ModbusChannel implements AutoCloseable {
             backoffNanos = 0;
             log.debug("{} connected to {}", name, endpoint);
             return null;
+        } catch (SSLException e) {
+            closeQuietly(s);
+            backOff(now);
+            return LinkResult.failed(
+                    LinkError.SECURITY, "TLS handshake with " + endpoint + " failed: " + e.getMessage());
         } catch (IOException e) {
             closeQuietly(s);
-            backoffNanos = backoffNanos == 0
-                    ? Duration.ofMillis(timeoutMillis).toNanos()
-                    : Math.min(maxBackoffNanos, backoffNanos * 2);
-            nextConnectNanos = now + backoffNanos;
+            backOff(now);
             LinkError error = e instanceof SocketTimeoutException ? LinkError.TIMEOUT : LinkError.UNREACHABLE;
             String detail = e instanceof ConnectException ? "connection refused" : e.toString();
             return LinkResult.failed(error, "cannot connect to " + endpoint + ": " + detail);
         }
+    }
+
+    private void backOff(long now) {
+        backoffNanos = backoffNanos == 0
+                ? Duration.ofMillis(timeoutMillis).toNanos()
+                : Math.min(maxBackoffNanos, backoffNanos * 2);
+        nextConnectNanos = now + backoffNanos;
     }
 
     private void disconnect() {

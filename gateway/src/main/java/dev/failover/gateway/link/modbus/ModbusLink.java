@@ -2,7 +2,9 @@ package dev.failover.gateway.link.modbus;
 
 import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersRequest;
 import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersResponse;
+import com.ghgande.j2mod.modbus.msg.WriteMultipleRegistersRequest;
 import com.ghgande.j2mod.modbus.msg.WriteSingleRegisterRequest;
+import com.ghgande.j2mod.modbus.procimg.Register;
 import com.ghgande.j2mod.modbus.procimg.SimpleRegister;
 import dev.failover.gateway.Ticker;
 import dev.failover.gateway.config.ModbusEndpoint;
@@ -13,6 +15,7 @@ import dev.failover.gateway.link.RunStatus;
 import dev.failover.gateway.link.RuntimeRole;
 import dev.failover.gateway.link.StatusReading;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 /**
  * A {@link ControllerLink} over Modbus TCP. The only part of the gateway that knows Modbus.
@@ -34,7 +37,9 @@ public final class ModbusLink implements ControllerLink {
     private final StatusRegisters registers;
     private final ModbusChannel poll;
     private final ModbusChannel control;
+    private final boolean secure;
 
+    /** A plain Modbus TCP link (no TLS): for controllers explicitly configured as insecure, and tests. */
     public ModbusLink(
             String controllerId,
             ModbusEndpoint endpoint,
@@ -42,11 +47,35 @@ public final class ModbusLink implements ControllerLink {
             Duration responseTimeout,
             Duration maxBackoff,
             Ticker ticker) {
+        this(controllerId, endpoint, registers, responseTimeout, maxBackoff, ticker, null);
+    }
+
+    /**
+     * A link; with {@code tls} non-null it speaks Modbus/TCP Security with the gateway's certificate.
+     * The TLS handshake may take up to three response timeouts.
+     */
+    public ModbusLink(
+            String controllerId,
+            ModbusEndpoint endpoint,
+            StatusRegisters registers,
+            Duration responseTimeout,
+            Duration maxBackoff,
+            Ticker ticker,
+            SSLContext tls) {
         this.controllerId = controllerId;
         this.endpoint = endpoint;
         this.registers = registers;
-        this.poll = new ModbusChannel(controllerId + "/poll", endpoint, responseTimeout, maxBackoff, ticker);
-        this.control = new ModbusChannel(controllerId + "/control", endpoint, responseTimeout, maxBackoff, ticker);
+        this.secure = tls != null;
+        Duration handshake = responseTimeout.multipliedBy(3);
+        this.poll = new ModbusChannel(
+                controllerId + "/poll", endpoint, responseTimeout, maxBackoff, ticker, tls, handshake);
+        this.control = new ModbusChannel(
+                controllerId + "/control", endpoint, responseTimeout, maxBackoff, ticker, tls, handshake);
+    }
+
+    @Override
+    public boolean secure() {
+        return secure;
     }
 
     @Override
@@ -56,7 +85,8 @@ public final class ModbusLink implements ControllerLink {
 
     @Override
     public String endpoint() {
-        return endpoint.toString();
+        return (secure ? "modbus-tls://" : "modbus-tcp://") + endpoint.host() + ":" + endpoint.port() + "/"
+                + endpoint.unitId();
     }
 
     @Override
@@ -96,6 +126,20 @@ public final class ModbusLink implements ControllerLink {
             return LinkResult.failed(failed.error(), "writing role " + role + ": " + failed.detail());
         }
         return readStatus(control);
+    }
+
+    @Override
+    public LinkResult<int[]> writeRegisters(int address, int[] values) {
+        Register[] registers = new Register[values.length];
+        for (int i = 0; i < values.length; i++) {
+            registers[i] = new SimpleRegister(values[i]);
+        }
+        LinkResult<Integer> written =
+                control.exchange(new WriteMultipleRegistersRequest(address, registers), response -> values.length);
+        if (written instanceof LinkResult.Failed<Integer> failed) {
+            return LinkResult.failed(failed.error(), "writing registers from " + address + ": " + failed.detail());
+        }
+        return readRegisters(address, values.length);
     }
 
     @Override

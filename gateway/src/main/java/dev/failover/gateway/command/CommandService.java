@@ -1,0 +1,159 @@
+package dev.failover.gateway.command;
+
+import dev.failover.gateway.config.TagConfig;
+import dev.failover.gateway.events.EventSink;
+import dev.failover.gateway.events.GatewayEvent;
+import dev.failover.gateway.failover.PairStatus;
+import dev.failover.gateway.failover.SwitchoverReport;
+import dev.failover.gateway.link.ControllerLink;
+import dev.failover.gateway.link.LinkResult;
+import dev.failover.gateway.supervisor.PairSupervisor;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/**
+ * Runs signed commands: the {@link CommandGuard} decides, and an accepted command runs on the
+ * pair's active controller only (a tag write, verified by reading it back) or as a planned
+ * switchover. Every decision and outcome is an event. Independent of the transport the envelope
+ * came by. Thread-safe; commands of one pair run one at a time.
+ */
+public final class CommandService {
+
+    private static final long SWITCHOVER_WAIT_SECONDS = 15;
+
+    private final CommandGuard guard;
+    private final Map<String, PairSupervisor> pairs;
+    private final EventSink events;
+    private final Clock clock;
+
+    public CommandService(CommandGuard guard, List<PairSupervisor> pairs, EventSink events, Clock clock) {
+        this.guard = guard;
+        this.pairs = pairs.stream().collect(Collectors.toUnmodifiableMap(PairSupervisor::pairName, p -> p));
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** Checks and runs one envelope; {@code origin} (for example the TLS peer) goes into the events. */
+    public CommandResult submit(byte[] envelope, String origin) {
+        Decision decision = guard.check(envelope);
+        if (decision instanceof Decision.Rejected r) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("reason", r.reason().name());
+            fields.put("commandId", r.commandId());
+            fields.put("signer", r.signer());
+            fields.put("origin", origin);
+            publish("COMMAND_REJECTED", "", "command refused: " + r.detail(), fields, "");
+            return new CommandResult(
+                    r.commandId(), CommandResult.Outcome.REJECTED, r.reason().name(), r.detail());
+        }
+        Decision.Accepted accepted = (Decision.Accepted) decision;
+        Command c = accepted.command();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("commandId", c.id());
+        fields.put("action", c.action().wireName());
+        fields.put("args", c.args().toString());
+        fields.put("signer", accepted.signer());
+        fields.put("role", accepted.role());
+        fields.put("origin", origin);
+        publish("COMMAND_ACCEPTED", "", c.action().wireName() + " by " + accepted.signer(), fields, c.pair());
+        PairSupervisor pair = pairs.get(c.pair());
+        CommandResult result;
+        synchronized (pair) {
+            result = switch (c.action()) {
+                case WRITE_TAG -> writeTag(pair, c);
+                case SWITCHOVER, START_DRILL -> switchover(pair, c, accepted.signer());
+            };
+        }
+        Map<String, Object> outcome = new LinkedHashMap<>();
+        outcome.put("commandId", c.id());
+        outcome.put("code", result.code());
+        publish("COMMAND_" + result.outcome().name(), "", result.detail(), outcome, c.pair());
+        return result;
+    }
+
+    private CommandResult writeTag(PairSupervisor pair, Command c) {
+        TagConfig tag = pair.config().tags().stream()
+                .filter(t -> t.name().equals(c.args().get("tag")))
+                .findFirst()
+                .orElseThrow();
+        double value = ((Number) c.args().get("value")).doubleValue();
+        PairStatus status = pair.status();
+        String active = status.activeId();
+        if (active == null || !status.health().get(active).readyAsActive()) {
+            return failed(
+                    c,
+                    "NO_ACTIVE",
+                    "no healthy active controller in pair " + pair.pairName() + " (" + status.state()
+                            + "); nothing written");
+        }
+        int[] registers = TagValues.encode(tag, value);
+        ControllerLink link = pair.link(active);
+        LinkResult<int[]> written = link.writeRegisters(tag.address(), registers);
+        if (written instanceof LinkResult.Failed<int[]> f) {
+            return failed(
+                    c, "CONTROLLER_" + f.error().name(), "writing " + tag.name() + " on " + active + ": " + f.detail());
+        }
+        int[] readBack = ((LinkResult.Ok<int[]>) written).value();
+        if (!Arrays.equals(readBack, registers)) {
+            return failed(
+                    c,
+                    "READBACK_MISMATCH",
+                    active + " holds " + Arrays.toString(readBack) + " after writing " + Arrays.toString(registers)
+                            + " to " + tag.name());
+        }
+        if (!active.equals(pair.status().activeId())) {
+            return failed(
+                    c,
+                    "ACTIVE_CHANGED",
+                    "the active controller changed while " + tag.name() + " was written to " + active
+                            + "; not acknowledged");
+        }
+        return new CommandResult(
+                c.id(),
+                CommandResult.Outcome.DONE,
+                "DONE",
+                tag.name() + " = " + value + " " + tag.unit() + " on " + active);
+    }
+
+    private CommandResult switchover(PairSupervisor pair, Command c, String signer) {
+        String why = String.valueOf(c.args().getOrDefault("reason", c.action().wireName()));
+        String label = c.action() == CommandAction.START_DRILL ? "failover drill: " : "";
+        try {
+            SwitchoverReport report = pair.requestSwitchover(signer + " (signed command " + c.id() + ")", label + why)
+                    .get(SWITCHOVER_WAIT_SECONDS, TimeUnit.SECONDS);
+            if (!report.ok()) {
+                return failed(c, "SWITCHOVER_" + report.outcome().name(), report.failure());
+            }
+            return new CommandResult(
+                    c.id(),
+                    CommandResult.Outcome.DONE,
+                    "DONE",
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "%s -> %s, switchover %.1f ms",
+                            report.from(),
+                            report.to(),
+                            report.switchoverMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failed(c, "INTERRUPTED", "interrupted while waiting for the switchover");
+        } catch (ExecutionException | TimeoutException e) {
+            return failed(c, "NO_ANSWER", "the supervisor of " + pair.pairName() + " did not answer: " + e);
+        }
+    }
+
+    private static CommandResult failed(Command c, String code, String detail) {
+        return new CommandResult(c.id(), CommandResult.Outcome.FAILED, code, detail);
+    }
+
+    private void publish(String type, String controller, String message, Map<String, Object> fields, String pair) {
+        events.publish(new GatewayEvent(clock.instant(), type, pair, controller, message, fields));
+    }
+}
