@@ -117,7 +117,7 @@ public final class Gateway implements AutoCloseable {
                 events.add(box);
             }
         }
-        control = new ControlServer(config.controlHost(), config.controlPort(), supervisors);
+        control = new ControlServer(config.controlHost(), config.controlPort(), supervisors, null, null);
         supervisors.forEach(PairSupervisor::start);
         log.info("gateway {} running, control endpoint {}:{}", config.name(), config.controlHost(), control.port());
     }

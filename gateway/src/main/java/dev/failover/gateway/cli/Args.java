@@ -17,6 +17,7 @@ final class Args {
     }
 
     private final Map<String, String> options = new HashMap<>();
+    private final Map<String, List<String>> repeated = new HashMap<>();
     private final List<String> positionals = new ArrayList<>();
 
     private Args() {}
@@ -33,7 +34,11 @@ final class Args {
                     if (i + 1 >= args.size()) {
                         throw new UsageException("option --" + name + " needs a value");
                     }
-                    parsed.options.put(name, args.get(++i));
+                    String value = args.get(++i);
+                    parsed.options.put(name, value);
+                    parsed.repeated
+                            .computeIfAbsent(name, k -> new ArrayList<>())
+                            .add(value);
                 } else {
                     throw new UsageException("unknown option --" + name);
                 }
@@ -54,6 +59,11 @@ final class Args {
             throw new UsageException("option --" + name + " is required");
         }
         return v;
+    }
+
+    /** Every value of an option that may be repeated, in order. */
+    List<String> all(String name) {
+        return List.copyOf(repeated.getOrDefault(name, List.of()));
     }
 
     boolean flag(String name) {

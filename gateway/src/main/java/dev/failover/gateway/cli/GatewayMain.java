@@ -7,17 +7,21 @@ import dev.failover.gateway.Gateway;
 import dev.failover.gateway.Ticker;
 import dev.failover.gateway.bench.BenchDemo;
 import dev.failover.gateway.bench.FailoverBenchmark;
+import dev.failover.gateway.command.CommandAction;
 import dev.failover.gateway.config.ConfigException;
 import dev.failover.gateway.config.ConfigLoader;
 import dev.failover.gateway.config.GatewayConfig;
 import dev.failover.gateway.control.GatewayClient;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
@@ -34,10 +38,20 @@ public final class GatewayMain {
             commands:
               run --config FILE                 supervise the pairs of FILE until stopped (Ctrl-C)
               check-config FILE                 validate FILE; exit 0 if valid, 2 with the problems
-              status [--control HOST:PORT] [--json]
+              status [--control HOST:PORT] [--json] [IDENTITY]
                                                 show a running gateway's pairs (default 127.0.0.1:7410)
-              switchover --pair NAME [--reason TEXT] [--operator NAME] [--control HOST:PORT]
-                                                planned switchover to the standby (local, logged)
+              switchover --pair NAME [--reason TEXT] [--control HOST:PORT] IDENTITY
+                                                sign and submit a planned switchover to the standby
+              write --pair NAME --tag TAG --value NUMBER [--control HOST:PORT] IDENTITY
+                                                sign and submit a tag write (runs on the active controller)
+              sign --pair NAME --action ACTION [--arg KEY=VALUE]... --out FILE IDENTITY
+                                                sign a command into FILE (CMS envelope), for any transport
+              submit FILE [--control HOST:PORT] IDENTITY
+                                                submit a signed envelope and print the gateway's decision
+
+            IDENTITY: --identity OPERATOR.p12 --pki PKI_DIR (ca-chain.pem, crl.pem), and the keystore
+                      password from --identity-password-file FILE or the environment variable given by
+                      --identity-password-env (default OPERATOR_KEYSTORE_PASSWORD); never an argument
               bench [--keep-running]            failover demo on two simulated PLCs (docs/bench.md)
               benchmark [--faults N] [--jitter N] [--out FILE]
                                                 RTO benchmark per fault type (docs/benchmarks.md)
@@ -68,9 +82,21 @@ public final class GatewayMain {
             return switch (command) {
                 case "run" -> runGateway(Args.parse(rest, Set.of("config"), Set.of()), out, err);
                 case "check-config" -> checkConfig(Args.parse(rest, Set.of(), Set.of()), out, err);
-                case "status" -> status(Args.parse(rest, Set.of("control", "pair"), Set.of("json")), out, err);
+                case "status" -> status(Args.parse(rest, with(IDENTITY, "control", "pair"), Set.of("json")), out, err);
                 case "switchover" ->
-                    switchover(Args.parse(rest, Set.of("control", "pair", "reason", "operator"), Set.of()), out, err);
+                    signed(
+                            Args.parse(rest, with(IDENTITY, "control", "pair", "reason"), Set.of()),
+                            "switchover",
+                            out,
+                            err);
+                case "write" ->
+                    signed(
+                            Args.parse(rest, with(IDENTITY, "control", "pair", "tag", "value"), Set.of()),
+                            "write",
+                            out,
+                            err);
+                case "sign" -> sign(Args.parse(rest, with(IDENTITY, "pair", "action", "arg", "out"), Set.of()), out);
+                case "submit" -> submitFile(Args.parse(rest, with(IDENTITY, "control"), Set.of()), out, err);
                 case "bench" ->
                     new BenchDemo(out)
                             .run(Args.parse(rest, Set.of(), Set.of("keep-running"))
@@ -141,6 +167,15 @@ public final class GatewayMain {
         }
     }
 
+    private static final Set<String> IDENTITY =
+            Set.of("identity", "pki", "identity-password-file", "identity-password-env");
+
+    private static Set<String> with(Set<String> base, String... more) {
+        Set<String> all = new java.util.HashSet<>(base);
+        all.addAll(List.of(more));
+        return all;
+    }
+
     private static int status(Args args, PrintStream out, PrintStream err) throws Args.UsageException {
         ObjectNode request = new ObjectMapper().createObjectNode().put("op", "status");
         request.put("pair", args.get("pair", ""));
@@ -158,24 +193,120 @@ public final class GatewayMain {
         return answer.path("ok").asBoolean() ? ExitCode.OK : ExitCode.FAILED;
     }
 
-    private static int switchover(Args args, PrintStream out, PrintStream err) throws Args.UsageException {
-        ObjectNode request = new ObjectMapper().createObjectNode().put("op", "switchover");
-        request.put("pair", args.require("pair"));
-        request.put("operator", args.get("operator", System.getProperty("user.name", "operator")));
-        request.put("reason", args.get("reason", "manual switchover from the CLI"));
-        JsonNode answer = call(args, request, err);
+    /** {@code switchover} and {@code write}: sign a command with the operator's identity and submit it. */
+    private static int signed(Args args, String what, PrintStream out, PrintStream err) throws Args.UsageException {
+        String pair = args.require("pair");
+        OperatorIdentity operator = identity(args, err);
+        if (operator == null) {
+            return ExitCode.RUNTIME;
+        }
+        byte[] envelope = what.equals("write")
+                ? operator.sign(
+                        pair,
+                        CommandAction.WRITE_TAG,
+                        Map.of("tag", args.require("tag"), "value", number(args.require("value"))))
+                : operator.sign(
+                        pair,
+                        CommandAction.SWITCHOVER,
+                        Map.of("reason", args.get("reason", "planned switchover from the command line")));
+        return submit(args, operator, envelope, out, err);
+    }
+
+    private static int sign(Args args, PrintStream out) throws Args.UsageException {
+        String actionName = args.require("action");
+        CommandAction action = CommandAction.fromWire(actionName)
+                .orElseThrow(() -> new Args.UsageException(
+                        "unknown action '" + actionName + "'; use write-tag, switchover or start-drill"));
+        Map<String, Object> commandArgs = new java.util.TreeMap<>();
+        for (String kv : args.all("arg")) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new Args.UsageException("--arg must be KEY=VALUE, got '" + kv + "'");
+            }
+            String value = kv.substring(eq + 1);
+            commandArgs.put(kv.substring(0, eq), value.matches("-?\\d+(\\.\\d+)?") ? number(value) : value);
+        }
+        OperatorIdentity operator = identity(args, System.err);
+        if (operator == null) {
+            return ExitCode.RUNTIME;
+        }
+        Path file = Path.of(args.require("out"));
+        try {
+            Files.write(file, operator.sign(args.require("pair"), action, commandArgs));
+        } catch (IOException e) {
+            throw new Args.UsageException("cannot write " + file + ": " + e.getMessage());
+        }
+        out.println("signed " + action.wireName() + " for " + args.require("pair") + " into " + file + " (valid "
+                + OperatorIdentity.VALIDITY.toSeconds() + " s)");
+        return ExitCode.OK;
+    }
+
+    private static int submitFile(Args args, PrintStream out, PrintStream err) throws Args.UsageException {
+        if (args.positionals().size() != 1) {
+            throw new Args.UsageException("submit takes one FILE (a signed envelope)");
+        }
+        OperatorIdentity operator = identity(args, err);
+        if (operator == null) {
+            return ExitCode.RUNTIME;
+        }
+        byte[] envelope;
+        try {
+            envelope = Files.readAllBytes(Path.of(args.positionals().getFirst()));
+        } catch (IOException e) {
+            throw new Args.UsageException("cannot read " + args.positionals().getFirst() + ": " + e.getMessage());
+        }
+        return submit(args, operator, envelope, out, err);
+    }
+
+    private static int submit(Args args, OperatorIdentity operator, byte[] envelope, PrintStream out, PrintStream err)
+            throws Args.UsageException {
+        ObjectNode request = new ObjectMapper().createObjectNode().put("op", "submit");
+        request.put("envelope", Base64.getEncoder().encodeToString(envelope));
+        JsonNode answer = call(args, operator, request, err);
         if (answer == null) {
             return ExitCode.RUNTIME;
         }
-        if (answer.has("switchover")) {
-            out.println(StatusText.report(answer.path("switchover")));
+        if (answer.has("outcome")) {
+            out.println(
+                    answer.path("outcome").asText() + " " + answer.path("code").asText() + ": "
+                            + answer.path("detail").asText() + " (command "
+                            + answer.path("commandId").asText() + ")");
         } else {
             err.println("error: " + answer.path("error").asText());
         }
         return answer.path("ok").asBoolean() ? ExitCode.OK : ExitCode.FAILED;
     }
 
+    private static OperatorIdentity identity(Args args, PrintStream err) throws Args.UsageException {
+        try {
+            return OperatorIdentity.load(args, Clock.systemUTC());
+        } catch (IOException e) {
+            err.println("error: cannot load the operator identity: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static Number number(String text) throws Args.UsageException {
+        try {
+            return text.contains(".") ? (Number) Double.parseDouble(text) : (Number) Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new Args.UsageException("'" + text + "' is not a number");
+        }
+    }
+
     private static JsonNode call(Args args, JsonNode request, PrintStream err) throws Args.UsageException {
+        OperatorIdentity operator = null;
+        if (args.get("identity", null) != null) {
+            operator = identity(args, err);
+            if (operator == null) {
+                return null;
+            }
+        }
+        return call(args, operator, request, err);
+    }
+
+    private static JsonNode call(Args args, OperatorIdentity operator, JsonNode request, PrintStream err)
+            throws Args.UsageException {
         String control = args.get("control", "127.0.0.1:7410");
         int colon = control.lastIndexOf(':');
         if (colon <= 0) {
@@ -189,7 +320,8 @@ public final class GatewayMain {
             throw new Args.UsageException("--control must be HOST:PORT, got '" + control + "'");
         }
         try {
-            return GatewayClient.call(host, port, request, Duration.ofSeconds(15));
+            return GatewayClient.call(
+                    operator == null ? null : operator.tls(), host, port, request, Duration.ofSeconds(30));
         } catch (IOException e) {
             err.println("error: cannot reach the gateway at " + control + ": " + e.getMessage()
                     + " (is it running? see --control)");

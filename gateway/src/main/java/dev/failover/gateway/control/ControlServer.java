@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.failover.gateway.failover.SwitchoverReport;
+import dev.failover.certs.TlsContexts;
+import dev.failover.gateway.command.CommandResult;
+import dev.failover.gateway.command.CommandService;
 import dev.failover.gateway.supervisor.PairSupervisor;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,40 +17,51 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The local operator endpoint: one JSON request per line and connection, one JSON answer line.
- * Operations: {@code status} and {@code switchover}. It binds a loopback address only; in this
- * version requests are not authenticated (every switchover request is logged with its origin).
+ * Operations: {@code status}, and {@code submit} of a signed command envelope (base64). With a TLS
+ * context the endpoint requires a client certificate of the plant PKI (TLS 1.2/1.3); without one
+ * it serves status only and refuses commands. It binds a loopback address only.
  */
 public final class ControlServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
     private static final int MAX_REQUEST_CHARS = 64 * 1024;
-    private static final Duration SWITCHOVER_WAIT = Duration.ofSeconds(10);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
 
     private final ObjectMapper json = new ObjectMapper();
     private final List<PairSupervisor> pairs;
+    private final CommandService commands;
     private final ServerSocket server;
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     private final Thread acceptor;
 
-    public ControlServer(String host, int port, List<PairSupervisor> pairs) throws IOException {
+    /**
+     * @param tls the server context (client authentication required), or {@code null} for a
+     *     plaintext, status-only endpoint
+     * @param commands the command service, or {@code null} when the gateway takes no commands
+     */
+    public ControlServer(String host, int port, List<PairSupervisor> pairs, SSLContext tls, CommandService commands)
+            throws IOException {
         InetAddress address = InetAddress.getByName(host);
         if (!address.isLoopbackAddress()) {
-            throw new IllegalArgumentException(
-                    "the control endpoint is unauthenticated and binds loopback only, not " + host);
+            throw new IllegalArgumentException("the control endpoint binds loopback only, not " + host);
+        }
+        if (commands != null && tls == null) {
+            throw new IllegalArgumentException("commands are accepted only over the TLS endpoint");
         }
         this.pairs = List.copyOf(pairs);
-        this.server = new ServerSocket(port, 16, address);
+        this.commands = commands;
+        this.server = tls == null ? new ServerSocket(port, 16, address) : TlsContexts.serverSocket(tls, address, port);
         this.acceptor = Thread.ofPlatform().name("control-accept").daemon(true).start(this::acceptLoop);
     }
 
@@ -74,15 +87,29 @@ public final class ControlServer implements AutoCloseable {
                 BufferedReader in =
                         new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
                 OutputStream out = socket.getOutputStream()) {
-            socket.setSoTimeout((int) SWITCHOVER_WAIT.toMillis());
+            socket.setSoTimeout((int) REQUEST_TIMEOUT.toMillis());
             String line = in.readLine();
             JsonNode answer = line == null || line.length() > MAX_REQUEST_CHARS
                     ? error("empty or oversized request")
-                    : answer(line, socket.getRemoteSocketAddress().toString());
+                    : answer(line, origin(socket));
             out.write((json.writeValueAsString(answer) + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             log.debug("control connection failed", e);
         }
+    }
+
+    /** The peer: its certificate's subject over TLS, else its address. */
+    private static String origin(Socket socket) {
+        if (socket instanceof SSLSocket tls) {
+            try {
+                return TlsContexts.peerCertificate(tls.getSession())
+                                .getSubjectX500Principal()
+                                .getName() + " from " + socket.getRemoteSocketAddress();
+            } catch (javax.net.ssl.SSLPeerUnverifiedException | RuntimeException e) {
+                return "unverified peer " + socket.getRemoteSocketAddress();
+            }
+        }
+        return socket.getRemoteSocketAddress().toString();
     }
 
     private JsonNode answer(String line, String origin) {
@@ -95,8 +122,8 @@ public final class ControlServer implements AutoCloseable {
         String op = request.path("op").asText("");
         return switch (op) {
             case "status" -> status(request.path("pair").asText(""));
-            case "switchover" -> switchover(request, origin);
-            default -> error("unknown op '" + op + "'; use status or switchover");
+            case "submit" -> submit(request, origin);
+            default -> error("unknown op '" + op + "'; use status or submit");
         };
     }
 
@@ -111,38 +138,23 @@ public final class ControlServer implements AutoCloseable {
         return list.isEmpty() ? error("no pair named '" + pairName + "'") : answer;
     }
 
-    private JsonNode switchover(JsonNode request, String origin) {
-        String pairName = request.path("pair").asText("");
-        String operator = request.path("operator").asText("");
-        String reason = request.path("reason").asText("manual switchover");
-        if (operator.isBlank()) {
-            return error("switchover needs an operator name");
+    private JsonNode submit(JsonNode request, String origin) {
+        if (commands == null) {
+            return error("this gateway takes no commands: configure its security section (docs/security.md)");
         }
-        PairSupervisor pair = pairs.stream()
-                .filter(p -> p.pairName().equals(pairName))
-                .findFirst()
-                .orElse(null);
-        if (pair == null) {
-            return error("no pair named '" + pairName + "'");
-        }
-        log.warn(
-                "UNAUTHENTICATED manual switchover of {} requested by '{}' from {}: {}",
-                pairName,
-                operator,
-                origin,
-                reason);
+        byte[] envelope;
         try {
-            SwitchoverReport report = pair.requestSwitchover(operator + "@" + origin, reason)
-                    .get(SWITCHOVER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            ObjectNode answer = json.createObjectNode().put("ok", report.ok());
-            answer.set("switchover", StatusJson.report(json, report));
-            return answer;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return error("interrupted while waiting for the switchover");
-        } catch (ExecutionException | TimeoutException e) {
-            return error("no answer from the supervisor of " + pairName + ": " + e);
+            envelope = Base64.getDecoder().decode(request.path("envelope").asText(""));
+        } catch (IllegalArgumentException e) {
+            return error("envelope is not base64: " + e.getMessage());
         }
+        CommandResult result = commands.submit(envelope, origin);
+        return json.createObjectNode()
+                .put("ok", result.outcome() == CommandResult.Outcome.DONE)
+                .put("commandId", result.commandId())
+                .put("outcome", result.outcome().name())
+                .put("code", result.code())
+                .put("detail", result.detail());
     }
 
     private ObjectNode error(String message) {

@@ -3,8 +3,12 @@ package dev.failover.gateway.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.failover.gateway.bench.SimPair;
 import dev.failover.gateway.config.FailoverPolicy;
+import dev.failover.gateway.control.GatewayClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -82,7 +86,7 @@ class GatewayMainIT {
     }
 
     @Test
-    void statusAndSwitchoverTalkToARunningGateway() throws Exception {
+    void statusTalksToARunningGatewayAndAnUnsecuredGatewayRefusesCommands() throws Exception {
         try (SimPair pair = SimPair.start(FailoverPolicy.defaults(), true, e -> {})) {
             await().atMost(Duration.ofSeconds(10)).until(() -> pair.protectedWith(SimPair.A));
             String control = "127.0.0.1:" + pair.gateway().controlPort();
@@ -94,33 +98,37 @@ class GatewayMainIT {
                     .contains("plc-b    standby  STANDBY  HEALTHY")
                     .contains("alarms: none");
 
-            assertThat(run(
-                            "switchover",
-                            "--pair",
-                            "tank-1",
-                            "--operator",
-                            "alice",
-                            "--reason",
-                            "drill",
-                            "--control",
-                            control))
-                    .isZero();
-            assertThat(out()).startsWith("MANUAL plc-a -> plc-b COMPLETED: RTO").contains("old active demoted");
-            assertThat(pair.status().activeId()).isEqualTo(SimPair.B);
-
-            pair.plc(SimPair.A).faults().crash();
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> !pair.status().health().get(SimPair.A).reachable());
-            assertThat(run("switchover", "--pair", "tank-1", "--control", control))
-                    .isEqualTo(1);
-            assertThat(out()).startsWith("MANUAL plc-b -> plc-a REFUSED: standby plc-a is not ready");
-
-            assertThat(run("switchover", "--pair", "no-such-pair", "--control", control))
-                    .isEqualTo(1);
-            assertThat(err()).isEqualTo("error: no pair named 'no-such-pair'\n");
-
             assertThat(run("status", "--json", "--control", control)).isZero();
-            assertThat(out()).contains("\"state\" : \"UNPROTECTED\"").contains("\"alarms\" : {");
+            assertThat(out()).contains("\"state\" : \"PROTECTED\"").contains("Modbus TCP (plaintext, INSECURE)");
+
+            ObjectNode submit =
+                    new ObjectMapper().createObjectNode().put("op", "submit").put("envelope", "AAAA");
+            JsonNode answer =
+                    GatewayClient.call("127.0.0.1", pair.gateway().controlPort(), submit, Duration.ofSeconds(5));
+            assertThat(answer.path("ok").asBoolean()).isFalse();
+            assertThat(answer.path("error").asText()).startsWith("this gateway takes no commands");
+            assertThat(pair.status().activeId()).isEqualTo(SimPair.A);
         }
+    }
+
+    @Test
+    void signedCommandsNeedAnOperatorIdentityWhosePasswordIsNotAnArgument() {
+        assertThat(run(
+                        "switchover",
+                        "--pair",
+                        "tank-1",
+                        "--identity",
+                        "op.p12",
+                        "--pki",
+                        "pki",
+                        "--identity-password-env",
+                        "SURELY_NOT_SET_9F3A"))
+                .isEqualTo(2);
+        assertThat(err())
+                .startsWith("error: the keystore password is read from the environment variable "
+                        + "SURELY_NOT_SET_9F3A (or --identity-password-file FILE); it is not set\n");
+        assertThat(run("write", "--pair", "tank-1", "--tag", "t", "--value", "1", "--password", "secret"))
+                .isEqualTo(2);
+        assertThat(err()).startsWith("error: unknown option --password\n");
     }
 }

@@ -1,0 +1,93 @@
+package dev.failover.gateway.cli;
+
+import dev.failover.certs.CertificateVerifier;
+import dev.failover.certs.Identity;
+import dev.failover.certs.Keystores;
+import dev.failover.certs.PkiException;
+import dev.failover.certs.TlsContexts;
+import dev.failover.gateway.command.Command;
+import dev.failover.gateway.command.CommandAction;
+import dev.failover.gateway.command.cms.CmsEnvelope;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.net.ssl.SSLContext;
+
+/**
+ * An operator at the command line: their keystore (the certificate that signs commands and
+ * authenticates to the gateway), and the plant PKI's public files to check the gateway with.
+ * Passwords come from a file or an environment variable, never from the command line.
+ */
+final class OperatorIdentity {
+
+    static final String DEFAULT_PASSWORD_ENV = "OPERATOR_KEYSTORE_PASSWORD";
+    static final Duration VALIDITY = Duration.ofSeconds(60);
+
+    private final Identity identity;
+    private final SSLContext tls;
+    private final Clock clock;
+
+    private OperatorIdentity(Identity identity, SSLContext tls, Clock clock) {
+        this.identity = identity;
+        this.tls = tls;
+        this.clock = clock;
+    }
+
+    /** Options: {@code --identity FILE.p12}, {@code --pki DIR}, and a password source. */
+    static OperatorIdentity load(Args args, Clock clock) throws Args.UsageException, IOException {
+        Path keystore = Path.of(args.require("identity"));
+        Path pki = Path.of(args.require("pki"));
+        char[] password = password(args);
+        try {
+            Identity identity = Keystores.loadIdentity(keystore, password);
+            CertificateVerifier verifier =
+                    Keystores.verifier(pki.resolve("ca-chain.pem"), List.of(pki.resolve("crl.pem")), clock);
+            return new OperatorIdentity(identity, TlsContexts.create(identity, verifier), clock);
+        } catch (PkiException e) {
+            throw new IOException(e.getMessage(), e);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    private static char[] password(Args args) throws Args.UsageException, IOException {
+        String file = args.get("identity-password-file", null);
+        String env = args.get("identity-password-env", file == null ? DEFAULT_PASSWORD_ENV : null);
+        if (file != null && args.get("identity-password-env", null) != null) {
+            throw new Args.UsageException("give --identity-password-file or --identity-password-env, not both");
+        }
+        if (file != null) {
+            String text =
+                    Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+            if (text.isEmpty()) {
+                throw new IOException("the password file " + file + " is empty");
+            }
+            return text.toCharArray();
+        }
+        String value = System.getenv(env);
+        if (value == null || value.isEmpty()) {
+            throw new Args.UsageException("the keystore password is read from the environment variable " + env
+                    + " (or --identity-password-file FILE); it is not set");
+        }
+        return value.toCharArray();
+    }
+
+    SSLContext tls() {
+        return tls;
+    }
+
+    /** A fresh command (random id, valid for a minute from now), signed. */
+    byte[] sign(String pair, CommandAction action, Map<String, Object> args) {
+        Instant now = clock.instant();
+        Command command = new Command(UUID.randomUUID().toString(), now, now.plus(VALIDITY), pair, action, args);
+        return CmsEnvelope.sign(command.canonicalJson(), identity.privateKey(), identity.chain());
+    }
+}
