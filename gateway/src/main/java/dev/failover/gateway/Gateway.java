@@ -2,6 +2,9 @@ package dev.failover.gateway;
 
 import dev.failover.gateway.box.AutoDetectedGpio;
 import dev.failover.gateway.box.BoxController;
+import dev.failover.gateway.command.CommandGuard;
+import dev.failover.gateway.command.CommandService;
+import dev.failover.gateway.command.PkiSignerChecker;
 import dev.failover.gateway.config.ControllerConfig;
 import dev.failover.gateway.config.FailoverPolicy.UnreachableActive;
 import dev.failover.gateway.config.FenceConfig;
@@ -52,6 +55,7 @@ public final class Gateway implements AutoCloseable {
     private final Map<String, BoxController> boxes = new LinkedHashMap<>();
     private JsonLinesEventLog eventLog;
     private ControlServer control;
+    private GatewaySecurity security;
 
     private Gateway(GatewayConfig config, Function<HardwareConfig, PairHardware> hardware, AutoDetectedGpio owned) {
         this.config = config;
@@ -104,6 +108,18 @@ public final class Gateway implements AutoCloseable {
             eventLog = new JsonLinesEventLog(config.eventLog());
             events.add(eventLog);
         }
+        if (config.security() != null) {
+            security = GatewaySecurity.open(config.security(), clock);
+        } else {
+            events.publish(new GatewayEvent(
+                    clock.instant(),
+                    "INSECURE_MODE",
+                    "",
+                    "",
+                    "no security section: the "
+                            + "gateway takes no commands and reaches every controller over plain Modbus TCP",
+                    Map.of()));
+        }
         for (PairConfig pair : config.pairs()) {
             BoxController box = null;
             if (pair.box() != null) {
@@ -117,7 +133,19 @@ public final class Gateway implements AutoCloseable {
                 events.add(box);
             }
         }
-        control = new ControlServer(config.controlHost(), config.controlPort(), supervisors, null, null);
+        if (security == null) {
+            control = new ControlServer(config.controlHost(), config.controlPort(), supervisors, null, null);
+        } else {
+            CommandGuard guard = new CommandGuard(
+                    config.security().commands(),
+                    config.pairs(),
+                    new PkiSignerChecker(security.verifier()),
+                    security.nonces(),
+                    clock);
+            CommandService commands = new CommandService(guard, supervisors, events, clock);
+            control = new ControlServer(
+                    config.controlHost(), config.controlPort(), supervisors, security.tls(), commands);
+        }
         supervisors.forEach(PairSupervisor::start);
         log.info("gateway {} running, control endpoint {}:{}", config.name(), config.controlHost(), control.port());
     }
@@ -126,6 +154,7 @@ public final class Gateway implements AutoCloseable {
         Map<String, ControllerLink> links = new HashMap<>();
         Map<String, Fence> fences = new HashMap<>();
         for (ControllerConfig c : pair.controllers()) {
+            boolean plain = security == null || c.modbus().insecure();
             links.put(
                     c.id(),
                     new ModbusLink(
@@ -134,16 +163,19 @@ public final class Gateway implements AutoCloseable {
                             pair.registers(),
                             pair.failover().responseTimeout(),
                             MAX_RECONNECT_BACKOFF,
-                            ticker));
+                            ticker,
+                            plain ? null : security.tls()));
             if (c.fence() != null) {
                 fences.put(c.id(), fence(c.id(), c.fence(), box));
             }
-            insecure(
-                    pair,
-                    c.id(),
-                    "controller " + c.id() + " is reached over plain Modbus TCP: no authentication "
-                            + "or encryption (Modbus/TCP Security arrives with signed commands)",
-                    clock);
+            if (plain) {
+                insecure(
+                        pair,
+                        c.id(),
+                        "controller " + c.id() + " is reached over plain Modbus TCP: no authentication, no "
+                                + "encryption, anyone on the network can write to it",
+                        clock);
+            }
         }
         if (pair.failover().unreachableActive() == UnreachableActive.PRESUME_DOWN) {
             insecure(
@@ -195,6 +227,17 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        closeParts();
+        if (security != null) {
+            try {
+                security.close();
+            } catch (IOException e) {
+                log.warn("closing the replay store failed", e);
+            }
+        }
+    }
+
+    private void closeParts() {
         if (control != null) {
             control.close();
         }

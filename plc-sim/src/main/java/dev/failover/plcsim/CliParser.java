@@ -1,5 +1,7 @@
 package dev.failover.plcsim;
 
+import dev.failover.plcsim.modbus.AccessPolicy;
+import dev.failover.plcsim.modbus.Roles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /** Parses the {@code plc-sim} command line into a {@link Cli} value. Stateless and thread-safe. */
@@ -16,17 +19,52 @@ final class CliParser {
     static final String USAGE = """
             usage: plc-sim run --name NAME [--role active|standby] [--port N] [--control-port N]
                                [--bind ADDRESS] [--unit-id N] [--scan-ms N] [--plant FILE]
+                               [--tls-keystore FILE.p12 (--tls-keystore-password-file FILE
+                                                         | --tls-keystore-password-env VAR)
+                                --trust PKI_DIR|CA.pem [--crl CRL.pem] [--write-roles ROLE,..]
+                                [--read-roles *|ROLE,..] [--plain-port N]]
                    plc-sim ctl --port N [--host HOST] COMMAND...
             commands: crash, hang, freeze-heartbeat, fault, slow <ms>, drop, drop once, lose <n>,
                       stall <ms>, corrupt, clear, output-enable on|off, status""";
 
-    private static final Set<String> RUN_OPTIONS =
-            Set.of("--name", "--role", "--port", "--control-port", "--bind", "--unit-id", "--scan-ms", "--plant");
+    private static final String KEYSTORE = "--tls-keystore";
+    private static final String PASSWORD_FILE = "--tls-keystore-password-file";
+    private static final String PASSWORD_ENV = "--tls-keystore-password-env";
+    private static final String TRUST = "--trust";
+    private static final String CRL = "--crl";
+    private static final String WRITE_ROLES = "--write-roles";
+    private static final String READ_ROLES = "--read-roles";
+    private static final String PLAIN_PORT = "--plain-port";
+    /** Options that only mean something with {@link #KEYSTORE}. */
+    private static final List<String> TLS_ONLY =
+            List.of(PASSWORD_FILE, PASSWORD_ENV, TRUST, CRL, WRITE_ROLES, READ_ROLES, PLAIN_PORT);
+
+    private static final Set<String> RUN_OPTIONS = Set.of(
+            "--name",
+            "--role",
+            "--port",
+            "--control-port",
+            "--bind",
+            "--unit-id",
+            "--scan-ms",
+            "--plant",
+            KEYSTORE,
+            PASSWORD_FILE,
+            PASSWORD_ENV,
+            TRUST,
+            CRL,
+            WRITE_ROLES,
+            READ_ROLES,
+            PLAIN_PORT);
     private static final Set<String> CTL_OPTIONS = Set.of("--port", "--host");
 
     /** What the command line asks for. */
     sealed interface Cli {
-        record Run(SimConfig config, Optional<Path> plant) implements Cli {}
+        /**
+         * Start a controller. {@code config} has no TLS yet: {@code tls}, when present, names the
+         * files its TLS context is built from at start.
+         */
+        record Run(SimConfig config, Optional<Path> plant, Optional<TlsOptions> tls) implements Cli {}
 
         record Ctl(String host, int port, String commandLine) implements Cli {}
 
@@ -87,9 +125,65 @@ final class CliParser {
                     unitId,
                     Duration.ofMillis(scanMs));
             return new Cli.Run(
-                    config, Optional.ofNullable(options.get("--plant")).map(Path::of));
+                    config, Optional.ofNullable(options.get("--plant")).map(Path::of), tls(options, port, controlPort));
         } catch (IllegalArgumentException e) {
             return new Cli.Invalid(e.getMessage());
+        }
+    }
+
+    /** The Modbus/TCP Security options; empty without {@code --tls-keystore}. */
+    private static Optional<TlsOptions> tls(Map<String, String> options, int port, int controlPort) {
+        if (!options.containsKey(KEYSTORE)) {
+            for (String option : TLS_ONLY) {
+                if (options.containsKey(option)) {
+                    throw new IllegalArgumentException(option + " is a Modbus/TCP Security option: it needs " + KEYSTORE
+                            + " FILE (without it the Modbus port is plain Modbus TCP)");
+                }
+            }
+            return Optional.empty();
+        }
+        PasswordSource password;
+        if (options.containsKey(PASSWORD_FILE) == options.containsKey(PASSWORD_ENV)) {
+            throw new IllegalArgumentException(KEYSTORE + " needs its password from exactly one of " + PASSWORD_FILE
+                    + " FILE or " + PASSWORD_ENV + " VAR");
+        } else if (options.containsKey(PASSWORD_FILE)) {
+            password = new PasswordSource.FromFile(Path.of(options.get(PASSWORD_FILE)));
+        } else {
+            password = new PasswordSource.FromEnv(options.get(PASSWORD_ENV));
+        }
+        if (!options.containsKey(TRUST)) {
+            throw new IllegalArgumentException(KEYSTORE + " needs " + TRUST
+                    + " PKI_DIR|CA.pem: the plant CA that client certificates must chain to");
+        }
+        Roles writeRoles = roles(options, WRITE_ROLES, AccessPolicy.GATEWAY_ROLE);
+        if (writeRoles.anyClient()) {
+            throw new IllegalArgumentException(WRITE_ROLES + " must name roles, e.g. " + AccessPolicy.GATEWAY_ROLE
+                    + ": '" + Roles.ANY_TEXT + "' would let any certificate of the plant write");
+        }
+        AccessPolicy access = new AccessPolicy(writeRoles, roles(options, READ_ROLES, Roles.ANY_TEXT));
+        OptionalInt plainPort = OptionalInt.empty();
+        if (options.containsKey(PLAIN_PORT)) {
+            int plain = integer(options, PLAIN_PORT, 0, 0, 65535);
+            if (plain != 0 && (plain == port || plain == controlPort)) {
+                throw new IllegalArgumentException(
+                        PLAIN_PORT + " must differ from --port and --control-port, got " + plain);
+            }
+            plainPort = OptionalInt.of(plain);
+        }
+        return Optional.of(new TlsOptions(
+                Path.of(options.get(KEYSTORE)),
+                password,
+                Path.of(options.get(TRUST)),
+                Optional.ofNullable(options.get(CRL)).map(Path::of),
+                access,
+                plainPort));
+    }
+
+    private static Roles roles(Map<String, String> options, String name, String fallback) {
+        try {
+            return Roles.parse(options.getOrDefault(name, fallback));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
         }
     }
 
@@ -128,6 +222,12 @@ final class CliParser {
             }
             int eq = arg.indexOf('=');
             String name = eq < 0 ? arg : arg.substring(0, eq);
+            if (!known.contains(name) && name.toLowerCase(Locale.ROOT).contains("password")) {
+                // Never echo the value: it may be the password itself.
+                return Optional.of(name + ": a password is never taken as an argument (other users see arguments in"
+                        + " the process list and shells keep them in their history); use " + PASSWORD_FILE + " FILE or "
+                        + PASSWORD_ENV + " VAR");
+            }
             if (!known.contains(name)) {
                 return Optional.of("unknown option '" + name + "' for " + command + "; options: "
                         + String.join(", ", known.stream().sorted().toList()));

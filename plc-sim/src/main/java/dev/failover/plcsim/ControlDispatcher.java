@@ -64,11 +64,14 @@ final class ControlDispatcher {
         }
     }
 
-    /** {@code OK name=A role=ACTIVE status=RUN heartbeat=123 driving=true outputEnable=true level=50.00 faults=hang,slow:30}. */
+    /**
+     * {@code OK name=A role=ACTIVE status=RUN heartbeat=123 driving=true outputEnable=true level=50.00
+     * faults=hang,slow:30 tls=true}: new fields are only ever appended, so parsers keep working.
+     */
     static String statusLine(SimSnapshot s) {
         return String.format(
                 Locale.ROOT,
-                "OK name=%s role=%s status=%s heartbeat=%d driving=%b outputEnable=%b level=%.2f faults=%s",
+                "OK name=%s role=%s status=%s heartbeat=%d driving=%b outputEnable=%b level=%.2f faults=%s tls=%b",
                 s.name(),
                 s.role(),
                 s.status(),
@@ -76,6 +79,7 @@ final class ControlDispatcher {
                 s.driving(),
                 s.outputEnable(),
                 s.levelPercent(),
-                String.join(",", s.faults()));
+                String.join(",", s.faults()),
+                s.tls());
     }
 }

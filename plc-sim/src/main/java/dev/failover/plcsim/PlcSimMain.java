@@ -1,10 +1,12 @@
 package dev.failover.plcsim;
 
+import dev.failover.certs.PkiException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 
 /**
  * The {@code plc-sim} command line: {@code run} starts one controller until SIGTERM/SIGINT, {@code
@@ -23,10 +25,17 @@ public final class PlcSimMain {
 
     private final PrintStream out;
     private final PrintStream err;
+    private final UnaryOperator<String> environment;
 
     PlcSimMain(PrintStream out, PrintStream err) {
+        this(out, err, System::getenv);
+    }
+
+    /** With {@code environment} standing for the process environment (key store passwords). */
+    PlcSimMain(PrintStream out, PrintStream err, UnaryOperator<String> environment) {
         this.out = out;
         this.err = err;
+        this.environment = environment;
     }
 
     public static void main(String[] args) {
@@ -65,8 +74,41 @@ public final class PlcSimMain {
         }
     }
 
+    /**
+     * {@code READY name=A modbus=127.0.0.1:5020 control=127.0.0.1:5021 tls=true}, then {@code
+     * plain=127.0.0.1:5022} when a plain listener runs beside the TLS port. Fields are only ever
+     * appended, so parsers of the older line keep working.
+     */
+    static String readyLine(SimulatedPlc plc, String name) {
+        String host = plc.bindAddress().getHostAddress();
+        StringBuilder line = new StringBuilder("READY name=")
+                .append(name)
+                .append(" modbus=")
+                .append(host)
+                .append(':')
+                .append(plc.modbusPort())
+                .append(" control=")
+                .append(host)
+                .append(':')
+                .append(plc.controlPort())
+                .append(" tls=")
+                .append(plc.tls());
+        plc.plainPort()
+                .ifPresent(
+                        port -> line.append(" plain=").append(host).append(':').append(port));
+        return line.toString();
+    }
+
     private int run(CliParser.Cli.Run run) {
-        SimConfig config = run.config();
+        SimConfig config;
+        try {
+            config = run.tls().isPresent()
+                    ? run.config().withTls(TlsSetup.configure(run.tls().get(), environment))
+                    : run.config();
+        } catch (IOException | PkiException | IllegalArgumentException e) {
+            err.println("plc-sim: Modbus/TCP Security: " + e.getMessage());
+            return EXIT_FAILED;
+        }
         Plant plant;
         try {
             plant = run.plant().map(Plant::file).orElseGet(Plant::inMemory);
@@ -89,9 +131,7 @@ public final class PlcSimMain {
                             plant.close();
                         },
                         "plc-" + config.name() + "-shutdown"));
-        String host = plc.bindAddress().getHostAddress();
-        out.println("READY name=" + config.name() + " modbus=" + host + ":" + plc.modbusPort() + " control=" + host
-                + ":" + plc.controlPort());
+        out.println(readyLine(plc, config.name()));
         out.flush();
         try {
             // Runs until SIGTERM/SIGINT: the JVM then runs the shutdown hook and exits.

@@ -1,7 +1,13 @@
 package dev.failover.plcsim;
 
+import dev.failover.plcsim.modbus.AccessPolicy;
+import dev.failover.plcsim.modbus.Roles;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
 
 /**
  * Configuration of one simulated controller, validated once on construction.
@@ -12,10 +18,12 @@ import java.util.Objects;
  *     {@code NAME} registers and the control port's status line)
  * @param initialRole role at start
  * @param bindAddress address both the Modbus and the control server bind, e.g. {@code 127.0.0.1}
- * @param modbusPort Modbus TCP port, 0 for any free port
+ * @param modbusPort Modbus port, 0 for any free port: plain Modbus TCP, or Modbus/TCP Security when
+ *     {@code tls} is present
  * @param controlPort fault-injection/control port, 0 for any free port
  * @param unitId Modbus unit id served, 1 to 255
  * @param scanPeriod scan period, 1 ms to 60 s
+ * @param tls Modbus/TCP Security on the Modbus port; empty for plain Modbus TCP
  */
 public record SimConfig(
         String name,
@@ -24,7 +32,8 @@ public record SimConfig(
         int modbusPort,
         int controlPort,
         int unitId,
-        Duration scanPeriod) {
+        Duration scanPeriod,
+        Optional<Tls> tls) {
 
     /** Longest accepted name: the {@code NAME} block holds 32 ASCII bytes. */
     public static final int MAX_NAME_LENGTH = 32;
@@ -37,6 +46,7 @@ public record SimConfig(
         Objects.requireNonNull(initialRole, "initialRole must not be null");
         Objects.requireNonNull(bindAddress, "bindAddress must not be null");
         Objects.requireNonNull(scanPeriod, "scanPeriod must not be null");
+        Objects.requireNonNull(tls, "tls must not be null (Optional.empty() for plain Modbus TCP)");
         if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
             throw new IllegalArgumentException(
                     "name must be 1 to " + MAX_NAME_LENGTH + " characters, got '" + name + "'");
@@ -57,11 +67,83 @@ public record SimConfig(
         if (scanPeriod.compareTo(MIN_SCAN) < 0 || scanPeriod.compareTo(MAX_SCAN) > 0) {
             throw new IllegalArgumentException("scanPeriod must be 1 ms to 60 s, got " + scanPeriod);
         }
+        int plainPort = tls.map(t -> t.plainPort().orElse(0)).orElse(0);
+        if (plainPort != 0 && (plainPort == modbusPort || plainPort == controlPort)) {
+            throw new IllegalArgumentException(
+                    "tls.plainPort must differ from the Modbus and control ports, got " + plainPort);
+        }
+    }
+
+    /** A plain Modbus TCP controller: the configuration without {@code tls}. */
+    public SimConfig(
+            String name,
+            Role initialRole,
+            String bindAddress,
+            int modbusPort,
+            int controlPort,
+            int unitId,
+            Duration scanPeriod) {
+        this(name, initialRole, bindAddress, modbusPort, controlPort, unitId, scanPeriod, Optional.empty());
     }
 
     /** A controller on 127.0.0.1 with ephemeral Modbus and control ports, unit id 1 and a 10 ms scan. */
     public static SimConfig of(String name, Role role) {
         return new SimConfig(name, role, "127.0.0.1", 0, 0, 1, Duration.ofMillis(10));
+    }
+
+    /** This configuration serving Modbus/TCP Security on its Modbus port, as {@code tls} says. */
+    public SimConfig withTls(Tls tls) {
+        return new SimConfig(
+                name, initialRole, bindAddress, modbusPort, controlPort, unitId, scanPeriod, Optional.of(tls));
+    }
+
+    /**
+     * This configuration serving Modbus/TCP Security with {@code serverContext}: writes by {@code
+     * writeRoles}, reads by any authenticated client, no plain listener.
+     */
+    public SimConfig withTls(SSLContext serverContext, Set<String> writeRoles) {
+        return withTls(
+                new Tls(serverContext, new AccessPolicy(Roles.of(writeRoles), Roles.any()), OptionalInt.empty()));
+    }
+
+    /**
+     * Modbus/TCP Security on the Modbus port: TLS 1.2 or 1.3 with mutual authentication, and each
+     * request authorized by the role in the client's certificate.
+     *
+     * <p>Immutable and thread-safe (an {@link SSLContext} is).
+     *
+     * @param serverContext the controller's TLS context: its key manager presents the controller's
+     *     certificate, its trust manager accepts client certificates (the plant CA, with revocation)
+     * @param access roles allowed to read and to write
+     * @param plainPort a second listener speaking plain Modbus TCP without any authorization, 0 for any
+     *     free port; empty (the default) for none. For tests and migration only: it bypasses the
+     *     role check entirely
+     */
+    public record Tls(SSLContext serverContext, AccessPolicy access, OptionalInt plainPort) {
+
+        public Tls {
+            Objects.requireNonNull(serverContext, "serverContext must not be null");
+            Objects.requireNonNull(access, "access must not be null");
+            Objects.requireNonNull(plainPort, "plainPort must not be null (OptionalInt.empty() for none)");
+            if (plainPort.isPresent()) {
+                requirePort("plainPort", plainPort.getAsInt());
+            }
+        }
+
+        /** TLS with the default {@link AccessPolicy} (writes by {@code gateway}, reads by anyone authenticated), no plain listener. */
+        public static Tls of(SSLContext serverContext) {
+            return new Tls(serverContext, AccessPolicy.defaults(), OptionalInt.empty());
+        }
+
+        /** This TLS configuration with {@code access} instead. */
+        public Tls withAccess(AccessPolicy access) {
+            return new Tls(serverContext, access, plainPort);
+        }
+
+        /** This TLS configuration plus a plain Modbus TCP listener on {@code port} (0 = any free port). */
+        public Tls withPlainPort(int port) {
+            return new Tls(serverContext, access, OptionalInt.of(port));
+        }
     }
 
     private static void requirePort(String what, int port) {

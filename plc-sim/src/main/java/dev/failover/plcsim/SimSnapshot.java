@@ -20,6 +20,7 @@ import java.util.Set;
  * @param pumpPercent pump output this controller drives, 0 when not driving
  * @param inflowPercent total pump command the plant receives from all controllers (may exceed 100)
  * @param faults active faults in a fixed order, e.g. {@code hang}, {@code slow:30}, {@code lose:2}
+ * @param tls whether the Modbus port serves Modbus/TCP Security rather than plain Modbus TCP
  */
 public record SimSnapshot(
         String name,
@@ -31,7 +32,8 @@ public record SimSnapshot(
         double levelPercent,
         double pumpPercent,
         double inflowPercent,
-        Set<String> faults) {
+        Set<String> faults,
+        boolean tls) {
 
     public SimSnapshot {
         Objects.requireNonNull(name, "name");

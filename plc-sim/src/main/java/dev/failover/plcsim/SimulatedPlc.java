@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -16,6 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One simulated controller: a scan loop over a {@link Plant}, a Modbus TCP server with the register
  * map of docs/plc-sim.md and a control port for fault injection.
+ *
+ * <p>With {@link SimConfig#tls()} the Modbus port serves Modbus/TCP Security and plain Modbus TCP
+ * is off, unless {@link SimConfig.Tls#plainPort()} opens a second, plain listener.
  *
  * <p>Lifecycle: {@code RUNNING} after {@link #start}; {@link FaultInjector#crash()} moves to {@code
  * CRASHED} (Modbus port closed, scan stopped, outputs dropped, control port still up); {@link
@@ -42,12 +47,14 @@ public final class SimulatedPlc implements AutoCloseable {
     private final CommsFaults comms = new CommsFaults();
     private final FaultInjector faults;
     private final int modbusPort;
+    private final OptionalInt plainPort;
     private final LineServer control;
 
     private final Object lifecycleLock = new Object();
     // Guarded by lifecycleLock.
     private Lifecycle lifecycle = Lifecycle.RUNNING;
     private ModbusServer modbus;
+    private Optional<ModbusServer> plainModbus;
     private ScanLoop scan;
 
     private SimulatedPlc(SimConfig config, InetAddress bindAddress, Plant.Slot slot, LongSupplier nanoTime)
@@ -61,12 +68,17 @@ public final class SimulatedPlc implements AutoCloseable {
         this.modbus = startModbus(config.modbusPort());
         this.modbusPort = modbus.port();
         ControlDispatcher dispatcher = new ControlDispatcher(faults, this::snapshot);
+        Optional<ModbusServer> plain = Optional.empty();
         try {
+            plain = startPlainModbus(config.tls().map(SimConfig.Tls::plainPort).orElse(OptionalInt.empty()));
             this.control = LineServer.start(config.name(), bindAddress, config.controlPort(), dispatcher::handle);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             modbus.close();
+            plain.ifPresent(ModbusServer::close);
             throw e;
         }
+        this.plainModbus = plain;
+        this.plainPort = plain.map(m -> OptionalInt.of(m.port())).orElse(OptionalInt.empty());
         this.scan = ScanLoop.start(config.name(), config.scanPeriod(), controller::scan);
     }
 
@@ -90,12 +102,18 @@ public final class SimulatedPlc implements AutoCloseable {
             try {
                 SimulatedPlc plc = new SimulatedPlc(config, bindAddress, slot, nanoTime);
                 log.info(
-                        "Started as {}: Modbus {}:{} unit {}, control port {}",
+                        "Started as {}: {} {}:{} unit {}, control port {}",
                         config.initialRole(),
+                        plc.tls() ? "Modbus/TCP Security" : "plain Modbus TCP",
                         bindAddress.getHostAddress(),
                         plc.modbusPort(),
                         config.unitId(),
                         plc.controlPort());
+                plc.plainPort()
+                        .ifPresent(port -> log.warn(
+                                "Plain Modbus TCP also open on {}:{}: requests there are not authenticated or authorized",
+                                bindAddress.getHostAddress(),
+                                port));
                 return plc;
             } catch (IOException | RuntimeException e) {
                 slot.close();
@@ -105,12 +123,47 @@ public final class SimulatedPlc implements AutoCloseable {
     }
 
     private ModbusServer startModbus(int port) throws IOException {
+        if (config.tls().isPresent()) {
+            SimConfig.Tls tls = config.tls().get();
+            return ModbusServer.startTls(
+                    config.name(),
+                    bindAddress,
+                    port,
+                    config.unitId(),
+                    registers,
+                    comms,
+                    tls.serverContext(),
+                    tls.access());
+        }
         return ModbusServer.start(config.name(), bindAddress, port, config.unitId(), registers, comms);
     }
 
-    /** The Modbus TCP port; the same after a crash and restart. */
+    private Optional<ModbusServer> startPlainModbus(OptionalInt port) throws IOException {
+        if (port.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                ModbusServer.start(config.name(), bindAddress, port.getAsInt(), config.unitId(), registers, comms));
+    }
+
+    private void closeModbus() {
+        modbus.close();
+        plainModbus.ifPresent(ModbusServer::close);
+    }
+
+    /** The Modbus port (TLS when {@link #tls()}); the same after a crash and restart. */
     public int modbusPort() {
         return modbusPort;
+    }
+
+    /** Whether the Modbus port serves Modbus/TCP Security rather than plain Modbus TCP. */
+    public boolean tls() {
+        return config.tls().isPresent();
+    }
+
+    /** The second, plain Modbus TCP port beside the TLS one, if configured; the same after a restart. */
+    public OptionalInt plainPort() {
+        return plainPort;
     }
 
     /** The control port. */
@@ -153,7 +206,8 @@ public final class SimulatedPlc implements AutoCloseable {
                 view.plant().levelPercent(),
                 view.pumpPercent(),
                 view.plant().inflowPercent(),
-                active);
+                active,
+                tls());
     }
 
     void crash() {
@@ -163,7 +217,7 @@ public final class SimulatedPlc implements AutoCloseable {
             }
             lifecycle = Lifecycle.CRASHED;
             scan.stop();
-            modbus.close();
+            closeModbus();
             controller.stop();
             slot.release();
         }
@@ -179,6 +233,12 @@ public final class SimulatedPlc implements AutoCloseable {
             }
             try {
                 modbus = startModbus(modbusPort);
+                try {
+                    plainModbus = startPlainModbus(plainPort);
+                } catch (IOException e) {
+                    modbus.close();
+                    throw e;
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("restart failed: " + e.getMessage(), e);
             }
@@ -193,6 +253,7 @@ public final class SimulatedPlc implements AutoCloseable {
         synchronized (lifecycleLock) {
             if (lifecycle == Lifecycle.RUNNING) {
                 modbus.closeConnections();
+                plainModbus.ifPresent(ModbusServer::closeConnections);
             }
         }
     }
@@ -206,7 +267,7 @@ public final class SimulatedPlc implements AutoCloseable {
             }
             if (lifecycle == Lifecycle.RUNNING) {
                 scan.stop();
-                modbus.close();
+                closeModbus();
             }
             lifecycle = Lifecycle.CLOSED;
         }

@@ -3,9 +3,12 @@ package dev.failover.plcsim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.failover.plcsim.CliParser.Cli;
+import dev.failover.plcsim.modbus.AccessPolicy;
+import dev.failover.plcsim.modbus.Roles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class CliParserTest {
@@ -34,7 +37,8 @@ class CliParserTest {
         assertThat(cli)
                 .isEqualTo(new Cli.Run(
                         new SimConfig("A", Role.ACTIVE, "0.0.0.0", 5020, 5021, 3, Duration.ofMillis(20)),
-                        Optional.of(Path.of("/tmp/tank.plant"))));
+                        Optional.of(Path.of("/tmp/tank.plant")),
+                        Optional.empty()));
     }
 
     @Test
@@ -44,7 +48,133 @@ class CliParserTest {
         assertThat(cli)
                 .isEqualTo(new Cli.Run(
                         new SimConfig("B", Role.STANDBY, "127.0.0.1", 502, 0, 1, Duration.ofMillis(10)),
+                        Optional.empty(),
                         Optional.empty()));
+    }
+
+    @Test
+    void runWithModbusTcpSecurity() {
+        Cli cli = CliParser.parse(new String[] {
+            "run",
+            "--name",
+            "A",
+            "--port",
+            "8020",
+            "--tls-keystore",
+            "/pki/a.p12",
+            "--tls-keystore-password-file",
+            "/pki/a.pass",
+            "--trust",
+            "/pki",
+            "--write-roles",
+            "gateway,engineer",
+            "--read-roles=gateway,operator",
+            "--plain-port",
+            "5020"
+        });
+
+        assertThat(cli)
+                .isEqualTo(new Cli.Run(
+                        new SimConfig("A", Role.STANDBY, "127.0.0.1", 8020, 0, 1, Duration.ofMillis(10)),
+                        Optional.empty(),
+                        Optional.of(new TlsOptions(
+                                Path.of("/pki/a.p12"),
+                                new PasswordSource.FromFile(Path.of("/pki/a.pass")),
+                                Path.of("/pki"),
+                                Optional.empty(),
+                                new AccessPolicy(Roles.of("gateway", "engineer"), Roles.of("gateway", "operator")),
+                                OptionalInt.of(5020)))));
+    }
+
+    @Test
+    void tlsDefaultsToGatewayWritesAnyReadsAndNoPlainPortAndTakesACrlFile() {
+        Cli cli = CliParser.parse(new String[] {
+            "run",
+            "--name",
+            "A",
+            "--tls-keystore",
+            "a.p12",
+            "--tls-keystore-password-env",
+            "A_PASS",
+            "--trust",
+            "root.pem",
+            "--crl",
+            "crl.pem"
+        });
+
+        assertThat(((Cli.Run) cli).tls())
+                .contains(new TlsOptions(
+                        Path.of("a.p12"),
+                        new PasswordSource.FromEnv("A_PASS"),
+                        Path.of("root.pem"),
+                        Optional.of(Path.of("crl.pem")),
+                        AccessPolicy.defaults(),
+                        OptionalInt.empty()));
+    }
+
+    @Test
+    void aPasswordArgumentIsRefusedWithoutEchoingIt() {
+        String message = invalid(
+                "run", "--name", "A", "--tls-keystore", "a.p12", "--tls-keystore-password", "s3cret", "--trust", "r");
+
+        assertThat(message)
+                .startsWith("--tls-keystore-password: a password is never taken as an argument")
+                .contains("--tls-keystore-password-file FILE or --tls-keystore-password-env VAR")
+                .doesNotContain("s3cret");
+        assertThat(invalid("run", "--name", "A", "--password=s3cret"))
+                .startsWith("--password: a password is never taken as an argument")
+                .doesNotContain("s3cret");
+    }
+
+    @Test
+    void tlsOptionErrorsNameTheOption() {
+        assertThat(invalid("run", "--name", "A", "--tls-keystore", "a.p12", "--trust", "r"))
+                .startsWith("--tls-keystore needs its password from exactly one of");
+        assertThat(invalid(
+                        "run",
+                        "--name",
+                        "A",
+                        "--tls-keystore",
+                        "a.p12",
+                        "--tls-keystore-password-file",
+                        "f",
+                        "--tls-keystore-password-env",
+                        "V",
+                        "--trust",
+                        "r"))
+                .startsWith("--tls-keystore needs its password from exactly one of");
+        assertThat(invalid("run", "--name", "A", "--tls-keystore", "a.p12", "--tls-keystore-password-env", "V"))
+                .startsWith("--tls-keystore needs --trust");
+        assertThat(invalid("run", "--name", "A", "--write-roles", "gateway"))
+                .startsWith("--write-roles is a Modbus/TCP Security option: it needs --tls-keystore FILE");
+        assertThat(invalid("run", "--name", "A", "--plain-port", "5020"))
+                .startsWith("--plain-port is a Modbus/TCP Security option");
+        assertThat(invalid(tlsWith("--write-roles", "*"))).startsWith("--write-roles must name roles");
+        assertThat(invalid(tlsWith("--write-roles", "gateway,")))
+                .isEqualTo("--write-roles: empty role name in 'gateway,'");
+        assertThat(invalid(tlsWith("--read-roles", "*,operator"))).startsWith("--read-roles: '*' stands alone");
+        assertThat(invalid(tlsWith("--plain-port", "8020"))).startsWith("--plain-port must differ from --port");
+        assertThat(invalid(tlsWith("--plain-port", "x"))).startsWith("--plain-port needs a whole number");
+    }
+
+    /** A valid TLS command line on port 8020 plus {@code extra}. */
+    private static String[] tlsWith(String... extra) {
+        String[] base = {
+            "run",
+            "--name",
+            "A",
+            "--port",
+            "8020",
+            "--tls-keystore",
+            "a.p12",
+            "--tls-keystore-password-env",
+            "V",
+            "--trust",
+            "r"
+        };
+        String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        return args;
     }
 
     @Test

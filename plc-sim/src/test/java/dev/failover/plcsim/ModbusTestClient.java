@@ -4,6 +4,7 @@ import com.ghgande.j2mod.modbus.ModbusException;
 import com.ghgande.j2mod.modbus.ModbusIOException;
 import com.ghgande.j2mod.modbus.ModbusSlaveException;
 import com.ghgande.j2mod.modbus.io.AbstractModbusTransport;
+import com.ghgande.j2mod.modbus.io.ModbusTCPTransport;
 import com.ghgande.j2mod.modbus.msg.ExceptionResponse;
 import com.ghgande.j2mod.modbus.msg.ModbusRequest;
 import com.ghgande.j2mod.modbus.msg.ModbusResponse;
@@ -15,31 +16,40 @@ import com.ghgande.j2mod.modbus.msg.WriteSingleRegisterRequest;
 import com.ghgande.j2mod.modbus.net.TCPMasterConnection;
 import com.ghgande.j2mod.modbus.procimg.Register;
 import com.ghgande.j2mod.modbus.procimg.SimpleRegister;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
- * A small Modbus master for tests over one j2mod {@link TCPMasterConnection}. It sends each request
- * once and reads one response through the connection's transport: unlike j2mod's transactions it
- * never retries, sleeps or reconnects, so a test sees exactly what the server did. Not thread-safe.
+ * A small Modbus master for tests over one j2mod {@link TCPMasterConnection}, or over one {@link
+ * SSLSocket} for Modbus/TCP Security (j2mod has no TLS: its {@code ModbusTCPTransport} runs on the
+ * socket we hand it). It sends each request once and reads one response through the transport:
+ * unlike j2mod's transactions it never retries, sleeps or reconnects, so a test sees exactly what
+ * the server did. Not thread-safe.
  */
 final class ModbusTestClient implements AutoCloseable {
 
-    private final TCPMasterConnection connection;
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+    private final Runnable closer;
     private final AbstractModbusTransport transport;
     private final int unitId;
     private int transactionId;
 
-    private ModbusTestClient(TCPMasterConnection connection, int unitId, int timeoutMillis) {
-        this.connection = connection;
-        this.transport = connection.getModbusTransport();
+    private ModbusTestClient(Runnable closer, AbstractModbusTransport transport, int unitId, int timeoutMillis) {
+        this.closer = closer;
+        this.transport = transport;
         this.transport.setTimeout(timeoutMillis);
         this.unitId = unitId;
     }
 
     static ModbusTestClient connect(int port) throws Exception {
-        return connect(port, 1, Duration.ofSeconds(2));
+        return connect(port, 1, TIMEOUT);
     }
 
     static ModbusTestClient connect(int port, int unitId, Duration timeout) throws Exception {
@@ -47,7 +57,42 @@ final class ModbusTestClient implements AutoCloseable {
         connection.setPort(port);
         connection.setTimeout((int) timeout.toMillis());
         connection.connect();
-        return new ModbusTestClient(connection, unitId, (int) timeout.toMillis());
+        return new ModbusTestClient(
+                connection::close, connection.getModbusTransport(), unitId, (int) timeout.toMillis());
+    }
+
+    /**
+     * Connects with Modbus/TCP Security and completes the TLS handshake.
+     *
+     * @param clientContext the client's key (its certificate and role) and trust (the plant CA)
+     * @param protocols TLS versions the client offers; none given: the context's defaults
+     * @throws IOException if the handshake fails. Under TLS 1.3 the client finishes its part of the
+     *     handshake before the server has checked the client certificate, so a refused client
+     *     certificate may only show on the first request
+     */
+    static ModbusTestClient connectTls(int port, SSLContext clientContext, String... protocols) throws IOException {
+        SSLSocket socket = (SSLSocket) clientContext.getSocketFactory().createSocket();
+        try {
+            if (protocols.length > 0) {
+                socket.setEnabledProtocols(protocols);
+            }
+            int millis = (int) TIMEOUT.toMillis();
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), millis);
+            socket.setSoTimeout(millis);
+            socket.startHandshake();
+            ModbusTCPTransport transport = new ModbusTCPTransport(socket);
+            Runnable closer = () -> {
+                try {
+                    transport.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            };
+            return new ModbusTestClient(closer, transport, 1, millis);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
     }
 
     int[] read(int address, int count) throws ModbusException {
@@ -105,7 +150,7 @@ final class ModbusTestClient implements AutoCloseable {
 
     @Override
     public void close() {
-        connection.close();
+        closer.run();
     }
 
     @FunctionalInterface

@@ -2,20 +2,28 @@ package dev.failover.plcsim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.ghgande.j2mod.modbus.ModbusException;
+import com.ghgande.j2mod.modbus.ModbusIOException;
+import dev.failover.certs.TestPki;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,40 +32,22 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(30)
 class PlcSimMainIT {
 
-    private static final Pattern READY =
-            Pattern.compile("READY name=A modbus=127\\.0\\.0\\.1:(\\d+) control=127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern READY = Pattern.compile(
+            "READY name=A modbus=127\\.0\\.0\\.1:(\\d+) control=127\\.0\\.0\\.1:(\\d+) tls=(true|false)");
 
     @Test
     void runPrintsReadyServesAndStopsOnSigterm(@TempDir Path dir) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path log = dir.resolve("stderr.log");
-        Process process = new ProcessBuilder(List.of(
-                        java.toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        PlcSimMain.class.getName(),
-                        "run",
-                        "--name",
-                        "A",
-                        "--role",
-                        "active",
-                        "--port",
-                        "0",
-                        "--plant",
-                        dir.resolve("tank.plant").toString()))
-                .redirectError(log.toFile())
-                .start();
+        Process process = start(log, "--plant", dir.resolve("tank.plant").toString());
         try {
-            BufferedReader out =
-                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
-            String ready = CompletableFuture.supplyAsync(() -> readLine(out)).get(15, TimeUnit.SECONDS);
-            Matcher matcher = READY.matcher(ready);
-            assertThat(matcher.matches()).as("READY line: %s", ready).isTrue();
-            int modbusPort = Integer.parseInt(matcher.group(1));
-            int controlPort = Integer.parseInt(matcher.group(2));
+            Matcher ready = awaitReady(process);
+            assertThat(ready.group(3)).isEqualTo("false");
+            int modbusPort = Integer.parseInt(ready.group(1));
+            int controlPort = Integer.parseInt(ready.group(2));
 
             assertThat(ControlClient.send("127.0.0.1", controlPort, "status", Duration.ofSeconds(2)))
-                    .startsWith("OK name=A role=ACTIVE");
+                    .startsWith("OK name=A role=ACTIVE")
+                    .endsWith(" tls=false");
             try (ModbusTestClient client = ModbusTestClient.connect(modbusPort)) {
                 assertThat(client.read(RegisterMap.ROLE)).isEqualTo(Role.ACTIVE.code());
             }
@@ -73,12 +63,86 @@ class PlcSimMainIT {
         }
     }
 
+    @Test
+    void runWithATlsKeyStoreServesModbusTcpSecurityOnly(@TempDir Path dir) throws Exception {
+        TestPki pki = TestPki.create(dir);
+        Path keyStore = pki.controller("plc-a").keyStore();
+        Path passwordFile =
+                Files.writeString(dir.resolve("keystore.pass"), new String(TestPki.KEYSTORE_PASSWORD) + "\n");
+        SSLContext gateway = pki.tlsContext(pki.gateway("gateway-1", "gateway"));
+        Path log = dir.resolve("stderr.log");
+        Process process = start(
+                log,
+                "--tls-keystore",
+                keyStore.toString(),
+                "--tls-keystore-password-file",
+                passwordFile.toString(),
+                "--trust",
+                pki.pki().dir().toString());
+        try {
+            Matcher ready = awaitReady(process);
+            assertThat(ready.group(3)).isEqualTo("true");
+            int modbusPort = Integer.parseInt(ready.group(1));
+
+            try (ModbusTestClient client = ModbusTestClient.connectTls(modbusPort, gateway)) {
+                assertThat(client.read(RegisterMap.ROLE)).isEqualTo(Role.ACTIVE.code());
+            } catch (IOException | ModbusException e) {
+                throw new AssertionError(
+                        "a gateway could not read over TLS; plc-sim's log:\n" + Files.readString(log), e);
+            }
+            Throwable plain = catchThrowable(() -> {
+                try (ModbusTestClient client = ModbusTestClient.connect(modbusPort)) {
+                    client.read(RegisterMap.ROLE);
+                }
+            });
+            assertThat(plain).isInstanceOfAny(IOException.class, ModbusIOException.class);
+            assertThat(ControlClient.status("127.0.0.1", Integer.parseInt(ready.group(2)), Duration.ofSeconds(2)))
+                    .containsEntry("tls", "true");
+
+            process.destroy();
+            assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(log))
+                    .contains("Modbus/TCP Security server listening")
+                    .doesNotContain(new String(TestPki.KEYSTORE_PASSWORD))
+                    .doesNotContain("ERROR");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static Process start(Path log, String... options) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(List.of(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                PlcSimMain.class.getName(),
+                "run",
+                "--name",
+                "A",
+                "--role",
+                "active",
+                "--port",
+                "0"));
+        command.addAll(List.of(options));
+        return new ProcessBuilder(command).redirectError(log.toFile()).start();
+    }
+
+    private static Matcher awaitReady(Process process) throws Exception {
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
+        String ready = CompletableFuture.supplyAsync(() -> readLine(out)).get(15, TimeUnit.SECONDS);
+        Matcher matcher = READY.matcher(ready);
+        assertThat(matcher.matches()).as("READY line: %s", ready).isTrue();
+        return matcher;
+    }
+
     private static String readLine(BufferedReader in) {
         try {
             String line = in.readLine();
             return line == null ? "<end of output>" : line;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -3,7 +3,13 @@ package dev.failover.plcsim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.failover.plcsim.modbus.AccessPolicy;
+import dev.failover.plcsim.modbus.Roles;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 
 class SimConfigTest {
@@ -31,6 +37,31 @@ class SimConfigTest {
         assertThatThrownBy(() -> config(0, -1, 1, 10)).hasMessageStartingWith("controlPort must be 0 to 65535");
         assertThatThrownBy(() -> config(0, 0, 0, 10)).hasMessage("unitId must be 1 to 255, got 0");
         assertThatThrownBy(() -> config(0, 0, 1, 0)).hasMessageStartingWith("scanPeriod must be 1 ms to 60 s");
+    }
+
+    @Test
+    void ofIsPlainAndWithTlsAddsModbusTcpSecurity() throws Exception {
+        SSLContext context = SSLContext.getDefault();
+
+        SimConfig tls = SimConfig.of("A", Role.ACTIVE).withTls(context, Set.of("gateway"));
+
+        assertThat(SimConfig.of("A", Role.ACTIVE).tls()).isEmpty();
+        assertThat(tls.tls())
+                .contains(new SimConfig.Tls(
+                        context, new AccessPolicy(Roles.of("gateway"), Roles.any()), OptionalInt.empty()));
+        assertThat(SimConfig.Tls.of(context).access()).isEqualTo(AccessPolicy.defaults());
+    }
+
+    @Test
+    void thePlainPortMustDifferFromTheOtherPorts() throws Exception {
+        SimConfig.Tls tls = SimConfig.Tls.of(SSLContext.getDefault()).withPlainPort(5020);
+
+        assertThatThrownBy(() -> new SimConfig(
+                        "A", Role.ACTIVE, "127.0.0.1", 5020, 0, 1, Duration.ofMillis(10), Optional.of(tls)))
+                .hasMessage("tls.plainPort must differ from the Modbus and control ports, got 5020");
+        assertThatThrownBy(() -> tls.withPlainPort(70000)).hasMessageStartingWith("plainPort must be 0 to 65535");
+        assertThat(SimConfig.of("A", Role.ACTIVE).withTls(tls.withPlainPort(0)).tls())
+                .hasValueSatisfying(t -> assertThat(t.plainPort()).hasValue(0));
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -60,7 +61,7 @@ public final class BenchDemo {
             Files.createDirectories(WORK);
             Files.deleteIfExists(WORK.resolve("tank.plant"));
             return demo(keepRunning);
-        } catch (IOException | ConfigException | TimeoutException e) {
+        } catch (IOException | ConfigException | TimeoutException | dev.failover.certs.PkiException e) {
             out.println();
             out.println("FAILED: " + e.getMessage());
             return 1;
@@ -71,11 +72,18 @@ public final class BenchDemo {
         }
     }
 
-    private int demo(boolean keepRunning) throws IOException, ConfigException, TimeoutException, InterruptedException {
+    private int demo(boolean keepRunning)
+            throws IOException, ConfigException, TimeoutException, InterruptedException,
+                    dev.failover.certs.PkiException {
         Path plant = WORK.resolve("tank.plant");
-        step(1, "starting two simulated PLCs that share one tank");
-        try (SimProcess a = SimProcess.start("plc-a", "active", plant, WORK.resolve("plc-a.log"));
-                SimProcess b = SimProcess.start("plc-b", "standby", plant, WORK.resolve("plc-b.log"))) {
+        boolean fresh = !Files.exists(WORK.resolve("pki"));
+        BenchPki pki = BenchPki.openOrCreate(WORK);
+        out.println("  demo plant PKI " + WORK.resolve("pki") + (fresh ? " (created now)" : " (reused)")
+                + ": gateway, plc-a, plc-b, operators alice (operator) and sam (supervisor)");
+        step(1, "starting two simulated PLCs that share one tank (Modbus/TCP Security only)");
+        try (SimProcess a = SimProcess.start("plc-a", "active", plant, WORK.resolve("plc-a.log"), tls(pki, "plc-a"));
+                SimProcess b =
+                        SimProcess.start("plc-b", "standby", plant, WORK.resolve("plc-b.log"), tls(pki, "plc-b"))) {
             for (SimProcess p : new SimProcess[] {a, b}) {
                 out.printf(
                         Locale.ROOT,
@@ -99,6 +107,12 @@ public final class BenchDemo {
                         "      tank level %s %% (setpoint 50 %%), driven by plc-a: %s%n",
                         running.get("level"),
                         running.get("driving"));
+
+                Operators operators = new Operators(pki, gateway.controlPort());
+                out.println("      alice (role operator) signs \"level_setpoint = 55 %\" and submits it:");
+                out.println("        " + operators.write(BenchPki.OPERATOR, 55));
+                out.println("      alice asks for a switchover, which her role does not permit:");
+                out.println("        " + operators.switchover(BenchPki.OPERATOR));
 
                 step(3, "crashing the active controller plc-a (plc-sim ctl crash)");
                 originNanos = System.nanoTime();
@@ -124,6 +138,10 @@ public final class BenchDemo {
                         report.switchoverMillis(),
                         report.fenced() ? "fenced by its output-enable relay" : "demoted");
 
+                out.println("      alice's next signed write goes to the new active plc-b, over TLS as before:");
+                String afterFailover = operators.write(BenchPki.OPERATOR, 50);
+                out.println("        " + afterFailover);
+
                 step(4, "restarting plc-a (plc-sim ctl clear): it must come back as the standby");
                 answer = a.control("clear");
                 if (!answer.startsWith("OK")) {
@@ -135,7 +153,9 @@ public final class BenchDemo {
 
                 step(5, "summary");
                 double[] level = sampler.levelRange();
-                boolean ok = sampler.overlaps() == 0 && rto <= FailoverBenchmark.RTO_P99_TARGET_MS * 2;
+                boolean ok = sampler.overlaps() == 0
+                        && rto <= FailoverBenchmark.RTO_P99_TARGET_MS * 2
+                        && afterFailover.startsWith("DONE");
                 out.printf(Locale.ROOT, "      fault                   crash of the active controller plc-a%n");
                 out.printf(Locale.ROOT, "      RTO                     %.1f ms (fault to new active verified)%n", rto);
                 out.printf(
@@ -169,11 +189,14 @@ public final class BenchDemo {
                 b.name());
         out.printf(Locale.ROOT, "  scripts/plc-sim ctl --port %d clear%n", b.controlPort());
         out.printf(Locale.ROOT, "  scripts/plc-sim ctl --port %d status%n", a.controlPort());
-        out.printf(Locale.ROOT, "  scripts/gateway status --control 127.0.0.1:%d%n", gateway.controlPort());
+        String sam = "--identity " + WORK.resolve("pki/issued/sam.p12") + " --pki " + WORK.resolve("pki")
+                + " --identity-password-file " + WORK.resolve("secrets/keystore.pw");
+        out.printf(Locale.ROOT, "  scripts/gateway status --control 127.0.0.1:%d %s%n", gateway.controlPort(), sam);
         out.printf(
                 Locale.ROOT,
-                "  scripts/gateway switchover --pair tank-1 --control 127.0.0.1:%d%n",
-                gateway.controlPort());
+                "  scripts/gateway switchover --pair tank-1 --control 127.0.0.1:%d %s%n",
+                gateway.controlPort(),
+                sam);
         out.println("Events are printed below as they happen. Ctrl-C stops the bench.");
         originNanos = System.nanoTime();
         showEvents = true;
@@ -190,6 +213,18 @@ public final class BenchDemo {
                 && standby.readyAsStandby();
     }
 
+    private static List<String> tls(BenchPki pki, String controller) {
+        return List.of(
+                "--tls-keystore",
+                pki.keystore(controller).toString(),
+                "--tls-keystore-password-file",
+                pki.keystorePasswordFile().toString(),
+                "--trust",
+                pki.pkiDir().toString(),
+                "--write-roles",
+                "gateway");
+    }
+
     private Path writeConfig(SimProcess a, SimProcess b) throws IOException {
         String yaml = """
                 # Written by the bench demo: two plc-sim controllers on loopback.
@@ -199,6 +234,12 @@ public final class BenchDemo {
                     host: 127.0.0.1
                     port: 0
                   eventLog: events.jsonl
+                security:
+                  caCertificates: pki/ca-chain.pem
+                  crl: pki/crl.pem
+                  keystore: pki/issued/gateway.p12
+                  keystorePassword: {file: secrets/keystore.pw}
+                  stateDirectory: state
                 pairs:
                   - name: tank-1
                     controllers:

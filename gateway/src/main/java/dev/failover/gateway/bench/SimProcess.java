@@ -36,9 +36,10 @@ final class SimProcess implements AutoCloseable {
     }
 
     /** Starts a controller and waits for its READY line; its log goes to {@code log}. */
-    static SimProcess start(String name, String role, Path plant, Path log) throws IOException {
+    static SimProcess start(String name, String role, Path plant, Path log, List<String> tlsOptions)
+            throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = List.of(
+        List<String> command = new java.util.ArrayList<>(List.of(
                 java.toString(),
                 "-cp",
                 System.getProperty("java.class.path"),
@@ -53,7 +54,8 @@ final class SimProcess implements AutoCloseable {
                 "--control-port",
                 "0",
                 "--plant",
-                plant.toString());
+                plant.toString()));
+        command.addAll(tlsOptions);
         Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();

@@ -26,7 +26,7 @@ import javax.net.ssl.SSLContext;
  * authenticates to the gateway), and the plant PKI's public files to check the gateway with.
  * Passwords come from a file or an environment variable, never from the command line.
  */
-final class OperatorIdentity {
+public final class OperatorIdentity {
 
     static final String DEFAULT_PASSWORD_ENV = "OPERATOR_KEYSTORE_PASSWORD";
     static final Duration VALIDITY = Duration.ofSeconds(60);
@@ -43,9 +43,14 @@ final class OperatorIdentity {
 
     /** Options: {@code --identity FILE.p12}, {@code --pki DIR}, and a password source. */
     static OperatorIdentity load(Args args, Clock clock) throws Args.UsageException, IOException {
-        Path keystore = Path.of(args.require("identity"));
-        Path pki = Path.of(args.require("pki"));
-        char[] password = password(args);
+        return open(Path.of(args.require("identity")), Path.of(args.require("pki")), password(args), clock);
+    }
+
+    /**
+     * Loads an operator's keystore and the plant PKI's public files ({@code ca-chain.pem},
+     * {@code crl.pem}) from {@code pki}. The password array is cleared afterwards.
+     */
+    public static OperatorIdentity open(Path keystore, Path pki, char[] password, Clock clock) throws IOException {
         try {
             Identity identity = Keystores.loadIdentity(keystore, password);
             CertificateVerifier verifier =
@@ -80,12 +85,13 @@ final class OperatorIdentity {
         return value.toCharArray();
     }
 
-    SSLContext tls() {
+    /** The TLS client context: this operator's certificate, the plant PKI as trust. */
+    public SSLContext tls() {
         return tls;
     }
 
     /** A fresh command (random id, valid for a minute from now), signed. */
-    byte[] sign(String pair, CommandAction action, Map<String, Object> args) {
+    public byte[] sign(String pair, CommandAction action, Map<String, Object> args) {
         Instant now = clock.instant();
         Command command = new Command(UUID.randomUUID().toString(), now, now.plus(VALIDITY), pair, action, args);
         return CmsEnvelope.sign(command.canonicalJson(), identity.privateKey(), identity.chain());

@@ -9,7 +9,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,7 +36,7 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ConfigLoader {
 
-    static final List<String> ROOT_KEYS = List.of("gateway", "pairs");
+    static final List<String> ROOT_KEYS = List.of("gateway", "security", "pairs");
     static final List<String> GATEWAY_KEYS = List.of("name", "control", "eventLog");
     static final List<String> CONTROL_KEYS = List.of("host", "port");
 
@@ -74,8 +73,8 @@ public final class ConfigLoader {
      * Validates configuration text.
      *
      * @param sourceForMessages the file the text came from: named in messages (by its file name only),
-     *     recorded as {@link GatewayConfig#source()}, and the folder a relative {@code eventLog} is
-     *     resolved against
+     *     recorded as {@link GatewayConfig#source()}, and the folder relative paths ({@code eventLog},
+     *     the files of {@code security}) are resolved against
      * @throws ConfigException listing every problem found
      */
     public static GatewayConfig parse(String yaml, Path sourceForMessages) throws ConfigException {
@@ -97,7 +96,8 @@ public final class ConfigLoader {
             throw syntaxError(sourceForMessages, 0, e.getMessage(), e);
         }
         if (root == null) {
-            problems.add(1, "", "the file is empty. Write a 'gateway:' section and a 'pairs:' list.");
+            problems.add(
+                    1, "", "the file is empty. Write a 'gateway:' section, a 'security:' section and a 'pairs:' list.");
             throw problems.toException();
         }
         Optional<GatewayConfig> config =
@@ -122,14 +122,21 @@ public final class ConfigLoader {
         YamlMap m = map.get();
         Optional<GatewaySection> gateway =
                 m.require("gateway", "Add a 'gateway:' section with at least 'name:'.", v -> gateway(v, source));
+        Optional<SecurityConfig> security = SecurityReader.security(m, source);
         Optional<List<PairConfig>> pairs = m.require(
                 "pairs", "Add a 'pairs:' list with at least one pair.", new PairReader(new CrossChecks())::pairs);
-        if (gateway.isEmpty() || pairs.isEmpty()) {
+        if (gateway.isEmpty() || security.isEmpty() || pairs.isEmpty()) {
             return Optional.empty();
         }
         GatewaySection g = gateway.get();
         return Optional.of(new GatewayConfig(
-                source, g.name(), g.controlHost(), g.controlPort(), g.eventLog().orElse(null), pairs.get()));
+                source,
+                g.name(),
+                g.controlHost(),
+                g.controlPort(),
+                g.eventLog().orElse(null),
+                pairs.get(),
+                security.get()));
     }
 
     private record GatewaySection(String name, String controlHost, int controlPort, Optional<Path> eventLog) {}
@@ -199,15 +206,7 @@ public final class ConfigLoader {
     }
 
     private static Optional<Path> eventLog(YamlValue value, Path source) {
-        return value.nonBlank("Write a file path, e.g. events.jsonl.").flatMap(text -> {
-            try {
-                return Optional.of(source.resolveSibling(Path.of(text.trim())).normalize());
-            } catch (InvalidPathException e) {
-                value.report(YamlValue.quote(text) + " is not a valid path (" + e.getReason()
-                        + "). Write a file path, e.g. events.jsonl.");
-                return Optional.empty();
-            }
-        });
+        return value.path(source, "Write a file path, e.g. events.jsonl.");
     }
 
     private static ConfigException syntaxError(Path file, int line, String problem, YAMLException cause) {
@@ -220,7 +219,8 @@ public final class ConfigLoader {
         return new ConfigException(List.of(p), cause);
     }
 
-    private static String reason(IOException e) {
+    /** Why a file could not be read, in a few words. */
+    static String reason(IOException e) {
         return switch (e) {
             case NoSuchFileException n -> "no such file";
             case AccessDeniedException a -> "permission denied";

@@ -9,7 +9,7 @@ import java.util.Optional;
 final class ControllerReader {
 
     static final List<String> CONTROLLER_KEYS = List.of("id", "preferredRole", "modbus", "fence");
-    static final List<String> MODBUS_KEYS = List.of("host", "port", "unitId");
+    static final List<String> MODBUS_KEYS = List.of("host", "port", "unitId", "insecure");
     static final List<String> FENCE_KEYS = List.of("type", "host", "port", "pin", "feedbackPin");
 
     private static final Map<String, PreferredRole> ROLES =
@@ -79,12 +79,14 @@ final class ControllerReader {
                 "host",
                 "Add 'host:' with the controller's address.",
                 v -> v.nonBlank("Write the controller's address."));
-        Optional<Integer> port = m.get("port", 502, v -> v.integer(IntRange.PORT));
+        Optional<Boolean> insecure = m.get("insecure", false, YamlValue::bool);
+        Optional<Integer> port =
+                m.get("port", ModbusEndpoint.defaultPort(insecure.orElse(false)), v -> v.integer(IntRange.PORT));
         Optional<Integer> unitId = m.get("unitId", 1, v -> v.integer(new IntRange(0, 255, "a unit id")));
-        if (host.isEmpty() || port.isEmpty() || unitId.isEmpty()) {
+        if (host.isEmpty() || port.isEmpty() || unitId.isEmpty() || insecure.isEmpty()) {
             return Optional.empty();
         }
-        ModbusEndpoint endpoint = new ModbusEndpoint(host.get(), port.get(), unitId.get());
+        ModbusEndpoint endpoint = new ModbusEndpoint(host.get(), port.get(), unitId.get(), insecure.get());
         crossChecks.endpoint(endpoint, value);
         return Optional.of(endpoint);
     }

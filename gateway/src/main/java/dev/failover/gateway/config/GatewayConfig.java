@@ -14,9 +14,18 @@ import java.util.Optional;
  * @param controlPort its port; 0 picks a free port
  * @param eventLog where events are appended as JSON lines, or {@code null} for none
  * @param pairs the supervised pairs, each independent of the others
+ * @param security the certificates, key store, state folder and command policy; {@code null} runs the
+ *     gateway without security, which only in-process tests and benchmarks do: {@link ConfigLoader}
+ *     requires the section in every file
  */
 public record GatewayConfig(
-        Path source, String name, String controlHost, int controlPort, Path eventLog, List<PairConfig> pairs) {
+        Path source,
+        String name,
+        String controlHost,
+        int controlPort,
+        Path eventLog,
+        List<PairConfig> pairs,
+        SecurityConfig security) {
 
     public GatewayConfig {
         Objects.requireNonNull(name, "name");
@@ -25,6 +34,12 @@ public record GatewayConfig(
         if (pairs.isEmpty()) {
             throw new IllegalArgumentException("at least one pair is required");
         }
+    }
+
+    /** A configuration without security ({@code security} null): for in-process tests and benchmarks. */
+    public GatewayConfig(
+            Path source, String name, String controlHost, int controlPort, Path eventLog, List<PairConfig> pairs) {
+        this(source, name, controlHost, controlPort, eventLog, pairs, null);
     }
 
     public Optional<Path> eventLogPath() {

@@ -156,7 +156,8 @@ final class TagReader {
         return any;
     }
 
-    private static Optional<List<String>> roles(YamlValue value) {
+    /** A list of operator roles, as in {@code writableBy}; also read for the command policy's roles. */
+    static Optional<List<String>> roles(YamlValue value) {
         Optional<List<YamlValue>> items = value.list();
         if (items.isEmpty()) {
             return Optional.empty();

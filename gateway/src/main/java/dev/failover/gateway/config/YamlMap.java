@@ -25,8 +25,14 @@ final class YamlMap {
 
     private final YamlValue self;
     private final Map<String, YamlValue> entries = new LinkedHashMap<>();
+    private boolean refused;
 
-    YamlMap(MappingNode node, YamlValue self, List<String> knownKeys) {
+    /**
+     * @param knownKeys the keys the section accepts
+     * @param refusedKeys keys that are wrong here for a reason worth its own message (what is wrong and
+     *     the fix), rather than the unknown-key message; they are left out of the "use one of" list
+     */
+    YamlMap(MappingNode node, YamlValue self, List<String> knownKeys, Map<String, String> refusedKeys) {
         this.self = self;
         Problems problems = self.problems();
         Map<String, Integer> firstLine = new HashMap<>();
@@ -47,6 +53,9 @@ final class YamlMap {
             if (first != null) {
                 problems.add(
                         line, path, "'" + key + "' is set twice, first on line " + first + ". Remove one of the two.");
+            } else if (refusedKeys.containsKey(key)) {
+                problems.add(line, path, refusedKeys.get(key));
+                refused = true;
             } else if (!knownKeys.contains(key)) {
                 problems.add(line, path, "unknown key '" + key + "'. " + unknownKeyFix(key, knownKeys));
             } else {
@@ -62,6 +71,11 @@ final class YamlMap {
     /** The line of this mapping's key (or list item): where a missing key is reported. */
     int line() {
         return self.line();
+    }
+
+    /** Whether a refused key was written (and reported) in this mapping. */
+    boolean hasRefusedKey() {
+        return refused;
     }
 
     String child(String key) {

@@ -1,5 +1,7 @@
 package dev.failover.gateway.config;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,12 +84,25 @@ final class YamlValue {
         return problems;
     }
 
+    /** A single value, not a mapping or list; also true for an empty value. */
+    boolean isScalar() {
+        return node instanceof ScalarNode;
+    }
+
     Optional<YamlMap> map(List<String> keys) {
+        return map(keys, Map.of());
+    }
+
+    /**
+     * A mapping of {@code keys}, where each key of {@code refusedKeys} is reported with its own message
+     * (what is wrong and the fix) instead of as an unknown key.
+     */
+    Optional<YamlMap> map(List<String> keys, Map<String, String> refusedKeys) {
         if (!supported) {
             return Optional.empty();
         }
         if (node instanceof MappingNode mapping) {
-            return Optional.of(new YamlMap(mapping, this, keys));
+            return Optional.of(new YamlMap(mapping, this, keys, refusedKeys));
         }
         report("expected a mapping, found " + found() + ". Write indented 'key: value' lines here.");
         return Optional.empty();
@@ -194,6 +209,15 @@ final class YamlValue {
 
     /** A positive duration: an integer and a unit, ms, s, m or h. */
     Optional<Duration> duration() {
+        return duration(false);
+    }
+
+    /** A duration that may be zero: {@code 0s} is accepted. */
+    Optional<Duration> durationOrZero() {
+        return duration(true);
+    }
+
+    private Optional<Duration> duration(boolean zeroAllowed) {
         Optional<String> text = scalar("a duration");
         if (text.isEmpty()) {
             return Optional.empty();
@@ -211,12 +235,29 @@ final class YamlValue {
             case "m" -> Duration.ofMinutes(amount);
             default -> Duration.ofHours(amount);
         };
-        if (value.isZero()) {
+        if (value.isZero() && !zeroAllowed) {
             report(quote(written) + " is not a positive duration. Write a number above zero with a unit: 20ms, 2s, 5m"
                     + " or 1h.");
             return Optional.empty();
         }
         return Optional.of(value);
+    }
+
+    /**
+     * A file or folder path; a relative path is resolved against the folder of {@code source}, the
+     * configuration file. Whether it exists is left to the caller.
+     *
+     * @param fix the sentence telling what to write, e.g. "Write a file path, e.g. events.jsonl."
+     */
+    Optional<Path> path(Path source, String fix) {
+        return nonBlank(fix).flatMap(text -> {
+            try {
+                return Optional.of(source.resolveSibling(Path.of(text.trim())).normalize());
+            } catch (InvalidPathException e) {
+                report(quote(text) + " is not a valid path (" + e.getReason() + "). " + fix);
+                return Optional.empty();
+            }
+        });
     }
 
     /**

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.failover.gateway.command.CommandAction;
+import dev.failover.gateway.command.CommandPolicy;
 import dev.failover.gateway.config.ConfigException.ConfigProblem;
 import dev.failover.gateway.config.FailoverPolicy.FailbackMode;
 import dev.failover.gateway.config.FailoverPolicy.UnreachableActive;
@@ -34,6 +36,22 @@ import org.junit.jupiter.params.provider.ValueSource;
  * that text is the operator's interface (docs/configuration.md quotes it).
  */
 class ConfigLoaderTest {
+
+    /** The fixtures' folder, where the placeholder PKI files are. */
+    private static final Path FIXTURES = fixture("minimal.yaml").getParent();
+
+    /** A valid security section with absolute paths, so that it loads whatever the source file. */
+    private static final String SECURITY = """
+            security:
+              caCertificates: '%s'
+              crl: '%s'
+              keystore: '%s'
+              keystorePassword: {env: GATEWAY_KEYSTORE_PASSWORD}
+              stateDirectory: state
+            """.formatted(
+                    FIXTURES.resolve("pki/ca-chain.placeholder"),
+                    FIXTURES.resolve("pki/crl.placeholder"),
+                    FIXTURES.resolve("pki/gateway-keystore.placeholder"));
 
     private static final String MINIMAL_PAIRS = """
             pairs:
@@ -69,7 +87,7 @@ class ConfigLoaderTest {
                                             new ControllerConfig(
                                                     "plc-a",
                                                     PreferredRole.PRIMARY,
-                                                    new ModbusEndpoint("10.0.0.11", 5020, 3),
+                                                    new ModbusEndpoint("10.0.0.11", 5020, 3, false),
                                                     new FenceConfig.Sim("10.0.0.11", 5021)),
                                             new ControllerConfig(
                                                     "plc-b",
@@ -117,7 +135,7 @@ class ConfigLoaderTest {
                                             new ControllerConfig(
                                                     "plc-c",
                                                     PreferredRole.STANDBY,
-                                                    new ModbusEndpoint("plc-c.local", 502, 0),
+                                                    new ModbusEndpoint("plc-c.local", 502, 0, true),
                                                     new FenceConfig.Relay(5, 6)),
                                             new ControllerConfig(
                                                     "plc-d",
@@ -169,7 +187,22 @@ class ConfigLoaderTest {
                                             Duration.ofSeconds(30),
                                             1,
                                             Duration.ofMinutes(5)),
-                                    new BoxConfig(16, 20, 21, 26, Duration.ofMillis(20), Duration.ofMillis(150)))));
+                                    new BoxConfig(16, 20, 21, 26, Duration.ofMillis(20), Duration.ofMillis(150)))),
+                    new SecurityConfig(
+                            file.resolveSibling("pki/ca-chain.placeholder"),
+                            file.resolveSibling("pki/crl.placeholder"),
+                            file.resolveSibling("pki/gateway-keystore.placeholder"),
+                            Secret.fromFile(file.resolveSibling("secrets/keystore.pw")),
+                            Path.of("/var/lib/failover-gateway"),
+                            new CommandPolicy(
+                                    512,
+                                    Duration.ofMinutes(2),
+                                    Duration.ZERO,
+                                    Map.of(
+                                            CommandAction.SWITCHOVER,
+                                            List.of("operator", "supervisor"),
+                                            CommandAction.START_DRILL,
+                                            List.of()))));
             assertThat(config).isEqualTo(expected);
         }
 
@@ -184,15 +217,23 @@ class ConfigLoaderTest {
             assertThat(config.controlHost()).isEqualTo("127.0.0.1");
             assertThat(config.controlPort()).isEqualTo(7410);
             assertThat(config.eventLogPath()).isEmpty();
+            assertThat(config.security())
+                    .isEqualTo(new SecurityConfig(
+                            file.resolveSibling("pki/ca-chain.placeholder"),
+                            file.resolveSibling("pki/crl.placeholder"),
+                            file.resolveSibling("pki/gateway-keystore.placeholder"),
+                            Secret.fromEnvironment("GATEWAY_KEYSTORE_PASSWORD"),
+                            file.resolveSibling("state"),
+                            CommandPolicy.defaults()));
             assertThat(config.pairs()).hasSize(1);
             PairConfig pair = config.pairs().get(0);
             assertThat(pair.name()).isEqualTo("tank-1");
             assertThat(pair.controllers())
                     .containsExactly(
                             new ControllerConfig(
-                                    "plc-a", PreferredRole.PRIMARY, new ModbusEndpoint("127.0.0.1", 502, 1), null),
+                                    "plc-a", PreferredRole.PRIMARY, new ModbusEndpoint("127.0.0.1", 802, 1), null),
                             new ControllerConfig(
-                                    "plc-b", PreferredRole.STANDBY, new ModbusEndpoint("127.0.0.2", 502, 1), null));
+                                    "plc-b", PreferredRole.STANDBY, new ModbusEndpoint("127.0.0.2", 802, 1), null));
             assertThat(pair.registers()).isEqualTo(new StatusRegisters(0, 1, 2, 3, 4));
             assertThat(pair.tags()).isEmpty();
             assertThat(pair.box()).isNull();
@@ -237,7 +278,7 @@ class ConfigLoaderTest {
 
         @Test
         void tagDefaultsAreUint16ScaleOneAndAWideReadOnlyRange() throws Exception {
-            GatewayConfig config = parse("gateway: {name: gw}\n" + MINIMAL_PAIRS + """
+            GatewayConfig config = parse("gateway: {name: gw}\n" + SECURITY + MINIMAL_PAIRS + """
                         tags:
                           - name: level
                             address: 10
@@ -251,7 +292,7 @@ class ConfigLoaderTest {
         @ValueSource(strings = {"127.0.0.1", "127.1.2.3", "localhost", "LocalHost", "::1", "0:0:0:0:0:0:0:1"})
         void controlHostMayBeAnyLoopbackAddress(String host) throws Exception {
             GatewayConfig config =
-                    parse("gateway: {name: gw, control: {host: '" + host + "', port: 0}}\n" + MINIMAL_PAIRS);
+                    parse("gateway: {name: gw, control: {host: '" + host + "', port: 0}}\n" + SECURITY + MINIMAL_PAIRS);
 
             assertThat(config.controlHost()).isEqualTo(host);
             assertThat(config.controlPort()).isZero();
@@ -270,7 +311,8 @@ class ConfigLoaderTest {
                     "localhost:7410"
                 })
         void controlHostMustNotBeReachableFromOutside(String host) {
-            assertThatThrownBy(() -> parse("gateway: {name: gw, control: {host: '" + host + "'}}\n" + MINIMAL_PAIRS))
+            assertThatThrownBy(() ->
+                            parse("gateway: {name: gw, control: {host: '" + host + "'}}\n" + SECURITY + MINIMAL_PAIRS))
                     .hasMessage("test.yaml:1: gateway.control.host: '" + host + "' is not a loopback address, and the"
                             + " control endpoint is unauthenticated in this version. Use 127.0.0.1, ::1 or"
                             + " localhost.");
@@ -280,8 +322,8 @@ class ConfigLoaderTest {
         void relativeEventLogResolvesAgainstTheConfigFolder(@TempDir Path dir) throws Exception {
             Path source = dir.resolve("etc/gateway.yaml");
 
-            GatewayConfig config =
-                    ConfigLoader.parse("gateway: {name: gw, eventLog: ../log/events.jsonl}\n" + MINIMAL_PAIRS, source);
+            GatewayConfig config = ConfigLoader.parse(
+                    "gateway: {name: gw, eventLog: ../log/events.jsonl}\n" + SECURITY + MINIMAL_PAIRS, source);
 
             assertThat(config.eventLog()).isEqualTo(dir.resolve("log/events.jsonl"));
         }
@@ -291,7 +333,8 @@ class ConfigLoaderTest {
             Path log = dir.resolve("events.jsonl").toAbsolutePath();
 
             GatewayConfig config = ConfigLoader.parse(
-                    "gateway: {name: gw, eventLog: '" + log + "'}\n" + MINIMAL_PAIRS, Path.of("etc/gateway.yaml"));
+                    "gateway: {name: gw, eventLog: '" + log + "'}\n" + SECURITY + MINIMAL_PAIRS,
+                    Path.of("etc/gateway.yaml"));
 
             assertThat(config.eventLog()).isEqualTo(log);
         }
@@ -299,7 +342,7 @@ class ConfigLoaderTest {
         @Test
         void emptySectionsMeanDefaults() throws Exception {
             // A section whose keys are all commented out is an empty value, not an error.
-            GatewayConfig config = parse("gateway:\n  name: gw\n  control:\n" + MINIMAL_PAIRS + """
+            GatewayConfig config = parse("gateway:\n  name: gw\n  control:\n" + SECURITY + MINIMAL_PAIRS + """
                         registers:
                         failover:
                           # pollPeriod: 50ms
@@ -555,13 +598,173 @@ class ConfigLoaderTest {
         @Test
         void emptyFileSaysWhatToWrite() {
             assertThatThrownBy(() -> parse("# nothing yet\n"))
-                    .hasMessage("test.yaml:1: the file is empty. Write a 'gateway:' section and a 'pairs:' list.");
+                    .hasMessage(
+                            "test.yaml:1: the file is empty. Write a 'gateway:' section, a 'security:' section and a"
+                                    + " 'pairs:' list.");
         }
 
         @Test
         void emptyPairsListIsAnError() {
-            assertThatThrownBy(() -> parse("gateway: {name: gw}\npairs: []\n"))
-                    .hasMessage("test.yaml:2: pairs: the list is empty. Add at least one pair.");
+            assertThatThrownBy(() -> parse("gateway: {name: gw}\n" + SECURITY + "pairs: []\n"))
+                    .hasMessage("test.yaml:8: pairs: the list is empty. Add at least one pair.");
+        }
+    }
+
+    @Nested
+    class SecuritySection {
+
+        /** The fixtures' valid security section up to keystorePassword, to be completed by each test. */
+        private static final String FILES = """
+                gateway: {name: gw}
+                security:
+                  caCertificates: pki/ca-chain.placeholder
+                  crl: pki/crl.placeholder
+                  keystore: pki/gateway-keystore.placeholder
+                  stateDirectory: state
+                """;
+
+        @Test
+        void aFileWithoutSecurityIsRefused() {
+            // No silent fallback to an unauthenticated gateway: a file from before security must be updated.
+            assertThat(problemsOf("broken-security-missing.yaml"))
+                    .isEqualTo("broken-security-missing.yaml:2: security: required key is missing: the gateway does"
+                            + " not run without it. Add 'security:' with caCertificates, crl, keystore,"
+                            + " keystorePassword and stateDirectory, as docs/security.md describes.");
+        }
+
+        @Test
+        void securityRulesAreCheckedKeyByKey() {
+            String pki = FIXTURES.resolve("pki").toString();
+            String fix = " there, or correct the path (a relative path starts at this file's folder).";
+            assertThat(problemsOf("broken-security.yaml")).isEqualTo("""
+                            broken-security.yaml:5: security.crl: %s is not a file. Copy the revocation lists (crl.pem)%s
+                            broken-security.yaml:6: security.keystore: %s/gateway.p12 does not exist. Copy the gateway's key store (issued/<name>.p12)%s
+                            broken-security.yaml:7: security.keystorePassword: both 'file' and 'env' are set. Keep one of the two: the password is read from one place.
+                            broken-security.yaml:8: security.stateDirectory: %s/crl.placeholder is a file, not a folder. Write the path of a folder; the gateway creates it when it is missing.
+                            broken-security.yaml:10: security.commands.maxEnvelopeBytes: 100 is too small: a signed command with its certificates needs more. Write a size in bytes of 512 or more.
+                            broken-security.yaml:11: security.commands.maxWindow: '0s' is not a positive duration. Write a number above zero with a unit: 20ms, 2s, 5m or 1h.
+                            broken-security.yaml:12: security.commands.clockSkew: '-5s' is not a duration. Write a number with a unit: 20ms, 2s, 5m or 1h.
+                            broken-security.yaml:15: security.commands.roles.write-tag: tag writes are allowed per tag, by the tag's 'writableBy' list. Remove 'write-tag' here and give each writable tag 'writableBy:' with its roles.
+                            broken-security.yaml:16: security.commands.roles.reboot: unknown key 'reboot'. Remove it, or use one of: switchover, start-drill.
+                            broken-security.yaml:17: security.commands.roles.start_drill: unknown key 'start_drill'. Did you mean 'start-drill'?
+                            broken-security.yaml:23: pairs[0].controllers[0].modbus.insecure: 'yes' is not a boolean. Write true or false.""".formatted(pki, fix, pki, fix, pki));
+        }
+
+        @ParameterizedTest
+        @ValueSource(
+                strings = {
+                    "keystorePassword: hunter2-Secret",
+                    "keystorePassword: {value: hunter2-Secret}",
+                    "keystorePassword:\n    password: hunter2-Secret"
+                })
+        void aPasswordWrittenInTheFileIsRefusedWithoutQuotingIt(String line) {
+            String key = line.contains("value")
+                    ? "security.keystorePassword.value"
+                    : line.contains("password:") ? "security.keystorePassword.password" : "security.keystorePassword";
+            int lineNumber = line.contains("\n") ? 8 : 7;
+
+            ConfigException e = catchThrowableOfType(
+                    ConfigException.class, () -> parseInFixtures(FILES + "  " + line + "\n" + MINIMAL_PAIRS));
+
+            assertThat(e)
+                    .hasMessage("test.yaml:" + lineNumber + ": " + key + ": passwords are read from a file or the"
+                            + " environment only, never from this file. Write {file: secrets/keystore.pw} or {env:"
+                            + " GATEWAY_KEYSTORE_PASSWORD} (see docs/security.md).");
+            assertThat(e.getMessage()).doesNotContain("hunter2");
+        }
+
+        @Test
+        void thePasswordNeedsAFileOrAnEnvironmentVariable() {
+            assertThatThrownBy(() -> parseInFixtures(FILES + "  keystorePassword: {}\n" + MINIMAL_PAIRS))
+                    .hasMessage("test.yaml:7: security.keystorePassword: neither 'file' nor 'env' is set. Write {file:"
+                            + " secrets/keystore.pw} or {env: GATEWAY_KEYSTORE_PASSWORD} (see docs/security.md).");
+            assertThatThrownBy(() -> parseInFixtures(FILES + "  keystorePassword: {env: 1PASSWORD}\n" + MINIMAL_PAIRS))
+                    .hasMessage("test.yaml:7: security.keystorePassword.env: '1PASSWORD' is not an environment"
+                            + " variable name. Use letters, digits and '_', not starting with a digit, e.g."
+                            + " GATEWAY_KEYSTORE_PASSWORD.");
+        }
+
+        @Test
+        void requiredKeysAreNamedWithTheirFix() {
+            assertThatThrownBy(
+                            () -> parseInFixtures("gateway: {name: gw}\nsecurity:\n  commands: {}\n" + MINIMAL_PAIRS))
+                    .hasMessage("""
+                            test.yaml:2: security.caCertificates: required key is missing. Add 'caCertificates: pki/ca-chain.pem', the plant's CA certificates.
+                            test.yaml:2: security.crl: required key is missing. Add 'crl: pki/crl.pem', the revocation lists published with 'certs crl'.
+                            test.yaml:2: security.keystore: required key is missing. Add 'keystore: pki/gateway.p12', the gateway's key store issued with 'certs issue --kind gateway'.
+                            test.yaml:2: security.keystorePassword: required key is missing. Add 'keystorePassword:', where the key store's password is read from. Write {file: secrets/keystore.pw} or {env: GATEWAY_KEYSTORE_PASSWORD} (see docs/security.md).
+                            test.yaml:2: security.stateDirectory: required key is missing. Add 'stateDirectory: state', the folder where the gateway keeps its replay store.""");
+        }
+
+        @Test
+        void aZeroClockSkewIsAllowedAndActionsLeftOutKeepTheirDefaultRoles() throws Exception {
+            GatewayConfig config = parseInFixtures(FILES + """
+                      keystorePassword: {env: GATEWAY_KEYSTORE_PASSWORD}
+                      commands:
+                        clockSkew: 0s
+                        roles:
+                          switchover: [supervisor]
+                    """ + MINIMAL_PAIRS);
+
+            CommandPolicy commands = config.security().commands();
+            assertThat(commands.clockSkew()).isZero();
+            assertThat(commands.maxWindow()).isEqualTo(Duration.ofMinutes(5));
+            assertThat(commands.maxEnvelopeBytes()).isEqualTo(16384);
+            assertThat(commands.rolesFor(CommandAction.SWITCHOVER)).containsExactly("supervisor");
+            assertThat(commands.rolesFor(CommandAction.START_DRILL)).containsExactly("engineer");
+        }
+
+        @Test
+        void theSecurityFilesResolveAgainstTheConfigFolder() throws Exception {
+            GatewayConfig config =
+                    parseInFixtures(FILES + "  keystorePassword: {file: ../secrets/keystore.pw}\n" + MINIMAL_PAIRS);
+
+            SecurityConfig security = config.security();
+            assertThat(security.caCertificates()).isEqualTo(FIXTURES.resolve("pki/ca-chain.placeholder"));
+            assertThat(security.stateDirectory()).isEqualTo(FIXTURES.resolve("state"));
+            assertThat(security.keystorePassword())
+                    .isEqualTo(Secret.fromFile(FIXTURES.resolveSibling("secrets/keystore.pw")));
+        }
+
+        @Test
+        void secureControllersDefaultToPort802AndInsecureOnesTo502() throws Exception {
+            GatewayConfig config = parse("gateway: {name: gw}\n" + SECURITY + """
+                    pairs:
+                      - name: tank-1
+                        controllers:
+                          - id: plc-a
+                            preferredRole: primary
+                            modbus: {host: 10.0.0.11}
+                          - id: plc-b
+                            preferredRole: standby
+                            modbus: {host: 10.0.0.12, insecure: true}
+                    """);
+
+            List<ControllerConfig> controllers = config.pairs().get(0).controllers();
+            assertThat(controllers.get(0).modbus()).isEqualTo(new ModbusEndpoint("10.0.0.11", 802, 1, false));
+            assertThat(controllers.get(1).modbus()).isEqualTo(new ModbusEndpoint("10.0.0.12", 502, 1, true));
+            assertThat(controllers.get(0).modbus()).hasToString("modbus-tcp://10.0.0.11:802/1");
+            assertThat(controllers.get(1).modbus())
+                    .hasToString("modbus-tcp://10.0.0.12:502/1 (INSECURE plain Modbus TCP)");
+        }
+
+        @Test
+        void anInsecureControllerKeepsAnExplicitPort() throws Exception {
+            GatewayConfig config = parse("gateway: {name: gw}\n" + SECURITY + """
+                    pairs:
+                      - name: tank-1
+                        controllers:
+                          - id: plc-a
+                            preferredRole: primary
+                            modbus: {host: 10.0.0.11, port: 5020, insecure: true}
+                          - id: plc-b
+                            preferredRole: standby
+                            modbus: {host: 10.0.0.12, port: 5021, insecure: false}
+                    """);
+
+            List<ControllerConfig> controllers = config.pairs().get(0).controllers();
+            assertThat(controllers.get(0).modbus()).isEqualTo(new ModbusEndpoint("10.0.0.11", 5020, 1, true));
+            assertThat(controllers.get(1).modbus()).isEqualTo(new ModbusEndpoint("10.0.0.12", 5021, 1, false));
         }
     }
 
@@ -604,6 +807,45 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void aModbusEndpointIsSecureUnlessSaidOtherwise() {
+            assertThat(new ModbusEndpoint("10.0.0.11", 802, 1))
+                    .isEqualTo(new ModbusEndpoint("10.0.0.11", 802, 1, false));
+            assertThat(ModbusEndpoint.defaultPort(false)).isEqualTo(802);
+            assertThat(ModbusEndpoint.defaultPort(true)).isEqualTo(502);
+        }
+
+        @Test
+        void aConfigBuiltWithoutSecurityHasNone() {
+            GatewayConfig config = new GatewayConfig(
+                    Path.of("test.yaml"),
+                    "gw",
+                    "127.0.0.1",
+                    0,
+                    null,
+                    List.of(new PairConfig(
+                            "tank-1", relayFenced(5, 13), StatusRegisters.defaults(), List.of(), policy, box())));
+
+            assertThat(config.security()).isNull();
+        }
+
+        @Test
+        void securityNeedsEveryPart() {
+            Path file = Path.of("x");
+            Secret env = Secret.fromEnvironment("GATEWAY_KEYSTORE_PASSWORD");
+
+            assertThatThrownBy(() -> new SecurityConfig(file, file, file, env, file, null))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("commands");
+            assertThatThrownBy(() -> new SecurityConfig(file, file, file, null, file, CommandPolicy.defaults()))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("keystorePassword");
+        }
+
+        private BoxConfig box() {
+            return new BoxConfig(16, 20, 21, 26, null, null);
+        }
+
+        @Test
         void aBoxWithoutADurationTakesTheHardwareDefaults() {
             assertThat(new BoxConfig(16, 20, 21, 26, null, null))
                     .isEqualTo(new BoxConfig(16, 20, 21, 26, Duration.ofMillis(50), Duration.ofMillis(100)));
@@ -612,6 +854,11 @@ class ConfigLoaderTest {
 
     private static GatewayConfig parse(String yaml) throws ConfigException {
         return ConfigLoader.parse(yaml, Path.of("test.yaml"));
+    }
+
+    /** Parses as if the text were the file test.yaml next to the fixtures, so relative paths find pki/. */
+    private static GatewayConfig parseInFixtures(String yaml) throws ConfigException {
+        return ConfigLoader.parse(yaml, FIXTURES.resolve("test.yaml"));
     }
 
     /** The full message of the ConfigException that loading the fixture throws. */

@@ -58,6 +58,14 @@ final class RequestDispatcher {
         return dispatch(request);
     }
 
+    /**
+     * The exception response {@code code} to {@code frame}, without executing it: for a request the
+     * connection's authorization refused.
+     */
+    ModbusResponse refuse(MbapReader.Frame frame, ExceptionCode code) {
+        return exception(shell(frame), code);
+    }
+
     /** An undecoded request carrying only the header, to build exception responses from. */
     private static ModbusRequest shell(MbapReader.Frame frame) {
         ModbusRequest request = ModbusRequest.createModbusRequest(frame.functionCode());

@@ -47,6 +47,7 @@ final class ModbusChannel implements AutoCloseable {
     private final Ticker ticker;
     private final SSLContext tls;
     private final int handshakeTimeoutMillis;
+    private final String where;
 
     private Socket socket;
     private ModbusTCPTransport transport;
@@ -66,6 +67,8 @@ final class ModbusChannel implements AutoCloseable {
         this.name = name;
         this.tls = tls;
         this.handshakeTimeoutMillis = Math.toIntExact(Math.max(1, handshakeTimeout.toMillis()));
+        this.where = (tls == null ? "modbus-tcp://" : "modbus-tls://") + endpoint.host() + ":" + endpoint.port() + "/"
+                + endpoint.unitId();
         this.endpoint = endpoint;
         this.timeoutMillis = Math.toIntExact(Math.max(1, timeout.toMillis()));
         this.maxBackoffNanos = maxBackoff.toNanos();
@@ -154,29 +157,34 @@ final class ModbusChannel implements AutoCloseable {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), timeoutMillis);
             if (tls != null) {
-                SSLSocket secure = TlsContexts.layerClient(tls, s, endpoint.host(), true);
-                secure.setSoTimeout(handshakeTimeoutMillis);
-                secure.startHandshake();
-                s = secure;
+                try {
+                    SSLSocket secure = TlsContexts.layerClient(tls, s, endpoint.host(), true);
+                    secure.setSoTimeout(handshakeTimeoutMillis);
+                    secure.startHandshake();
+                    s = secure;
+                } catch (IOException e) {
+                    // The TCP connection was made: whatever broke now broke the handshake (a peer that
+                    // refuses our certificate may just reset the connection).
+                    throw e instanceof SSLException ssl ? ssl : new SSLException(e.toString(), e);
+                }
             }
             s.setSoTimeout(timeoutMillis);
             socket = s;
             transport = new ModbusTCPTransport(s);
             transport.setTimeout(timeoutMillis);
             backoffNanos = 0;
-            log.debug("{} connected to {}", name, endpoint);
+            log.debug("{} connected to {}", name, where);
             return null;
         } catch (SSLException e) {
             closeQuietly(s);
             backOff(now);
-            return LinkResult.failed(
-                    LinkError.SECURITY, "TLS handshake with " + endpoint + " failed: " + e.getMessage());
+            return LinkResult.failed(LinkError.SECURITY, "TLS handshake with " + where + " failed: " + e.getMessage());
         } catch (IOException e) {
             closeQuietly(s);
             backOff(now);
             LinkError error = e instanceof SocketTimeoutException ? LinkError.TIMEOUT : LinkError.UNREACHABLE;
             String detail = e instanceof ConnectException ? "connection refused" : e.toString();
-            return LinkResult.failed(error, "cannot connect to " + endpoint + ": " + detail);
+            return LinkResult.failed(error, "cannot connect to " + where + ": " + detail);
         }
     }
 

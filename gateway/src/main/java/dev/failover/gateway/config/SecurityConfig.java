@@ -1,0 +1,37 @@
+package dev.failover.gateway.config;
+
+import dev.failover.gateway.command.CommandPolicy;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The gateway's security settings ({@code security:} in the YAML): the plant PKI files it verifies
+ * peers and signed commands with, its own key store, where it keeps its replay store, and who may
+ * send which signed command. docs/pki.md says how the files are made.
+ *
+ * <p>Immutable. The key store password is not held, only where to read it ({@link Secret}).
+ *
+ * @param caCertificates the plant's CA certificates (issuing CA and root), PEM: the trust anchor
+ * @param crl the certificate revocation lists published with {@code certs crl}, PEM
+ * @param keystore the gateway's PKCS#12 key store: its private key and certificate (role gateway)
+ * @param keystorePassword where the key store's password is read from
+ * @param stateDirectory the folder of the gateway's durable state (replay store); created if missing
+ * @param commands the signed-command policy
+ */
+public record SecurityConfig(
+        Path caCertificates,
+        Path crl,
+        Path keystore,
+        Secret keystorePassword,
+        Path stateDirectory,
+        CommandPolicy commands) {
+
+    public SecurityConfig {
+        Objects.requireNonNull(caCertificates, "caCertificates");
+        Objects.requireNonNull(crl, "crl");
+        Objects.requireNonNull(keystore, "keystore");
+        Objects.requireNonNull(keystorePassword, "keystorePassword");
+        Objects.requireNonNull(stateDirectory, "stateDirectory");
+        Objects.requireNonNull(commands, "commands");
+    }
+}

@@ -1,0 +1,45 @@
+package dev.failover.plcsim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PasswordSourceTest {
+
+    @Test
+    void aFileGivesItsContentWithoutTheFinalLineBreak(@TempDir Path dir) throws Exception {
+        Path unix = Files.writeString(dir.resolve("unix"), "pa ss\n");
+        Path windows = Files.writeString(dir.resolve("windows"), "pa ss\r\n");
+        Path bare = Files.writeString(dir.resolve("bare"), "pa ss");
+
+        for (Path file : new Path[] {unix, windows, bare}) {
+            assertThat(new PasswordSource.FromFile(file).read(name -> null)).containsExactly("pa ss".toCharArray());
+        }
+    }
+
+    @Test
+    void aMissingOrEmptyFileNamesTheFile(@TempDir Path dir) throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+
+        assertThatThrownBy(() -> new PasswordSource.FromFile(empty).read(name -> null))
+                .hasMessage("the password file " + empty + " is empty");
+        assertThatThrownBy(() -> new PasswordSource.FromFile(dir.resolve("none")).read(name -> null))
+                .hasMessageStartingWith("cannot read the password file " + dir.resolve("none"));
+    }
+
+    @Test
+    void anEnvironmentVariableMustBeSetAndNotEmpty() throws Exception {
+        Map<String, String> env = Map.of("A_PASS", "secret", "EMPTY", "");
+
+        assertThat(new PasswordSource.FromEnv("A_PASS").read(env::get)).containsExactly("secret".toCharArray());
+        assertThatThrownBy(() -> new PasswordSource.FromEnv("NONE").read(env::get))
+                .hasMessage("the environment variable NONE holding the key store password is not set");
+        assertThatThrownBy(() -> new PasswordSource.FromEnv("EMPTY").read(env::get))
+                .hasMessage("the environment variable EMPTY holding the key store password is empty");
+    }
+}
