@@ -45,6 +45,8 @@ public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
     private static final Duration MAX_RECONNECT_BACKOFF = Duration.ofSeconds(1);
     private static final Duration FENCE_TIMEOUT = Duration.ofMillis(250);
+    /** How long a signer's positive certificate check is reused (a new CRL file ends it at once). */
+    private static final Duration SIGNER_VERDICT_TTL = Duration.ofSeconds(10);
 
     private final GatewayConfig config;
     private final EventBus events = new EventBus();
@@ -56,6 +58,7 @@ public final class Gateway implements AutoCloseable {
     private JsonLinesEventLog eventLog;
     private ControlServer control;
     private GatewaySecurity security;
+    private CommandService commands;
 
     private Gateway(GatewayConfig config, Function<HardwareConfig, PairHardware> hardware, AutoDetectedGpio owned) {
         this.config = config;
@@ -139,10 +142,10 @@ public final class Gateway implements AutoCloseable {
             CommandGuard guard = new CommandGuard(
                     config.security().commands(),
                     config.pairs(),
-                    new PkiSignerChecker(security.verifier()),
+                    new PkiSignerChecker(security.verifier(), config.security().crl(), clock, SIGNER_VERDICT_TTL),
                     security.nonces(),
                     clock);
-            CommandService commands = new CommandService(guard, supervisors, events, clock);
+            commands = new CommandService(guard, supervisors, events, clock);
             control = new ControlServer(
                     config.controlHost(), config.controlPort(), supervisors, security.tls(), commands);
         }
@@ -219,6 +222,11 @@ public final class Gateway implements AutoCloseable {
 
     public List<GatewayEvent> recentEvents() {
         return recent.snapshot();
+    }
+
+    /** The command service, or {@code null} when the gateway has no security section (takes no commands). */
+    public CommandService commands() {
+        return commands;
     }
 
     public int controlPort() {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.failover.gateway.Gateway;
 import dev.failover.gateway.Ticker;
 import dev.failover.gateway.bench.BenchDemo;
+import dev.failover.gateway.bench.CommandBenchmark;
 import dev.failover.gateway.bench.FailoverBenchmark;
 import dev.failover.gateway.command.CommandAction;
 import dev.failover.gateway.config.ConfigException;
@@ -55,6 +56,8 @@ public final class GatewayMain {
               bench [--keep-running]            failover demo on two simulated PLCs (docs/bench.md)
               benchmark [--faults N] [--jitter N] [--out FILE]
                                                 RTO benchmark per fault type (docs/benchmarks.md)
+              command-benchmark [--commands N] [--threads N] [--out FILE]
+                                                signed commands per second and latency (docs/benchmarks.md)
             """;
 
     private GatewayMain() {}
@@ -101,6 +104,14 @@ public final class GatewayMain {
                     new BenchDemo(out)
                             .run(Args.parse(rest, Set.of(), Set.of("keep-running"))
                                     .flag("keep-running"));
+                case "command-benchmark" -> {
+                    Args a = Args.parse(rest, Set.of("commands", "threads", "out"), Set.of());
+                    yield new CommandBenchmark(out)
+                            .run(
+                                    a.integer("commands", 20_000, 100, 10_000_000),
+                                    a.integer("threads", 4, 1, 64),
+                                    a.get("out", null));
+                }
                 case "benchmark" -> {
                     Args a = Args.parse(rest, Set.of("faults", "jitter", "out"), Set.of());
                     yield new FailoverBenchmark(out)

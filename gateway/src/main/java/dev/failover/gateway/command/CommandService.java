@@ -86,7 +86,9 @@ public final class CommandService {
         double value = ((Number) c.args().get("value")).doubleValue();
         PairStatus status = pair.status();
         String active = status.activeId();
-        if (active == null || !status.health().get(active).readyAsActive()) {
+        // One missed poll is not a fault (safety rule 2): a SUSPECT active still takes commands; a
+        // write to a controller that is really gone fails by itself and is reported as such.
+        if (active == null || !status.health().get(active).canTakeCommands()) {
             return failed(
                     c,
                     "NO_ACTIVE",

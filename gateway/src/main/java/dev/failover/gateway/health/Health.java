@@ -53,9 +53,11 @@ public record Health(
                 Long.MIN_VALUE);
     }
 
-    /** Healthy, reports ACTIVE and RUN: can take commands now. */
-    public boolean readyAsActive() {
-        return condition == Condition.HEALTHY && role == RuntimeRole.ACTIVE && status == RunStatus.RUN;
+    /** Reports ACTIVE and RUN and is not failed (one missed poll is not a fault): can take commands now. */
+    public boolean canTakeCommands() {
+        return (condition == Condition.HEALTHY || condition == Condition.SUSPECT)
+                && role == RuntimeRole.ACTIVE
+                && status == RunStatus.RUN;
     }
 
     /** Healthy, reports STANDBY and RUN: could be promoted now. */
