@@ -278,10 +278,11 @@ public final class GatewayMain {
             return ExitCode.RUNTIME;
         }
         if (answer.has("outcome")) {
-            out.println(
-                    answer.path("outcome").asText() + " " + answer.path("code").asText() + ": "
-                            + answer.path("detail").asText() + " (command "
-                            + answer.path("commandId").asText() + ")");
+            String outcome = answer.path("outcome").asText();
+            String code = answer.path("code").asText();
+            out.println((outcome.equals(code) ? outcome : outcome + " " + code) + ": "
+                    + answer.path("detail").asText() + " (command "
+                    + answer.path("commandId").asText() + ")");
         } else {
             err.println("error: " + answer.path("error").asText());
         }
