@@ -77,6 +77,8 @@ class SignedCommandIT {
     private SimulatedPlc a;
     private SimulatedPlc b;
     private Gateway gateway;
+    private GatewayConfig config;
+    private Path passwordFile;
 
     @BeforeAll
     static void issue() throws Exception {
@@ -90,7 +92,7 @@ class SignedCommandIT {
     void start(@TempDir Path state) throws Exception {
         a = secureSim("plc-a", Role.ACTIVE);
         b = secureSim("plc-b", Role.STANDBY);
-        Path passwordFile = state.resolve("keystore.pw");
+        passwordFile = state.resolve("keystore.pw");
         Files.writeString(passwordFile, new String(TestPki.KEYSTORE_PASSWORD), StandardCharsets.UTF_8);
         GatewayConfig plain = SimPair.config(FailoverPolicy.defaults(), true, a, b);
         PairConfig p = plain.pairs().getFirst();
@@ -111,7 +113,7 @@ class SignedCommandIT {
                 new Secret(passwordFile, null),
                 state.resolve("state"),
                 CommandPolicy.defaults());
-        GatewayConfig config = new GatewayConfig(null, "gw", "127.0.0.1", 0, null, List.of(pair), security);
+        config = new GatewayConfig(null, "gw", "127.0.0.1", 0, null, List.of(pair), security);
         gateway = Gateway.start(config, Ticker.system(), Clock.systemUTC(), e -> {});
         await().atMost(WAIT).until(() -> status().state() == PairState.PROTECTED);
     }
@@ -275,5 +277,129 @@ class SignedCommandIT {
                         new ObjectMapper().createObjectNode().put("op", "status"),
                         Duration.ofSeconds(5)))
                 .isInstanceOf(java.io.IOException.class);
+    }
+
+    private static byte[] signedRaw(Identity id, byte[] content) {
+        return CmsEnvelope.sign(content, id.privateKey(), id.chain());
+    }
+
+    @Test
+    void everyRejectionPathGivesItsReasonAndLeavesTheControllerUntouched() throws Exception {
+        int before = levelSetpoint("plc-a");
+        Identity aliceId = pki.identity(alice);
+        Map<String, Object> write = Map.of("tag", "level_setpoint", "value", 12);
+        byte[] tampered = signed(alice, CommandAction.WRITE_TAG, Map.of("tag", "level_setpoint", "value", 12));
+        int at = new String(tampered, StandardCharsets.ISO_8859_1).indexOf("\"value\":12");
+        tampered[at + "\"value\":".length()] = '9';
+        java.security.KeyPairGenerator keys = java.security.KeyPairGenerator.getInstance("EC");
+        keys.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        Identity impostor = new Identity("x", keys.generateKeyPair().getPrivate(), aliceId.chain());
+        Instant now = Instant.now();
+        Command stale = new Command(
+                UUID.randomUUID().toString(),
+                now.minusSeconds(600),
+                now.minusSeconds(300),
+                SimPair.PAIR,
+                CommandAction.WRITE_TAG,
+                write);
+        String explode = new String(
+                        new Command(
+                                        UUID.randomUUID().toString(),
+                                        now,
+                                        now.plusSeconds(60),
+                                        SimPair.PAIR,
+                                        CommandAction.WRITE_TAG,
+                                        write)
+                                .canonicalJson(),
+                        StandardCharsets.UTF_8)
+                .replace("\"write-tag\"", "\"explode\"");
+        String u = UUID.randomUUID().toString().substring(0, 8);
+        Map<String, byte[]> cases = new java.util.LinkedHashMap<>();
+        cases.put("BAD_SIGNATURE", tampered);
+        cases.put(
+                "BAD_SIGNATURE ",
+                signedRaw(
+                        impostor,
+                        new Command(
+                                        UUID.randomUUID().toString(),
+                                        now,
+                                        now.plusSeconds(60),
+                                        SimPair.PAIR,
+                                        CommandAction.WRITE_TAG,
+                                        write)
+                                .canonicalJson()));
+        cases.put("UNKNOWN_CA", signed(pki.foreignOperator("f" + u, "operator"), CommandAction.WRITE_TAG, write));
+        cases.put(
+                "CERTIFICATE_EXPIRED",
+                signed(pki.expiredOperator("e" + u, "operator"), CommandAction.WRITE_TAG, write));
+        cases.put(
+                "CERTIFICATE_NOT_YET_VALID",
+                signed(pki.notYetValidOperator("n" + u, "operator"), CommandAction.WRITE_TAG, write));
+        cases.put("REVOKED", signed(pki.revokedOperator("r" + u, "operator"), CommandAction.WRITE_TAG, write));
+        cases.put("ROLE_NOT_PERMITTED", signed(pki.operator("v" + u, "viewer"), CommandAction.WRITE_TAG, write));
+        cases.put("EXPIRED_COMMAND", signedRaw(aliceId, stale.canonicalJson()));
+        cases.put("MALFORMED", "not CMS at all".getBytes(StandardCharsets.UTF_8));
+        cases.put("OVERSIZED", new byte[20 * 1024]); // over the guard's 16 KiB, under the endpoint's line limit
+        cases.put("UNKNOWN_ACTION", signedRaw(aliceId, explode.getBytes(StandardCharsets.UTF_8)));
+        cases.put("UNKNOWN_TAG", signed(alice, CommandAction.WRITE_TAG, Map.of("tag", "pump", "value", 1)));
+        cases.put(
+                "OUT_OF_BOUNDS", signed(alice, CommandAction.WRITE_TAG, Map.of("tag", "level_setpoint", "value", 101)));
+
+        for (Map.Entry<String, byte[]> c : cases.entrySet()) {
+            JsonNode answer = submit(alice, c.getValue());
+            assertThat(answer.path("outcome").asText())
+                    .as(c.getKey() + ": " + answer)
+                    .isEqualTo("REJECTED");
+            assertThat(answer.path("code").asText())
+                    .as(answer.toString())
+                    .isEqualTo(c.getKey().strip());
+        }
+        assertThat(levelSetpoint("plc-a")).isEqualTo(before);
+        assertThat(levelSetpoint("plc-b")).isEqualTo(before);
+    }
+
+    @Test
+    void aReplayIsRefusedAlsoAfterTheGatewayRestarts() throws Exception {
+        byte[] envelope = signed(alice, CommandAction.WRITE_TAG, Map.of("tag", "level_setpoint", "value", 21));
+        assertThat(submit(alice, envelope).path("outcome").asText()).isEqualTo("DONE");
+        assertThat(submit(alice, envelope).path("code").asText()).isEqualTo("REPLAYED");
+        int value = levelSetpoint("plc-a");
+
+        gateway.close();
+        gateway = Gateway.start(config, Ticker.system(), Clock.systemUTC(), e -> {});
+        await().atMost(WAIT).until(() -> status().state() == PairState.PROTECTED);
+
+        assertThat(submit(alice, envelope).path("code").asText()).isEqualTo("REPLAYED");
+        assertThat(levelSetpoint("plc-a")).isEqualTo(value);
+    }
+
+    @Test
+    void anOperatorWritesWithTheCommandLine() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+
+        int code = dev.failover.gateway.cli.GatewayMain.run(
+                List.of(
+                        "write",
+                        "--pair",
+                        SimPair.PAIR,
+                        "--tag",
+                        "level_setpoint",
+                        "--value",
+                        "33.5",
+                        "--control",
+                        "127.0.0.1:" + gateway.controlPort(),
+                        "--identity",
+                        alice.keyStore().toString(),
+                        "--pki",
+                        pki.pki().dir().toString(),
+                        "--identity-password-file",
+                        passwordFile.toString()),
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("DONE: level_setpoint = 33.5 % on plc-a");
+        assertThat(levelSetpoint("plc-a")).isEqualTo(3350);
     }
 }
