@@ -11,6 +11,8 @@ import com.ghgande.j2mod.modbus.msg.ModbusResponse;
 import com.ghgande.j2mod.modbus.msg.ReadInputRegistersRequest;
 import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersRequest;
 import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersResponse;
+import com.ghgande.j2mod.modbus.msg.ReadWriteMultipleRequest;
+import com.ghgande.j2mod.modbus.msg.ReadWriteMultipleResponse;
 import com.ghgande.j2mod.modbus.msg.WriteMultipleRegistersRequest;
 import com.ghgande.j2mod.modbus.msg.WriteSingleRegisterRequest;
 import com.ghgande.j2mod.modbus.net.TCPMasterConnection;
@@ -118,6 +120,19 @@ final class ModbusTestClient implements AutoCloseable {
     void writeMultiple(int address, int... values) throws ModbusException {
         execute(new WriteMultipleRegistersRequest(
                 address, Arrays.stream(values).mapToObj(SimpleRegister::new).toArray(Register[]::new)));
+    }
+
+    /** Function 23: writes {@code values} at {@code writeAddress}, then reads {@code readCount} at {@code readAddress}. */
+    int[] readWrite(int readAddress, int readCount, int writeAddress, int... values) throws ModbusException {
+        ReadWriteMultipleRequest request =
+                new ReadWriteMultipleRequest(unitId, readAddress, readCount, writeAddress, values.length);
+        request.setRegisters(Arrays.stream(values).mapToObj(SimpleRegister::new).toArray(Register[]::new));
+        ReadWriteMultipleResponse response = (ReadWriteMultipleResponse) execute(request);
+        int[] read = new int[response.getWordCount()];
+        for (int i = 0; i < read.length; i++) {
+            read[i] = response.getRegisterValue(i);
+        }
+        return read;
     }
 
     private ModbusResponse execute(ModbusRequest request) throws ModbusException {

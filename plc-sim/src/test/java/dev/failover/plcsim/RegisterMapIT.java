@@ -74,6 +74,17 @@ class RegisterMapIT {
     }
 
     @Test
+    void readWriteMultipleWritesFirstThenReadsInOneRequest() throws Exception {
+        int[] read = client.readWrite(RegisterMap.LEVEL_SP, 2, RegisterMap.LEVEL_SP, 6100, 2500);
+
+        assertThat(read).containsExactly(6100, 2500);
+        assertThat(exceptionCode(() -> client.readWrite(RegisterMap.LEVEL_SP, 1, RegisterMap.LEVEL_SP, 20000)))
+                .as("out of range: nothing written, nothing read")
+                .isEqualTo(3);
+        assertThat(client.read(RegisterMap.LEVEL_SP)).isEqualTo(6100);
+    }
+
+    @Test
     void promoteAndDemoteTakeEffectForTheNextRead() throws Exception {
         client.write(RegisterMap.ROLE, Role.ACTIVE.code());
         assertThat(client.read(RegisterMap.ROLE)).isEqualTo(Role.ACTIVE.code());

@@ -73,6 +73,8 @@ public final class CommandService {
         }
         Map<String, Object> outcome = new LinkedHashMap<>();
         outcome.put("commandId", c.id());
+        outcome.put("action", c.action().wireName());
+        outcome.put("signer", accepted.signer());
         outcome.put("code", result.code());
         publish("COMMAND_" + result.outcome().name(), "", result.detail(), outcome, c.pair());
         return result;

@@ -6,7 +6,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes each event as one structured log line: {@code type pair=.. controller=.. key=value ..
- * "message"}. Alarms raised log at WARN, failures at ERROR, the rest at INFO.
+ * "message"}. Alarms raised log at WARN, failures at ERROR, {@code COMMAND_ACCEPTED} at DEBUG (the
+ * command's outcome line repeats who asked for what), the rest at INFO. Every event still reaches
+ * every other sink, the JSON event log included.
  */
 public final class LogEventSink implements EventSink {
 
@@ -23,6 +25,11 @@ public final class LogEventSink implements EventSink {
         }
         line.append(" \"").append(event.message()).append('"');
         String text = line.toString();
+        if (event.type().equals("COMMAND_ACCEPTED")) {
+            // One log line per command: its COMMAND_DONE or COMMAND_FAILED line names signer and action.
+            log.debug(text);
+            return;
+        }
         if (event.type().equals("SWITCHOVER_FAILED")) {
             log.error(text);
         } else if (event.type().equals("ALARM_RAISED")

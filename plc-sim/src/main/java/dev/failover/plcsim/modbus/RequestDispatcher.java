@@ -5,6 +5,8 @@ import com.ghgande.j2mod.modbus.msg.ModbusRequest;
 import com.ghgande.j2mod.modbus.msg.ModbusResponse;
 import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersRequest;
 import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersResponse;
+import com.ghgande.j2mod.modbus.msg.ReadWriteMultipleRequest;
+import com.ghgande.j2mod.modbus.msg.ReadWriteMultipleResponse;
 import com.ghgande.j2mod.modbus.msg.WriteMultipleRegistersRequest;
 import com.ghgande.j2mod.modbus.msg.WriteMultipleRegistersResponse;
 import com.ghgande.j2mod.modbus.msg.WriteSingleRegisterRequest;
@@ -26,10 +28,16 @@ import java.util.Set;
  */
 final class RequestDispatcher {
 
-    private static final Set<Integer> SUPPORTED =
-            Set.of(Modbus.READ_MULTIPLE_REGISTERS, Modbus.WRITE_SINGLE_REGISTER, Modbus.WRITE_MULTIPLE_REGISTERS);
+    private static final Set<Integer> SUPPORTED = Set.of(
+            Modbus.READ_MULTIPLE_REGISTERS,
+            Modbus.WRITE_SINGLE_REGISTER,
+            Modbus.WRITE_MULTIPLE_REGISTERS,
+            Modbus.READ_WRITE_MULTIPLE);
     private static final int MAX_READ = 125;
     private static final int MAX_WRITE = 123;
+    /** Function 23 writes at most 121 registers (§6.17). */
+    private static final int MAX_READ_WRITE = 121;
+
     private static final int ADDRESS_SPACE = 0x10000;
 
     private final int unitId;
@@ -80,6 +88,7 @@ final class RequestDispatcher {
             case ReadMultipleRegistersRequest read -> read(read);
             case WriteSingleRegisterRequest write -> writeSingle(write);
             case WriteMultipleRegistersRequest write -> writeMultiple(write);
+            case ReadWriteMultipleRequest both -> readWrite(both);
             default -> exception(request, ExceptionCode.ILLEGAL_FUNCTION);
         };
     }
@@ -122,6 +131,35 @@ final class RequestDispatcher {
             values[i] = request.getRegisterValue(i);
         }
         return written(request, bank.write(address, values), new WriteMultipleRegistersResponse(address, count));
+    }
+
+    /**
+     * Function 23: the write is performed before the read (Modbus Application Protocol v1.1b3,
+     * §6.17), all or nothing; a rejected write reads nothing.
+     */
+    private ModbusResponse readWrite(ReadWriteMultipleRequest request) {
+        int readAddress = request.getReadReference();
+        int readCount = request.getReadWordCount();
+        int writeAddress = request.getWriteReference();
+        int writeCount = request.getWriteWordCount();
+        if (readCount < 1 || readCount > MAX_READ || writeCount < 1 || writeCount > MAX_READ_WRITE) {
+            return exception(request, ExceptionCode.ILLEGAL_DATA_VALUE);
+        }
+        if (readAddress + readCount > ADDRESS_SPACE || writeAddress + writeCount > ADDRESS_SPACE) {
+            return exception(request, ExceptionCode.ILLEGAL_DATA_ADDRESS);
+        }
+        int[] values = new int[writeCount];
+        for (int i = 0; i < writeCount; i++) {
+            values[i] = request.getRegister(i).getValue();
+        }
+        if (bank.write(writeAddress, values) instanceof BankResult.Rejected rejected) {
+            return exception(request, rejected.code());
+        }
+        return switch (bank.read(readAddress, readCount)) {
+            case BankResult.Values read -> withHeader(request, new ReadWriteMultipleResponse(toRegisters(read)));
+            case BankResult.Rejected rejected -> exception(request, rejected.code());
+            case BankResult.Written written -> throw new IllegalStateException("a read returned " + written);
+        };
     }
 
     private static ModbusResponse written(ModbusRequest request, BankResult result, ModbusResponse success) {

@@ -6,9 +6,10 @@ import java.security.Provider;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.cms.ContentInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
@@ -38,7 +39,29 @@ public final class CmsEnvelope {
 
     private static final Provider BC = new BouncyCastleProvider();
 
+    private static final int MAX_CACHED_VERIFIERS = 1_000;
+
+    /**
+     * Verifiers per signer certificate: reusing one keeps the same public-key object, on which
+     * BouncyCastle caches the precomputation of ECDSA verification, which then costs about half.
+     */
+    private static final Map<X509Certificate, SignerInformationVerifier> VERIFIERS = new ConcurrentHashMap<>();
+
     private CmsEnvelope() {}
+
+    private static SignerInformationVerifier verifier(X509Certificate signer) throws OperatorCreationException {
+        SignerInformationVerifier known = VERIFIERS.get(signer);
+        if (known != null) {
+            return known;
+        }
+        if (VERIFIERS.size() >= MAX_CACHED_VERIFIERS) {
+            VERIFIERS.clear();
+        }
+        SignerInformationVerifier fresh =
+                new JcaSimpleSignerInfoVerifierBuilder().setProvider(BC).build(signer.getPublicKey());
+        VERIFIERS.put(signer, fresh);
+        return fresh;
+    }
 
     /** Signs {@code content} with {@code key}; {@code chain} starts with the signer's certificate. */
     public static byte[] sign(byte[] content, PrivateKey key, List<X509Certificate> chain) {
@@ -67,7 +90,7 @@ public final class CmsEnvelope {
     public sealed interface Opened {
 
         /** The signature verifies against the embedded signer certificate. */
-        record Signed(byte[] content, X509Certificate signer, List<X509Certificate> chain) implements Opened {}
+        record Signed(byte[] content, X509Certificate signer) implements Opened {}
 
         /** The envelope is not a well-formed single-signer SignedData with its certificate. */
         record Malformed(String detail) implements Opened {}
@@ -100,24 +123,17 @@ public final class CmsEnvelope {
         }
         try {
             JcaX509CertificateConverter converter = new JcaX509CertificateConverter().setProvider(BC);
+            // Only the signer's certificate is used: the path to the root is built from the plant
+            // PKI's own CA certificates, never from those an envelope brings along.
             X509Certificate signer = converter.getCertificate(matches.iterator().next());
-            List<X509Certificate> chain = new ArrayList<>();
-            chain.add(signer);
-            for (X509CertificateHolder h : store.getMatches(null)) {
-                X509Certificate c = converter.getCertificate(h);
-                if (!c.equals(signer)) {
-                    chain.add(c);
-                }
-            }
             // Verify with the public key only: built from the certificate, BouncyCastle would also
             // refuse a signing time outside the certificate's validity, and report an expired
             // certificate as a bad signature. Dates are the PKIX check's job, with a precise reason.
-            SignerInformationVerifier verifier =
-                    new JcaSimpleSignerInfoVerifierBuilder().setProvider(BC).build(signer.getPublicKey());
+            SignerInformationVerifier verifier = verifier(signer);
             if (!signerInfo.verify(verifier)) {
                 return new Opened.BadSignature("the signature does not match the content");
             }
-            return new Opened.Signed(content, signer, List.copyOf(chain));
+            return new Opened.Signed(content, signer);
         } catch (CMSException e) {
             return new Opened.BadSignature("the signature does not verify: " + e.getMessage());
         } catch (CertificateException | OperatorCreationException | RuntimeException e) {

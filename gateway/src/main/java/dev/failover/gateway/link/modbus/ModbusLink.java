@@ -2,6 +2,8 @@ package dev.failover.gateway.link.modbus;
 
 import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersRequest;
 import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersResponse;
+import com.ghgande.j2mod.modbus.msg.ReadWriteMultipleRequest;
+import com.ghgande.j2mod.modbus.msg.ReadWriteMultipleResponse;
 import com.ghgande.j2mod.modbus.msg.WriteMultipleRegistersRequest;
 import com.ghgande.j2mod.modbus.msg.WriteSingleRegisterRequest;
 import com.ghgande.j2mod.modbus.procimg.Register;
@@ -10,6 +12,7 @@ import dev.failover.gateway.Ticker;
 import dev.failover.gateway.config.ModbusEndpoint;
 import dev.failover.gateway.config.StatusRegisters;
 import dev.failover.gateway.link.ControllerLink;
+import dev.failover.gateway.link.LinkError;
 import dev.failover.gateway.link.LinkResult;
 import dev.failover.gateway.link.RunStatus;
 import dev.failover.gateway.link.RuntimeRole;
@@ -38,6 +41,7 @@ public final class ModbusLink implements ControllerLink {
     private final ModbusChannel poll;
     private final ModbusChannel control;
     private final boolean secure;
+    private volatile boolean readWriteSupported = true;
 
     /** A plain Modbus TCP link (no TLS): for controllers explicitly configured as insecure, and tests. */
     public ModbusLink(
@@ -128,11 +132,38 @@ public final class ModbusLink implements ControllerLink {
         return readStatus(control);
     }
 
+    /**
+     * One request where the controller supports it: function 23 writes, then reads the same
+     * registers back. A controller that answers exception 01 (illegal function) is remembered and
+     * gets a write (function 16) and a read (function 3) instead.
+     */
     @Override
     public LinkResult<int[]> writeRegisters(int address, int[] values) {
         Register[] registers = new Register[values.length];
         for (int i = 0; i < values.length; i++) {
             registers[i] = new SimpleRegister(values[i]);
+        }
+        if (readWriteSupported) {
+            ReadWriteMultipleRequest both =
+                    new ReadWriteMultipleRequest(endpoint.unitId(), address, values.length, address, values.length);
+            both.setRegisters(registers);
+            LinkResult<int[]> result = control.exchange(both, response -> {
+                ReadWriteMultipleResponse r = (ReadWriteMultipleResponse) response;
+                int[] read = new int[values.length];
+                for (int i = 0; i < read.length; i++) {
+                    read[i] = r.getRegisterValue(i);
+                }
+                return read;
+            });
+            if (!(result instanceof LinkResult.Failed<int[]> f
+                    && f.error() == LinkError.REJECTED
+                    && f.detail().startsWith("exception code 1 "))) {
+                return result instanceof LinkResult.Failed<int[]> failed
+                        ? LinkResult.failed(
+                                failed.error(), "writing registers from " + address + ": " + failed.detail())
+                        : result;
+            }
+            readWriteSupported = false;
         }
         LinkResult<Integer> written =
                 control.exchange(new WriteMultipleRegistersRequest(address, registers), response -> values.length);

@@ -79,6 +79,40 @@ class ModbusLinkFrameTest {
     }
 
     @Test
+    void writesAndReadsBackInOneReadWriteMultipleRequest() throws Exception {
+        peer = new ScriptedPeer(req -> frame(transactionId(req), "01" + "17" + "04" + "1068" + "09c4"));
+        link = linkTo(peer);
+
+        LinkResult<int[]> result = link.writeRegisters(20, new int[] {4200, 2500});
+
+        // Function 23 (§6.17): read 20 x2, write 20 x2, 4 bytes of values.
+        assertThat(peer.nextRequest())
+                .isEqualTo("00010000000f" + "01" + "17" + "0014" + "0002" + "0014" + "0002" + "04" + "1068" + "09c4");
+        assertThat(result)
+                .isInstanceOfSatisfying(
+                        LinkResult.Ok.class,
+                        ok -> assertThat((int[]) ok.value()).containsExactly(4200, 2500));
+    }
+
+    @Test
+    void aControllerWithoutFunction23GetsAWriteAndARead() throws Exception {
+        peer = new ScriptedPeer(req -> switch (req[7]) {
+            case 0x17 -> frame(transactionId(req), "01" + "97" + "01");
+            case 0x10 -> frame(transactionId(req), "01" + "10" + "0014" + "0001");
+            default -> frame(transactionId(req), "01" + "03" + "02" + "1068");
+        });
+        link = linkTo(peer);
+
+        assertThat(link.writeRegisters(20, new int[] {4200}).isOk()).isTrue();
+        assertThat(peer.nextRequest()).contains("0117");
+        assertThat(peer.nextRequest()).contains("0110");
+        assertThat(peer.nextRequest()).contains("0103");
+
+        assertThat(link.writeRegisters(20, new int[] {4200}).isOk()).isTrue();
+        assertThat(peer.nextRequest()).as("function 23 is not tried again").contains("0110");
+    }
+
+    @Test
     void anExceptionResponseIsARejectionAndKeepsTheConnection() throws Exception {
         peer = new ScriptedPeer(req -> frame(transactionId(req), "01" + "86" + "04"));
         link = linkTo(peer);
