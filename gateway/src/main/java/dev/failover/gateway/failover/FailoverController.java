@@ -9,11 +9,11 @@ import dev.failover.gateway.health.Health;
 import dev.failover.gateway.link.RuntimeRole;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -60,20 +60,16 @@ public final class FailoverController {
     /** Controllers whose last step failed: no new step for them until a fresh poll arrives. */
     private final Set<String> awaitingPoll = new HashSet<>();
 
-    private final Map<Alarm, String> alarms = new EnumMap<>(Alarm.class);
-    private final Deque<Long> switchTimes = new ArrayDeque<>();
+    private final Alarms alarms;
+    private final SwitchHistory history;
     private final Deque<Transition> transitions = new ArrayDeque<>();
 
     private PairState state = PairState.DISCOVERING;
     private String active;
     private Switchover inFlight;
     private Action pending;
-    private long lastSwitchNanos = Long.MIN_VALUE;
     private long nextAttemptNanos = Long.MIN_VALUE;
     private long standbyReadySinceNanos = Long.MIN_VALUE;
-    private SwitchoverReport lastReport;
-    private int completedSwitchovers;
-    private double maxRtoMillis;
 
     /**
      * @param primary the controller whose preferred role is primary
@@ -96,6 +92,8 @@ public final class FailoverController {
         this.policy = policy;
         this.ticker = ticker;
         this.events = events;
+        this.alarms = new Alarms(events);
+        this.history = new SwitchHistory();
         health.put(primary, Health.unknown(primary));
         health.put(secondary, Health.unknown(secondary));
     }
@@ -128,11 +126,11 @@ public final class FailoverController {
                 state,
                 active,
                 Map.copyOf(health),
-                Map.copyOf(alarms),
+                alarms.snapshot(),
                 Set.copyOf(fenced),
-                lastReport,
-                completedSwitchovers,
-                maxRtoMillis,
+                history.last(),
+                history.completed(),
+                history.maxRtoMillis(),
                 List.copyOf(transitions));
     }
 
@@ -150,7 +148,7 @@ public final class FailoverController {
         Health a = health.get(active);
         Health o = health.get(other);
         trackStandbyReadiness(o, other, now);
-        if (recovering(a)) {
+        if (a.recovering()) {
             // Wait for HEALTHY (or a new bad poll); only a second controller reporting ACTIVE is acted on.
             return o.reachable() && o.role() == RuntimeRole.ACTIVE && !awaitingPoll.contains(other)
                     ? issue(new Action.Demote(other))
@@ -176,7 +174,7 @@ public final class FailoverController {
             Alarm alarm = o.condition() == Condition.FAILED && a.condition() == Condition.FAILED
                     ? Alarm.NO_HEALTHY_CONTROLLER
                     : Alarm.NO_STANDBY_READY;
-            return block(alarm, why + "; standby " + other + " is not ready (" + describe(o) + ")");
+            return block(alarm, why + "; standby " + other + " is not ready (" + o.describe() + ")");
         }
         if (!holdDownOver(now)) {
             return block(Alarm.HOLD_DOWN, why + "; failover waits for the hold-down of " + policy.holdDown());
@@ -212,7 +210,7 @@ public final class FailoverController {
             clear(Alarm.PROMOTED_UNCONFIRMED);
             moveTo(PairState.PROTECTED, "active " + active + " healthy, standby " + other + " ready");
         } else {
-            String why = "standby " + other + " not ready: " + (fenced.contains(other) ? "fenced" : describe(o));
+            String why = "standby " + other + " not ready: " + (fenced.contains(other) ? "fenced" : o.describe());
             raise(Alarm.STANDBY_UNAVAILABLE, why);
             moveTo(PairState.UNPROTECTED, why);
         }
@@ -233,28 +231,17 @@ public final class FailoverController {
     }
 
     private List<Action> discover() {
-        Health p = health.get(primary);
-        Health s = health.get(secondary);
-        if (p.condition() == Condition.UNKNOWN || s.condition() == Condition.UNKNOWN) {
+        Optional<Discovery> found = Discovery.of(primary, health.get(primary), secondary, health.get(secondary));
+        if (found.isEmpty()) {
             return List.of();
         }
-        boolean pActive = p.reachable() && p.role() == RuntimeRole.ACTIVE;
-        boolean sActive = s.reachable() && s.role() == RuntimeRole.ACTIVE;
-        if (pActive && sActive) {
-            active = p.condition() == Condition.HEALTHY || s.condition() != Condition.HEALTHY ? primary : secondary;
-        } else if (pActive || sActive) {
-            active = pActive ? primary : secondary;
-        } else if (!p.reachable() || !s.reachable()) {
-            // A controller we cannot read may be driving the process: treat it as the active, so that
-            // taking over from it goes through demote-or-fence (safety rule 1).
-            active = !p.reachable() ? primary : secondary;
-        } else {
-            String candidate = p.readyAsStandby() ? primary : s.readyAsStandby() ? secondary : null;
-            active = candidate != null ? candidate : primary;
-            if (candidate == null) {
-                return block(Alarm.NO_HEALTHY_CONTROLLER, "no controller reports ACTIVE and none is ready to be");
-            }
-            return start(SwitchoverKind.TAKE_CONTROL, null, candidate, "no controller reports ACTIVE");
+        Discovery d = found.get();
+        active = d.active();
+        if (d.noneReady()) {
+            return block(Alarm.NO_HEALTHY_CONTROLLER, "no controller reports ACTIVE and none is ready to be");
+        }
+        if (d.takeControl()) {
+            return start(SwitchoverKind.TAKE_CONTROL, null, active, "no controller reports ACTIVE");
         }
         return evaluate();
     }
@@ -363,15 +350,9 @@ public final class FailoverController {
         active = s.to;
         nextAttemptNanos = Long.MIN_VALUE;
         standbyReadySinceNanos = Long.MIN_VALUE;
-        if (s.kind != SwitchoverKind.TAKE_CONTROL) {
-            lastSwitchNanos = now;
-            switchTimes.addLast(now);
-        }
         clear(Alarm.SWITCHOVER_FAILED);
         SwitchoverReport report = s.report(SwitchoverReport.Outcome.COMPLETED, "", now);
-        completedSwitchovers++;
-        maxRtoMillis = Math.max(maxRtoMillis, report.rtoMillis());
-        lastReport = report;
+        history.completed(report, now);
         moveTo(PairState.UNPROTECTED, s.kind + " to " + s.to + " complete");
         events.switchover(report);
         return evaluate();
@@ -384,7 +365,7 @@ public final class FailoverController {
         nextAttemptNanos =
                 Math.max(nextAttemptNanos, now + policy.retryInterval().toNanos());
         SwitchoverReport report = s.report(SwitchoverReport.Outcome.FAILED, why, now);
-        lastReport = report;
+        history.failed(report);
         raise(alarm, why);
         moveTo(PairState.BLOCKED, why);
         events.switchover(report);
@@ -401,7 +382,7 @@ public final class FailoverController {
         } else if (inFlight != null || pending != null) {
             refusal = "a switchover or recovery step is in progress";
         } else if (!health.get(other).readyAsStandby() || fenced.contains(other)) {
-            refusal = "standby " + other + " is not ready: " + describe(health.get(other));
+            refusal = "standby " + other + " is not ready: " + health.get(other).describe();
         }
         if (refusal != null) {
             SwitchoverReport refused = new SwitchoverReport(
@@ -435,10 +416,6 @@ public final class FailoverController {
                 || (a.reachable() && a.condition() == Condition.HEALTHY && a.role() == RuntimeRole.STANDBY);
     }
 
-    private static boolean recovering(Health a) {
-        return a.condition() == Condition.FAILED && a.consecutiveBad() == 0;
-    }
-
     private void trackStandbyReadiness(Health o, String other, long now) {
         boolean ready = o.readyAsStandby() && !fenced.contains(other);
         if (!ready) {
@@ -449,17 +426,13 @@ public final class FailoverController {
     }
 
     private boolean holdDownOver(long now) {
-        return lastSwitchNanos == Long.MIN_VALUE
-                || now - lastSwitchNanos >= policy.holdDown().toNanos();
+        return history.holdDownOver(now, policy.holdDown());
     }
 
     private void updateStormAlarm(long now) {
-        long window = policy.stormWindow().toNanos();
-        while (!switchTimes.isEmpty() && now - switchTimes.peekFirst() > window) {
-            switchTimes.removeFirst();
-        }
-        if (switchTimes.size() > policy.stormMaxSwitchovers()) {
-            raise(Alarm.SWITCHOVER_STORM, switchTimes.size() + " switchovers within " + policy.stormWindow());
+        int recent = history.switchesWithin(policy.stormWindow(), now);
+        if (recent > policy.stormMaxSwitchovers()) {
+            raise(Alarm.SWITCHOVER_STORM, recent + " switchovers within " + policy.stormWindow());
         } else {
             clear(Alarm.SWITCHOVER_STORM);
         }
@@ -489,72 +462,15 @@ public final class FailoverController {
         events.transition(t);
     }
 
-    /** Raises an alarm, or updates the detail of a raised one; only raising and clearing are events. */
     private void raise(Alarm alarm, String detail) {
-        if (alarms.put(alarm, detail) == null) {
-            events.alarm(alarm, true, detail);
-        }
+        alarms.raise(alarm, detail);
     }
 
     private void clear(Alarm alarm) {
-        String was = alarms.remove(alarm);
-        if (was != null) {
-            events.alarm(alarm, false, was);
-        }
+        alarms.clear(alarm);
     }
 
     private String other(String id) {
         return id.equals(primary) ? secondary : primary;
-    }
-
-    private static String describe(Health h) {
-        return h.condition() + ", " + (h.reachable() ? "reachable" : "unreachable") + ", role " + h.role() + ", status "
-                + h.status() + (h.reason().isEmpty() ? "" : ", " + h.reason());
-    }
-
-    /** The switchover in flight and the break steps tried so far. */
-    private static final class Switchover {
-        final SwitchoverKind kind;
-        final String from;
-        final String to;
-        final String reason;
-        final String requestId;
-        final long lastGoodNanos;
-        final long detectedNanos;
-        boolean demoteTried;
-        boolean fenceTried;
-        boolean fencedOld;
-
-        Switchover(
-                SwitchoverKind kind,
-                String from,
-                String to,
-                String reason,
-                String requestId,
-                long lastGood,
-                long detected) {
-            this.kind = kind;
-            this.from = from;
-            this.to = to;
-            this.reason = reason;
-            this.requestId = requestId;
-            this.lastGoodNanos = lastGood;
-            this.detectedNanos = detected;
-        }
-
-        SwitchoverReport report(SwitchoverReport.Outcome outcome, String failure, long now) {
-            return new SwitchoverReport(
-                    kind,
-                    from,
-                    to,
-                    reason,
-                    outcome,
-                    failure,
-                    requestId,
-                    kind == SwitchoverKind.FAILOVER ? lastGoodNanos : Long.MIN_VALUE,
-                    detectedNanos,
-                    now,
-                    fencedOld);
-        }
     }
 }

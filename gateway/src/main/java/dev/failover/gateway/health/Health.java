@@ -82,4 +82,15 @@ public record Health(
                 reason,
                 sampledNanos);
     }
+
+    /** Failed, but its latest polls were good: on the way back, not failing now. */
+    public boolean recovering() {
+        return condition == Condition.FAILED && consecutiveBad == 0;
+    }
+
+    /** A short description for alarm and refusal texts. */
+    public String describe() {
+        return condition + ", " + (reachable ? "reachable" : "unreachable") + ", role " + role + ", status " + status
+                + (reason.isEmpty() ? "" : ", " + reason);
+    }
 }
