@@ -1,42 +1,26 @@
 package dev.failover.gateway.bench;
 
 import dev.failover.certs.Identity;
-import dev.failover.certs.IssuedCertificate;
 import dev.failover.certs.TestPki;
 import dev.failover.gateway.Gateway;
-import dev.failover.gateway.Ticker;
 import dev.failover.gateway.command.Command;
 import dev.failover.gateway.command.CommandAction;
-import dev.failover.gateway.command.CommandPolicy;
 import dev.failover.gateway.command.CommandResult;
 import dev.failover.gateway.command.cms.CmsEnvelope;
-import dev.failover.gateway.config.ControllerConfig;
 import dev.failover.gateway.config.FailoverPolicy;
-import dev.failover.gateway.config.GatewayConfig;
-import dev.failover.gateway.config.ModbusEndpoint;
-import dev.failover.gateway.config.PairConfig;
-import dev.failover.gateway.config.Secret;
-import dev.failover.gateway.config.SecurityConfig;
-import dev.failover.gateway.config.TagConfig;
 import dev.failover.gateway.failover.PairState;
-import dev.failover.plcsim.Plant;
-import dev.failover.plcsim.Role;
-import dev.failover.plcsim.SimConfig;
-import dev.failover.plcsim.SimulatedPlc;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Provider;
 import java.security.Signature;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,20 +51,15 @@ public final class CommandBenchmark {
         try {
             work = Files.createTempDirectory("command-benchmark");
             TestPki pki = TestPki.create(work);
-            IssuedCertificate gatewayCert = pki.gateway("gateway", "gateway");
             Identity operator = pki.identity(pki.operator("alice", "operator"));
-            // The PKI module registers BouncyCastle; look it up by name rather than importing it here.
             double rawVerify = rawVerifyRate(operator, java.security.Security.getProvider("BC"));
             double rawVerifyJdk = rawVerifyRate(operator, null);
-            try (Plant plant = Plant.inMemory();
-                    SimulatedPlc a = sim(pki, "plc-a", Role.ACTIVE, plant);
-                    SimulatedPlc b = sim(pki, "plc-b", Role.STANDBY, plant);
-                    Gateway gateway = Gateway.start(
-                            config(pki, gatewayCert, a, b, work), Ticker.system(), Clock.systemUTC(), e -> {})) {
+            try (SimPair pair = SimPair.startSecure(FailoverPolicy.defaults(), false, e -> {}, pki, work)) {
+                Gateway gateway = pair.gateway();
                 SimPair.await(
                         "the pair is protected",
                         Duration.ofSeconds(15),
-                        () -> gateway.pair(SimPair.PAIR).status().state() == PairState.PROTECTED);
+                        () -> pair.status().state() == PairState.PROTECTED);
                 List<byte[]> envelopes = new ArrayList<>();
                 for (int i = 0; i < commands + commands / 10; i++) {
                     envelopes.add(sign(operator, 1 + (i % 9000) / 100.0));
@@ -203,42 +182,6 @@ public final class CommandBenchmark {
             n++;
         }
         return n / ((System.nanoTime() - start) / 1e9);
-    }
-
-    private static SimulatedPlc sim(TestPki pki, String name, Role role, Plant plant) throws Exception {
-        return SimulatedPlc.start(
-                SimConfig.of(name, role).withTls(pki.tlsContext(pki.controller(name)), Set.of("gateway")), plant);
-    }
-
-    private static GatewayConfig config(TestPki pki, IssuedCertificate gw, SimulatedPlc a, SimulatedPlc b, Path work)
-            throws Exception {
-        Path password = work.resolve("keystore.pw");
-        Files.writeString(password, new String(TestPki.KEYSTORE_PASSWORD), StandardCharsets.UTF_8);
-        PairConfig plain =
-                SimPair.config(FailoverPolicy.defaults(), false, a, b).pairs().getFirst();
-        List<ControllerConfig> controllers = plain.controllers().stream()
-                .map(c -> new ControllerConfig(
-                        c.id(),
-                        c.preferredRole(),
-                        new ModbusEndpoint("127.0.0.1", c.modbus().port(), 1, false),
-                        null))
-                .toList();
-        PairConfig pair = new PairConfig(
-                plain.name(),
-                controllers,
-                plain.registers(),
-                List.of(new TagConfig(
-                        "level_setpoint", 20, TagConfig.TagType.UINT16, 0.01, "%", 0, 100, true, List.of("operator"))),
-                plain.failover(),
-                null);
-        SecurityConfig security = new SecurityConfig(
-                pki.pki().caChainFile(),
-                pki.crlFile(),
-                gw.keyStore(),
-                new Secret(password, null),
-                work.resolve("state"),
-                CommandPolicy.defaults());
-        return new GatewayConfig(null, "benchmark", "127.0.0.1", 0, null, List.of(pair), security);
     }
 
     private static void deleteQuietly(Path dir) {

@@ -37,12 +37,26 @@ public final class FailoverBenchmark {
     }
 
     public int run(int faultsPerType, int jitterRuns, String outFile) {
+        return run(faultsPerType, jitterRuns, outFile, false);
+    }
+
+    /** With {@code tls}, the controllers speak Modbus/TCP Security only (a throwaway test PKI). */
+    public int run(int faultsPerType, int jitterRuns, String outFile, boolean tls) {
         FailoverPolicy policy = FailoverPolicy.defaults()
                 .withHoldDown(Duration.ofMillis(100))
                 .withStorm(1_000_000, Duration.ofMinutes(1));
         BlockingQueue<SwitchoverReport> reports = new LinkedBlockingQueue<>();
         StringBuilder table = new StringBuilder();
-        try (SimPair pair = SimPair.start(policy, true, e -> {});
+        java.nio.file.Path work = null;
+        try (SimPair pair = tls
+                        ? SimPair.startSecure(
+                                policy,
+                                true,
+                                e -> {},
+                                dev.failover.certs.TestPki.create(
+                                        work = java.nio.file.Files.createTempDirectory("failover-benchmark")),
+                                work)
+                        : SimPair.start(policy, true, e -> {});
                 DrivingSampler sampler = new DrivingSampler(pair)) {
             pair.supervisor().onSwitchover(reports::add);
             SimPair.await("the pair is protected", RECOVERY_TIMEOUT, () -> pair.protectedWith(SimPair.A));
@@ -51,7 +65,7 @@ public final class FailoverBenchmark {
             for (FaultType type : FaultType.values()) {
                 trial(pair, type, reports, new Stats(), new Stats(), new Stats());
             }
-            header(table, policy, faultsPerType);
+            header(table, policy, faultsPerType, tls);
             int failedTrials = 0;
             double worstP99 = 0;
             for (FaultType type : FaultType.values()) {
@@ -90,7 +104,7 @@ public final class FailoverBenchmark {
                 Files.writeString(Path.of(outFile), table, StandardCharsets.UTF_8);
             }
             return met ? 0 : 1;
-        } catch (IOException | TimeoutException e) {
+        } catch (IOException | TimeoutException | dev.failover.certs.PkiException e) {
             out.println("benchmark failed: " + e.getMessage());
             return 3;
         } catch (InterruptedException e) {
@@ -160,16 +174,17 @@ public final class FailoverBenchmark {
         return reports.size();
     }
 
-    private static void header(StringBuilder b, FailoverPolicy p, int n) {
+    private static void header(StringBuilder b, FailoverPolicy p, int n, boolean tls) {
         b.append(String.format(
                 Locale.ROOT,
                 "Failover benchmark: %d faults per type; poll %d ms, response timeout %d ms, %d misses before "
-                        + "fault; in-process plc-sim pair over loopback Modbus TCP, fences on; after one uncounted warm-up "
+                        + "fault; in-process plc-sim pair over loopback %s, fences on; after one uncounted warm-up "
                         + "failover per type; faults injected at a random phase of the poll period%n%n",
                 n,
                 p.pollPeriod().toMillis(),
                 p.responseTimeout().toMillis(),
-                p.missesBeforeFault()));
+                p.missesBeforeFault(),
+                tls ? "Modbus/TCP Security (TLS)" : "plain Modbus TCP"));
         b.append(String.format(
                 Locale.ROOT,
                 "%-17s %4s  %-34s  %-34s  %-34s%n",

@@ -1,7 +1,10 @@
 package dev.failover.gateway.bench;
 
+import dev.failover.certs.PkiException;
+import dev.failover.certs.TestPki;
 import dev.failover.gateway.Gateway;
 import dev.failover.gateway.Ticker;
+import dev.failover.gateway.command.CommandPolicy;
 import dev.failover.gateway.config.ControllerConfig;
 import dev.failover.gateway.config.FailoverPolicy;
 import dev.failover.gateway.config.FenceConfig;
@@ -9,6 +12,8 @@ import dev.failover.gateway.config.GatewayConfig;
 import dev.failover.gateway.config.ModbusEndpoint;
 import dev.failover.gateway.config.PairConfig;
 import dev.failover.gateway.config.PreferredRole;
+import dev.failover.gateway.config.Secret;
+import dev.failover.gateway.config.SecurityConfig;
 import dev.failover.gateway.config.StatusRegisters;
 import dev.failover.gateway.config.TagConfig;
 import dev.failover.gateway.events.EventSink;
@@ -23,10 +28,14 @@ import dev.failover.plcsim.Role;
 import dev.failover.plcsim.SimConfig;
 import dev.failover.plcsim.SimulatedPlc;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
@@ -52,24 +61,76 @@ public final class SimPair implements AutoCloseable {
 
     /** Starts plc-a active and plc-b standby, and a gateway with {@code policy} supervising them. */
     public static SimPair start(FailoverPolicy policy, boolean withFences, EventSink events) throws IOException {
+        return start(policy, withFences, events, null, null);
+    }
+
+    /**
+     * The same pair speaking Modbus/TCP Security only, certificates from {@code pki}, and a gateway
+     * with a security section (state in {@code stateDir}) that takes signed commands.
+     */
+    public static SimPair startSecure(
+            FailoverPolicy policy, boolean withFences, EventSink events, TestPki pki, Path stateDir)
+            throws IOException {
+        return start(policy, withFences, events, pki, stateDir);
+    }
+
+    private static SimPair start(
+            FailoverPolicy policy, boolean withFences, EventSink events, TestPki pki, Path stateDir)
+            throws IOException {
         Plant plant = Plant.inMemory();
-        SimulatedPlc a = SimulatedPlc.start(SimConfig.of(A, Role.ACTIVE), plant);
+        SimulatedPlc a = null;
         SimulatedPlc b = null;
         try {
-            b = SimulatedPlc.start(SimConfig.of(B, Role.STANDBY), plant);
+            a = SimulatedPlc.start(simConfig(A, Role.ACTIVE, pki), plant);
+            b = SimulatedPlc.start(simConfig(B, Role.STANDBY, pki), plant);
             GatewayConfig config = config(policy, withFences, a, b);
+            if (pki != null) {
+                config = secured(config, pki, stateDir);
+            }
             return new SimPair(
                     plant, Map.of(A, a, B, b), Gateway.start(config, Ticker.system(), Clock.systemUTC(), events));
-        } catch (IOException | RuntimeException e) {
-            a.close();
-            if (b != null) {
-                b.close();
+        } catch (IOException | RuntimeException | PkiException e) {
+            for (SimulatedPlc p : new SimulatedPlc[] {a, b}) {
+                if (p != null) {
+                    p.close();
+                }
             }
-            throw e;
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
     }
 
-    /** The configuration of a gateway supervising {@code a} (preferred primary) and {@code b}. */
+    private static SimConfig simConfig(String name, Role role, TestPki pki) throws PkiException {
+        SimConfig plain = SimConfig.of(name, role);
+        return pki == null ? plain : plain.withTls(pki.tlsContext(pki.controller(name)), Set.of("gateway"));
+    }
+
+    /** {@code config} with TLS to both controllers and a security section from the test PKI. */
+    static GatewayConfig secured(GatewayConfig config, TestPki pki, Path stateDir) throws IOException, PkiException {
+        Files.createDirectories(stateDir);
+        Path password = stateDir.resolve("keystore.pw");
+        Files.writeString(password, new String(TestPki.KEYSTORE_PASSWORD), StandardCharsets.UTF_8);
+        PairConfig plain = config.pairs().getFirst();
+        List<ControllerConfig> controllers = plain.controllers().stream()
+                .map(c -> new ControllerConfig(
+                        c.id(),
+                        c.preferredRole(),
+                        new ModbusEndpoint(
+                                c.modbus().host(), c.modbus().port(), c.modbus().unitId(), false),
+                        c.fence()))
+                .toList();
+        PairConfig pair =
+                new PairConfig(plain.name(), controllers, plain.registers(), plain.tags(), plain.failover(), null);
+        SecurityConfig security = new SecurityConfig(
+                pki.pki().caChainFile(),
+                pki.crlFile(),
+                pki.gateway("gateway", "gateway").keyStore(),
+                new Secret(password, null),
+                stateDir.resolve("state"),
+                CommandPolicy.defaults());
+        return new GatewayConfig(
+                null, config.name(), config.controlHost(), config.controlPort(), null, List.of(pair), security);
+    }
+
     public static GatewayConfig config(FailoverPolicy policy, boolean withFences, SimulatedPlc a, SimulatedPlc b) {
         return new GatewayConfig(
                 null,
@@ -83,8 +144,19 @@ public final class SimPair implements AutoCloseable {
                                 controller(A, PreferredRole.PRIMARY, a, withFences),
                                 controller(B, PreferredRole.STANDBY, b, withFences)),
                         StatusRegisters.defaults(),
-                        List.of(new TagConfig(
-                                "level", 10, TagConfig.TagType.UINT16, 0.01, "%", 0, 100, false, List.of())),
+                        List.of(
+                                new TagConfig(
+                                        "level", 10, TagConfig.TagType.UINT16, 0.01, "%", 0, 100, false, List.of()),
+                                new TagConfig(
+                                        "level_setpoint",
+                                        20,
+                                        TagConfig.TagType.UINT16,
+                                        0.01,
+                                        "%",
+                                        0,
+                                        100,
+                                        true,
+                                        List.of("operator"))),
                         policy,
                         null)));
     }

@@ -54,7 +54,7 @@ public final class GatewayMain {
                       password from --identity-password-file FILE or the environment variable given by
                       --identity-password-env (default OPERATOR_KEYSTORE_PASSWORD); never an argument
               bench [--keep-running]            failover demo on two simulated PLCs (docs/bench.md)
-              benchmark [--faults N] [--jitter N] [--out FILE]
+              benchmark [--faults N] [--jitter N] [--tls] [--out FILE]
                                                 RTO benchmark per fault type (docs/benchmarks.md)
               command-benchmark [--commands N] [--threads N] [--out FILE]
                                                 signed commands per second and latency (docs/benchmarks.md)
@@ -113,12 +113,13 @@ public final class GatewayMain {
                                     a.get("out", null));
                 }
                 case "benchmark" -> {
-                    Args a = Args.parse(rest, Set.of("faults", "jitter", "out"), Set.of());
+                    Args a = Args.parse(rest, Set.of("faults", "jitter", "out"), Set.of("tls"));
                     yield new FailoverBenchmark(out)
                             .run(
                                     a.integer("faults", 50, 1, 10_000),
                                     a.integer("jitter", 100, 0, 100_000),
-                                    a.get("out", null));
+                                    a.get("out", null),
+                                    a.flag("tls"));
                 }
                 default -> throw new Args.UsageException("unknown command '" + command + "'");
             };

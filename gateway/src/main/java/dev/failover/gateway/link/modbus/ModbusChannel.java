@@ -26,17 +26,22 @@ import org.slf4j.LoggerFactory;
 /**
  * One Modbus TCP connection to a controller, used by one caller at a time (methods are synchronized).
  *
- * <p>j2mod frames the messages; this class owns the socket and the exchange so that a failure is
- * handled one way: any timeout, broken connection or mismatched answer closes the socket, and the
- * next exchange opens a new one. That discards late answers to timed-out requests, which would
- * otherwise be mistaken for answers to later ones. Repeated connection failures back off
- * exponentially, from the response timeout up to {@code maxBackoff}.
+ * <p>j2mod frames the messages; this class owns the socket and the exchange. A timeout keeps the
+ * connection (reconnecting, and with TLS a new handshake, to a slow or hung controller would cost
+ * more than a poll period); a late answer to a timed-out request is recognised by its transaction
+ * id and discarded, so it is never taken for the answer to a later request (the mix-up of j2mod
+ * issue #165). A broken connection, an unexpected answer, a malformed frame, or more than eight
+ * timeouts in a row close the socket, and the next exchange opens a new one. Repeated connection
+ * failures back off exponentially, from the response timeout up to {@code maxBackoff}.
  *
  * <p>With a TLS context the connection speaks Modbus/TCP Security: TLS 1.2/1.3 with the gateway's
  * certificate, the controller's certificate checked against the plant PKI and its name against the
  * endpoint's host. The handshake is bounded by {@code handshakeTimeout}.
  */
 final class ModbusChannel implements AutoCloseable {
+
+    /** After this many timeouts in a row the connection is replaced, in case it is wedged. */
+    private static final int MAX_UNANSWERED = 8;
 
     private static final Logger log = LoggerFactory.getLogger(ModbusChannel.class);
 
@@ -52,6 +57,9 @@ final class ModbusChannel implements AutoCloseable {
     private Socket socket;
     private ModbusTCPTransport transport;
     private int transactionId;
+    /** Requests on this connection that timed out and may still be answered late. */
+    private int unanswered;
+
     private long backoffNanos;
     private long nextConnectNanos = Long.MIN_VALUE;
     private boolean closed;
@@ -108,7 +116,8 @@ final class ModbusChannel implements AutoCloseable {
         request.setUnitID(endpoint.unitId());
         try {
             transport.writeRequest(request);
-            ModbusResponse response = transport.readResponse();
+            long deadline = start + Duration.ofMillis(timeoutMillis).toNanos();
+            ModbusResponse response = readAnswer(deadline);
             long latency = ticker.nanos() - start;
             if (response.getTransactionID() != transactionId) {
                 disconnect();
@@ -131,11 +140,17 @@ final class ModbusChannel implements AutoCloseable {
             }
             return LinkResult.ok(decode.apply(response), latency);
         } catch (ModbusIOException e) {
-            disconnect();
             boolean timeout = e.getCause() instanceof SocketTimeoutException
                     || String.valueOf(e.getMessage())
                             .toLowerCase(java.util.Locale.ROOT)
                             .contains("timeout");
+            if (timeout && ++unanswered <= MAX_UNANSWERED) {
+                // Keep the connection: a reconnection (and, with TLS, a handshake) to a slow or hung
+                // controller would cost more than the poll period. Its late answer, if any, is
+                // recognised by its transaction id and discarded.
+                return LinkResult.failed(LinkError.TIMEOUT, "no answer within " + timeoutMillis + " ms");
+            }
+            disconnect();
             return LinkResult.failed(
                     timeout ? LinkError.TIMEOUT : LinkError.CONNECTION_LOST,
                     timeout ? "no answer within " + timeoutMillis + " ms" : String.valueOf(e.getMessage()));
@@ -143,6 +158,24 @@ final class ModbusChannel implements AutoCloseable {
             // j2mod throws unchecked exceptions for malformed frames (for example a bad length field).
             disconnect();
             return LinkResult.failed(LinkError.PROTOCOL, "malformed answer: " + e);
+        }
+    }
+
+    /**
+     * Reads until the answer to the current transaction, discarding late answers to requests that
+     * timed out earlier on this connection, within the same deadline.
+     */
+    private ModbusResponse readAnswer(long deadline) throws ModbusIOException {
+        while (true) {
+            long remaining = deadline - ticker.nanos();
+            transport.setTimeout((int) Math.max(1, remaining / 1_000_000));
+            ModbusResponse response = transport.readResponse();
+            if (response.getTransactionID() == transactionId || unanswered == 0) {
+                unanswered = 0;
+                return response;
+            }
+            unanswered--;
+            log.debug("{}: discarded a late answer to transaction {}", name, response.getTransactionID());
         }
     }
 
@@ -173,6 +206,7 @@ final class ModbusChannel implements AutoCloseable {
             transport = new ModbusTCPTransport(s);
             transport.setTimeout(timeoutMillis);
             backoffNanos = 0;
+            unanswered = 0;
             log.debug("{} connected to {}", name, where);
             return null;
         } catch (SSLException e) {

@@ -160,6 +160,35 @@ class ModbusLinkFrameTest {
     }
 
     @Test
+    void aLateAnswerToATimedOutRequestIsDiscardedOnTheSameConnection() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        String lateStatus = "01" + "03" + "0a" + "0001" + "0001" + "0001" + "0003" + "0000";
+        peer = new ScriptedPeer(req -> {
+            if (requests.incrementAndGet() == 1) {
+                return new byte[0]; // no answer in time
+            }
+            byte[] late = frame(transactionId(req) - 1, lateStatus);
+            byte[] current = frame(transactionId(req), STATUS_PDU);
+            byte[] both = java.util.Arrays.copyOf(late, late.length + current.length);
+            System.arraycopy(current, 0, both, late.length, current.length);
+            return both;
+        });
+        link = linkTo(peer);
+
+        assertThat(link.readStatus()).isEqualTo(LinkResult.failed(LinkError.TIMEOUT, "no answer within 200 ms"));
+        LinkResult<StatusReading> second = link.readStatus();
+
+        assertThat(second)
+                .isInstanceOfSatisfying(
+                        LinkResult.Ok.class,
+                        ok -> assertThat(((StatusReading) ok.value()).heartbeat())
+                                .as("the answer to the second request, not the late one")
+                                .isEqualTo(0x0102));
+        assertThat(peer.nextRequest()).startsWith("0001");
+        assertThat(peer.nextRequest()).as("same connection, next transaction").startsWith("0002");
+    }
+
+    @Test
     void aClosedConnectionIsConnectionLost() throws Exception {
         peer = new ScriptedPeer(req -> null);
         link = linkTo(peer);
