@@ -88,23 +88,30 @@ final class ModbusChannel implements AutoCloseable {
      * here.
      */
     synchronized <T> LinkResult<T> exchange(ModbusRequest request, Function<ModbusResponse, T> decode) {
+        return exchange(request, decode, timeoutMillis);
+    }
+
+    /** The same with its own response timeout, for requests that are not polls. */
+    synchronized <T> LinkResult<T> exchange(
+            ModbusRequest request, Function<ModbusResponse, T> decode, int responseTimeoutMillis) {
         if (closed) {
             return LinkResult.failed(LinkError.UNREACHABLE, name + " channel is closed");
         }
         long start = ticker.nanos();
         boolean reused = transport != null;
-        LinkResult<T> result = attempt(request, decode, start);
+        LinkResult<T> result = attempt(request, decode, start, responseTimeoutMillis);
         if (reused && result instanceof LinkResult.Failed<T> failed && failed.error() == LinkError.CONNECTION_LOST) {
             // An idle connection may have died with a restarted controller: one more try on a fresh
             // connection. Only for a broken connection, never after a timeout, and our requests
             // (reads, writes of a fixed value) are idempotent.
             log.debug("{}: reused connection was broken ({}), retrying on a new one", name, failed.detail());
-            result = attempt(request, decode, start);
+            result = attempt(request, decode, start, responseTimeoutMillis);
         }
         return result;
     }
 
-    private <T> LinkResult<T> attempt(ModbusRequest request, Function<ModbusResponse, T> decode, long start) {
+    private <T> LinkResult<T> attempt(
+            ModbusRequest request, Function<ModbusResponse, T> decode, long start, int responseTimeoutMillis) {
         if (transport == null) {
             LinkResult<T> refused = connect(ticker.nanos());
             if (refused != null) {
@@ -115,8 +122,11 @@ final class ModbusChannel implements AutoCloseable {
         request.setTransactionID(transactionId);
         request.setUnitID(endpoint.unitId());
         try {
+            // The response timeout runs from sending the request: a connection (and TLS handshake)
+            // just made for it has its own timeout and must not eat into this one.
+            long deadline =
+                    ticker.nanos() + Duration.ofMillis(responseTimeoutMillis).toNanos();
             transport.writeRequest(request);
-            long deadline = start + Duration.ofMillis(timeoutMillis).toNanos();
             ModbusResponse response = readAnswer(deadline);
             long latency = ticker.nanos() - start;
             if (response.getTransactionID() != transactionId) {
@@ -148,12 +158,12 @@ final class ModbusChannel implements AutoCloseable {
                 // Keep the connection: a reconnection (and, with TLS, a handshake) to a slow or hung
                 // controller would cost more than the poll period. Its late answer, if any, is
                 // recognised by its transaction id and discarded.
-                return LinkResult.failed(LinkError.TIMEOUT, "no answer within " + timeoutMillis + " ms");
+                return LinkResult.failed(LinkError.TIMEOUT, "no answer within " + responseTimeoutMillis + " ms");
             }
             disconnect();
             return LinkResult.failed(
                     timeout ? LinkError.TIMEOUT : LinkError.CONNECTION_LOST,
-                    timeout ? "no answer within " + timeoutMillis + " ms" : String.valueOf(e.getMessage()));
+                    timeout ? "no answer within " + responseTimeoutMillis + " ms" : String.valueOf(e.getMessage()));
         } catch (RuntimeException e) {
             // j2mod throws unchecked exceptions for malformed frames (for example a bad length field).
             disconnect();

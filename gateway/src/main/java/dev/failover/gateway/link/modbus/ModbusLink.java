@@ -1,5 +1,6 @@
 package dev.failover.gateway.link.modbus;
 
+import com.ghgande.j2mod.modbus.msg.ModbusResponse;
 import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersRequest;
 import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersResponse;
 import com.ghgande.j2mod.modbus.msg.ReadWriteMultipleRequest;
@@ -34,6 +35,7 @@ public final class ModbusLink implements ControllerLink {
 
     static final int ROLE_ACTIVE = 1;
     static final int ROLE_STANDBY = 2;
+    static final Duration COMMAND_TIMEOUT = Duration.ofMillis(250);
 
     private final String controllerId;
     private final ModbusEndpoint endpoint;
@@ -42,6 +44,7 @@ public final class ModbusLink implements ControllerLink {
     private final ModbusChannel control;
     private final boolean secure;
     private volatile boolean readWriteSupported = true;
+    private final int commandTimeoutMillis;
 
     /** A plain Modbus TCP link (no TLS): for controllers explicitly configured as insecure, and tests. */
     public ModbusLink(
@@ -70,6 +73,9 @@ public final class ModbusLink implements ControllerLink {
         this.endpoint = endpoint;
         this.registers = registers;
         this.secure = tls != null;
+        // A tag write for a command is not fault detection: it gets more time than a poll, since a
+        // write that times out is ambiguous (it may have been applied) and is reported as failed.
+        this.commandTimeoutMillis = (int) Math.max(COMMAND_TIMEOUT.toMillis(), responseTimeout.toMillis());
         Duration handshake = responseTimeout.multipliedBy(3);
         this.poll = new ModbusChannel(
                 controllerId + "/poll", endpoint, responseTimeout, maxBackoff, ticker, tls, handshake);
@@ -147,14 +153,17 @@ public final class ModbusLink implements ControllerLink {
             ReadWriteMultipleRequest both =
                     new ReadWriteMultipleRequest(endpoint.unitId(), address, values.length, address, values.length);
             both.setRegisters(registers);
-            LinkResult<int[]> result = control.exchange(both, response -> {
-                ReadWriteMultipleResponse r = (ReadWriteMultipleResponse) response;
-                int[] read = new int[values.length];
-                for (int i = 0; i < read.length; i++) {
-                    read[i] = r.getRegisterValue(i);
-                }
-                return read;
-            });
+            LinkResult<int[]> result = control.exchange(
+                    both,
+                    response -> {
+                        ReadWriteMultipleResponse r = (ReadWriteMultipleResponse) response;
+                        int[] read = new int[values.length];
+                        for (int i = 0; i < read.length; i++) {
+                            read[i] = r.getRegisterValue(i);
+                        }
+                        return read;
+                    },
+                    commandTimeoutMillis);
             if (!(result instanceof LinkResult.Failed<int[]> f
                     && f.error() == LinkError.REJECTED
                     && f.detail().startsWith("exception code 1 "))) {
@@ -165,24 +174,33 @@ public final class ModbusLink implements ControllerLink {
             }
             readWriteSupported = false;
         }
-        LinkResult<Integer> written =
-                control.exchange(new WriteMultipleRegistersRequest(address, registers), response -> values.length);
+        LinkResult<Integer> written = control.exchange(
+                new WriteMultipleRegistersRequest(address, registers), response -> values.length, commandTimeoutMillis);
         if (written instanceof LinkResult.Failed<Integer> failed) {
             return LinkResult.failed(failed.error(), "writing registers from " + address + ": " + failed.detail());
         }
-        return readRegisters(address, values.length);
+        return control.exchange(
+                new ReadMultipleRegistersRequest(address, values.length),
+                response -> values(response, values.length),
+                commandTimeoutMillis);
     }
 
     @Override
     public LinkResult<int[]> readRegisters(int address, int count) {
-        return control.exchange(new ReadMultipleRegistersRequest(address, count), response -> {
-            ReadMultipleRegistersResponse r = (ReadMultipleRegistersResponse) response;
-            int[] values = new int[count];
-            for (int i = 0; i < count; i++) {
-                values[i] = r.getRegisterValue(i);
-            }
-            return values;
-        });
+        return control.exchange(new ReadMultipleRegistersRequest(address, count), response -> values(response, count));
+    }
+
+    /** The registers of a read answer; an answer with another count is a protocol error. */
+    private static int[] values(ModbusResponse response, int count) {
+        ReadMultipleRegistersResponse r = (ReadMultipleRegistersResponse) response;
+        if (r.getWordCount() != count) {
+            throw new IllegalStateException("answer holds " + r.getWordCount() + " registers, " + count + " asked");
+        }
+        int[] values = new int[count];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = r.getRegisterValue(i);
+        }
+        return values;
     }
 
     static RuntimeRole role(int value) {
