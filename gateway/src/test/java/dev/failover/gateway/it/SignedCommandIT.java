@@ -375,7 +375,7 @@ class SignedCommandIT {
     }
 
     @Test
-    void anOperatorWritesWithTheCommandLine() throws Exception {
+    void anOperatorWritesWithTheCommandLineBeforeAndAfterAFailover() throws Exception {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
 
@@ -402,5 +402,33 @@ class SignedCommandIT {
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("DONE: level_setpoint = 33.5 % on plc-a");
         assertThat(levelSetpoint("plc-a")).isEqualTo(3350);
+
+        a.faults().crash();
+        await().atMost(WAIT).until(() -> "plc-b".equals(status().activeId()));
+        out.reset();
+
+        int after = dev.failover.gateway.cli.GatewayMain.run(
+                List.of(
+                        "write",
+                        "--pair",
+                        SimPair.PAIR,
+                        "--tag",
+                        "level_setpoint",
+                        "--value",
+                        "44",
+                        "--control",
+                        "127.0.0.1:" + gateway.controlPort(),
+                        "--identity",
+                        alice.keyStore().toString(),
+                        "--pki",
+                        pki.pki().dir().toString(),
+                        "--identity-password-file",
+                        passwordFile.toString()),
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(after).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("DONE: level_setpoint = 44.0 % on plc-b");
+        assertThat(levelSetpoint("plc-b")).isEqualTo(4400);
     }
 }
