@@ -93,6 +93,15 @@ public record FailoverPolicy(
                 Duration.ofMinutes(10));
     }
 
+    /**
+     * How long a starting gateway waits for a controller it has never been able to read before it
+     * treats it as possibly active (and fences it, or raises an alarm). First connections, above all
+     * TLS handshakes on cold software, can miss a few polls: a start must not switch the active.
+     */
+    public Duration discoveryGrace() {
+        return pollPeriod.multipliedBy(100);
+    }
+
     /** How long to wait before trying a failed switchover again. */
     public Duration retryInterval() {
         return pollPeriod.multipliedBy(missesBeforeFault);

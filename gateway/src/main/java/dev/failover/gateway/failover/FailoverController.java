@@ -64,6 +64,7 @@ public final class FailoverController {
     private final SwitchHistory history;
     private final Deque<Transition> transitions = new ArrayDeque<>();
 
+    private final long startNanos;
     private PairState state = PairState.DISCOVERING;
     private String active;
     private Switchover inFlight;
@@ -93,6 +94,7 @@ public final class FailoverController {
         this.ticker = ticker;
         this.events = events;
         this.alarms = new Alarms(events);
+        this.startNanos = ticker.nanos();
         this.history = new SwitchHistory();
         health.put(primary, Health.unknown(primary));
         health.put(secondary, Health.unknown(secondary));
@@ -231,7 +233,13 @@ public final class FailoverController {
     }
 
     private List<Action> discover() {
-        Optional<Discovery> found = Discovery.of(primary, health.get(primary), secondary, health.get(secondary));
+        Health p = health.get(primary);
+        Health s = health.get(secondary);
+        boolean neverRead = p.role() == RuntimeRole.UNKNOWN || s.role() == RuntimeRole.UNKNOWN;
+        if (neverRead && ticker.nanos() - startNanos < policy.discoveryGrace().toNanos()) {
+            return List.of();
+        }
+        Optional<Discovery> found = Discovery.of(primary, p, secondary, s);
         if (found.isEmpty()) {
             return List.of();
         }

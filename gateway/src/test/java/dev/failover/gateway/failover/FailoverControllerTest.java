@@ -97,10 +97,26 @@ class FailoverControllerTest {
         }
 
         @Test
+        void waitsForAControllerItHasNeverReadBeforeActingOnIt() {
+            // A start must not switch the active: first connections can miss a few polls.
+            Harness h = new Harness();
+            h.health(unreachable(A, RuntimeRole.UNKNOWN));
+            assertThat(h.health(healthy(B, RuntimeRole.STANDBY))).isEmpty();
+            h.advance(Duration.ofSeconds(1));
+            assertThat(h.health(healthy(B, RuntimeRole.STANDBY))).isEmpty();
+            assertThat(h.state()).isEqualTo(PairState.DISCOVERING);
+
+            assertThat(h.health(healthy(A, RuntimeRole.ACTIVE))).isEmpty();
+            assertThat(h.state()).isEqualTo(PairState.PROTECTED);
+            assertThat(h.active()).isEqualTo(A);
+        }
+
+        @Test
         void treatsAnUnreadableControllerAsPossiblyActiveAndFencesItFirst() {
             // Safety rule 1: a controller we cannot read may be driving the process.
             Harness h = new Harness();
             h.health(unreachable(A, RuntimeRole.UNKNOWN));
+            h.advance(FailoverPolicy.defaults().discoveryGrace());
             assertThat(h.health(healthy(B, RuntimeRole.STANDBY))).containsExactly(fence(A));
             assertThat(h.done(fence(A), true)).containsExactly(promote(B));
         }
@@ -109,6 +125,7 @@ class FailoverControllerTest {
         void neverPromotesBesideAnUnreadableControllerWithoutAFence() {
             Harness h = new Harness(FailoverPolicy.defaults(), Set.of());
             h.health(unreachable(A, RuntimeRole.UNKNOWN));
+            h.advance(FailoverPolicy.defaults().discoveryGrace());
             assertThat(h.health(healthy(B, RuntimeRole.STANDBY))).isEmpty();
             assertThat(h.state()).isEqualTo(PairState.BLOCKED);
             assertThat(h.alarmed(Alarm.OLD_ACTIVE_NOT_CONFIRMED_DOWN)).isTrue();
