@@ -97,6 +97,10 @@ public final class CommandService {
                     "no healthy active controller in pair " + pair.pairName() + " (" + status.state()
                             + "); nothing written");
         }
+        if (status.state() == dev.failover.gateway.failover.PairState.SWITCHING) {
+            return failed(c, "SWITCHING", "a switchover of " + pair.pairName() + " is in progress; nothing written");
+        }
+        int switchoversBefore = status.switchovers();
         int[] registers = TagValues.encode(tag, value);
         ControllerLink link = pair.link(active);
         LinkResult<int[]> written = link.writeRegisters(tag.address(), registers);
@@ -112,12 +116,14 @@ public final class CommandService {
                     active + " holds " + Arrays.toString(readBack) + " after writing " + Arrays.toString(registers)
                             + " to " + tag.name());
         }
-        if (!active.equals(pair.status().activeId())) {
+        PairStatus after = pair.status();
+        if (!active.equals(after.activeId())
+                || after.state() == dev.failover.gateway.failover.PairState.SWITCHING
+                || after.switchovers() != switchoversBefore) {
             return failed(
                     c,
                     "ACTIVE_CHANGED",
-                    "the active controller changed while " + tag.name() + " was written to " + active
-                            + "; not acknowledged");
+                    "a switchover ran while " + tag.name() + " was written to " + active + "; not acknowledged");
         }
         return new CommandResult(
                 c.id(),

@@ -36,7 +36,11 @@ record Discovery(String active, boolean takeControl, boolean noneReady) {
             return Optional.of(new Discovery(!p.reachable() ? primary : secondary, false, false));
         }
         String candidate = p.readyAsStandby() ? primary : s.readyAsStandby() ? secondary : null;
-        return Optional.of(
-                candidate == null ? new Discovery(primary, false, true) : new Discovery(candidate, true, false));
+        Health beside = primary.equals(candidate) ? s : p;
+        if (candidate == null || beside.role() != RuntimeRole.STANDBY) {
+            // Never promote beside a controller whose role is not a verified STANDBY.
+            return Optional.of(new Discovery(candidate == null ? primary : candidate, false, true));
+        }
+        return Optional.of(new Discovery(candidate, true, false));
     }
 }

@@ -159,19 +159,41 @@ public final class FailoverController {
         if (!activeLost(a)) {
             return activeHealthy(other, o, now);
         }
-        if (fenced.contains(other)
-                && o.reachable()
-                && o.condition() == Condition.HEALTHY
-                && !awaitingPoll.contains(other)) {
-            return issue(new Action.Unfence(other));
-        }
         String why = a.condition() == Condition.FAILED
                 ? active + " failed: " + a.reason()
                 : active + " no longer reports ACTIVE";
+        if (awaitingPoll.contains(other)) {
+            return List.of();
+        }
+        if (o.role() == RuntimeRole.ACTIVE) {
+            // Safety rule 1: the other may be driving the process already. A fenced one is demoted
+            // before its outputs could come back; an unfenced one that answers becomes the active,
+            // but only after the lost active is demoted or fenced; one that missed a poll is waited for.
+            if (fenced.contains(other) && o.reachable()) {
+                return issue(new Action.Demote(other));
+            }
+            if (!fenced.contains(other) && o.reachable()) {
+                return start(SwitchoverKind.FAILOVER, active, other, why + "; " + other + " already reports ACTIVE");
+            }
+            if (o.condition() != Condition.FAILED) {
+                return List.of();
+            }
+        }
+        if (fenced.contains(other)
+                && o.reachable()
+                && o.condition() == Condition.HEALTHY
+                && o.role() == RuntimeRole.STANDBY) {
+            return issue(new Action.Unfence(other));
+        }
         if (!o.readyAsStandby() || fenced.contains(other)) {
             if (a.condition() != Condition.FAILED && a.readyAsStandby()) {
-                // Nobody else can take over: give the role back to the healthy controller that lost it.
-                return start(SwitchoverKind.TAKE_CONTROL, null, active, why);
+                // Nobody else can take over: give the role back to the healthy controller that lost it,
+                // after demoting or fencing the other unless it verifiably reports STANDBY.
+                // A fresh answer counts, and so does a SUSPECT controller's last one (one missed poll is
+                // not a fault); the old answer of a FAILED, unreachable controller does not.
+                boolean otherIsStandby =
+                        o.role() == RuntimeRole.STANDBY && (o.reachable() || o.condition() != Condition.FAILED);
+                return start(SwitchoverKind.TAKE_CONTROL, otherIsStandby ? null : other, active, why);
             }
             Alarm alarm = o.condition() == Condition.FAILED && a.condition() == Condition.FAILED
                     ? Alarm.NO_HEALTHY_CONTROLLER
@@ -421,7 +443,7 @@ public final class FailoverController {
      */
     private boolean activeLost(Health a) {
         return (a.condition() == Condition.FAILED && a.consecutiveBad() > 0)
-                || (a.reachable() && a.condition() == Condition.HEALTHY && a.role() == RuntimeRole.STANDBY);
+                || (a.reachable() && a.condition() == Condition.HEALTHY && a.role() != RuntimeRole.ACTIVE);
     }
 
     private void trackStandbyReadiness(Health o, String other, long now) {

@@ -88,10 +88,6 @@ public final class HealthTracker {
     }
 
     private Health bad(Observation observation, boolean reachable, String reason, StatusReading reading, long latency) {
-        if (!reachable) {
-            // A new connection gives no baseline: the next heartbeat must not be compared to an old one.
-            previousHeartbeat = -1;
-        }
         consecutiveGood = 0;
         int misses = health.consecutiveBad() + 1;
         Condition condition = health.condition();

@@ -154,7 +154,12 @@ public final class PairSupervisor implements AutoCloseable {
      * over on a transient (safety rule 2).
      */
     private void pollAndReschedule(ControllerLink link, ScheduledExecutorService poller, long origin) {
-        poll(link);
+        try {
+            poll(link);
+        } catch (RuntimeException e) {
+            // Never let a poll thread die: a controller no longer polled would look as it did last.
+            log.error("poll of {} failed", link.controllerId(), e);
+        }
         long period = config.failover().pollPeriod().toNanos();
         long now = ticker.nanos();
         long next = origin + ((now - origin) / period + 1) * period;
@@ -190,7 +195,7 @@ public final class PairSupervisor implements AutoCloseable {
      */
     private void probeControlPath(ControllerLink link) {
         int n = pollCounts.merge(link.controllerId(), 1, Integer::sum);
-        if (n % controlProbeEvery == 1 && !link.readStatusForControl().isOk()) {
+        if ((n - 1) % controlProbeEvery == 0 && !link.readStatusForControl().isOk()) {
             log.debug("control path to {} failed its probe", link.controllerId());
         }
     }
@@ -229,7 +234,15 @@ public final class PairSupervisor implements AutoCloseable {
             while (!actions.isEmpty()) {
                 Action action = actions.getFirst();
                 MDC.put("controller", action.controllerId());
-                Input.StepDone done = executor.execute(action);
+                Input.StepDone done;
+                try {
+                    done = executor.execute(action);
+                } catch (RuntimeException e) {
+                    // A step that throws has failed; the state machine must hear it, or it would wait
+                    // for this step for ever and never fail over again.
+                    log.error("{} threw", action, e);
+                    done = new Input.StepDone(action, false, "the step threw " + e);
+                }
                 publisher.publish(
                         done.ok() ? "STEP_DONE" : "STEP_FAILED",
                         action.controllerId(),

@@ -531,6 +531,65 @@ class FailoverControllerTest {
     }
 
     @Nested
+    class ReviewFindings {
+
+        @Test
+        void aFencedControllerThatReportsActiveIsDemotedBeforeItsOutputsAreRestored() {
+            // Safety rule 1: A was fenced in an earlier failover; it restarts in its retained role
+            // ACTIVE; then B fails. A must not get its outputs back while it reports ACTIVE.
+            Harness h = new Harness().protectedWithAActive();
+            h.health(unreachable(A, RuntimeRole.ACTIVE));
+            h.done(fence(A), true);
+            h.done(promote(B), true);
+            h.health(healthy(B, RuntimeRole.ACTIVE));
+
+            List<Action> next = h.health(faulted(B, RuntimeRole.ACTIVE));
+            next = next.isEmpty() ? h.health(healthy(A, RuntimeRole.ACTIVE)) : next;
+
+            assertThat(next).doesNotContain(new Action.Unfence(A));
+        }
+
+        @Test
+        void noControllerIsPromotedBesideOneThatMayBeActive() {
+            // A lost its role; B reports ACTIVE but is not ready: B is the active, nobody is promoted.
+            Harness h = new Harness().protectedWithAActive();
+            h.health(suspect(B, RuntimeRole.ACTIVE));
+            List<Action> next = h.health(healthy(A, RuntimeRole.STANDBY));
+            assertThat(next).doesNotContain(promote(A));
+        }
+
+        @Test
+        void aControllerWhoseRoleIsUnknownIsDemotedOrFencedBeforeTheOtherTakesControl() {
+            Harness h = new Harness().protectedWithAActive();
+            h.health(new Health(
+                    B, Condition.FAILED, true, RuntimeRole.UNKNOWN, RunStatus.RUN, true, 7, 1, 0, 0, 3, "bad role", 0));
+            List<Action> next = h.health(healthy(A, RuntimeRole.STANDBY));
+            assertThat(next).containsExactly(demote(B));
+        }
+
+        @Test
+        void discoveryDoesNotPromoteBesideAControllerWithAnUnknownRole() {
+            Harness h = new Harness();
+            h.health(healthy(A, RuntimeRole.STANDBY));
+            List<Action> next = h.health(new Health(
+                    B,
+                    Condition.HEALTHY,
+                    true,
+                    RuntimeRole.UNKNOWN,
+                    RunStatus.RUN,
+                    true,
+                    7,
+                    1,
+                    0,
+                    Long.MIN_VALUE,
+                    0,
+                    "",
+                    0));
+            assertThat(next).doesNotContain(promote(A));
+        }
+    }
+
+    @Nested
     class LostRole {
 
         @Test

@@ -116,12 +116,13 @@ class HealthTrackerTest {
     }
 
     @Test
-    void aNewConnectionDoesNotCompareHeartbeatsAcrossTheGap() {
+    void aStuckHeartbeatWithTimeoutsBetweenStillFails() {
+        // A timeout must not reset the heartbeat baseline: stuck, timeout, stuck is three bad polls.
         becomeHealthy();
+        answer(RunStatus.RUN, RuntimeRole.ACTIVE, heartbeat);
         timeout();
-        // After a reconnect the same heartbeat value is not evidence of a freeze: no baseline yet.
         assertThat(answer(RunStatus.RUN, RuntimeRole.ACTIVE, heartbeat).condition())
-                .isEqualTo(Condition.HEALTHY);
+                .isEqualTo(Condition.FAILED);
     }
 
     @Test

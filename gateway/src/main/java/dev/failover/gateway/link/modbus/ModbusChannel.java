@@ -154,7 +154,7 @@ final class ModbusChannel implements AutoCloseable {
                     || String.valueOf(e.getMessage())
                             .toLowerCase(java.util.Locale.ROOT)
                             .contains("timeout");
-            if (timeout && ++unanswered <= MAX_UNANSWERED) {
+            if (timeout && ++unanswered < MAX_UNANSWERED) {
                 // Keep the connection: a reconnection (and, with TLS, a handshake) to a slow or hung
                 // controller would cost more than the poll period. Its late answer, if any, is
                 // recognised by its transaction id and discarded.
