@@ -14,10 +14,12 @@ import org.slf4j.LoggerFactory;
  * controller's output-enable input. The hardware module's interlock refuses to cut both controllers
  * of a pair.
  *
- * <p>Results: {@link RelayResult.Confirmed} is the confirmed state; {@link RelayResult.Unconfirmed} (a
- * relay without a feedback contact) counts as done, because the coil was driven, and is logged; a
- * {@link RelayResult.Failed} or {@link RelayResult.Refused} result is {@link LinkError#REJECTED} with the
- * hardware module's one-line message, so the failover controller does not promote (safety rule 1).
+ * <p>Results: only {@link RelayResult.Confirmed} is a confirmed state. A cut the relay could not
+ * confirm ({@link RelayResult.Unconfirmed}: no feedback contact) is not proof that the outputs are
+ * cut, so it is {@link LinkError#REJECTED} and the failover controller does not promote (safety rule
+ * 1: never promote when unsure); an unconfirmed restore is accepted, since restoring never risks two
+ * drivers. {@link RelayResult.Failed} and {@link RelayResult.Refused} are {@link LinkError#REJECTED} with
+ * the hardware module's one-line message.
  *
  * <p>Thread-safe (the relays are); a call blocks for at most the box's feedback settle time.
  */
@@ -77,7 +79,12 @@ public final class RelayFence implements Fence {
             }
             case RelayResult.Unconfirmed unconfirmed -> {
                 log.warn("{}", unconfirmed.message());
-                yield LinkResult.ok(enabled, took);
+                yield enabled
+                        ? LinkResult.ok(true, took)
+                        : LinkResult.failed(
+                                LinkError.REJECTED,
+                                unconfirmed.message()
+                                        + "; without feedback the cut is not confirmed, so the standby is not promoted");
             }
             case RelayResult.Failed failed -> {
                 log.error("{}", failed.message(), failed.cause().orElse(null));

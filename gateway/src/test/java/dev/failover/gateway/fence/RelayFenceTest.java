@@ -81,12 +81,13 @@ class RelayFenceTest {
     }
 
     @Test
-    void anUnconfirmedCutCountsAsDoneBecauseTheCoilWasDriven() {
+    void anUnconfirmedCutIsNotProofAndIsRejected() {
+        // Safety rule 1: without a feedback contact the gateway cannot know the outputs are cut.
         relays.next = new RelayResult.Unconfirmed("plc-a", RelayAction.CUT);
 
         assertThat(new RelayFence("plc-a", relays, false).cut())
                 .isInstanceOfSatisfying(
-                        LinkResult.Ok.class, ok -> assertThat(ok.value()).isEqualTo(false));
+                        LinkResult.Failed.class, f -> assertThat(f.error()).isEqualTo(LinkError.REJECTED));
     }
 
     @Test
