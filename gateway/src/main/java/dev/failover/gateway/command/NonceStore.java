@@ -41,6 +41,7 @@ public final class NonceStore implements AutoCloseable {
     private final Clock clock;
     private final Map<String, Long> live = new HashMap<>();
     private FileChannel channel;
+    private IOException broken;
 
     private NonceStore(Path file, Clock clock) {
         this.file = file;
@@ -113,11 +114,20 @@ public final class NonceStore implements AutoCloseable {
         if (known != null && known > now) {
             return false;
         }
+        if (broken != null) {
+            throw new UncheckedIOException(
+                    "the replay store " + file + " failed earlier; no command is accepted "
+                            + "until the gateway restarts",
+                    broken);
+        }
         try {
             channel.write(
                     ByteBuffer.wrap((id + " " + expiresAt.toEpochMilli() + "\n").getBytes(StandardCharsets.UTF_8)));
             channel.force(false);
         } catch (IOException e) {
+            // A write that failed halfway may leave part of a line: appending more after it would
+            // make the file unreadable at the next start. Refuse everything until then instead.
+            broken = e;
             throw new UncheckedIOException("cannot record command id in " + file, e);
         }
         live.put(id, expiresAt.toEpochMilli());

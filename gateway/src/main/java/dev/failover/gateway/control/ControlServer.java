@@ -36,6 +36,10 @@ public final class ControlServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
     private static final int MAX_REQUEST_CHARS = 64 * 1024;
+    private static final int MAX_CONNECTIONS = 16;
+    /** An oversized line is read to its end (so the answer is not lost in a reset), up to this much. */
+    private static final int MAX_DRAIN_CHARS = 1024 * 1024;
+
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
 
     private final ObjectMapper json = new ObjectMapper();
@@ -43,6 +47,7 @@ public final class ControlServer implements AutoCloseable {
     private final CommandService commands;
     private final ServerSocket server;
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+    private final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(MAX_CONNECTIONS);
     private final Thread acceptor;
 
     /**
@@ -73,7 +78,21 @@ public final class ControlServer implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket socket = server.accept();
-                handlers.execute(() -> handle(socket));
+                if (!slots.tryAcquire()) {
+                    log.warn(
+                            "control endpoint busy ({} connections): refusing {}",
+                            MAX_CONNECTIONS,
+                            socket.getRemoteSocketAddress());
+                    socket.close();
+                    continue;
+                }
+                handlers.execute(() -> {
+                    try {
+                        handle(socket);
+                    } finally {
+                        slots.release();
+                    }
+                });
             } catch (IOException e) {
                 if (!server.isClosed()) {
                     log.warn("control endpoint accept failed", e);
@@ -88,14 +107,37 @@ public final class ControlServer implements AutoCloseable {
                         new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
                 OutputStream out = socket.getOutputStream()) {
             socket.setSoTimeout((int) REQUEST_TIMEOUT.toMillis());
-            String line = in.readLine();
-            JsonNode answer = line == null || line.length() > MAX_REQUEST_CHARS
-                    ? error("empty or oversized request")
-                    : answer(line, origin(socket));
+            String line = readLine(in);
+            JsonNode answer;
+            if (line == null) {
+                answer = error("empty or oversized request (at most " + MAX_REQUEST_CHARS + " characters, one line)");
+            } else {
+                try {
+                    answer = answer(line, origin(socket));
+                } catch (RuntimeException e) {
+                    log.error("control request from {} failed", origin(socket), e);
+                    answer = error("the gateway could not process the request: " + e.getMessage());
+                }
+            }
             out.write((json.writeValueAsString(answer) + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             log.debug("control connection failed", e);
         }
+    }
+
+    /** One line of at most {@link #MAX_REQUEST_CHARS} characters, or {@code null} if empty or longer. */
+    private static String readLine(BufferedReader in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int read = 0;
+        for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) {
+            if (++read > MAX_DRAIN_CHARS) {
+                throw new IOException("request line longer than " + MAX_DRAIN_CHARS + " characters");
+            }
+            if (line.length() < MAX_REQUEST_CHARS + 1) {
+                line.append((char) c); // beyond the limit the rest of the line is read but not kept
+            }
+        }
+        return line.isEmpty() || line.length() > MAX_REQUEST_CHARS ? null : line.toString();
     }
 
     /** The peer: its certificate's subject over TLS, else its address. */

@@ -107,6 +107,12 @@ class GatewayMainIT {
                     GatewayClient.call("127.0.0.1", pair.gateway().controlPort(), submit, Duration.ofSeconds(5));
             assertThat(answer.path("ok").asBoolean()).isFalse();
             assertThat(answer.path("error").asText()).startsWith("this gateway takes no commands");
+
+            ObjectNode huge =
+                    new ObjectMapper().createObjectNode().put("op", "status").put("pad", "x".repeat(70_000));
+            JsonNode refused =
+                    GatewayClient.call("127.0.0.1", pair.gateway().controlPort(), huge, Duration.ofSeconds(5));
+            assertThat(refused.path("error").asText()).startsWith("empty or oversized request");
             assertThat(pair.status().activeId()).isEqualTo(SimPair.A);
         }
     }
