@@ -155,7 +155,11 @@ public final class CommandService {
             Thread.currentThread().interrupt();
             return failed(c, "INTERRUPTED", "interrupted while waiting for the switchover");
         } catch (ExecutionException | TimeoutException e) {
-            return failed(c, "NO_ANSWER", "the supervisor of " + pair.pairName() + " did not answer: " + e);
+            return failed(
+                    c,
+                    "NO_ANSWER",
+                    "the switchover of " + pair.pairName() + " did not finish within " + SWITCHOVER_WAIT_SECONDS
+                            + " s; it may still complete: check the status (" + e + ")");
         }
     }
 
