@@ -109,7 +109,7 @@ public final class GatewayMain {
                     yield new CommandBenchmark(out)
                             .run(
                                     a.integer("commands", 20_000, 100, 10_000_000),
-                                    a.integer("threads", 4, 1, 64),
+                                    a.integer("threads", 2, 1, 64),
                                     a.get("out", null));
                 }
                 case "benchmark" -> {

@@ -49,6 +49,23 @@ public final class CmsEnvelope {
 
     private CmsEnvelope() {}
 
+    /** Parsed signer certificates by their encoding (operators sign many commands with one). */
+    private static final Map<X509CertificateHolder, X509Certificate> CERTIFICATES = new ConcurrentHashMap<>();
+
+    private static X509Certificate certificate(X509CertificateHolder holder) throws CertificateException {
+        X509Certificate known = CERTIFICATES.get(holder);
+        if (known != null) {
+            return known;
+        }
+        if (CERTIFICATES.size() >= MAX_CACHED_VERIFIERS) {
+            CERTIFICATES.clear();
+        }
+        X509Certificate parsed =
+                new JcaX509CertificateConverter().setProvider(BC).getCertificate(holder);
+        CERTIFICATES.put(holder, parsed);
+        return parsed;
+    }
+
     private static SignerInformationVerifier verifier(X509Certificate signer) throws OperatorCreationException {
         SignerInformationVerifier known = VERIFIERS.get(signer);
         if (known != null) {
@@ -122,10 +139,9 @@ public final class CmsEnvelope {
             return new Opened.Malformed("the signer's certificate is not included in the envelope");
         }
         try {
-            JcaX509CertificateConverter converter = new JcaX509CertificateConverter().setProvider(BC);
             // Only the signer's certificate is used: the path to the root is built from the plant
             // PKI's own CA certificates, never from those an envelope brings along.
-            X509Certificate signer = converter.getCertificate(matches.iterator().next());
+            X509Certificate signer = certificate(matches.iterator().next());
             // Verify with the public key only: built from the certificate, BouncyCastle would also
             // refuse a signing time outside the certificate's validity, and report an expired
             // certificate as a bad signature. Dates are the PKIX check's job, with a precise reason.
