@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * synced to disk before the command runs, so neither a restart nor a crash lets a command be
  * replayed within its window.
  *
- * <p>File format: one line per id, {@code <id> <expiresAtEpochMillis>\n}. On open, expired ids are
- * dropped and the file is compacted. A last line without its newline is a write cut short by a
+ * <p>File format: one line per id, {@code <id> <expiresAtEpochMillis>\n}. On open, and after every
+ * {@value #COMPACT_AFTER} appends (or as many as there were live ids), expired ids are dropped and the file is
+ * rewritten atomically. A last line without its newline is a write cut short by a
  * crash: that command was never run (it runs only after the sync), so the line is dropped with a
  * warning. Any other malformed line stops the open with the file and byte offset.
  *
@@ -37,11 +38,16 @@ public final class NonceStore implements AutoCloseable {
     /** Command ids the store accepts: no white space, bounded length. */
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{8,128}");
 
+    /** The file is rewritten with the live ids after this many appends (or twice the live ids). */
+    static final int COMPACT_AFTER = 10_000;
+
     private final Path file;
     private final Clock clock;
     private final Map<String, Long> live = new HashMap<>();
     private FileChannel channel;
     private IOException broken;
+    private int appendedSinceCompaction;
+    private int liveAtCompaction;
 
     private NonceStore(Path file, Clock clock) {
         this.file = file;
@@ -131,8 +137,15 @@ public final class NonceStore implements AutoCloseable {
             throw new UncheckedIOException("cannot record command id in " + file, e);
         }
         live.put(id, expiresAt.toEpochMilli());
-        if (live.size() > 1024 && live.size() % 1024 == 0) {
+        if (++appendedSinceCompaction > Math.max(COMPACT_AFTER, liveAtCompaction)) {
+            // Expired ids are useless: rewrite the file with the live ones so it does not grow for ever.
             live.values().removeIf(expiry -> expiry <= now);
+            try {
+                compact();
+            } catch (IOException e) {
+                broken = e;
+                throw new UncheckedIOException("cannot compact the replay store " + file, e);
+            }
         }
         return true;
     }
@@ -162,6 +175,8 @@ public final class NonceStore implements AutoCloseable {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
         channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        appendedSinceCompaction = 0;
+        liveAtCompaction = live.size();
     }
 
     private static int indexOf(byte[] bytes, byte b, int from) {

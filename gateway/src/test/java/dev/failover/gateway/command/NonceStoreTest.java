@@ -70,6 +70,26 @@ class NonceStoreTest {
     }
 
     @Test
+    void theFileIsCompactedWhileRunningSoItDoesNotGrowForEver() throws IOException {
+        try (NonceStore store = NonceStore.open(file(), clock)) {
+            for (int i = 0; i < NonceStore.COMPACT_AFTER; i++) {
+                store.remember(String.format("old-%08d", i), clock.instant().plusSeconds(1));
+            }
+            clock.advance(Duration.ofSeconds(2));
+            store.remember("fresh-0001", clock.instant().plusSeconds(60));
+            assertThat(Files.readAllLines(file()))
+                    .as("only the live id is left")
+                    .hasSize(1);
+            assertThat(store.contains("fresh-0001")).isTrue();
+            assertThat(store.remember("fresh-0001", clock.instant().plusSeconds(60)))
+                    .isFalse();
+        }
+        try (NonceStore store = NonceStore.open(file(), clock)) {
+            assertThat(store.contains("fresh-0001")).isTrue();
+        }
+    }
+
+    @Test
     void refusesIdsThatCouldCorruptTheFile() throws IOException {
         try (NonceStore store = NonceStore.open(file(), clock)) {
             assertThatThrownBy(() -> store.remember("two words", clock.instant().plusSeconds(1)))
