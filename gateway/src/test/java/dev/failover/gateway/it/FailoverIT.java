@@ -3,6 +3,7 @@ package dev.failover.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.failover.certs.TestPki;
 import dev.failover.gateway.bench.FaultType;
 import dev.failover.gateway.bench.SimPair;
 import dev.failover.gateway.config.FailoverPolicy;
@@ -12,6 +13,7 @@ import dev.failover.gateway.failover.SwitchoverKind;
 import dev.failover.gateway.failover.SwitchoverReport;
 import dev.failover.plcsim.FaultInjector;
 import dev.failover.plcsim.Role;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,6 +21,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -77,6 +80,25 @@ class FailoverIT {
         assertThat(pair.plc(SimPair.B).snapshot().driving()).isTrue();
         assertThat(reports).hasSize(1);
         assertThat(watcher.samples()).isGreaterThan(100);
+        assertThat(watcher.violations()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(FaultType.class)
+    void eachFaultFailsOverAlsoOverModbusTcpSecurity(FaultType fault, @TempDir Path dir) throws Exception {
+        pair = SimPair.startSecure(FailoverPolicy.defaults(), true, e -> {}, TestPki.create(dir), dir);
+        pair.supervisor().onSwitchover(reports::add);
+        watcher = new PairWatcher(pair);
+        await().atMost(WAIT).until(() -> pair.protectedWith(SimPair.A));
+        assertThat(pair.supervisor().link(SimPair.A).secure()).isTrue();
+
+        fault.inject(faultsOf(SimPair.A));
+
+        await().atMost(WAIT).until(() -> SimPair.B.equals(pair.status().activeId()));
+        faultsOf(SimPair.A).clear();
+        await().atMost(WAIT).until(() -> pair.protectedWith(SimPair.B));
+        assertThat(pair.plc(SimPair.A).snapshot().role()).isEqualTo(Role.STANDBY);
+        assertThat(reports).hasSize(1);
         assertThat(watcher.violations()).isEmpty();
     }
 
