@@ -23,6 +23,9 @@ final class CliParser {
                                                          | --tls-keystore-password-env VAR)
                                 --trust PKI_DIR|CA.pem [--crl CRL.pem] [--write-roles ROLE,..]
                                 [--read-roles *|ROLE,..] [--plain-port N]]
+                               [--opcua-port N --opcua-keystore FILE.p12
+                                (--opcua-keystore-password-file FILE | --opcua-keystore-password-env VAR)
+                                --trust PKI_DIR|CA.pem [--crl CRL.pem]]
                    plc-sim ctl --port N [--host HOST] COMMAND...
             commands: crash, hang, freeze-heartbeat, fault, slow <ms>, drop, drop once, lose <n>,
                       stall <ms>, corrupt, clear, output-enable on|off, status""";
@@ -35,6 +38,12 @@ final class CliParser {
     private static final String WRITE_ROLES = "--write-roles";
     private static final String READ_ROLES = "--read-roles";
     private static final String PLAIN_PORT = "--plain-port";
+    private static final String OPCUA_PORT = "--opcua-port";
+    private static final String OPCUA_KEYSTORE = "--opcua-keystore";
+    private static final String OPCUA_PASSWORD_FILE = "--opcua-keystore-password-file";
+    private static final String OPCUA_PASSWORD_ENV = "--opcua-keystore-password-env";
+    /** Options that only mean something with {@link #OPCUA_PORT}. */
+    private static final List<String> OPCUA_ONLY = List.of(OPCUA_KEYSTORE, OPCUA_PASSWORD_FILE, OPCUA_PASSWORD_ENV);
     /** Options that only mean something with {@link #KEYSTORE}. */
     private static final List<String> TLS_ONLY =
             List.of(PASSWORD_FILE, PASSWORD_ENV, TRUST, CRL, WRITE_ROLES, READ_ROLES, PLAIN_PORT);
@@ -55,7 +64,11 @@ final class CliParser {
             CRL,
             WRITE_ROLES,
             READ_ROLES,
-            PLAIN_PORT);
+            PLAIN_PORT,
+            OPCUA_PORT,
+            OPCUA_KEYSTORE,
+            OPCUA_PASSWORD_FILE,
+            OPCUA_PASSWORD_ENV);
     private static final Set<String> CTL_OPTIONS = Set.of("--port", "--host");
 
     /** What the command line asks for. */
@@ -64,7 +77,14 @@ final class CliParser {
          * Start a controller. {@code config} has no TLS yet: {@code tls}, when present, names the
          * files its TLS context is built from at start.
          */
-        record Run(SimConfig config, Optional<Path> plant, Optional<TlsOptions> tls) implements Cli {}
+        record Run(SimConfig config, Optional<Path> plant, Optional<TlsOptions> tls, Optional<OpcUaOptions> opcUa)
+                implements Cli {
+
+            /** A controller without OPC UA. */
+            Run(SimConfig config, Optional<Path> plant, Optional<TlsOptions> tls) {
+                this(config, plant, tls, Optional.empty());
+            }
+        }
 
         record Ctl(String host, int port, String commandLine) implements Cli {}
 
@@ -124,18 +144,24 @@ final class CliParser {
                     controlPort,
                     unitId,
                     Duration.ofMillis(scanMs));
+            Optional<OpcUaOptions> opcUa = opcUa(options, port, controlPort);
             return new Cli.Run(
-                    config, Optional.ofNullable(options.get("--plant")).map(Path::of), tls(options, port, controlPort));
+                    config,
+                    Optional.ofNullable(options.get("--plant")).map(Path::of),
+                    tls(options, port, controlPort, opcUa.isPresent()),
+                    opcUa);
         } catch (IllegalArgumentException e) {
             return new Cli.Invalid(e.getMessage());
         }
     }
 
     /** The Modbus/TCP Security options; empty without {@code --tls-keystore}. */
-    private static Optional<TlsOptions> tls(Map<String, String> options, int port, int controlPort) {
+    private static Optional<TlsOptions> tls(Map<String, String> options, int port, int controlPort, boolean opcUa) {
         if (!options.containsKey(KEYSTORE)) {
             for (String option : TLS_ONLY) {
-                if (options.containsKey(option)) {
+                // --trust and --crl also serve the OPC UA server.
+                boolean shared = option.equals(TRUST) || option.equals(CRL);
+                if (options.containsKey(option) && !(shared && opcUa)) {
                     throw new IllegalArgumentException(option + " is a Modbus/TCP Security option: it needs " + KEYSTORE
                             + " FILE (without it the Modbus port is plain Modbus TCP)");
                 }
@@ -177,6 +203,47 @@ final class CliParser {
                 Optional.ofNullable(options.get(CRL)).map(Path::of),
                 access,
                 plainPort));
+    }
+
+    /** The OPC UA server options; empty without {@code --opcua-port}. */
+    private static Optional<OpcUaOptions> opcUa(Map<String, String> options, int port, int controlPort) {
+        if (!options.containsKey(OPCUA_PORT)) {
+            for (String option : OPCUA_ONLY) {
+                if (options.containsKey(option)) {
+                    throw new IllegalArgumentException(
+                            option + " is an OPC UA option: it needs " + OPCUA_PORT + " N (0 = any free port)");
+                }
+            }
+            return Optional.empty();
+        }
+        int opcUaPort = integer(options, OPCUA_PORT, 0, 0, 65535);
+        if (opcUaPort != 0 && (opcUaPort == port || opcUaPort == controlPort)) {
+            throw new IllegalArgumentException(
+                    OPCUA_PORT + " must differ from --port and --control-port, got " + opcUaPort);
+        }
+        if (!options.containsKey(OPCUA_KEYSTORE)) {
+            throw new IllegalArgumentException(OPCUA_PORT + " needs " + OPCUA_KEYSTORE
+                    + " FILE.p12: the controller's OPC UA application certificate (`certs issue opcua`)");
+        }
+        PasswordSource password;
+        if (options.containsKey(OPCUA_PASSWORD_FILE) == options.containsKey(OPCUA_PASSWORD_ENV)) {
+            throw new IllegalArgumentException(OPCUA_KEYSTORE + " needs its password from exactly one of "
+                    + OPCUA_PASSWORD_FILE + " FILE or " + OPCUA_PASSWORD_ENV + " VAR");
+        } else if (options.containsKey(OPCUA_PASSWORD_FILE)) {
+            password = new PasswordSource.FromFile(Path.of(options.get(OPCUA_PASSWORD_FILE)));
+        } else {
+            password = new PasswordSource.FromEnv(options.get(OPCUA_PASSWORD_ENV));
+        }
+        if (!options.containsKey(TRUST)) {
+            throw new IllegalArgumentException(OPCUA_PORT + " needs " + TRUST
+                    + " PKI_DIR|CA.pem: the plant CA that client and user certificates must chain to");
+        }
+        return Optional.of(new OpcUaOptions(
+                opcUaPort,
+                Path.of(options.get(OPCUA_KEYSTORE)),
+                password,
+                Path.of(options.get(TRUST)),
+                Optional.ofNullable(options.get(CRL)).map(Path::of)));
     }
 
     private static Roles roles(Map<String, String> options, String name, String fallback) {

@@ -76,7 +76,8 @@ public final class PlcSimMain {
 
     /**
      * {@code READY name=A modbus=127.0.0.1:5020 control=127.0.0.1:5021 tls=true}, then {@code
-     * plain=127.0.0.1:5022} when a plain listener runs beside the TLS port. Fields are only ever
+     * plain=127.0.0.1:5022} when a plain listener runs beside the TLS port, then {@code
+     * opcua=127.0.0.1:4840} when the OPC UA server runs. Fields are only ever
      * appended, so parsers of the older line keep working.
      */
     static String readyLine(SimulatedPlc plc, String name) {
@@ -96,6 +97,9 @@ public final class PlcSimMain {
         plc.plainPort()
                 .ifPresent(
                         port -> line.append(" plain=").append(host).append(':').append(port));
+        plc.opcUaPort()
+                .ifPresent(
+                        port -> line.append(" opcua=").append(host).append(':').append(port));
         return line.toString();
     }
 
@@ -107,6 +111,14 @@ public final class PlcSimMain {
                     : run.config();
         } catch (IOException | PkiException | IllegalArgumentException e) {
             err.println("plc-sim: Modbus/TCP Security: " + e.getMessage());
+            return EXIT_FAILED;
+        }
+        try {
+            if (run.opcUa().isPresent()) {
+                config = config.withOpcUa(OpcUaSetup.configure(run.opcUa().get(), environment));
+            }
+        } catch (IOException | PkiException | IllegalArgumentException e) {
+            err.println("plc-sim: OPC UA: " + e.getMessage());
             return EXIT_FAILED;
         }
         Plant plant;

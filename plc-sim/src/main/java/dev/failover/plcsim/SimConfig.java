@@ -1,8 +1,12 @@
 package dev.failover.plcsim;
 
+import dev.failover.certs.CertificateVerifier;
+import dev.failover.certs.Identity;
 import dev.failover.plcsim.modbus.AccessPolicy;
 import dev.failover.plcsim.modbus.Roles;
+import java.security.cert.X509CRL;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -24,6 +28,7 @@ import javax.net.ssl.SSLContext;
  * @param unitId Modbus unit id served, 1 to 255
  * @param scanPeriod scan period, 1 ms to 60 s
  * @param tls Modbus/TCP Security on the Modbus port; empty for plain Modbus TCP
+ * @param opcUa an OPC UA server beside the Modbus one (docs/plc-sim.md, "OPC UA"); empty for none
  */
 public record SimConfig(
         String name,
@@ -33,7 +38,8 @@ public record SimConfig(
         int controlPort,
         int unitId,
         Duration scanPeriod,
-        Optional<Tls> tls) {
+        Optional<Tls> tls,
+        Optional<OpcUa> opcUa) {
 
     /** Longest accepted name: the {@code NAME} block holds 32 ASCII bytes. */
     public static final int MAX_NAME_LENGTH = 32;
@@ -47,6 +53,7 @@ public record SimConfig(
         Objects.requireNonNull(bindAddress, "bindAddress must not be null");
         Objects.requireNonNull(scanPeriod, "scanPeriod must not be null");
         Objects.requireNonNull(tls, "tls must not be null (Optional.empty() for plain Modbus TCP)");
+        Objects.requireNonNull(opcUa, "opcUa must not be null (Optional.empty() for no OPC UA server)");
         if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
             throw new IllegalArgumentException(
                     "name must be 1 to " + MAX_NAME_LENGTH + " characters, got '" + name + "'");
@@ -72,6 +79,24 @@ public record SimConfig(
             throw new IllegalArgumentException(
                     "tls.plainPort must differ from the Modbus and control ports, got " + plainPort);
         }
+        int opcUaPort = opcUa.map(OpcUa::port).orElse(0);
+        if (opcUaPort != 0 && (opcUaPort == modbusPort || opcUaPort == controlPort || opcUaPort == plainPort)) {
+            throw new IllegalArgumentException(
+                    "opcUa.port must differ from the Modbus, control and plain ports, got " + opcUaPort);
+        }
+    }
+
+    /** A controller without an OPC UA server: the configuration without {@code opcUa}. */
+    public SimConfig(
+            String name,
+            Role initialRole,
+            String bindAddress,
+            int modbusPort,
+            int controlPort,
+            int unitId,
+            Duration scanPeriod,
+            Optional<Tls> tls) {
+        this(name, initialRole, bindAddress, modbusPort, controlPort, unitId, scanPeriod, tls, Optional.empty());
     }
 
     /** A plain Modbus TCP controller: the configuration without {@code tls}. */
@@ -94,7 +119,13 @@ public record SimConfig(
     /** This configuration serving Modbus/TCP Security on its Modbus port, as {@code tls} says. */
     public SimConfig withTls(Tls tls) {
         return new SimConfig(
-                name, initialRole, bindAddress, modbusPort, controlPort, unitId, scanPeriod, Optional.of(tls));
+                name, initialRole, bindAddress, modbusPort, controlPort, unitId, scanPeriod, Optional.of(tls), opcUa);
+    }
+
+    /** This configuration also serving OPC UA, as {@code opcUa} says. */
+    public SimConfig withOpcUa(OpcUa opcUa) {
+        return new SimConfig(
+                name, initialRole, bindAddress, modbusPort, controlPort, unitId, scanPeriod, tls, Optional.of(opcUa));
     }
 
     /**
@@ -143,6 +174,35 @@ public record SimConfig(
         /** This TLS configuration plus a plain Modbus TCP listener on {@code port} (0 = any free port). */
         public Tls withPlainPort(int port) {
             return new Tls(serverContext, access, OptionalInt.of(port));
+        }
+    }
+
+    /**
+     * An OPC UA server beside the Modbus one: endpoint {@code opc.tcp://<bindAddress>:<port>/plc-sim},
+     * Basic256Sha256 and Aes256_Sha256_RsaPss with SignAndEncrypt only, X.509 user tokens only, writes
+     * by users whose certificate carries the role {@code gateway}.
+     *
+     * <p>Immutable and thread-safe.
+     *
+     * @param port TCP port, 0 for any free port
+     * @param application the controller's OPC UA application identity: an RSA-2048 {@code opcua}
+     *     certificate of the plant PKI (its SAN URI is the application URI), its key and chain
+     * @param verifier the plant CA with its CRLs: validates the X.509 user certificates
+     * @param crls the CRLs of every CA of the plant (the PKI's {@code crl.pem}): Milo checks client
+     *     application certificates against them
+     */
+    public record OpcUa(int port, Identity application, CertificateVerifier verifier, List<X509CRL> crls) {
+
+        public OpcUa {
+            requirePort("opcUa.port", port);
+            Objects.requireNonNull(application, "application must not be null");
+            Objects.requireNonNull(verifier, "verifier must not be null");
+            crls = List.copyOf(crls);
+            if (!"RSA".equals(application.privateKey().getAlgorithm())) {
+                throw new IllegalArgumentException("the OPC UA application key must be RSA (Milo 1.1.2 supports"
+                        + " RsaSha256ApplicationCertificateType only), got "
+                        + application.privateKey().getAlgorithm());
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.failover.plcsim;
 import dev.failover.plcsim.control.LineServer;
 import dev.failover.plcsim.modbus.CommsFaults;
 import dev.failover.plcsim.modbus.ModbusServer;
+import dev.failover.plcsim.opcua.PlcOpcUaServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -18,6 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One simulated controller: a scan loop over a {@link Plant}, a Modbus TCP server with the register
  * map of docs/plc-sim.md and a control port for fault injection.
+ *
+ * <p>With {@link SimConfig#opcUa()} it also serves the same registers over OPC UA (a crash closes
+ * that server too, a restart reopens it on the same port).
  *
  * <p>With {@link SimConfig#tls()} the Modbus port serves Modbus/TCP Security and plain Modbus TCP
  * is off, unless {@link SimConfig.Tls#plainPort()} opens a second, plain listener.
@@ -48,6 +52,7 @@ public final class SimulatedPlc implements AutoCloseable {
     private final FaultInjector faults;
     private final int modbusPort;
     private final OptionalInt plainPort;
+    private final OptionalInt opcUaPort;
     private final LineServer control;
 
     private final Object lifecycleLock = new Object();
@@ -55,6 +60,7 @@ public final class SimulatedPlc implements AutoCloseable {
     private Lifecycle lifecycle = Lifecycle.RUNNING;
     private ModbusServer modbus;
     private Optional<ModbusServer> plainModbus;
+    private Optional<PlcOpcUaServer> opcUa;
     private ScanLoop scan;
 
     private SimulatedPlc(SimConfig config, InetAddress bindAddress, Plant.Slot slot, LongSupplier nanoTime)
@@ -69,16 +75,21 @@ public final class SimulatedPlc implements AutoCloseable {
         this.modbusPort = modbus.port();
         ControlDispatcher dispatcher = new ControlDispatcher(faults, this::snapshot);
         Optional<ModbusServer> plain = Optional.empty();
+        Optional<PlcOpcUaServer> ua = Optional.empty();
         try {
             plain = startPlainModbus(config.tls().map(SimConfig.Tls::plainPort).orElse(OptionalInt.empty()));
+            ua = startOpcUa(config.opcUa().map(SimConfig.OpcUa::port).orElse(0));
             this.control = LineServer.start(config.name(), bindAddress, config.controlPort(), dispatcher::handle);
         } catch (IOException | RuntimeException e) {
             modbus.close();
             plain.ifPresent(ModbusServer::close);
+            ua.ifPresent(PlcOpcUaServer::close);
             throw e;
         }
         this.plainModbus = plain;
         this.plainPort = plain.map(m -> OptionalInt.of(m.port())).orElse(OptionalInt.empty());
+        this.opcUa = ua;
+        this.opcUaPort = ua.map(u -> OptionalInt.of(u.port())).orElse(OptionalInt.empty());
         this.scan = ScanLoop.start(config.name(), config.scanPeriod(), controller::scan);
     }
 
@@ -114,6 +125,12 @@ public final class SimulatedPlc implements AutoCloseable {
                                 "Plain Modbus TCP also open on {}:{}: requests there are not authenticated or authorized",
                                 bindAddress.getHostAddress(),
                                 port));
+                plc.opcUaPort()
+                        .ifPresent(port -> log.info(
+                                "OPC UA on opc.tcp://{}:{}{} (SignAndEncrypt, X.509 users)",
+                                bindAddress.getHostAddress(),
+                                port,
+                                PlcOpcUaServer.PATH));
                 return plc;
             } catch (IOException | RuntimeException e) {
                 slot.close();
@@ -146,9 +163,19 @@ public final class SimulatedPlc implements AutoCloseable {
                 ModbusServer.start(config.name(), bindAddress, port.getAsInt(), config.unitId(), registers, comms));
     }
 
+    private Optional<PlcOpcUaServer> startOpcUa(int port) throws IOException {
+        if (config.opcUa().isEmpty()) {
+            return Optional.empty();
+        }
+        SimConfig.OpcUa ua = config.opcUa().get();
+        return Optional.of(PlcOpcUaServer.start(
+                config.name(), bindAddress, port, ua.application(), ua.verifier(), ua.crls(), registers));
+    }
+
     private void closeModbus() {
         modbus.close();
         plainModbus.ifPresent(ModbusServer::close);
+        opcUa.ifPresent(PlcOpcUaServer::close);
     }
 
     /** The Modbus port (TLS when {@link #tls()}); the same after a crash and restart. */
@@ -164,6 +191,11 @@ public final class SimulatedPlc implements AutoCloseable {
     /** The second, plain Modbus TCP port beside the TLS one, if configured; the same after a restart. */
     public OptionalInt plainPort() {
         return plainPort;
+    }
+
+    /** The OPC UA port, if {@link SimConfig#opcUa()} asks for a server; the same after a restart. */
+    public OptionalInt opcUaPort() {
+        return opcUaPort;
     }
 
     /** The control port. */
@@ -237,6 +269,13 @@ public final class SimulatedPlc implements AutoCloseable {
                     plainModbus = startPlainModbus(plainPort);
                 } catch (IOException e) {
                     modbus.close();
+                    throw e;
+                }
+                try {
+                    opcUa = startOpcUa(opcUaPort.orElse(0));
+                } catch (IOException e) {
+                    modbus.close();
+                    plainModbus.ifPresent(ModbusServer::close);
                     throw e;
                 }
             } catch (IOException e) {

@@ -178,6 +178,61 @@ class CliParserTest {
     }
 
     @Test
+    void opcUaOptionsAreParsedAndShareTheTrustOptions() {
+        Cli cli = CliParser.parse(new String[] {
+            "run",
+            "--name",
+            "A",
+            "--opcua-port",
+            "4840",
+            "--opcua-keystore",
+            "ua.p12",
+            "--opcua-keystore-password-env",
+            "UA_PASS",
+            "--trust",
+            "pki",
+            "--crl",
+            "crl.pem"
+        });
+
+        assertThat(cli).isInstanceOf(Cli.Run.class);
+        Cli.Run run = (Cli.Run) cli;
+        assertThat(run.tls()).isEmpty();
+        assertThat(run.opcUa())
+                .contains(new OpcUaOptions(
+                        4840,
+                        Path.of("ua.p12"),
+                        new PasswordSource.FromEnv("UA_PASS"),
+                        Path.of("pki"),
+                        Optional.of(Path.of("crl.pem"))));
+    }
+
+    @Test
+    void opcUaOptionErrorsNameTheOption() {
+        assertThat(invalid("run", "--name", "A", "--opcua-keystore", "ua.p12"))
+                .startsWith("--opcua-keystore is an OPC UA option: it needs --opcua-port N");
+        assertThat(invalid("run", "--name", "A", "--opcua-port", "0", "--trust", "pki"))
+                .startsWith("--opcua-port needs --opcua-keystore FILE.p12");
+        assertThat(invalid("run", "--name", "A", "--opcua-port", "0", "--opcua-keystore", "ua.p12", "--trust", "p"))
+                .startsWith("--opcua-keystore needs its password from exactly one of");
+        assertThat(invalid(
+                        "run",
+                        "--name",
+                        "A",
+                        "--opcua-port",
+                        "0",
+                        "--opcua-keystore",
+                        "u",
+                        "--opcua-keystore-password-env",
+                        "V"))
+                .startsWith("--opcua-port needs --trust");
+        assertThat(invalid("run", "--name", "A", "--port", "4840", "--opcua-port", "4840"))
+                .startsWith("--opcua-port must differ from --port and --control-port");
+        assertThat(invalid("run", "--name", "A", "--trust", "pki"))
+                .startsWith("--trust is a Modbus/TCP Security option");
+    }
+
+    @Test
     void ctlJoinsTheCommandWords() {
         assertThat(CliParser.parse(new String[] {"ctl", "--port", "5021", "drop", "once"}))
                 .isEqualTo(new Cli.Ctl("127.0.0.1", 5021, "drop once"));

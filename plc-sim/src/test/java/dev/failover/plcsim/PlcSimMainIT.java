@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.ghgande.j2mod.modbus.ModbusException;
 import com.ghgande.j2mod.modbus.ModbusIOException;
+import dev.failover.certs.CertificateRequest;
 import dev.failover.certs.TestPki;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -105,6 +106,49 @@ class PlcSimMainIT {
                     .contains("Modbus/TCP Security server listening")
                     .doesNotContain(new String(TestPki.KEYSTORE_PASSWORD))
                     .doesNotContain("ERROR");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void runWithAnOpcUaPortAppendsItToTheReadyLineAndListens(@TempDir Path dir) throws Exception {
+        TestPki pki = TestPki.create(dir);
+        Path keyStore = pki.pki()
+                .issue(CertificateRequest.opcuaApplication("plc-a-ua", "urn:test:plc-sim:A"), TestPki.KEYSTORE_PASSWORD)
+                .keyStore();
+        Path passwordFile = Files.writeString(dir.resolve("opcua.pass"), new String(TestPki.KEYSTORE_PASSWORD) + "\n");
+        Path log = dir.resolve("stderr.log");
+        Process process = start(
+                log,
+                "--opcua-port",
+                "0",
+                "--opcua-keystore",
+                keyStore.toString(),
+                "--opcua-keystore-password-file",
+                passwordFile.toString(),
+                "--trust",
+                pki.pki().dir().toString());
+        try {
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
+            String ready = CompletableFuture.supplyAsync(() -> readLine(out)).get(15, TimeUnit.SECONDS);
+            Matcher matcher = Pattern.compile(
+                            "READY name=A modbus=127\\.0\\.0\\.1:\\d+ control=127\\.0\\.0\\.1:\\d+ tls=false"
+                                    + " opcua=127\\.0\\.0\\.1:(\\d+)")
+                    .matcher(ready);
+            assertThat(matcher.matches())
+                    .as("READY line: %s; log:%n%s", ready, Files.readString(log))
+                    .isTrue();
+            try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(matcher.group(1)))) {
+                assertThat(socket.isConnected()).isTrue();
+            }
+
+            process.destroy();
+            assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(log))
+                    .contains("OPC UA on opc.tcp://127.0.0.1:" + matcher.group(1) + "/plc-sim")
+                    .doesNotContain(new String(TestPki.KEYSTORE_PASSWORD));
         } finally {
             process.destroyForcibly();
         }

@@ -1,0 +1,262 @@
+package dev.failover.plcsim.opcua;
+
+import dev.failover.certs.CertificateVerifier;
+import dev.failover.certs.Identity;
+import dev.failover.plcsim.modbus.RegisterBank;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.security.KeyPair;
+import java.security.Security;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
+import org.eclipse.milo.opcua.stack.core.NodeIds;
+import org.eclipse.milo.opcua.stack.core.security.CertificateFactory;
+import org.eclipse.milo.opcua.stack.core.security.CertificateStore;
+import org.eclipse.milo.opcua.stack.core.security.DefaultApplicationGroup;
+import org.eclipse.milo.opcua.stack.core.security.DefaultCertificateManager;
+import org.eclipse.milo.opcua.stack.core.security.DefaultServerCertificateValidator;
+import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateQuarantine;
+import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateStore;
+import org.eclipse.milo.opcua.stack.core.security.MemoryTrustListManager;
+import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
+import org.eclipse.milo.opcua.stack.core.transport.TransportProfile;
+import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
+import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
+import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
+import org.eclipse.milo.opcua.stack.core.util.validation.ValidationCheck;
+import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransport;
+import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportConfig;
+
+/**
+ * The OPC UA server of one simulated controller (Eclipse Milo 1.1.2): endpoint {@code
+ * opc.tcp://<bind>:<port>/plc-sim}, security policies Basic256Sha256 and Aes256_Sha256_RsaPss with
+ * SignAndEncrypt only, X.509 user identity tokens only (no anonymous, no user name).
+ *
+ * <p>Trust: client application certificates must chain to the plant CA and pass every optional Milo
+ * check except HOSTNAME (a client application certificate need not name a host): validity, key usage,
+ * extended key usage, revocation against the plant CRLs (every CA has one in crl.pem, as Milo
+ * requires) and the application URI. User certificates are checked by {@link PlantUserValidator}; only
+ * a user whose role is {@value #WRITE_ROLE} may write.
+ *
+ * <p>Thread-safe; {@link #close()} is idempotent.
+ */
+public final class PlcOpcUaServer implements AutoCloseable {
+
+    /** The role a user certificate must carry to write setpoints and the role register. */
+    public static final String WRITE_ROLE = "gateway";
+
+    /** The endpoint path. */
+    public static final String PATH = "/plc-sim";
+
+    private static final int BIND_ATTEMPTS = 5;
+    private static final long TIMEOUT_SECONDS = 10;
+
+    private final OpcUaServer server;
+    private final int port;
+    private final String endpointUrl;
+
+    private PlcOpcUaServer(OpcUaServer server, int port, String endpointUrl) {
+        this.server = server;
+        this.port = port;
+        this.endpointUrl = endpointUrl;
+    }
+
+    /**
+     * Starts a server over {@code bank}.
+     *
+     * @param name the controller name (application name)
+     * @param bindAddress the address to bind and advertise
+     * @param port the TCP port, 0 for a free one
+     * @param application the controller's OPC UA application identity: an RSA-2048 certificate whose
+     *     SAN URI is the application URI, its key, and its chain up to the root
+     * @param verifier the plant CA with its CRLs: validates user certificates
+     * @param crls the CRLs of every CA of the plant (crl.pem)
+     * @param bank the registers to serve
+     * @throws IOException if the port cannot be bound or the server fails to start
+     */
+    public static PlcOpcUaServer start(
+            String name,
+            InetAddress bindAddress,
+            int port,
+            Identity application,
+            CertificateVerifier verifier,
+            List<X509CRL> crls,
+            RegisterBank bank)
+            throws IOException {
+        Objects.requireNonNull(application, "application");
+        Objects.requireNonNull(verifier, "verifier");
+        Objects.requireNonNull(bank, "bank");
+        if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
+            Security.addProvider(new BouncyCastleProvider());
+        }
+        IOException last = null;
+        for (int attempt = 0; attempt < (port == 0 ? BIND_ATTEMPTS : 1); attempt++) {
+            int candidate = port == 0 ? freePort(bindAddress) : port;
+            try {
+                return startOn(name, bindAddress, candidate, application, verifier, crls, bank);
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private static PlcOpcUaServer startOn(
+            String name,
+            InetAddress bindAddress,
+            int port,
+            Identity application,
+            CertificateVerifier verifier,
+            List<X509CRL> crls,
+            RegisterBank bank)
+            throws IOException {
+        X509Certificate certificate = application.certificate();
+        String applicationUri = CertificateUtil.getSanUri(certificate)
+                .orElseThrow(() -> new IOException("the OPC UA application certificate "
+                        + certificate.getSubjectX500Principal().getName()
+                        + " has no SAN URI: issue an `opcua` certificate with --uri"));
+        X509Certificate root = verifier.trustAnchor();
+        MemoryTrustListManager trust = new MemoryTrustListManager();
+        trust.setTrustedCertificates(List.of(root));
+        trust.setIssuerCertificates(application.chain().stream()
+                .skip(1)
+                .filter(ca -> !ca.equals(root))
+                .toList());
+        trust.setTrustedCrls(List.copyOf(crls));
+        Set<ValidationCheck> checks = EnumSet.copyOf(ValidationCheck.ALL_OPTIONAL_CHECKS);
+        checks.remove(ValidationCheck.HOSTNAME);
+        MemoryCertificateQuarantine quarantine = new MemoryCertificateQuarantine();
+        DefaultServerCertificateValidator validator = new DefaultServerCertificateValidator(trust, checks, quarantine);
+        MemoryCertificateStore store = new MemoryCertificateStore();
+        try {
+            store.set(
+                    NodeIds.RsaSha256ApplicationCertificateType,
+                    new CertificateStore.Entry(
+                            application.privateKey(), application.chain().toArray(X509Certificate[]::new)));
+            DefaultApplicationGroup group =
+                    DefaultApplicationGroup.createAndInitialize(trust, store, new NoCertificateFactory(), validator);
+            DefaultCertificateManager certificates = new DefaultCertificateManager(quarantine, group);
+
+            String host = bindAddress.getHostAddress();
+            Set<EndpointConfig> endpoints = new LinkedHashSet<>();
+            for (SecurityPolicy policy : List.of(SecurityPolicy.Basic256Sha256, SecurityPolicy.Aes256_Sha256_RsaPss)) {
+                endpoints.add(EndpointConfig.newBuilder()
+                        .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
+                        .setBindAddress(host)
+                        .setBindPort(port)
+                        .setHostname(host)
+                        .setPath(PATH)
+                        .setCertificate(certificate)
+                        .setSecurityPolicy(policy)
+                        .setSecurityMode(MessageSecurityMode.SignAndEncrypt)
+                        .addTokenPolicy(OpcUaServerConfig.USER_TOKEN_POLICY_X509)
+                        .build());
+            }
+            OpcUaServerConfig config = OpcUaServerConfig.builder()
+                    .setApplicationUri(applicationUri)
+                    .setApplicationName(LocalizedText.english("plc-sim " + name))
+                    .setProductUri("urn:dev.failover:plc-sim")
+                    .setEndpoints(endpoints)
+                    .setCertificateManager(certificates)
+                    .setIdentityValidator(new PlantUserValidator(verifier))
+                    .build();
+            OpcUaServer server = new OpcUaServer(
+                    config,
+                    profile -> new OpcTcpServerTransport(
+                            OpcTcpServerTransportConfig.newBuilder().build()));
+            PlcNamespace namespace = new PlcNamespace(
+                    server,
+                    bank,
+                    session -> PlantUserValidator.role(session)
+                            .filter(WRITE_ROLE::equals)
+                            .isPresent());
+            namespace.startup();
+            try {
+                server.startup().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                shutdownQuietly(server);
+                throw new IOException("OPC UA server on " + host + ":" + port + " did not start: " + e.getMessage(), e);
+            }
+            return new PlcOpcUaServer(server, port, "opc.tcp://" + host + ":" + port + PATH);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting the OPC UA server", e);
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("OPC UA server setup failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static int freePort(InetAddress bindAddress) throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, bindAddress)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void shutdownQuietly(OpcUaServer server) {
+        try {
+            server.shutdown().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException ignored) {
+            // Best effort: the server is being abandoned.
+        }
+    }
+
+    /** The TCP port the server listens on. */
+    public int port() {
+        return port;
+    }
+
+    /** {@code opc.tcp://host:port/plc-sim}. */
+    public String endpointUrl() {
+        return endpointUrl;
+    }
+
+    /** Stops the server. Idempotent. */
+    @Override
+    public void close() {
+        shutdownQuietly(server);
+    }
+
+    /** The application certificate comes from the plant PKI: never generate one. */
+    private static final class NoCertificateFactory implements CertificateFactory {
+        @Override
+        public KeyPair createKeyPair(NodeId certificateTypeId) {
+            throw new UnsupportedOperationException("the OPC UA application certificate comes from the plant PKI");
+        }
+
+        @Override
+        public X509Certificate[] createCertificateChain(NodeId certificateTypeId, KeyPair keyPair) {
+            throw new UnsupportedOperationException("the OPC UA application certificate comes from the plant PKI");
+        }
+
+        @Override
+        public ByteString createSigningRequest(
+                NodeId certificateTypeId,
+                KeyPair keyPair,
+                X500Name subjectName,
+                String sanUri,
+                List<String> dnsNames,
+                List<String> ipAddresses) {
+            throw new UnsupportedOperationException("certificate signing requests go to the plant PKI (`certs`)");
+        }
+    }
+}
