@@ -3,6 +3,7 @@ package dev.failover.gateway.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.failover.gateway.cli.OperatorIdentity;
+import dev.failover.gateway.cli.StatusText;
 import dev.failover.gateway.command.CommandAction;
 import dev.failover.gateway.control.GatewayClient;
 import java.io.IOException;
@@ -52,9 +53,6 @@ final class Operators {
         if (!answer.has("outcome")) {
             return "ERROR " + answer.path("error").asText();
         }
-        String outcome = answer.path("outcome").asText();
-        String code = answer.path("code").asText();
-        return (outcome.equals(code) ? outcome : outcome + " " + code) + ": "
-                + answer.path("detail").asText();
+        return StatusText.commandResult(answer);
     }
 }

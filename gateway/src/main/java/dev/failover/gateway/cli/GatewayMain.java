@@ -279,10 +279,7 @@ public final class GatewayMain {
             return ExitCode.RUNTIME;
         }
         if (answer.has("outcome")) {
-            String outcome = answer.path("outcome").asText();
-            String code = answer.path("code").asText();
-            out.println((outcome.equals(code) ? outcome : outcome + " " + code) + ": "
-                    + answer.path("detail").asText() + " (command "
+            out.println(StatusText.commandResult(answer) + " (command "
                     + answer.path("commandId").asText() + ")");
         } else {
             err.println("error: " + answer.path("error").asText());

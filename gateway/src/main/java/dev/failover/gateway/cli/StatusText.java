@@ -78,4 +78,12 @@ public final class StatusText {
                         r.path("switchoverMs").asDouble(),
                         r.path("oldActive").asText());
     }
+
+    /** A command's answer as one line: {@code DONE: detail} or {@code REJECTED ROLE_NOT_PERMITTED: detail}. */
+    public static String commandResult(JsonNode answer) {
+        String outcome = answer.path("outcome").asText();
+        String code = answer.path("code").asText();
+        return (outcome.equals(code) ? outcome : outcome + " " + code) + ": "
+                + answer.path("detail").asText();
+    }
 }

@@ -374,60 +374,48 @@ class SignedCommandIT {
         assertThat(levelSetpoint("plc-a")).isEqualTo(value);
     }
 
+    /** Runs {@code gateway write} as alice; returns the exit code, output in {@code out}, errors in {@code err}. */
+    private int cliWrite(String value, java.io.ByteArrayOutputStream out, java.io.ByteArrayOutputStream err) {
+        out.reset();
+        err.reset();
+        return dev.failover.gateway.cli.GatewayMain.run(
+                List.of(
+                        "write",
+                        "--pair",
+                        SimPair.PAIR,
+                        "--tag",
+                        "level_setpoint",
+                        "--value",
+                        value,
+                        "--control",
+                        "127.0.0.1:" + gateway.controlPort(),
+                        "--identity",
+                        alice.keyStore().toString(),
+                        "--pki",
+                        pki.pki().dir().toString(),
+                        "--identity-password-file",
+                        passwordFile.toString()),
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
     @Test
     void anOperatorWritesWithTheCommandLineBeforeAndAfterAFailover() throws Exception {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
 
-        int code = dev.failover.gateway.cli.GatewayMain.run(
-                List.of(
-                        "write",
-                        "--pair",
-                        SimPair.PAIR,
-                        "--tag",
-                        "level_setpoint",
-                        "--value",
-                        "33.5",
-                        "--control",
-                        "127.0.0.1:" + gateway.controlPort(),
-                        "--identity",
-                        alice.keyStore().toString(),
-                        "--pki",
-                        pki.pki().dir().toString(),
-                        "--identity-password-file",
-                        passwordFile.toString()),
-                new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
-                new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
-
-        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(cliWrite("33.5", out, err))
+                .as(err.toString(StandardCharsets.UTF_8))
+                .isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("DONE: level_setpoint = 33.5 % on plc-a");
         assertThat(levelSetpoint("plc-a")).isEqualTo(3350);
 
         a.faults().crash();
         await().atMost(WAIT).until(() -> "plc-b".equals(status().activeId()));
-        out.reset();
 
-        int after = dev.failover.gateway.cli.GatewayMain.run(
-                List.of(
-                        "write",
-                        "--pair",
-                        SimPair.PAIR,
-                        "--tag",
-                        "level_setpoint",
-                        "--value",
-                        "44",
-                        "--control",
-                        "127.0.0.1:" + gateway.controlPort(),
-                        "--identity",
-                        alice.keyStore().toString(),
-                        "--pki",
-                        pki.pki().dir().toString(),
-                        "--identity-password-file",
-                        passwordFile.toString()),
-                new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
-                new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
-
-        assertThat(after).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(cliWrite("44", out, err))
+                .as(err.toString(StandardCharsets.UTF_8))
+                .isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("DONE: level_setpoint = 44.0 % on plc-b");
         assertThat(levelSetpoint("plc-b")).isEqualTo(4400);
     }
