@@ -20,7 +20,7 @@ import dev.failover.gateway.events.RecentEvents;
 import dev.failover.gateway.fence.Fence;
 import dev.failover.gateway.fence.SimFence;
 import dev.failover.gateway.link.ControllerLink;
-import dev.failover.gateway.link.modbus.ModbusLink;
+import dev.failover.gateway.link.Links;
 import dev.failover.gateway.supervisor.PairSupervisor;
 import dev.failover.hardware.HardwareConfig;
 import dev.failover.hardware.PairHardware;
@@ -157,17 +157,16 @@ public final class Gateway implements AutoCloseable {
         Map<String, ControllerLink> links = new HashMap<>();
         Map<String, Fence> fences = new HashMap<>();
         for (ControllerConfig c : pair.controllers()) {
-            boolean plain = security == null || c.modbus().insecure();
+            boolean plain = security == null || c.endpoint().insecure();
             links.put(
                     c.id(),
-                    new ModbusLink(
-                            c.id(),
-                            c.modbus(),
-                            pair.registers(),
-                            pair.failover().responseTimeout(),
+                    Links.create(
+                            pair,
+                            c,
                             MAX_RECONNECT_BACKOFF,
                             ticker,
-                            plain ? null : security.tls()));
+                            security == null ? null : security.tls(),
+                            security == null ? null : security.opcUa().orElse(null)));
             if (c.fence() != null) {
                 fences.put(c.id(), fence(c.id(), c.fence(), box));
             }

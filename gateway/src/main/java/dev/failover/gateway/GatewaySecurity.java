@@ -7,13 +7,20 @@ import dev.failover.certs.PkiException;
 import dev.failover.certs.RoleExtension;
 import dev.failover.certs.TlsContexts;
 import dev.failover.gateway.command.NonceStore;
+import dev.failover.gateway.config.OpcUaIdentityConfig;
+import dev.failover.gateway.config.Secret;
 import dev.failover.gateway.config.SecurityConfig;
+import dev.failover.gateway.link.opcua.OpcUaCredentials;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
+import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
 
 /**
  * The gateway's security material, loaded once at start from its {@link SecurityConfig}: its own
@@ -27,11 +34,13 @@ final class GatewaySecurity implements AutoCloseable {
     private final CertificateVerifier verifier;
     private final SSLContext tls;
     private final NonceStore nonces;
+    private final OpcUaCredentials opcUa;
 
-    private GatewaySecurity(CertificateVerifier verifier, SSLContext tls, NonceStore nonces) {
+    private GatewaySecurity(CertificateVerifier verifier, SSLContext tls, NonceStore nonces, OpcUaCredentials opcUa) {
         this.verifier = verifier;
         this.tls = tls;
         this.nonces = nonces;
+        this.opcUa = opcUa;
     }
 
     /** Loads everything or fails with a message naming the file that is wrong. */
@@ -48,14 +57,64 @@ final class GatewaySecurity implements AutoCloseable {
             }
             CertificateVerifier verifier = Keystores.verifier(config.caCertificates(), List.of(config.crl()), clock);
             SSLContext tls = TlsContexts.create(identity, verifier);
+            OpcUaCredentials opcUa =
+                    config.opcUa().isPresent() ? opcUa(config, config.opcUa().get()) : null;
             Files.createDirectories(config.stateDirectory());
             NonceStore nonces = NonceStore.open(config.stateDirectory().resolve("command-ids"), clock);
-            return new GatewaySecurity(verifier, tls, nonces);
+            return new GatewaySecurity(verifier, tls, nonces, opcUa);
         } catch (PkiException e) {
             throw new IOException(e.getMessage(), e);
         } finally {
             Arrays.fill(password, '\0');
         }
+    }
+
+    /** The OPC UA identities, checked for what Milo and the controllers need; names the file that is wrong. */
+    private static OpcUaCredentials opcUa(SecurityConfig config, OpcUaIdentityConfig identities)
+            throws IOException, PkiException {
+        Identity application = load(identities.keystore(), identities.keystorePassword());
+        X509Certificate app = application.certificate();
+        if (!(app.getPublicKey() instanceof RSAPublicKey)) {
+            throw new IOException(identities.keystore() + ": the OPC UA application certificate must be RSA-2048"
+                    + " (issue it with 'certs issue --kind opcua')");
+        }
+        if (CertificateUtil.getSanUri(app).isEmpty()) {
+            throw new IOException(identities.keystore() + ": the OPC UA application certificate has no SAN URI"
+                    + " (issue it with 'certs issue --kind opcua --uri urn:<plant>:gateway')");
+        }
+        Identity user = null;
+        if (identities.userKeystore() != null) {
+            user = load(identities.userKeystore(), identities.userKeystorePassword());
+            String role = RoleExtension.read(user.certificate()).orElse("");
+            if (!GATEWAY_ROLE.equals(role) || !(user.certificate().getPublicKey() instanceof RSAPublicKey)) {
+                throw new IOException(identities.userKeystore()
+                        + ": the OPC UA user certificate must be RSA with role '"
+                        + GATEWAY_ROLE + "' (it has role '" + role + "'); issue it with 'certs issue --kind gateway"
+                        + " --role gateway --rsa'");
+            }
+        }
+        List<X509Certificate> cas = Keystores.readCertificates(config.caCertificates());
+        X509Certificate root = cas.stream()
+                .filter(c -> c.getSubjectX500Principal().equals(c.getIssuerX500Principal()))
+                .findFirst()
+                .orElseThrow(() -> new IOException(config.caCertificates() + ": no root (self-signed) CA in it"));
+        List<X509Certificate> issuers =
+                cas.stream().filter(c -> !c.equals(root)).toList();
+        return new OpcUaCredentials(application, user, root, issuers, Keystores.readCrls(config.crl()));
+    }
+
+    private static Identity load(java.nio.file.Path keystore, Secret password) throws IOException, PkiException {
+        char[] chars = password.read();
+        try {
+            return Keystores.loadIdentity(keystore, chars);
+        } finally {
+            Arrays.fill(chars, '\0');
+        }
+    }
+
+    /** The OPC UA credentials, when the configuration has OPC UA identities. */
+    Optional<OpcUaCredentials> opcUa() {
+        return Optional.ofNullable(opcUa);
     }
 
     CertificateVerifier verifier() {

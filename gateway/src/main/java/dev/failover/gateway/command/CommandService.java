@@ -9,7 +9,6 @@ import dev.failover.gateway.link.ControllerLink;
 import dev.failover.gateway.link.LinkResult;
 import dev.failover.gateway.supervisor.PairSupervisor;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,20 +100,20 @@ public final class CommandService {
             return failed(c, "SWITCHING", "a switchover of " + pair.pairName() + " is in progress; nothing written");
         }
         int switchoversBefore = status.switchovers();
-        int[] registers = TagValues.encode(tag, value);
+        double raw = tag.raw(value);
         ControllerLink link = pair.link(active);
-        LinkResult<int[]> written = link.writeRegisters(tag.address(), registers);
-        if (written instanceof LinkResult.Failed<int[]> f) {
+        LinkResult<double[]> written = link.writeTags(List.of(tag), new double[] {raw});
+        if (written instanceof LinkResult.Failed<double[]> f) {
             return failed(
                     c, "CONTROLLER_" + f.error().name(), "writing " + tag.name() + " on " + active + ": " + f.detail());
         }
-        int[] readBack = ((LinkResult.Ok<int[]>) written).value();
-        if (!Arrays.equals(readBack, registers)) {
+        double held = ((LinkResult.Ok<double[]>) written).value()[0];
+        if (held != raw) {
             return failed(
                     c,
                     "READBACK_MISMATCH",
-                    active + " holds " + Arrays.toString(readBack) + " after writing " + Arrays.toString(registers)
-                            + " to " + tag.name());
+                    active + " holds " + tag.engineering(held) + " " + tag.unit() + " after writing " + value + " to "
+                            + tag.name());
         }
         PairStatus after = pair.status();
         if (!active.equals(after.activeId())

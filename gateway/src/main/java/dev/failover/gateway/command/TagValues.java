@@ -3,7 +3,7 @@ package dev.failover.gateway.command;
 import dev.failover.gateway.config.TagConfig;
 import java.util.Optional;
 
-/** Checks an engineering value against a tag's type and bounds, and encodes it into registers. */
+/** Checks an engineering value against a tag's type, resolution and bounds. */
 final class TagValues {
 
     private TagValues() {}
@@ -52,20 +52,5 @@ final class TagValues {
             }
         }
         return Optional.empty();
-    }
-
-    /** The registers holding {@code value} (already checked), high word first for 32-bit types. */
-    static int[] encode(TagConfig tag, double value) {
-        return switch (tag.type()) {
-            case UINT16, INT16 -> new int[] {(int) (Math.round(value / tag.scale()) & 0xFFFF)};
-            case UINT32, INT32 -> {
-                long raw = Math.round(value / tag.scale());
-                yield new int[] {(int) ((raw >> 16) & 0xFFFF), (int) (raw & 0xFFFF)};
-            }
-            case FLOAT32 -> {
-                int bits = Float.floatToIntBits((float) (value / tag.scale()));
-                yield new int[] {(bits >>> 16) & 0xFFFF, bits & 0xFFFF};
-            }
-        };
     }
 }

@@ -36,7 +36,8 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ConfigLoader {
 
-    static final List<String> ROOT_KEYS = List.of("gateway", "security", "pairs");
+    static final List<String> ROOT_KEYS = List.of("gateway", "security", "opcua", "pairs");
+    static final List<String> OPCUA_SERVER_KEYS = List.of("host", "port", "path", "trustDirectory", "anonymous");
     static final List<String> GATEWAY_KEYS = List.of("name", "control", "eventLog");
     static final List<String> CONTROL_KEYS = List.of("host", "port");
 
@@ -125,7 +126,13 @@ public final class ConfigLoader {
         Optional<SecurityConfig> security = SecurityReader.security(m, source);
         Optional<List<PairConfig>> pairs = m.require(
                 "pairs", "Add a 'pairs:' list with at least one pair.", new PairReader(new CrossChecks())::pairs);
-        if (gateway.isEmpty() || security.isEmpty() || pairs.isEmpty()) {
+        Optional<YamlValue> serverAt = m.optional("opcua");
+        Optional<Optional<ScadaServerConfig>> server = m.get(
+                "opcua", Optional.empty(), v -> scadaServer(v, source, security).map(Optional::of));
+        if (gateway.isEmpty() || security.isEmpty() || pairs.isEmpty() || server.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!opcUaIdentities(m, security.get(), pairs.get(), serverAt)) {
             return Optional.empty();
         }
         GatewaySection g = gateway.get();
@@ -136,7 +143,78 @@ public final class ConfigLoader {
                 g.controlPort(),
                 g.eventLog().orElse(null),
                 pairs.get(),
-                security.get()));
+                security.get(),
+                server.get().orElse(null)));
+    }
+
+    /**
+     * OPC UA needs the gateway's OPC UA identities: the application certificate for its server and its
+     * links, the user certificate for links to controllers.
+     */
+    private static boolean opcUaIdentities(
+            YamlMap root, SecurityConfig security, List<PairConfig> pairs, Optional<YamlValue> serverAt) {
+        Optional<String> opcUaController = pairs.stream()
+                .flatMap(p -> p.controllers().stream())
+                .filter(ControllerConfig::opcUa)
+                .map(ControllerConfig::id)
+                .findFirst();
+        Optional<OpcUaIdentityConfig> identities = security.opcUa();
+        YamlValue at = root.optional("security").orElseThrow();
+        if (identities.isEmpty() && (opcUaController.isPresent() || serverAt.isPresent())) {
+            String why = opcUaController.isPresent()
+                    ? "controller " + opcUaController.get() + " is reached over OPC UA"
+                    : "the gateway serves OPC UA ('opcua:' section)";
+            at.report("'opcua:' is missing: " + why + ". Add 'opcua:' with 'keystore:' and 'keystorePassword:' (the"
+                    + " gateway's OPC UA application certificate)"
+                    + (opcUaController.isPresent() ? " and 'userKeystore:' with 'userKeystorePassword:'" : "")
+                    + ", as docs/opcua.md describes.");
+            return false;
+        }
+        if (opcUaController.isPresent() && identities.get().userKeystore() == null) {
+            at.report("'opcua:' has no 'userKeystore:': controller " + opcUaController.get() + " is reached over OPC"
+                    + " UA and the gateway logs on to it as an X.509 user with the role gateway. Add 'userKeystore:'"
+                    + " and 'userKeystorePassword:', as docs/opcua.md describes.");
+            return false;
+        }
+        return true;
+    }
+
+    private static Optional<ScadaServerConfig> scadaServer(
+            YamlValue value, Path source, Optional<SecurityConfig> security) {
+        Optional<YamlMap> map = value.map(OPCUA_SERVER_KEYS);
+        if (map.isEmpty()) {
+            return Optional.empty();
+        }
+        YamlMap m = map.get();
+        Optional<String> host =
+                m.get("host", DEFAULT_CONTROL_HOST, v -> v.nonBlank("Write the address to serve on, e.g. 10.0.0.5."));
+        Optional<Integer> port = m.get("port", ScadaServerConfig.DEFAULT_PORT, v -> v.integer(CONTROL_PORT));
+        Optional<String> path = m.get(
+                "path",
+                ScadaServerConfig.DEFAULT_PATH,
+                v -> v.nonBlank("Write the endpoint path, e.g. /failover-gateway.")
+                        .filter(text -> {
+                            if (!text.startsWith("/") || text.chars().anyMatch(c -> c <= ' ' || c == '?' || c == '#')) {
+                                v.report(YamlValue.quote(text)
+                                        + " is not an endpoint path. Write one that starts with '/'"
+                                        + " and has no spaces, e.g. /failover-gateway.");
+                                return false;
+                            }
+                            return true;
+                        }));
+        Optional<YamlValue> trustAt = m.optional("trustDirectory");
+        Optional<Path> trust;
+        if (trustAt.isPresent()) {
+            trust = trustAt.get().path(source, "Write a folder path, e.g. opcua-pki.");
+        } else {
+            trust = security.map(s -> s.stateDirectory().resolve("opcua-pki"));
+        }
+        Optional<Boolean> anonymous = m.get("anonymous", false, YamlValue::bool);
+        if (host.isEmpty() || port.isEmpty() || path.isEmpty() || trust.isEmpty() || anonymous.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                new ScadaServerConfig(host.get().trim(), port.get(), path.get(), trust.get(), anonymous.get()));
     }
 
     private record GatewaySection(String name, String controlHost, int controlPort, Optional<Path> eventLog) {}

@@ -8,13 +8,19 @@ import java.util.Optional;
 /** Reads one entry of a pair's {@code controllers:} list: its id, role, Modbus endpoint and fence. */
 final class ControllerReader {
 
-    static final List<String> CONTROLLER_KEYS = List.of("id", "preferredRole", "modbus", "fence");
+    static final List<String> CONTROLLER_KEYS = List.of("id", "preferredRole", "modbus", "opcua", "fence");
+    static final List<String> OPCUA_KEYS = List.of("endpoint", "securityPolicy", "subscribe");
     static final List<String> MODBUS_KEYS = List.of("host", "port", "unitId", "insecure");
     static final List<String> FENCE_KEYS = List.of("type", "host", "port", "pin", "feedbackPin");
 
     private static final Map<String, PreferredRole> ROLES =
             choices("primary", PreferredRole.PRIMARY, "standby", PreferredRole.STANDBY);
     private static final Map<String, String> FENCE_TYPES = choices("sim", "sim", "relay", "relay");
+    private static final Map<String, OpcUaEndpoint.SecurityPolicyName> POLICIES = choices(
+            "Basic256Sha256",
+            OpcUaEndpoint.SecurityPolicyName.BASIC256SHA256,
+            "Aes256_Sha256_RsaPss",
+            OpcUaEndpoint.SecurityPolicyName.AES256_SHA256_RSAPSS);
 
     /**
      * What was read of one controller: the role and where it and the fence were written are kept for
@@ -53,20 +59,72 @@ final class ControllerReader {
                 "preferredRole",
                 "Add 'preferredRole: primary' or 'preferredRole: standby'.",
                 v -> v.choice("a preferred role", ROLES));
-        Optional<ModbusEndpoint> modbus =
-                m.require("modbus", "Add 'modbus:' with at least 'host:' under it.", this::modbus);
+        Optional<LinkEndpoint> endpoint = endpoint(m, item);
         Optional<Optional<FenceConfig>> fence = m.get("fence", Optional.empty(), v -> fence(v).map(Optional::of));
 
-        if (id.isEmpty() || role.isEmpty() || modbus.isEmpty() || fence.isEmpty()) {
+        if (id.isEmpty() || role.isEmpty() || endpoint.isEmpty() || fence.isEmpty()) {
             return new Read(Optional.empty(), role, roleAt, item, m.optional("fence"));
         }
         return new Read(
                 Optional.of(new ControllerConfig(
-                        id.get(), role.get(), modbus.get(), fence.get().orElse(null))),
+                        id.get(), role.get(), endpoint.get(), fence.get().orElse(null))),
                 role,
                 roleAt,
                 item,
                 m.optional("fence"));
+    }
+
+    /** Exactly one of {@code modbus:} and {@code opcua:}. */
+    private Optional<LinkEndpoint> endpoint(YamlMap m, YamlValue item) {
+        Optional<YamlValue> modbusAt = m.optional("modbus");
+        Optional<YamlValue> opcUaAt = m.optional("opcua");
+        if (modbusAt.isPresent() && opcUaAt.isPresent()) {
+            opcUaAt.get()
+                    .report("the controller also has 'modbus:'. Keep one of the two: the gateway reaches a controller"
+                            + " over one protocol.");
+            return Optional.empty();
+        }
+        if (opcUaAt.isPresent()) {
+            return opcUa(opcUaAt.get()).map(LinkEndpoint.class::cast);
+        }
+        return m.require(
+                        "modbus",
+                        "Add 'modbus:' with at least 'host:' under it, or 'opcua:' with 'endpoint:'.",
+                        this::modbus)
+                .map(LinkEndpoint.class::cast);
+    }
+
+    private Optional<OpcUaEndpoint> opcUa(YamlValue value) {
+        Optional<YamlMap> map = value.map(OPCUA_KEYS);
+        if (map.isEmpty()) {
+            return Optional.empty();
+        }
+        YamlMap m = map.get();
+        Optional<String> url = m.require(
+                "endpoint",
+                "Add 'endpoint: opc.tcp://<host>:4840/<path>', the controller's OPC UA endpoint URL.",
+                v -> v.nonBlank("Write the endpoint URL, e.g. opc.tcp://10.0.0.11:4840/plc.")
+                        .filter(text -> {
+                            try {
+                                OpcUaEndpoint.parse(text.trim());
+                                return true;
+                            } catch (IllegalArgumentException e) {
+                                v.report(e.getMessage() + ". Write it as opc.tcp://<host>:<port>/<path>.");
+                                return false;
+                            }
+                        })
+                        .map(String::trim));
+        Optional<OpcUaEndpoint.SecurityPolicyName> policy = m.get(
+                "securityPolicy",
+                OpcUaEndpoint.SecurityPolicyName.BASIC256SHA256,
+                v -> v.choice("a security policy", POLICIES));
+        Optional<Boolean> subscribe = m.get("subscribe", true, YamlValue::bool);
+        if (url.isEmpty() || policy.isEmpty() || subscribe.isEmpty()) {
+            return Optional.empty();
+        }
+        OpcUaEndpoint endpoint = new OpcUaEndpoint(url.get(), policy.get(), subscribe.get());
+        crossChecks.endpoint(endpoint, value);
+        return Optional.of(endpoint);
     }
 
     private Optional<ModbusEndpoint> modbus(YamlValue value) {

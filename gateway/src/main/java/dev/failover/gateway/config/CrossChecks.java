@@ -34,6 +34,16 @@ final class CrossChecks {
         }
     }
 
+    /** Two entries for one OPC UA endpoint would be one controller supervised as two. */
+    void endpoint(OpcUaEndpoint endpoint, YamlValue at) {
+        String key = "opc.tcp|" + endpoint.host().toLowerCase(Locale.ROOT) + "|" + endpoint.port();
+        String first = endpoints.putIfAbsent(key, at.path());
+        if (first != null) {
+            at.report(endpoint.url() + " is also the endpoint of " + parent(first)
+                    + ". Give each controller its own OPC UA server.");
+        }
+    }
+
     /**
      * A pin shared by two relays would fence (or read back) the wrong controller.
      *

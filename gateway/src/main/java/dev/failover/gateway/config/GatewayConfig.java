@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param security the certificates, key store, state folder and command policy; {@code null} runs the
  *     gateway without security, which only in-process tests and benchmarks do: {@link ConfigLoader}
  *     requires the section in every file
+ * @param scada the OPC UA server for SCADA, or {@code null} when the gateway serves none
  */
 public record GatewayConfig(
         Path source,
@@ -25,7 +26,8 @@ public record GatewayConfig(
         int controlPort,
         Path eventLog,
         List<PairConfig> pairs,
-        SecurityConfig security) {
+        SecurityConfig security,
+        ScadaServerConfig scada) {
 
     public GatewayConfig {
         Objects.requireNonNull(name, "name");
@@ -36,10 +38,26 @@ public record GatewayConfig(
         }
     }
 
+    /** A configuration without an OPC UA server. */
+    public GatewayConfig(
+            Path source,
+            String name,
+            String controlHost,
+            int controlPort,
+            Path eventLog,
+            List<PairConfig> pairs,
+            SecurityConfig security) {
+        this(source, name, controlHost, controlPort, eventLog, pairs, security, null);
+    }
+
     /** A configuration without security ({@code security} null): for in-process tests and benchmarks. */
     public GatewayConfig(
             Path source, String name, String controlHost, int controlPort, Path eventLog, List<PairConfig> pairs) {
-        this(source, name, controlHost, controlPort, eventLog, pairs, null);
+        this(source, name, controlHost, controlPort, eventLog, pairs, null, null);
+    }
+
+    public Optional<ScadaServerConfig> scadaServer() {
+        return Optional.ofNullable(scada);
     }
 
     public Optional<Path> eventLogPath() {

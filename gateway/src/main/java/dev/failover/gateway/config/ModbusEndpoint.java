@@ -10,7 +10,7 @@ package dev.failover.gateway.config;
  * @param insecure plain Modbus TCP, without TLS: no authentication of either side and no integrity.
  *     For controllers that cannot do Modbus/TCP Security; the gateway logs it loudly at start
  */
-public record ModbusEndpoint(String host, int port, int unitId, boolean insecure) {
+public record ModbusEndpoint(String host, int port, int unitId, boolean insecure) implements LinkEndpoint {
 
     /** The port registered for Modbus/TCP Security (mbap-s). */
     public static final int SECURE_PORT = 802;

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One redundant pair: two controllers, their status registers, the tag map, the failover policy and,
+ * One redundant pair: two controllers, their status registers (Modbus) and status nodes (OPC UA), the tag map, the failover policy and,
  * where the gateway box drives relays, LEDs and a key for it, the box's GPIO.
  *
  * @param box the box's I/O for this pair, or {@code null} when it has none; a pair with a box has a
@@ -16,6 +16,7 @@ public record PairConfig(
         String name,
         List<ControllerConfig> controllers,
         StatusRegisters registers,
+        StatusNodes nodes,
         List<TagConfig> tags,
         FailoverPolicy failover,
         BoxConfig box) {
@@ -25,6 +26,7 @@ public record PairConfig(
         controllers = List.copyOf(controllers);
         tags = List.copyOf(tags);
         Objects.requireNonNull(registers, "registers");
+        Objects.requireNonNull(nodes, "nodes");
         Objects.requireNonNull(failover, "failover");
         if (controllers.size() != 2) {
             throw new IllegalArgumentException("a pair has exactly two controllers, got " + controllers.size());
@@ -39,6 +41,25 @@ public record PairConfig(
         if (box != null) {
             box.hardware(name, controllers);
         }
+        for (ControllerConfig c : controllers) {
+            for (TagConfig tag : tags) {
+                if (c.opcUa() ? tag.node() == null : !tag.hasAddress()) {
+                    throw new IllegalArgumentException("tag " + tag.name() + " has no "
+                            + (c.opcUa() ? "node id" : "register address") + " for controller " + c.id());
+                }
+            }
+        }
+    }
+
+    /** A pair whose OPC UA controllers (if any) have plc-sim's status nodes. */
+    public PairConfig(
+            String name,
+            List<ControllerConfig> controllers,
+            StatusRegisters registers,
+            List<TagConfig> tags,
+            FailoverPolicy failover,
+            BoxConfig box) {
+        this(name, controllers, registers, StatusNodes.defaults(), tags, failover, box);
     }
 
     /** The hardware module's configuration of this pair's box, if it has one. */

@@ -9,8 +9,10 @@ import java.util.Optional;
 /** Reads the {@code pairs:} list: each pair's name, controllers, status registers, tags, policy and box. */
 final class PairReader {
 
-    static final List<String> PAIR_KEYS = List.of("name", "controllers", "registers", "tags", "failover", "box");
+    static final List<String> PAIR_KEYS =
+            List.of("name", "controllers", "registers", "nodes", "tags", "failover", "box");
     static final List<String> REGISTER_KEYS = List.of("heartbeat", "status", "role", "flags", "faultCode");
+    static final List<String> NODE_KEYS = REGISTER_KEYS;
 
     /** The most holding registers one Modbus read (function 03) may return: the status block is one read. */
     private static final int MAX_REGISTERS_PER_READ = 125;
@@ -50,7 +52,13 @@ final class PairReader {
         Optional<List<ControllerReader.Read>> members =
                 m.require("controllers", "Add 'controllers:' with the pair's two controllers.", this::controllers);
         Optional<StatusRegisters> registers = m.get("registers", StatusRegisters.defaults(), PairReader::registers);
-        Optional<List<TagConfig>> tags = m.get("tags", List.of(), TagReader::tags);
+        Optional<StatusNodes> nodes = m.get("nodes", StatusNodes.defaults(), PairReader::nodes);
+        boolean modbus = members.isPresent()
+                && members.get().stream()
+                        .anyMatch(r -> !r.config().orElseThrow().opcUa());
+        boolean opcUa = members.isPresent()
+                && members.get().stream().anyMatch(r -> r.config().orElseThrow().opcUa());
+        Optional<List<TagConfig>> tags = m.get("tags", List.of(), v -> TagReader.tags(v, modbus, opcUa));
         Optional<FailoverPolicy> failover = m.get("failover", FailoverPolicy.defaults(), FailoverReader::policy);
         Optional<Optional<BoxConfig>> box =
                 m.get("box", Optional.empty(), v -> boxes.box(v).map(Optional::of));
@@ -58,7 +66,12 @@ final class PairReader {
         boolean boxFits = members.isPresent()
                 && box.isPresent()
                 && boxes.fits(name.orElse(m.path()), m, box.get(), members.get());
-        if (name.isEmpty() || !boxFits || registers.isEmpty() || tags.isEmpty() || failover.isEmpty()) {
+        if (name.isEmpty()
+                || !boxFits
+                || registers.isEmpty()
+                || nodes.isEmpty()
+                || tags.isEmpty()
+                || failover.isEmpty()) {
             return Optional.empty();
         }
         List<ControllerConfig> configs =
@@ -67,6 +80,7 @@ final class PairReader {
                 name.get(),
                 configs,
                 registers.get(),
+                nodes.get(),
                 tags.get(),
                 failover.get(),
                 box.get().orElse(null)));
@@ -156,6 +170,32 @@ final class PairReader {
             return Optional.empty();
         }
         return Optional.of(registers);
+    }
+
+    private static Optional<StatusNodes> nodes(YamlValue value) {
+        Optional<YamlMap> map = value.map(NODE_KEYS);
+        if (map.isEmpty()) {
+            return Optional.empty();
+        }
+        YamlMap m = map.get();
+        List<String> defaults = StatusNodes.defaults().all();
+        List<Optional<String>> nodes = new ArrayList<>();
+        for (int i = 0; i < NODE_KEYS.size(); i++) {
+            nodes.add(m.get(NODE_KEYS.get(i), defaults.get(i), PairReader::nodeId));
+        }
+        return allPresent(nodes).map(n -> new StatusNodes(n.get(0), n.get(1), n.get(2), n.get(3), n.get(4)));
+    }
+
+    private static Optional<String> nodeId(YamlValue value) {
+        return value.nonBlank("Write the node id, e.g. nsu=urn:plant:plc;s=Status/HEARTBEAT.")
+                .filter(text -> {
+                    if (!NodeIds.valid(text)) {
+                        value.report(YamlValue.quote(text) + " is not a node id. Write it as"
+                                + " 'nsu=<namespace URI>;s=<name>', e.g. nsu=urn:plant:plc;s=Status/HEARTBEAT.");
+                        return false;
+                    }
+                    return true;
+                });
     }
 
     /** The values if every one is present, else empty: one invalid part makes the whole invalid. */

@@ -3,6 +3,7 @@ package dev.failover.gateway.config;
 import dev.failover.gateway.command.CommandPolicy;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The gateway's security settings ({@code security:} in the YAML): the plant PKI files it verifies
@@ -17,6 +18,7 @@ import java.util.Objects;
  * @param keystorePassword where the key store's password is read from
  * @param stateDirectory the folder of the gateway's durable state (replay store); created if missing
  * @param commands the signed-command policy
+ * @param opcua the gateway's OPC UA identities, or {@code null} when it speaks no OPC UA
  */
 public record SecurityConfig(
         Path caCertificates,
@@ -24,7 +26,8 @@ public record SecurityConfig(
         Path keystore,
         Secret keystorePassword,
         Path stateDirectory,
-        CommandPolicy commands) {
+        CommandPolicy commands,
+        OpcUaIdentityConfig opcua) {
 
     public SecurityConfig {
         Objects.requireNonNull(caCertificates, "caCertificates");
@@ -33,5 +36,20 @@ public record SecurityConfig(
         Objects.requireNonNull(keystorePassword, "keystorePassword");
         Objects.requireNonNull(stateDirectory, "stateDirectory");
         Objects.requireNonNull(commands, "commands");
+    }
+
+    /** Security without OPC UA identities. */
+    public SecurityConfig(
+            Path caCertificates,
+            Path crl,
+            Path keystore,
+            Secret keystorePassword,
+            Path stateDirectory,
+            CommandPolicy commands) {
+        this(caCertificates, crl, keystore, keystorePassword, stateDirectory, commands, null);
+    }
+
+    public Optional<OpcUaIdentityConfig> opcUa() {
+        return Optional.ofNullable(opcua);
     }
 }

@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
 final class SecurityReader {
 
     static final List<String> SECURITY_KEYS =
-            List.of("caCertificates", "crl", "keystore", "keystorePassword", "stateDirectory", "commands");
+            List.of("caCertificates", "crl", "keystore", "keystorePassword", "stateDirectory", "commands", "opcua");
+    static final List<String> OPCUA_KEYS =
+            List.of("keystore", "keystorePassword", "userKeystore", "userKeystorePassword");
     static final List<String> SECRET_KEYS = List.of("file", "env");
     static final List<String> COMMAND_KEYS = List.of("maxEnvelopeBytes", "maxWindow", "clockSkew", "roles");
 
@@ -91,16 +93,65 @@ final class SecurityReader {
                 "Add 'stateDirectory: state', the folder where the gateway keeps its replay store.",
                 v -> stateDirectory(v, source));
         Optional<CommandPolicy> commands = m.get("commands", CommandPolicy.defaults(), SecurityReader::commands);
+        Optional<Optional<OpcUaIdentityConfig>> opcUa =
+                m.get("opcua", Optional.empty(), v -> opcUa(v, source).map(Optional::of));
         if (ca.isEmpty()
                 || crl.isEmpty()
                 || keystore.isEmpty()
                 || password.isEmpty()
                 || state.isEmpty()
-                || commands.isEmpty()) {
+                || commands.isEmpty()
+                || opcUa.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(
-                new SecurityConfig(ca.get(), crl.get(), keystore.get(), password.get(), state.get(), commands.get()));
+        return Optional.of(new SecurityConfig(
+                ca.get(),
+                crl.get(),
+                keystore.get(),
+                password.get(),
+                state.get(),
+                commands.get(),
+                opcUa.get().orElse(null)));
+    }
+
+    private static Optional<OpcUaIdentityConfig> opcUa(YamlValue value, Path source) {
+        Optional<YamlMap> map = value.map(OPCUA_KEYS);
+        if (map.isEmpty()) {
+            return Optional.empty();
+        }
+        YamlMap m = map.get();
+        Optional<Path> keystore = m.require(
+                "keystore",
+                "Add 'keystore: pki/gateway-ua.p12', the gateway's OPC UA application certificate issued with"
+                        + " 'certs issue --kind opcua'.",
+                v -> readableFile(v, source, "the gateway's OPC UA key store (issued/<name>.p12)"));
+        Optional<Secret> password = m.require(
+                "keystorePassword",
+                "Add 'keystorePassword:', where that key store's password is read from. " + SECRET_FIX,
+                v -> secret(v, source));
+        Optional<YamlValue> userAt = m.optional("userKeystore");
+        Optional<YamlValue> userPasswordAt = m.optional("userKeystorePassword");
+        if (userAt.isPresent() != userPasswordAt.isPresent()) {
+            (userAt.isPresent() ? userAt.get() : userPasswordAt.get())
+                    .report("'userKeystore' and 'userKeystorePassword' go together. Add the other one, or remove"
+                            + " this one.");
+            return Optional.empty();
+        }
+        Optional<Optional<Path>> user = m.get(
+                "userKeystore",
+                Optional.empty(),
+                v -> readableFile(v, source, "the gateway's OPC UA user key store (role gateway, RSA-2048)")
+                        .map(Optional::of));
+        Optional<Optional<Secret>> userPassword = m.get(
+                "userKeystorePassword", Optional.empty(), v -> secret(v, source).map(Optional::of));
+        if (keystore.isEmpty() || password.isEmpty() || user.isEmpty() || userPassword.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new OpcUaIdentityConfig(
+                keystore.get(),
+                password.get(),
+                user.get().orElse(null),
+                userPassword.get().orElse(null)));
     }
 
     /**

@@ -7,7 +7,8 @@ import java.util.Objects;
  * One named value of the pair's tag map.
  *
  * @param name the tag name, unique within the pair
- * @param address the first holding register
+ * @param address the first holding register on a Modbus controller, {@link #NO_ADDRESS} when the pair
+ *     has no Modbus controller
  * @param type how the registers encode the value
  * @param scale engineering value = raw value × scale
  * @param unit engineering unit, for display
@@ -15,6 +16,8 @@ import java.util.Objects;
  * @param max highest permitted engineering value
  * @param mirrored whether the value is copied from the active to the standby
  * @param writableBy the operator roles that may write it; empty for read-only
+ * @param node the variable's node id on an OPC UA controller ({@code nsu=<namespace uri>;s=...} or
+ *     {@code ns=<index>;...}), {@code null} when the pair has no OPC UA controller
  */
 public record TagConfig(
         String name,
@@ -25,7 +28,11 @@ public record TagConfig(
         double min,
         double max,
         boolean mirrored,
-        List<String> writableBy) {
+        List<String> writableBy,
+        String node) {
+
+    /** The {@code address} of a tag that has no Modbus register. */
+    public static final int NO_ADDRESS = -1;
 
     /** Register encodings; 32-bit types take two registers, high word first. */
     public enum TagType {
@@ -53,18 +60,38 @@ public record TagConfig(
         if (min > max) {
             throw new IllegalArgumentException("min " + min + " is above max " + max);
         }
+        if (address == NO_ADDRESS && node == null) {
+            throw new IllegalArgumentException("tag " + name + " has neither a register address nor a node id");
+        }
     }
 
-    /** Decodes this tag's engineering value from its registers (as many as {@link TagType#registers()}). */
-    public double decode(int[] registers, int offset) {
-        int hi = registers[offset] & 0xFFFF;
-        double raw = switch (type) {
-            case UINT16 -> hi;
-            case INT16 -> (short) hi;
-            case UINT32 -> ((long) hi << 16) | (registers[offset + 1] & 0xFFFF);
-            case INT32 -> (hi << 16) | (registers[offset + 1] & 0xFFFF);
-            case FLOAT32 -> Float.intBitsToFloat((hi << 16) | (registers[offset + 1] & 0xFFFF));
-        };
+    /** A tag of a Modbus pair: a register address and no node id. */
+    public TagConfig(
+            String name,
+            int address,
+            TagType type,
+            double scale,
+            String unit,
+            double min,
+            double max,
+            boolean mirrored,
+            List<String> writableBy) {
+        this(name, address, type, scale, unit, min, max, mirrored, writableBy, null);
+    }
+
+    /** Whether the tag has a Modbus register address. */
+    public boolean hasAddress() {
+        return address != NO_ADDRESS;
+    }
+
+    /** The raw value (in the tag's type, before scaling) of an engineering value. */
+    public double raw(double engineering) {
+        double raw = engineering / scale;
+        return type == TagType.FLOAT32 ? (float) raw : Math.rint(raw);
+    }
+
+    /** The engineering value of a raw value. */
+    public double engineering(double raw) {
         return raw * scale;
     }
 }

@@ -13,7 +13,7 @@ import java.util.Optional;
 final class TagReader {
 
     static final List<String> TAG_KEYS =
-            List.of("name", "address", "type", "scale", "unit", "min", "max", "mirrored", "writableBy");
+            List.of("name", "address", "node", "type", "scale", "unit", "min", "max", "mirrored", "writableBy");
     static final double DEFAULT_MIN = -1e9;
     static final double DEFAULT_MAX = 1e9;
 
@@ -35,14 +35,28 @@ final class TagReader {
     private final Map<String, String> names = new HashMap<>();
     private final List<Span> spans = new ArrayList<>();
 
-    private TagReader() {}
+    /** Which controllers the pair has, so which addresses every tag needs; both false when unknown. */
+    private final boolean modbus;
 
-    static Optional<List<TagConfig>> tags(YamlValue value) {
+    private final boolean opcUa;
+
+    private TagReader(boolean modbus, boolean opcUa) {
+        this.modbus = modbus;
+        this.opcUa = opcUa;
+    }
+
+    /**
+     * The tags of a pair.
+     *
+     * @param modbus whether a controller of the pair is reached over Modbus: every tag needs an address
+     * @param opcUa whether one is reached over OPC UA: every tag needs a node id
+     */
+    static Optional<List<TagConfig>> tags(YamlValue value, boolean modbus, boolean opcUa) {
         Optional<List<YamlValue>> items = value.list();
         if (items.isEmpty()) {
             return Optional.empty();
         }
-        TagReader reader = new TagReader();
+        TagReader reader = new TagReader(modbus, opcUa);
         List<Optional<TagConfig>> tags = items.get().stream().map(reader::tag).toList();
         boolean overlaps = reader.reportOverlaps();
         Optional<List<TagConfig>> all = PairReader.allPresent(tags);
@@ -60,8 +74,22 @@ final class TagReader {
                 "Add 'name: level', unique within the pair.",
                 v -> v.nonBlank("Write the tag's name.").filter(n -> unique(n, v)));
         Optional<YamlValue> addressAt = m.optional("address");
-        Optional<Integer> address = m.require(
-                "address", "Add 'address:' with the tag's first holding register.", v -> v.integer(IntRange.ADDRESS));
+        Optional<Integer> address = modbus
+                ? m.require(
+                        "address",
+                        "Add 'address:' with the tag's first holding register: a controller of this pair is"
+                                + " reached over Modbus.",
+                        v -> v.integer(IntRange.ADDRESS))
+                : m.get("address", TagConfig.NO_ADDRESS, v -> v.integer(IntRange.ADDRESS));
+        Optional<YamlValue> nodeAt = m.optional("node");
+        Optional<String> node = opcUa || nodeAt.isPresent()
+                ? m.require(
+                        "node",
+                        "Add 'node:' with the tag's OPC UA node id, e.g. 'nsu=urn:plant:plc;s=Setpoints/LEVEL_SP':"
+                                + " a controller of this pair is reached over OPC UA.",
+                        TagReader::node)
+                : Optional.empty();
+        boolean nodeValid = node.isPresent() || !opcUa && nodeAt.isEmpty();
         Optional<TagType> type = m.get("type", TagType.UINT16, v -> v.choice("a tag type", TYPES));
         Optional<Double> scale = m.get(
                 "scale",
@@ -81,7 +109,7 @@ final class TagReader {
         Optional<List<String>> writableBy = m.get("writableBy", List.of(), TagReader::roles);
 
         boolean valid = true;
-        if (address.isPresent() && type.isPresent()) {
+        if (address.isPresent() && address.get() != TagConfig.NO_ADDRESS && type.isPresent()) {
             int last = address.get() + type.get().registers() - 1;
             if (last > IntRange.ADDRESS.max()) {
                 addressAt
@@ -105,6 +133,10 @@ final class TagReader {
         if (!valid
                 || name.isEmpty()
                 || address.isEmpty()
+                || !nodeValid
+                // Neither is required only when the pair's controllers could not be read: the pair is
+                // reported there.
+                || address.get() == TagConfig.NO_ADDRESS && node.isEmpty()
                 || type.isEmpty()
                 || scale.isEmpty()
                 || unit.isEmpty()
@@ -123,7 +155,21 @@ final class TagReader {
                 min.get(),
                 max.get(),
                 mirrored.get(),
-                writableBy.get()));
+                writableBy.get(),
+                node.orElse(null)));
+    }
+
+    private static Optional<String> node(YamlValue value) {
+        return value.nonBlank("Write the node id, e.g. nsu=urn:plant:plc;s=Setpoints/LEVEL_SP.")
+                .filter(text -> {
+                    if (!NodeIds.valid(text)) {
+                        value.report(YamlValue.quote(text) + " is not a node id. Write it as"
+                                + " 'nsu=<namespace URI>;s=<name>' (or ns=<index>; with i=, s=, g= or b=), e.g."
+                                + " nsu=urn:plant:plc;s=Setpoints/LEVEL_SP.");
+                        return false;
+                    }
+                    return true;
+                });
     }
 
     private boolean unique(String name, YamlValue at) {

@@ -1,5 +1,8 @@
 package dev.failover.gateway.link;
 
+import dev.failover.gateway.config.TagConfig;
+import java.util.List;
+
 /**
  * The gateway's connection to one controller over one protocol. Links expose controller status and
  * tags, never protocol types; the failover logic sees only this interface.
@@ -13,7 +16,7 @@ public interface ControllerLink extends AutoCloseable {
     /** The controller's id from the configuration. */
     String controllerId();
 
-    /** A description of the endpoint for status output, for example {@code modbus-tcp://127.0.0.1:502/1}. */
+    /** A description of the endpoint for status output, for example {@code modbus-tls://127.0.0.1:802/1}. */
     String endpoint();
 
     /** Reads the status block (heartbeat, status, role, flags) in one exchange. */
@@ -30,17 +33,25 @@ public interface ControllerLink extends AutoCloseable {
     LinkResult<StatusReading> readStatusForControl();
 
     /**
-     * Writes consecutive 16-bit registers in one request, then reads them back.
+     * Writes tags, then reads them back, in as few exchanges as the protocol allows (a Modbus link
+     * writes each block of consecutive registers in one request; an OPC UA link writes all nodes in
+     * one Write call). Values are raw: in the tag's type, before scaling ({@link TagConfig#raw}).
      *
-     * @return the values the controller holds afterwards
+     * @param tags the tags, each once
+     * @param raw their values, in the order of {@code tags}
+     * @return the raw values the controller holds afterwards, in the order of {@code tags}
      */
-    LinkResult<int[]> writeRegisters(int address, int[] values);
+    LinkResult<double[]> writeTags(List<TagConfig> tags, double[] raw);
 
-    /** Whether the link is authenticated and encrypted (Modbus/TCP Security). */
+    /**
+     * Reads tags over the control connection, in as few exchanges as the protocol allows.
+     *
+     * @return their raw values, in the order of {@code tags}
+     */
+    LinkResult<double[]> readTags(List<TagConfig> tags);
+
+    /** Whether the link is authenticated and encrypted (Modbus/TCP Security, OPC UA SignAndEncrypt). */
     boolean secure();
-
-    /** Reads {@code count} consecutive 16-bit registers starting at {@code address}. */
-    LinkResult<int[]> readRegisters(int address, int count);
 
     /** Releases the connections. Idempotent. */
     @Override

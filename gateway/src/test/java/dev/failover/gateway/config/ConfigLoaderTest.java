@@ -554,7 +554,7 @@ class ConfigLoaderTest {
                             broken-names.yaml:4: pairs[0].name: 'tank 1' is not a valid pair name. Use only letters, digits, '_', '.' and '-'.
                             broken-names.yaml:6: pairs[0].controllers[0].id: 'plc/a' is not a valid id. Use only letters, digits, '_', '.' and '-'.
                             broken-names.yaml:7: pairs[0].controllers[0].preferredRole: 'master' is not a preferred role. Write primary or standby.
-                            broken-names.yaml:8: pairs[0].controllers[0].modbus: required key has no value. Add 'modbus:' with at least 'host:' under it.
+                            broken-names.yaml:8: pairs[0].controllers[0].modbus: required key has no value. Add 'modbus:' with at least 'host:' under it, or 'opcua:' with 'endpoint:'.
                             broken-names.yaml:9: pairs[0].controllers[1].id: required key is missing. Add 'id: plc-a', a name unique across all pairs.
                             broken-names.yaml:11: pairs[1]: expected a mapping, found a list. Write indented 'key: value' lines here.""");
         }

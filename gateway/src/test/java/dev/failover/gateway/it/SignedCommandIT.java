@@ -171,7 +171,7 @@ class SignedCommandIT {
     }
 
     private int levelSetpoint(String controller) {
-        LinkResult<int[]> read = gateway.pair(SimPair.PAIR).link(controller).readRegisters(LEVEL_SP, 1);
+        LinkResult<int[]> read = ((ModbusLink) gateway.pair(SimPair.PAIR).link(controller)).readRegisters(LEVEL_SP, 1);
         return ((LinkResult.Ok<int[]>) read).value()[0];
     }
 

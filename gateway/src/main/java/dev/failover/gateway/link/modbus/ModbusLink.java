@@ -12,6 +12,7 @@ import com.ghgande.j2mod.modbus.procimg.SimpleRegister;
 import dev.failover.gateway.Ticker;
 import dev.failover.gateway.config.ModbusEndpoint;
 import dev.failover.gateway.config.StatusRegisters;
+import dev.failover.gateway.config.TagConfig;
 import dev.failover.gateway.link.ControllerLink;
 import dev.failover.gateway.link.LinkError;
 import dev.failover.gateway.link.LinkResult;
@@ -19,6 +20,8 @@ import dev.failover.gateway.link.RunStatus;
 import dev.failover.gateway.link.RuntimeRole;
 import dev.failover.gateway.link.StatusReading;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -36,6 +39,12 @@ public final class ModbusLink implements ControllerLink {
     static final int ROLE_ACTIVE = 1;
     static final int ROLE_STANDBY = 2;
     static final Duration COMMAND_TIMEOUT = Duration.ofMillis(250);
+
+    /** Function 3 returns at most 125 registers. */
+    static final int MAX_READ_REGISTERS = 125;
+
+    /** Function 23 writes at most 121 registers (function 16: 123). */
+    static final int MAX_WRITE_REGISTERS = 121;
 
     private final String controllerId;
     private final ModbusEndpoint endpoint;
@@ -143,7 +152,6 @@ public final class ModbusLink implements ControllerLink {
      * registers back. A controller that answers exception 01 (illegal function) is remembered and
      * gets a write (function 16) and a read (function 3) instead.
      */
-    @Override
     public LinkResult<int[]> writeRegisters(int address, int[] values) {
         Register[] registers = new Register[values.length];
         for (int i = 0; i < values.length; i++) {
@@ -185,9 +193,61 @@ public final class ModbusLink implements ControllerLink {
                 commandTimeoutMillis);
     }
 
-    @Override
+    /** Reads {@code count} consecutive registers over the control connection. */
     public LinkResult<int[]> readRegisters(int address, int count) {
         return control.exchange(new ReadMultipleRegistersRequest(address, count), response -> values(response, count));
+    }
+
+    /** Each block of consecutive registers in one request (function 23, or 16 then 3). */
+    @Override
+    public LinkResult<double[]> writeTags(List<TagConfig> tags, double[] raw) {
+        if (raw.length != tags.size()) {
+            throw new IllegalArgumentException(tags.size() + " tags but " + raw.length + " values");
+        }
+        double[] held = new double[tags.size()];
+        long latency = 0;
+        for (RegisterBlocks.Block block : RegisterBlocks.of(tags, MAX_WRITE_REGISTERS)) {
+            int[] registers = new int[block.count()];
+            for (int i : block.tagIndexes()) {
+                RegisterBlocks.encode(
+                        tags.get(i), raw[i], registers, tags.get(i).address() - block.address());
+            }
+            LinkResult<int[]> written = writeRegisters(block.address(), registers);
+            if (written instanceof LinkResult.Failed<int[]> failed) {
+                return LinkResult.failed(failed.error(), names(tags, block) + ": " + failed.detail());
+            }
+            LinkResult.Ok<int[]> ok = (LinkResult.Ok<int[]>) written;
+            latency += ok.latencyNanos();
+            decodeInto(tags, block, ok.value(), held);
+        }
+        return LinkResult.ok(held, latency);
+    }
+
+    /** Each block of consecutive registers in one read (function 3). */
+    @Override
+    public LinkResult<double[]> readTags(List<TagConfig> tags) {
+        double[] values = new double[tags.size()];
+        long latency = 0;
+        for (RegisterBlocks.Block block : RegisterBlocks.of(tags, MAX_READ_REGISTERS)) {
+            LinkResult<int[]> read = readRegisters(block.address(), block.count());
+            if (read instanceof LinkResult.Failed<int[]> failed) {
+                return LinkResult.failed(failed.error(), "reading " + names(tags, block) + ": " + failed.detail());
+            }
+            LinkResult.Ok<int[]> ok = (LinkResult.Ok<int[]>) read;
+            latency += ok.latencyNanos();
+            decodeInto(tags, block, ok.value(), values);
+        }
+        return LinkResult.ok(values, latency);
+    }
+
+    private static void decodeInto(List<TagConfig> tags, RegisterBlocks.Block block, int[] registers, double[] into) {
+        for (int i : block.tagIndexes()) {
+            into[i] = RegisterBlocks.decode(tags.get(i), registers, tags.get(i).address() - block.address());
+        }
+    }
+
+    private static String names(List<TagConfig> tags, RegisterBlocks.Block block) {
+        return block.tagIndexes().stream().map(i -> tags.get(i).name()).collect(Collectors.joining(", "));
     }
 
     /** The registers of a read answer; an answer with another count is a protocol error. */
