@@ -21,6 +21,7 @@ import dev.failover.gateway.fence.Fence;
 import dev.failover.gateway.fence.SimFence;
 import dev.failover.gateway.link.ControllerLink;
 import dev.failover.gateway.link.Links;
+import dev.failover.gateway.scada.ScadaServer;
 import dev.failover.gateway.supervisor.PairSupervisor;
 import dev.failover.hardware.HardwareConfig;
 import dev.failover.hardware.PairHardware;
@@ -59,6 +60,7 @@ public final class Gateway implements AutoCloseable {
     private ControlServer control;
     private GatewaySecurity security;
     private CommandService commands;
+    private ScadaServer scada;
 
     private Gateway(GatewayConfig config, Function<HardwareConfig, PairHardware> hardware, AutoDetectedGpio owned) {
         this.config = config;
@@ -150,6 +152,16 @@ public final class Gateway implements AutoCloseable {
                     config.controlHost(), config.controlPort(), supervisors, security.tls(), commands);
         }
         supervisors.forEach(PairSupervisor::start);
+        if (config.scadaServer().isPresent()) {
+            // The loader requires the security section (with security.opcua) wherever there is an OPC UA server.
+            scada = ScadaServer.start(
+                    config.scadaServer().get(),
+                    security.opcUa().orElseThrow(),
+                    security.verifier(),
+                    config.security().crl(),
+                    supervisors,
+                    commands);
+        }
         log.info("gateway {} running, control endpoint {}:{}", config.name(), config.controlHost(), control.port());
     }
 
@@ -232,6 +244,11 @@ public final class Gateway implements AutoCloseable {
         return control.port();
     }
 
+    /** The OPC UA server for SCADA, when the configuration has one. */
+    public java.util.Optional<ScadaServer> scadaServer() {
+        return java.util.Optional.ofNullable(scada);
+    }
+
     @Override
     public void close() {
         closeParts();
@@ -245,6 +262,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void closeParts() {
+        if (scada != null) {
+            scada.close();
+        }
         if (control != null) {
             control.close();
         }

@@ -1,5 +1,8 @@
 package dev.failover.gateway.bench;
 
+import dev.failover.certs.CertificateKind;
+import dev.failover.certs.CertificateRequest;
+import dev.failover.certs.IssuedCertificate;
 import dev.failover.certs.PkiException;
 import dev.failover.certs.TestPki;
 import dev.failover.gateway.Gateway;
@@ -10,8 +13,10 @@ import dev.failover.gateway.config.FailoverPolicy;
 import dev.failover.gateway.config.FenceConfig;
 import dev.failover.gateway.config.GatewayConfig;
 import dev.failover.gateway.config.ModbusEndpoint;
+import dev.failover.gateway.config.OpcUaIdentityConfig;
 import dev.failover.gateway.config.PairConfig;
 import dev.failover.gateway.config.PreferredRole;
+import dev.failover.gateway.config.ScadaServerConfig;
 import dev.failover.gateway.config.Secret;
 import dev.failover.gateway.config.SecurityConfig;
 import dev.failover.gateway.config.StatusRegisters;
@@ -36,6 +41,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
@@ -61,7 +67,7 @@ public final class SimPair implements AutoCloseable {
 
     /** Starts plc-a active and plc-b standby, and a gateway with {@code policy} supervising them. */
     public static SimPair start(FailoverPolicy policy, boolean withFences, EventSink events) throws IOException {
-        return start(policy, withFences, events, null, null);
+        return start(policy, withFences, events, null, null, false);
     }
 
     /**
@@ -71,11 +77,25 @@ public final class SimPair implements AutoCloseable {
     public static SimPair startSecure(
             FailoverPolicy policy, boolean withFences, EventSink events, TestPki pki, Path stateDir)
             throws IOException {
-        return start(policy, withFences, events, pki, stateDir);
+        return start(policy, withFences, events, pki, stateDir, false);
     }
 
-    private static SimPair start(
+    /**
+     * As {@link #startSecure}, with the gateway's OPC UA server for SCADA on 127.0.0.1 (a free port;
+     * trust lists in {@code stateDir/opcua-pki}) and its OPC UA application certificate from {@code pki}
+     * (SAN URI {@value #GATEWAY_UA_URI}, IP 127.0.0.1).
+     */
+    public static SimPair startWithScada(
             FailoverPolicy policy, boolean withFences, EventSink events, TestPki pki, Path stateDir)
+            throws IOException {
+        return start(policy, withFences, events, pki, stateDir, true);
+    }
+
+    /** The application URI of the gateway's OPC UA certificate in {@link #startWithScada}. */
+    public static final String GATEWAY_UA_URI = "urn:test:failover-gateway";
+
+    private static SimPair start(
+            FailoverPolicy policy, boolean withFences, EventSink events, TestPki pki, Path stateDir, boolean scada)
             throws IOException {
         Plant plant = Plant.inMemory();
         SimulatedPlc a = null;
@@ -86,6 +106,9 @@ public final class SimPair implements AutoCloseable {
             GatewayConfig config = config(policy, withFences, a, b);
             if (pki != null) {
                 config = secured(config, pki, stateDir);
+            }
+            if (scada) {
+                config = withScada(config, pki, stateDir);
             }
             return new SimPair(
                     plant, Map.of(A, a, B, b), Gateway.start(config, Ticker.system(), Clock.systemUTC(), events));
@@ -129,6 +152,36 @@ public final class SimPair implements AutoCloseable {
                 CommandPolicy.defaults());
         return new GatewayConfig(
                 null, config.name(), config.controlHost(), config.controlPort(), null, List.of(pair), security);
+    }
+
+    /** {@code config} (secured) with an OPC UA application certificate and the OPC UA server for SCADA. */
+    static GatewayConfig withScada(GatewayConfig config, TestPki pki, Path stateDir) throws PkiException {
+        IssuedCertificate application = pki.pki()
+                .issue(
+                        CertificateRequest.builder(CertificateKind.OPCUA_APPLICATION, "gateway-ua-" + UUID.randomUUID())
+                                .uri(GATEWAY_UA_URI)
+                                .ipAddress("127.0.0.1")
+                                .build(),
+                        TestPki.KEYSTORE_PASSWORD);
+        SecurityConfig s = config.security();
+        SecurityConfig security = new SecurityConfig(
+                s.caCertificates(),
+                s.crl(),
+                s.keystore(),
+                s.keystorePassword(),
+                s.stateDirectory(),
+                s.commands(),
+                new OpcUaIdentityConfig(application.keyStore(), s.keystorePassword(), null, null));
+        return new GatewayConfig(
+                config.source(),
+                config.name(),
+                config.controlHost(),
+                config.controlPort(),
+                config.eventLog(),
+                config.pairs(),
+                security,
+                new ScadaServerConfig(
+                        "127.0.0.1", 0, ScadaServerConfig.DEFAULT_PATH, stateDir.resolve("opcua-pki"), false));
     }
 
     public static GatewayConfig config(FailoverPolicy policy, boolean withFences, SimulatedPlc a, SimulatedPlc b) {

@@ -7,9 +7,11 @@ import dev.failover.gateway.config.TagConfig;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decides whether a signed command may run. The checks run in this order, and the first that fails
@@ -37,6 +39,18 @@ public final class CommandGuard {
     }
 
     public Decision check(byte[] envelope) {
+        return check(envelope, null, EnumSet.allOf(CommandAction.class));
+    }
+
+    /**
+     * As {@link #check(byte[])}, for a transport that takes only some commands (an OPC UA method of
+     * one pair): a command for another pair or action is refused with {@link RejectReason#WRONG_TARGET}
+     * before its id is remembered.
+     *
+     * @param pairName the pair the command must be for, or {@code null} for any
+     * @param actions the actions accepted
+     */
+    public Decision check(byte[] envelope, String pairName, Set<CommandAction> actions) {
         if (envelope.length > policy.maxEnvelopeBytes()) {
             return reject(
                     RejectReason.OVERSIZED,
@@ -81,6 +95,16 @@ public final class CommandGuard {
         PairConfig pair = pairs.get(command.pair());
         if (pair == null) {
             return reject(RejectReason.UNKNOWN_PAIR, "no pair named '" + command.pair() + "'", subject, id);
+        }
+        if ((pairName != null && !pairName.equals(pair.name())) || !actions.contains(command.action())) {
+            return reject(
+                    RejectReason.WRONG_TARGET,
+                    "the command is a " + command.action().wireName() + " for pair " + pair.name()
+                            + "; this method takes "
+                            + actions.stream().map(CommandAction::wireName).toList()
+                            + (pairName == null ? "" : " for pair " + pairName),
+                    subject,
+                    id);
         }
         TagConfig tag = null;
         List<String> allowed;

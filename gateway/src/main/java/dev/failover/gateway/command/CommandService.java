@@ -9,9 +9,12 @@ import dev.failover.gateway.link.ControllerLink;
 import dev.failover.gateway.link.LinkResult;
 import dev.failover.gateway.supervisor.PairSupervisor;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,7 +44,15 @@ public final class CommandService {
 
     /** Checks and runs one envelope; {@code origin} (for example the TLS peer) goes into the events. */
     public CommandResult submit(byte[] envelope, String origin) {
-        Decision decision = guard.check(envelope);
+        return submit(envelope, origin, null, EnumSet.allOf(CommandAction.class));
+    }
+
+    /**
+     * As {@link #submit(byte[], String)}, accepting only commands for {@code pairName} (null: any) and
+     * of the given actions: see {@link CommandGuard#check(byte[], String, Set)}.
+     */
+    public CommandResult submit(byte[] envelope, String origin, String pairName, Set<CommandAction> actions) {
+        Decision decision = guard.check(envelope, pairName, actions);
         if (decision instanceof Decision.Rejected r) {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("reason", r.reason().name());
@@ -66,7 +77,12 @@ public final class CommandService {
         CommandResult result;
         synchronized (pair) {
             result = switch (c.action()) {
-                case WRITE_TAG -> writeTag(pair, c);
+                case WRITE_TAG ->
+                    writeTag(
+                            pair,
+                            c.id(),
+                            (String) c.args().get("tag"),
+                            ((Number) c.args().get("value")).doubleValue());
                 case SWITCHOVER, START_DRILL -> switchover(pair, c, accepted.signer());
             };
         }
@@ -79,25 +95,85 @@ public final class CommandService {
         return result;
     }
 
-    private CommandResult writeTag(PairSupervisor pair, Command c) {
+    /**
+     * A tag write by a user authenticated by its transport (an OPC UA session with an X.509 user token
+     * checked against the plant PKI) rather than by a signed envelope. The same policy applies: the
+     * user's role must be in the tag's {@code writableBy}, the value must fit the tag's type and
+     * bounds, and the write goes to the active controller only and is read back. Every decision and
+     * outcome is an event.
+     *
+     * @param user the user's certificate subject, for events
+     * @param role the user's role from its certificate, empty when it has none
+     * @param origin where the write came from (for example the OPC UA session), for events
+     */
+    public CommandResult writeTagAsUser(
+            String pairName, String tagName, Object value, String user, String role, String origin) {
+        String id = "write-" + UUID.randomUUID();
+        PairSupervisor pair = pairs.get(pairName);
+        TagConfig tag = pair == null
+                ? null
+                : pair.config().tags().stream()
+                        .filter(t -> t.name().equals(tagName))
+                        .findFirst()
+                        .orElse(null);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("commandId", id);
+        fields.put("action", CommandAction.WRITE_TAG.wireName());
+        fields.put("args", "{tag=" + tagName + ", value=" + value + "}");
+        fields.put("signer", user);
+        fields.put("role", role);
+        fields.put("origin", origin);
+        Decision.Rejected rejected = null;
+        if (tag == null) {
+            rejected = CommandGuard.reject(
+                    RejectReason.UNKNOWN_TAG, "no tag " + tagName + " in pair " + pairName, user, id);
+        } else if (!tag.writableBy().contains(role)) {
+            rejected = CommandGuard.reject(
+                    RejectReason.ROLE_NOT_PERMITTED,
+                    "role '" + role + "' may not write tag " + tag.name() + " (allowed: " + tag.writableBy() + ")",
+                    user,
+                    id);
+        } else {
+            rejected = TagValues.check(tag, value, user, id).orElse(null);
+        }
+        if (rejected != null) {
+            fields.put("reason", rejected.reason().name());
+            publish("COMMAND_REJECTED", "", "write refused: " + rejected.detail(), fields, pairName);
+            return new CommandResult(
+                    id, CommandResult.Outcome.REJECTED, rejected.reason().name(), rejected.detail());
+        }
+        publish("COMMAND_ACCEPTED", "", "write-tag by " + user, fields, pairName);
+        CommandResult result;
+        synchronized (pair) {
+            result = writeTag(pair, id, tag.name(), ((Number) value).doubleValue());
+        }
+        Map<String, Object> outcome = new LinkedHashMap<>();
+        outcome.put("commandId", id);
+        outcome.put("action", CommandAction.WRITE_TAG.wireName());
+        outcome.put("signer", user);
+        outcome.put("code", result.code());
+        publish("COMMAND_" + result.outcome().name(), "", result.detail(), outcome, pairName);
+        return result;
+    }
+
+    private CommandResult writeTag(PairSupervisor pair, String id, String tagName, double value) {
         TagConfig tag = pair.config().tags().stream()
-                .filter(t -> t.name().equals(c.args().get("tag")))
+                .filter(t -> t.name().equals(tagName))
                 .findFirst()
                 .orElseThrow();
-        double value = ((Number) c.args().get("value")).doubleValue();
         PairStatus status = pair.status();
         String active = status.activeId();
         // One missed poll is not a fault (safety rule 2): a SUSPECT active still takes commands; a
         // write to a controller that is really gone fails by itself and is reported as such.
         if (active == null || !status.health().get(active).canTakeCommands()) {
             return failed(
-                    c,
+                    id,
                     "NO_ACTIVE",
                     "no healthy active controller in pair " + pair.pairName() + " (" + status.state()
                             + "); nothing written");
         }
         if (status.state() == dev.failover.gateway.failover.PairState.SWITCHING) {
-            return failed(c, "SWITCHING", "a switchover of " + pair.pairName() + " is in progress; nothing written");
+            return failed(id, "SWITCHING", "a switchover of " + pair.pairName() + " is in progress; nothing written");
         }
         int switchoversBefore = status.switchovers();
         double raw = tag.raw(value);
@@ -105,12 +181,14 @@ public final class CommandService {
         LinkResult<double[]> written = link.writeTags(List.of(tag), new double[] {raw});
         if (written instanceof LinkResult.Failed<double[]> f) {
             return failed(
-                    c, "CONTROLLER_" + f.error().name(), "writing " + tag.name() + " on " + active + ": " + f.detail());
+                    id,
+                    "CONTROLLER_" + f.error().name(),
+                    "writing " + tag.name() + " on " + active + ": " + f.detail());
         }
         double held = ((LinkResult.Ok<double[]>) written).value()[0];
         if (held != raw) {
             return failed(
-                    c,
+                    id,
                     "READBACK_MISMATCH",
                     active + " holds " + tag.engineering(held) + " " + tag.unit() + " after writing " + value + " to "
                             + tag.name());
@@ -120,12 +198,12 @@ public final class CommandService {
                 || after.state() == dev.failover.gateway.failover.PairState.SWITCHING
                 || after.switchovers() != switchoversBefore) {
             return failed(
-                    c,
+                    id,
                     "ACTIVE_CHANGED",
                     "a switchover ran while " + tag.name() + " was written to " + active + "; not acknowledged");
         }
         return new CommandResult(
-                c.id(),
+                id,
                 CommandResult.Outcome.DONE,
                 "DONE",
                 tag.name() + " = " + value + " " + tag.unit() + " on " + active);
@@ -163,7 +241,11 @@ public final class CommandService {
     }
 
     private static CommandResult failed(Command c, String code, String detail) {
-        return new CommandResult(c.id(), CommandResult.Outcome.FAILED, code, detail);
+        return failed(c.id(), code, detail);
+    }
+
+    private static CommandResult failed(String id, String code, String detail) {
+        return new CommandResult(id, CommandResult.Outcome.FAILED, code, detail);
     }
 
     private void publish(String type, String controller, String message, Map<String, Object> fields, String pair) {

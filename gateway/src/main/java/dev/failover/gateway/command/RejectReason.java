@@ -36,6 +36,8 @@ public enum RejectReason {
     UNKNOWN_PAIR,
     /** The action is not one the gateway knows. */
     UNKNOWN_ACTION,
+    /** The command is for another pair or action than the method it was sent to (OPC UA methods). */
+    WRONG_TARGET,
     /** The tag is not in the pair's tag map. */
     UNKNOWN_TAG,
     /** An argument is missing or of the wrong type. */

@@ -61,6 +61,7 @@ public final class PairSupervisor implements AutoCloseable {
     private final ExecutorService decisions;
     private final Map<String, Integer> pollCounts = new ConcurrentHashMap<>();
     private final int controlProbeEvery;
+    private final TagScanner tagScanner;
 
     public PairSupervisor(
             PairConfig config,
@@ -85,6 +86,13 @@ public final class PairSupervisor implements AutoCloseable {
         this.decisions = Executors.newSingleThreadExecutor(named("decide-" + config.name()));
         this.controlProbeEvery =
                 (int) Math.max(1, 1_000_000_000L / policy.pollPeriod().toNanos());
+        this.tagScanner =
+                new TagScanner(config.name(), config.tags(), this::status, this.links::get, policy.pollPeriod(), clock);
+    }
+
+    /** The pair's tag values, read from the active controller every poll period. */
+    public TagScanner tags() {
+        return tagScanner;
     }
 
     public String pairName() {
@@ -107,6 +115,7 @@ public final class PairSupervisor implements AutoCloseable {
             poller.execute(() -> pollAndReschedule(link, poller, origin));
             pollers.add(poller);
         }
+        tagScanner.start();
         log.info(
                 "supervising pair {}: {} ({}) and {} ({}), poll every {}",
                 config.name(),
@@ -276,6 +285,7 @@ public final class PairSupervisor implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        tagScanner.close();
         pollers.forEach(ScheduledExecutorService::shutdownNow);
         decisions.shutdownNow();
         try {
