@@ -119,6 +119,7 @@ async function subscribe(opts, session, resolve) {
     priority: 1,
   }));
   const values = [];
+  const notGood = {};
   let firstMs;
   try {
     await bounded("subscribe", opts.timeoutMs, new Promise((resolveWait, rejectWait) => {
@@ -130,11 +131,14 @@ async function subscribe(opts, session, resolve) {
       );
       item.on("err", (message) => rejectWait(new CheckError("subscribe", `monitoring ${opts.subscribe} failed: ${message}`)));
       item.on("changed", (dataValue) => {
+        firstMs ??= elapsed(start);
+        // a server may mark a value Uncertain or Bad for a while (the gateway does during a
+        // switchover): counted and reported, but only Good values make up the wanted count
         if (!dataValue.statusCode.isGood()) {
-          rejectWait(new CheckError("subscribe", `a notification for ${opts.subscribe} carried ${dataValue.statusCode.toString()}`));
+          const name = dataValue.statusCode.name;
+          notGood[name] = (notGood[name] ?? 0) + 1;
           return;
         }
-        firstMs ??= elapsed(start);
         values.push(describe(dataValue.value).value);
         if (distinctCount(values) >= opts.notifications) {
           resolveWait();
@@ -144,7 +148,8 @@ async function subscribe(opts, session, resolve) {
       if (err instanceof CheckError && err.message.startsWith("no answer")) {
         const distinct = distinctCount(values);
         throw new CheckError("subscribe",
-          `${values.length} notifications (${distinct} distinct values) of ${opts.subscribe} within ${opts.timeoutMs} ms; wanted ${opts.notifications} distinct`);
+          `${values.length} Good notifications (${distinct} distinct values) of ${opts.subscribe} within ${opts.timeoutMs} ms, `
+          + `wanted ${opts.notifications} distinct; not Good: ${JSON.stringify(notGood)}`);
       }
       throw err;
     });
@@ -156,6 +161,7 @@ async function subscribe(opts, session, resolve) {
     notifications: values.length,
     distinct: distinctCount(values),
     values,
+    notGood,
     firstNotificationMs: firstMs,
     totalMs: elapsed(start),
   };
@@ -192,8 +198,10 @@ export async function runPolicy(opts, policy, clientId, userId, trust, report) {
       }
       const subscription = opts.subscribe ? await subscribe(opts, session, resolve) : undefined;
       if (subscription) {
-        report.ok("subscribe", `${subscription.nodeId}: ${subscription.notifications} notifications, ${subscription.distinct} distinct values `
-          + `(${JSON.stringify(subscription.values[0])}..${JSON.stringify(subscription.values.at(-1))}), first after ${subscription.firstNotificationMs} ms, all in ${subscription.totalMs} ms`);
+        const notGood = Object.entries(subscription.notGood).map(([k, n]) => `${n} ${k}`).join(", ");
+        report.ok("subscribe", `${subscription.nodeId}: ${subscription.notifications} Good notifications, ${subscription.distinct} distinct values `
+          + `(${JSON.stringify(subscription.values[0])}..${JSON.stringify(subscription.values.at(-1))}), first after ${subscription.firstNotificationMs} ms, `
+          + `all in ${subscription.totalMs} ms${notGood ? `; also ${notGood}` : ""}`);
       }
       return { policy, connectMs, sessionMs, server, browse: browsed, reads, subscription };
     } finally {
