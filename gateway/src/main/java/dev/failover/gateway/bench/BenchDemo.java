@@ -49,6 +49,7 @@ public final class BenchDemo {
     private final PrintStream out;
     private volatile long originNanos = System.nanoTime();
     private volatile boolean showEvents;
+    private final List<AutoCloseable> closeLater = new java.util.ArrayList<>();
 
     public BenchDemo(PrintStream out) {
         this.out = out;
@@ -60,8 +61,22 @@ public final class BenchDemo {
         try {
             Files.createDirectories(WORK);
             Files.deleteIfExists(WORK.resolve("tank.plant"));
-            return demo(keepRunning);
-        } catch (IOException | ConfigException | TimeoutException | dev.failover.certs.PkiException e) {
+            try {
+                return demo(keepRunning);
+            } finally {
+                for (AutoCloseable c : closeLater) {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        out.println("  (closing " + c + " failed: " + e.getMessage() + ")");
+                    }
+                }
+            }
+        } catch (IOException
+                | ConfigException
+                | TimeoutException
+                | dev.failover.certs.PkiException
+                | org.eclipse.milo.opcua.stack.core.UaException e) {
             out.println();
             out.println("FAILED: " + e.getMessage());
             return 1;
@@ -74,7 +89,7 @@ public final class BenchDemo {
 
     private int demo(boolean keepRunning)
             throws IOException, ConfigException, TimeoutException, InterruptedException,
-                    dev.failover.certs.PkiException {
+                    dev.failover.certs.PkiException, org.eclipse.milo.opcua.stack.core.UaException {
         Path plant = WORK.resolve("tank.plant");
         boolean fresh = !Files.exists(WORK.resolve("pki"));
         BenchPki pki = BenchPki.openOrCreate(WORK);
@@ -101,6 +116,24 @@ public final class BenchDemo {
                 gateway.pair("tank-1").onSwitchover(reports::add);
                 await("the pair is protected", () -> protectedWith(gateway, "plc-a"));
                 printStatus(gateway);
+                String url = gateway.scadaServer().orElseThrow().endpointUrl();
+                ScadaWatcher scada = ScadaWatcher.watch(
+                        url,
+                        "Pairs/tank-1/Tags/level",
+                        pki.identity(BenchPki.SCADA_APP),
+                        pki.identity(BenchPki.SCADA_USER),
+                        pki.root(),
+                        pki.issuers(),
+                        pki.crls());
+                closeLater.add(scada);
+                out.println("      OPC UA server for SCADA at " + url + " (SignAndEncrypt, X.509 users)");
+                await("the SCADA client has a good value", () -> scada.good() > 0);
+                out.printf(
+                        Locale.ROOT,
+                        "      a SCADA client (user hmi, role operator) subscribed to Pairs/tank-1/Tags/level:"
+                                + " %.2f %%, ServiceLevel %d%n",
+                        (Double) scada.last().value().value(),
+                        scada.serviceLevel());
                 Map<String, String> running = a.status();
                 out.printf(
                         Locale.ROOT,
@@ -153,9 +186,13 @@ public final class BenchDemo {
 
                 step(5, "summary");
                 double[] level = sampler.levelRange();
+                int goodAfter = scada.good();
+                await("the SCADA client gets values from plc-b", () -> scada.good() > goodAfter);
+                boolean scadaOk = scada.sameSession() && scada.bad() == 0;
                 boolean ok = sampler.overlaps() == 0
                         && rto <= FailoverBenchmark.RTO_P99_TARGET_MS * 2
-                        && afterFailover.startsWith("DONE");
+                        && afterFailover.startsWith("DONE")
+                        && scadaOk;
                 out.printf(Locale.ROOT, "      fault                   crash of the active controller plc-a%n");
                 out.printf(Locale.ROOT, "      RTO                     %.1f ms (fault to new active verified)%n", rto);
                 out.printf(
@@ -168,6 +205,15 @@ public final class BenchDemo {
                         "      tank level range        %.2f - %.2f %% since the fault (setpoint 50 %%)%n",
                         level[0],
                         level[1]);
+                out.printf(
+                        Locale.ROOT,
+                        "      SCADA subscription      %d good, %d uncertain (during the failover), %d bad values;"
+                                + " %s; ServiceLevel %d%n",
+                        scada.good(),
+                        scada.uncertain(),
+                        scada.bad(),
+                        scada.sameSession() ? "same session throughout" : "SESSION LOST",
+                        scada.serviceLevel());
                 out.printf(Locale.ROOT, "      final state             PROTECTED, active plc-b, standby plc-a%n");
                 out.printf(Locale.ROOT, "      event log               %s%n", WORK.resolve("events.jsonl"));
                 out.println(ok ? "      result                  OK" : "      result                  FAILED");
@@ -240,6 +286,12 @@ public final class BenchDemo {
                   keystore: pki/issued/gateway.p12
                   keystorePassword: {file: secrets/keystore.pw}
                   stateDirectory: state
+                  opcua:
+                    keystore: pki/issued/gateway-ua.p12
+                    keystorePassword: {file: secrets/keystore.pw}
+                opcua:
+                  host: 127.0.0.1
+                  port: 0
                 pairs:
                   - name: tank-1
                     controllers:

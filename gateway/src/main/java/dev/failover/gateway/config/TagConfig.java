@@ -1,5 +1,6 @@
 package dev.failover.gateway.config;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Objects;
 
@@ -90,8 +91,14 @@ public record TagConfig(
         return type == TagType.FLOAT32 ? (float) raw : Math.rint(raw);
     }
 
-    /** The engineering value of a raw value. */
+    /**
+     * The engineering value of a raw value. For integer types it is computed in decimal, so that raw
+     * 4941 with scale 0.01 is 49.41 and not 49.410000000000004: the value SCADA shows and writes back.
+     */
     public double engineering(double raw) {
-        return raw * scale;
+        if (type == TagType.FLOAT32 || !Double.isFinite(raw)) {
+            return raw * scale;
+        }
+        return BigDecimal.valueOf(raw).multiply(BigDecimal.valueOf(scale)).doubleValue();
     }
 }

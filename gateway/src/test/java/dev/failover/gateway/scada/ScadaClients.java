@@ -7,21 +7,12 @@ import dev.failover.certs.KeyAlgorithm;
 import dev.failover.certs.Keystores;
 import dev.failover.certs.Pki;
 import dev.failover.certs.TestPki;
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
+import dev.failover.gateway.bench.ScadaClient;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
-import org.eclipse.milo.opcua.sdk.client.identity.AnonymousProvider;
 import org.eclipse.milo.opcua.sdk.client.identity.IdentityProvider;
-import org.eclipse.milo.opcua.sdk.client.identity.X509IdentityProvider;
-import org.eclipse.milo.opcua.stack.core.security.DefaultClientCertificateValidator;
-import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateQuarantine;
-import org.eclipse.milo.opcua.stack.core.security.MemoryTrustListManager;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
-import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
-import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
-import org.eclipse.milo.opcua.stack.core.util.validation.ValidationCheck;
 
 /**
  * SCADA clients for the tests: Milo clients with application and user certificates from a {@link
@@ -57,36 +48,18 @@ final class ScadaClients {
     }
 
     static IdentityProvider asUser(Identity user) {
-        return new X509IdentityProvider(user.certificate(), user.privateKey());
+        return ScadaClient.user(user);
     }
 
-    static IdentityProvider anonymous() {
-        return new AnonymousProvider();
-    }
-
-    /** Connects to {@code url} with SignAndEncrypt under {@code policy}. */
+    /** Connects to {@code url} with SignAndEncrypt under {@code policy}, trusting the plant root only. */
     OpcUaClient connect(String url, Identity app, IdentityProvider user, SecurityPolicy policy) throws Exception {
-        MemoryTrustListManager trust = new MemoryTrustListManager();
-        trust.setTrustedCertificates(List.of(pki.pki().root()));
-        trust.setIssuerCertificates(List.of(pki.pki().issuingCa()));
-        trust.setTrustedCrls(Keystores.readCrls(pki.crlFile()));
-        DefaultClientCertificateValidator validator = new DefaultClientCertificateValidator(
-                trust, ValidationCheck.ALL_OPTIONAL_CHECKS, new MemoryCertificateQuarantine());
-        String applicationUri = CertificateUtil.getSanUri(app.certificate()).orElseThrow();
-        OpcUaClient client = OpcUaClient.create(
+        return ScadaClient.connect(
                 url,
-                endpoints -> endpoints.stream()
-                        .filter(e -> policy.getUri().equals(e.getSecurityPolicyUri()))
-                        .filter(e -> e.getSecurityMode() == MessageSecurityMode.SignAndEncrypt)
-                        .findFirst(),
-                transport -> {},
-                builder -> builder.setApplicationUri(applicationUri)
-                        .setKeyPair(new KeyPair(app.certificate().getPublicKey(), app.privateKey()))
-                        .setCertificate(app.certificate())
-                        .setCertificateChain(app.chain().toArray(X509Certificate[]::new))
-                        .setCertificateValidator(validator)
-                        .setIdentityProvider(user));
-        client.connect();
-        return client;
+                app,
+                user,
+                policy,
+                pki.pki().root(),
+                List.of(pki.pki().issuingCa()),
+                Keystores.readCrls(pki.crlFile()));
     }
 }
