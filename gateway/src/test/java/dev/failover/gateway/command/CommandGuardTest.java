@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -304,6 +305,124 @@ class CommandGuardTest {
         clock.advance(Duration.ofMinutes(10));
 
         assertThat(rejection(expiredAndUnknownTag)).isEqualTo(RejectReason.REVOKED);
+    }
+
+    /** A guard of two pairs, as the OPC UA server has one method per pair and action. */
+    private CommandGuard twoPairGuard() {
+        PairConfig first = pair();
+        PairConfig second = new PairConfig(
+                "tank-2",
+                List.of(
+                        new ControllerConfig(
+                                "plc-c", PreferredRole.PRIMARY, new ModbusEndpoint("127.0.0.1", 1504, 1), null),
+                        new ControllerConfig(
+                                "plc-d", PreferredRole.STANDBY, new ModbusEndpoint("127.0.0.1", 1505, 1), null)),
+                StatusRegisters.defaults(),
+                first.tags(),
+                FailoverPolicy.defaults(),
+                null);
+        return new CommandGuard(
+                CommandPolicy.defaults(),
+                List.of(first, second),
+                new PkiSignerChecker(pki.verifier(clock)),
+                nonces,
+                clock);
+    }
+
+    private Command switchover() {
+        Instant now = clock.instant();
+        return new Command(
+                UUID.randomUUID().toString(),
+                now,
+                now.plusSeconds(60),
+                PAIR,
+                CommandAction.SWITCHOVER,
+                Map.of("reason", "maintenance"));
+    }
+
+    @Test
+    void refusesACommandForAnotherPairWithoutConsumingItsId() {
+        guard = twoPairGuard();
+        Command command = write("level_setpoint", 50);
+        byte[] envelope = sign(alice, command);
+
+        Decision d = guard.check(envelope, "tank-2", EnumSet.of(CommandAction.WRITE_TAG));
+
+        assertThat(d).isInstanceOfSatisfying(Decision.Rejected.class, r -> {
+            assertThat(r.reason()).isEqualTo(RejectReason.WRONG_TARGET);
+            assertThat(r.detail())
+                    .isEqualTo("the command is a write-tag for pair tank-1; this method takes [write-tag] for pair"
+                            + " tank-2");
+            assertThat(r.signer()).contains("CN=alice");
+            assertThat(r.commandId()).isEqualTo(command.id());
+        });
+        // Sent to the wrong method by mistake, the command still runs where it belongs, once.
+        assertThat(guard.check(envelope)).isInstanceOf(Decision.Accepted.class);
+        assertThat(rejection(envelope)).isEqualTo(RejectReason.REPLAYED);
+    }
+
+    @Test
+    void refusesAnActionTheMethodDoesNotTakeWithoutConsumingItsId() throws Exception {
+        Identity sam = pki.identity(pki.operator("sam", "supervisor"));
+        Command command = switchover();
+        byte[] envelope = sign(sam, command);
+
+        Decision d = guard.check(envelope, PAIR, EnumSet.of(CommandAction.WRITE_TAG));
+
+        assertThat(d).isInstanceOfSatisfying(Decision.Rejected.class, r -> {
+            assertThat(r.reason()).isEqualTo(RejectReason.WRONG_TARGET);
+            assertThat(r.detail())
+                    .isEqualTo("the command is a switchover for pair tank-1; this method takes [write-tag] for pair"
+                            + " tank-1");
+            assertThat(r.commandId()).isEqualTo(command.id());
+        });
+        assertThat(guard.check(envelope, PAIR, EnumSet.of(CommandAction.SWITCHOVER)))
+                .isInstanceOfSatisfying(
+                        Decision.Accepted.class, a -> assertThat(a.command()).isEqualTo(command));
+        assertThat(rejection(envelope)).isEqualTo(RejectReason.REPLAYED);
+    }
+
+    @Test
+    void aMethodForAnyPairChecksTheActionOnly() {
+        guard = twoPairGuard();
+        byte[] envelope = sign(alice, write("level_setpoint", 50));
+
+        Decision wrongAction = guard.check(envelope, null, EnumSet.of(CommandAction.SWITCHOVER));
+
+        assertThat(wrongAction).isInstanceOfSatisfying(Decision.Rejected.class, r -> {
+            assertThat(r.reason()).isEqualTo(RejectReason.WRONG_TARGET);
+            assertThat(r.detail())
+                    .isEqualTo("the command is a write-tag for pair tank-1; this method takes [switchover]");
+        });
+        assertThat(guard.check(envelope, null, EnumSet.of(CommandAction.WRITE_TAG)))
+                .isInstanceOf(Decision.Accepted.class);
+    }
+
+    @Test
+    void theTargetIsCheckedAfterTheSignerAndThePairExist() throws Exception {
+        Identity dave = pki.identity(pki.revokedOperator("dave", "operator"));
+        // The PKIX check counts a revocation from its date (whole seconds) on; issuing took a while.
+        clock.advance(Duration.between(clock.instant(), Instant.now()).plusSeconds(1));
+        guard = twoPairGuard();
+        Instant now = clock.instant();
+        Command unknownPair = new Command(
+                UUID.randomUUID().toString(),
+                now,
+                now.plusSeconds(60),
+                "tank-9",
+                CommandAction.WRITE_TAG,
+                Map.of("tag", "level_setpoint", "value", 50));
+
+        assertThat(reason(guard.check(
+                        sign(dave, write("level_setpoint", 50)), "tank-2", EnumSet.of(CommandAction.WRITE_TAG))))
+                .isEqualTo(RejectReason.REVOKED);
+        assertThat(reason(guard.check(sign(alice, unknownPair), "tank-2", EnumSet.of(CommandAction.WRITE_TAG))))
+                .isEqualTo(RejectReason.UNKNOWN_PAIR);
+    }
+
+    private static RejectReason reason(Decision d) {
+        assertThat(d).as("decision").isInstanceOf(Decision.Rejected.class);
+        return ((Decision.Rejected) d).reason();
     }
 
     /** A clock tests move by hand. */

@@ -38,10 +38,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ConfigLoaderTest {
 
     /** The fixtures' folder, where the placeholder PKI files are. */
-    private static final Path FIXTURES = fixture("minimal.yaml").getParent();
+    static final Path FIXTURES = fixture("minimal.yaml").getParent();
 
     /** A valid security section with absolute paths, so that it loads whatever the source file. */
-    private static final String SECURITY = """
+    static final String SECURITY = """
             security:
               caCertificates: '%s'
               crl: '%s'
@@ -53,7 +53,7 @@ class ConfigLoaderTest {
                     FIXTURES.resolve("pki/crl.placeholder"),
                     FIXTURES.resolve("pki/gateway-keystore.placeholder"));
 
-    private static final String MINIMAL_PAIRS = """
+    static final String MINIMAL_PAIRS = """
             pairs:
               - name: tank-1
                 controllers:
@@ -852,24 +852,24 @@ class ConfigLoaderTest {
         }
     }
 
-    private static GatewayConfig parse(String yaml) throws ConfigException {
+    static GatewayConfig parse(String yaml) throws ConfigException {
         return ConfigLoader.parse(yaml, Path.of("test.yaml"));
     }
 
     /** Parses as if the text were the file test.yaml next to the fixtures, so relative paths find pki/. */
-    private static GatewayConfig parseInFixtures(String yaml) throws ConfigException {
+    static GatewayConfig parseInFixtures(String yaml) throws ConfigException {
         return ConfigLoader.parse(yaml, FIXTURES.resolve("test.yaml"));
     }
 
     /** The full message of the ConfigException that loading the fixture throws. */
-    private static String problemsOf(String name) {
+    static String problemsOf(String name) {
         Path file = fixture(name);
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file));
         assertThat(e).as("%s must not load", name).isNotNull();
         return e.getMessage();
     }
 
-    private static Path fixture(String name) {
+    static Path fixture(String name) {
         URL url = Objects.requireNonNull(ConfigLoaderTest.class.getResource("/config/" + name), name);
         try {
             return Path.of(url.toURI());
