@@ -1,6 +1,6 @@
 package dev.failover.plcsim;
 
-import dev.failover.plcsim.modbus.CommsFaults;
+import dev.failover.plcsim.comms.CommsFaults;
 import java.time.Duration;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Injects the faults of docs/plc-sim.md into one {@link SimulatedPlc}; the control port's commands
- * call the same methods. Every fault lasts until {@link #clear()} unless marked transient.
+ * call the same methods. Every fault lasts until {@link #clear()} unless marked transient. The comms
+ * faults act on the Modbus server and, if there is one, the OPC UA server alike.
  *
  * <p>Thread-safe.
  */
@@ -28,12 +29,18 @@ public final class FaultInjector {
         this.name = name;
     }
 
-    /** Stops the controller: Modbus port closed and connections reset, scan stopped, outputs dropped. */
+    /**
+     * Stops the controller: Modbus and OPC UA ports closed and connections reset, scan stopped,
+     * outputs dropped.
+     */
     public void crash() {
         logged("crash", plc::crash);
     }
 
-    /** Connections are accepted and requests read, but nothing is ever answered. */
+    /**
+     * Connections are accepted and requests read, but nothing is executed or ever answered (over OPC
+     * UA not even the connection handshake).
+     */
     public void hang() {
         logged("hang", comms::hang);
     }
@@ -48,7 +55,7 @@ public final class FaultInjector {
         logged("fault", () -> controller.inject(ControllerFault.FAULT));
     }
 
-    /** Every Modbus response is delayed by {@code delay}. */
+    /** Every Modbus and OPC UA response is delayed by {@code delay}. */
     public void slow(Duration delay) {
         Objects.requireNonNull(delay, "delay");
         logged("slow " + delay.toMillis() + " ms", () -> comms.slow(delay));
@@ -58,21 +65,27 @@ public final class FaultInjector {
     public void drop() {
         logged("drop", () -> {
             comms.drop();
-            plc.closeModbusConnections();
+            plc.closeConnections();
         });
     }
 
     /** Open connections are closed once (transient). */
     public void dropOnce() {
-        logged("drop once", plc::closeModbusConnections);
+        logged("drop once", plc::closeConnections);
     }
 
-    /** The next {@code n} requests are read and never answered (transient). */
+    /**
+     * The next {@code n} requests, over Modbus or OPC UA, are read and never executed or answered
+     * (transient).
+     */
     public void lose(int n) {
         logged("lose " + n, () -> comms.lose(n));
     }
 
-    /** The Modbus server answers nothing for {@code duration}, then answers what queued (transient). */
+    /**
+     * The Modbus and OPC UA servers answer nothing for {@code duration}, then answer what queued
+     * (transient).
+     */
     public void stall(Duration duration) {
         Objects.requireNonNull(duration, "duration");
         logged("stall " + duration.toMillis() + " ms", () -> comms.stall(duration));

@@ -1,7 +1,7 @@
 package dev.failover.plcsim;
 
+import dev.failover.plcsim.comms.CommsFaults;
 import dev.failover.plcsim.control.LineServer;
-import dev.failover.plcsim.modbus.CommsFaults;
 import dev.failover.plcsim.modbus.ModbusServer;
 import dev.failover.plcsim.opcua.PlcOpcUaServer;
 import java.io.IOException;
@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * map of docs/plc-sim.md and a control port for fault injection.
  *
  * <p>With {@link SimConfig#opcUa()} it also serves the same registers over OPC UA (a crash closes
- * that server too, a restart reopens it on the same port).
+ * that server too, a restart reopens it on the same port). The comms faults act on both servers.
  *
  * <p>With {@link SimConfig#tls()} the Modbus port serves Modbus/TCP Security and plain Modbus TCP
  * is off, unless {@link SimConfig.Tls#plainPort()} opens a second, plain listener.
@@ -169,7 +169,7 @@ public final class SimulatedPlc implements AutoCloseable {
         }
         SimConfig.OpcUa ua = config.opcUa().get();
         return Optional.of(PlcOpcUaServer.start(
-                config.name(), bindAddress, port, ua.application(), ua.verifier(), ua.crls(), registers));
+                config.name(), bindAddress, port, ua.application(), ua.verifier(), ua.crls(), registers, comms));
     }
 
     private void closeModbus() {
@@ -288,11 +288,13 @@ public final class SimulatedPlc implements AutoCloseable {
         PlcMdc.run(config.name(), () -> log.info("Restarted after a crash on Modbus port {}", modbusPort));
     }
 
-    void closeModbusConnections() {
+    /** Closes every open Modbus and OPC UA connection; the servers keep accepting. */
+    void closeConnections() {
         synchronized (lifecycleLock) {
             if (lifecycle == Lifecycle.RUNNING) {
                 modbus.closeConnections();
                 plainModbus.ifPresent(ModbusServer::closeConnections);
+                opcUa.ifPresent(PlcOpcUaServer::closeConnections);
             }
         }
     }

@@ -1,50 +1,38 @@
 package dev.failover.plcsim;
 
+import static dev.failover.plcsim.OpcUaFixture.node;
+import static dev.failover.plcsim.OpcUaFixture.readUInt16;
+import static dev.failover.plcsim.OpcUaFixture.statusOf;
+import static dev.failover.plcsim.OpcUaFixture.write;
+import static dev.failover.plcsim.OpcUaFixture.x509;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import dev.failover.certs.CertificateKind;
-import dev.failover.certs.CertificateRequest;
 import dev.failover.certs.Identity;
-import dev.failover.certs.IssuedCertificate;
-import dev.failover.certs.KeyAlgorithm;
-import dev.failover.certs.Keystores;
-import dev.failover.certs.Pki;
 import dev.failover.certs.TestPki;
 import dev.failover.plcsim.opcua.PlcOpcUaServer;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.cert.X509CRL;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.milo.opcua.sdk.client.DiscoveryClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.identity.IdentityProvider;
 import org.eclipse.milo.opcua.sdk.client.identity.SignedIdentityToken;
-import org.eclipse.milo.opcua.sdk.client.identity.X509IdentityProvider;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
-import org.eclipse.milo.opcua.stack.core.UaException;
-import org.eclipse.milo.opcua.stack.core.security.DefaultClientCertificateValidator;
-import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateQuarantine;
-import org.eclipse.milo.opcua.stack.core.security.MemoryTrustListManager;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
-import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
-import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
-import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned;
-import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
 import org.eclipse.milo.opcua.stack.core.types.structured.AnonymousIdentityToken;
+import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
 import org.eclipse.milo.opcua.stack.core.types.structured.SignatureData;
-import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
-import org.eclipse.milo.opcua.stack.core.util.validation.ValidationCheck;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,51 +48,17 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(30)
 class OpcUaIT {
 
-    private static final String NAMESPACE = "urn:dev.failover:plc-sim";
-
     @TempDir
     static Path dir;
 
-    private static TestPki pki;
-    private static Identity clientApp;
-    private static Identity gatewayUser;
-    private static Identity operatorUser;
-    private static Identity foreignApp;
-    private static List<X509CRL> crls;
+    private static OpcUaFixture ua;
     private static final Plcs plcs = new Plcs();
     private static SimulatedPlc plc;
 
     @BeforeAll
     static void start() throws Exception {
-        pki = TestPki.create(dir);
-        Pki plant = pki.pki();
-        Identity serverApp = identity(plant.issue(
-                CertificateRequest.builder(CertificateKind.OPCUA_APPLICATION, "plc-a-ua")
-                        .uri("urn:test:plc-sim:A")
-                        .ipAddress("127.0.0.1")
-                        .dnsName("localhost")
-                        .build(),
-                TestPki.KEYSTORE_PASSWORD));
-        clientApp = identity(plant.issue(
-                CertificateRequest.opcuaApplication("scada-ua", "urn:test:scada"), TestPki.KEYSTORE_PASSWORD));
-        gatewayUser = identity(plant.issue(
-                CertificateRequest.builder(CertificateKind.GATEWAY, "gw-user")
-                        .role("gateway")
-                        .keyAlgorithm(KeyAlgorithm.RSA_2048)
-                        .build(),
-                TestPki.KEYSTORE_PASSWORD));
-        operatorUser = identity(plant.issue(
-                CertificateRequest.builder(CertificateKind.OPERATOR, "op-user")
-                        .role("operator")
-                        .keyAlgorithm(KeyAlgorithm.RSA_2048)
-                        .build(),
-                TestPki.KEYSTORE_PASSWORD));
-        foreignApp = identity(pki.foreignPki()
-                .issue(CertificateRequest.opcuaApplication("rogue-ua", "urn:test:rogue"), TestPki.KEYSTORE_PASSWORD));
-        crls = Keystores.readCrls(pki.crlFile());
-        SimConfig config =
-                SimConfig.of("A", Role.ACTIVE).withOpcUa(new SimConfig.OpcUa(0, serverApp, pki.verifier(), crls));
-        plc = plcs.start(config, Plant.inMemory());
+        ua = OpcUaFixture.create(dir);
+        plc = plcs.start(SimConfig.of("A", Role.ACTIVE).withOpcUa(ua.serverConfig()), Plant.inMemory());
     }
 
     @AfterAll
@@ -112,65 +66,12 @@ class OpcUaIT {
         plcs.close();
     }
 
-    private static Identity identity(IssuedCertificate certificate) throws Exception {
-        return pki.identity(certificate);
-    }
-
     private static OpcUaClient connect(Identity app, IdentityProvider user, SecurityPolicy policy) throws Exception {
-        MemoryTrustListManager trust = new MemoryTrustListManager();
-        trust.setTrustedCertificates(List.of(pki.pki().root()));
-        trust.setIssuerCertificates(List.of(pki.pki().issuingCa()));
-        trust.setTrustedCrls(crls);
-        DefaultClientCertificateValidator validator = new DefaultClientCertificateValidator(
-                trust, ValidationCheck.ALL_OPTIONAL_CHECKS, new MemoryCertificateQuarantine());
-        String applicationUri = CertificateUtil.getSanUri(app.certificate()).orElseThrow();
-        String url = "opc.tcp://127.0.0.1:" + plc.opcUaPort().getAsInt() + PlcOpcUaServer.PATH;
-        OpcUaClient client = OpcUaClient.create(
-                url,
-                endpoints -> endpoints.stream()
-                        .filter(e -> policy.getUri().equals(e.getSecurityPolicyUri()))
-                        .filter(e -> e.getSecurityMode() == MessageSecurityMode.SignAndEncrypt)
-                        .findFirst(),
-                transport -> {},
-                builder -> builder.setApplicationUri(applicationUri)
-                        .setKeyPair(new KeyPair(app.certificate().getPublicKey(), app.privateKey()))
-                        .setCertificate(app.certificate())
-                        .setCertificateChain(app.chain().toArray(X509Certificate[]::new))
-                        .setCertificateValidator(validator)
-                        .setIdentityProvider(user));
-        try {
-            client.connect();
-        } catch (UaException | RuntimeException e) {
-            client.disconnect();
-            throw e;
-        }
-        return client;
+        return ua.connect(plc.opcUaPort().getAsInt(), app, user, policy, transport -> {}, config -> {});
     }
 
     private static OpcUaClient connect(Identity user) throws Exception {
-        return connect(clientApp, x509(user), SecurityPolicy.Basic256Sha256);
-    }
-
-    private static X509IdentityProvider x509(Identity user) {
-        return new X509IdentityProvider(user.certificate(), user.privateKey());
-    }
-
-    private static NodeId node(OpcUaClient client, String id) throws UaException {
-        int index = client.readNamespaceTable().getIndex(NAMESPACE).intValue();
-        return new NodeId(index, id);
-    }
-
-    private static int readUInt16(OpcUaClient client, NodeId node) throws UaException {
-        DataValue value = client.readValue(0, TimestampsToReturn.Both, node);
-        assertThat(value.statusCode().isGood())
-                .as("status of %s: %s", node, value.statusCode())
-                .isTrue();
-        return ((UShort) value.value().value()).intValue();
-    }
-
-    private static StatusCode write(OpcUaClient client, NodeId node, int value) throws UaException {
-        return client.writeValues(List.of(node), List.of(new DataValue(new Variant(Unsigned.ushort(value)))))
-                .get(0);
+        return connect(ua.clientApp, x509(user), SecurityPolicy.Basic256Sha256);
     }
 
     private static int modbusRead(int address) throws Exception {
@@ -181,7 +82,7 @@ class OpcUaIT {
 
     @Test
     void aGatewayUserReadsTheHeartbeatAdvancingAndTheIdentity() throws Exception {
-        try (var closer = new Disconnecting(connect(gatewayUser))) {
+        try (var closer = new OpcUaFixture.Disconnecting(connect(ua.gatewayUser))) {
             OpcUaClient client = closer.client();
             NodeId heartbeat = node(client, "Status/HEARTBEAT");
             int first = readUInt16(client, heartbeat);
@@ -195,8 +96,21 @@ class OpcUaIT {
     }
 
     @Test
+    void everyEndpointNamesThePublicPortNotTheInternalOne() throws Exception {
+        // Milo listens behind plc-sim's fault relay; clients open their session on the URL of the
+        // endpoint they select, so an internal port here would take them past the faults.
+        String url = "opc.tcp://127.0.0.1:" + plc.opcUaPort().getAsInt() + PlcOpcUaServer.PATH;
+
+        List<EndpointDescription> endpoints = DiscoveryClient.getEndpoints(url).get(10, TimeUnit.SECONDS);
+
+        assertThat(endpoints)
+                .isNotEmpty()
+                .allSatisfy(e -> assertThat(e.getEndpointUrl()).isEqualTo(url));
+    }
+
+    @Test
     void aGatewayWritesTheLevelSetpointAndModbusSeesIt() throws Exception {
-        try (var closer = new Disconnecting(connect(gatewayUser))) {
+        try (var closer = new OpcUaFixture.Disconnecting(connect(ua.gatewayUser))) {
             OpcUaClient client = closer.client();
             NodeId levelSp = node(client, "Setpoints/LEVEL_SP");
 
@@ -209,7 +123,7 @@ class OpcUaIT {
 
     @Test
     void anOutOfRangeSetpointIsRefusedAndNothingIsWritten() throws Exception {
-        try (var closer = new Disconnecting(connect(gatewayUser))) {
+        try (var closer = new OpcUaFixture.Disconnecting(connect(ua.gatewayUser))) {
             OpcUaClient client = closer.client();
             NodeId valveSp = node(client, "Setpoints/VALVE_SP");
             int before = readUInt16(client, valveSp);
@@ -222,7 +136,7 @@ class OpcUaIT {
 
     @Test
     void anOperatorMayReadButNotWrite() throws Exception {
-        try (var closer = new Disconnecting(connect(operatorUser))) {
+        try (var closer = new OpcUaFixture.Disconnecting(connect(ua.operatorUser))) {
             OpcUaClient client = closer.client();
             NodeId levelSp = node(client, "Setpoints/LEVEL_SP");
             int before = readUInt16(client, levelSp);
@@ -240,8 +154,8 @@ class OpcUaIT {
 
     @Test
     void aesPssWorksToo() throws Exception {
-        try (var closer =
-                new Disconnecting(connect(clientApp, x509(gatewayUser), SecurityPolicy.Aes256_Sha256_RsaPss))) {
+        try (var closer = new OpcUaFixture.Disconnecting(
+                connect(ua.clientApp, x509(ua.gatewayUser), SecurityPolicy.Aes256_Sha256_RsaPss))) {
             assertThat(readUInt16(closer.client(), node(closer.client(), "Status/STATUS")))
                     .isEqualTo(Status.RUN.code());
         }
@@ -252,7 +166,7 @@ class OpcUaIT {
         IdentityProvider anonymous = (endpoint, nonce) ->
                 new SignedIdentityToken(new AnonymousIdentityToken("anonymous"), new SignatureData(null, null));
 
-        Throwable refused = catchThrowable(() -> connect(clientApp, anonymous, SecurityPolicy.Basic256Sha256));
+        Throwable refused = catchThrowable(() -> connect(ua.clientApp, anonymous, SecurityPolicy.Basic256Sha256));
 
         assertThat(statusOf(refused))
                 .hasValueSatisfying(code -> assertThat(code)
@@ -261,15 +175,12 @@ class OpcUaIT {
 
     @Test
     void aUserCertificateOfAnotherCaIsRefused() throws Exception {
-        Identity foreignUser = identity(pki.foreignPki()
-                .issue(
-                        CertificateRequest.builder(CertificateKind.GATEWAY, "mallory")
-                                .role("gateway")
-                                .keyAlgorithm(KeyAlgorithm.RSA_2048)
-                                .build(),
-                        TestPki.KEYSTORE_PASSWORD));
+        Identity foreignUser = ua.identity(ua.pki
+                .foreignPki()
+                .issue(OpcUaFixture.rsaUser(CertificateKind.GATEWAY, "mallory", "gateway"), TestPki.KEYSTORE_PASSWORD));
 
-        Throwable refused = catchThrowable(() -> connect(clientApp, x509(foreignUser), SecurityPolicy.Basic256Sha256));
+        Throwable refused =
+                catchThrowable(() -> connect(ua.clientApp, x509(foreignUser), SecurityPolicy.Basic256Sha256));
 
         assertThat(statusOf(refused))
                 .hasValueSatisfying(code -> assertThat(code)
@@ -278,7 +189,8 @@ class OpcUaIT {
 
     @Test
     void anUntrustedClientApplicationCertificateIsRefused() {
-        Throwable refused = catchThrowable(() -> connect(foreignApp, x509(gatewayUser), SecurityPolicy.Basic256Sha256));
+        Throwable refused =
+                catchThrowable(() -> connect(ua.foreignApp, x509(ua.gatewayUser), SecurityPolicy.Basic256Sha256));
 
         assertThat(statusOf(refused))
                 .hasValueSatisfying(code -> assertThat(code)
@@ -297,27 +209,10 @@ class OpcUaIT {
             plc.faults().clear();
         }
         assertThat(plc.opcUaPort()).hasValue(port);
-        try (var closer = new Disconnecting(connect(gatewayUser))) {
+        try (var closer = new OpcUaFixture.Disconnecting(connect(ua.gatewayUser))) {
             await().atMost(Duration.ofSeconds(2))
                     .until(() ->
                             readUInt16(closer.client(), node(closer.client(), "Status/STATUS")) == Status.RUN.code());
-        }
-    }
-
-    private static Optional<Long> statusOf(Throwable thrown) {
-        for (Throwable t = thrown; t != null; t = t.getCause()) {
-            if (t instanceof UaException ua) {
-                return Optional.of(ua.getStatusCode().value());
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** Disconnects a client at the end of a try block. */
-    private record Disconnecting(OpcUaClient client) implements AutoCloseable {
-        @Override
-        public void close() throws UaException {
-            client.disconnect();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.failover.plcsim.modbus;
 
 import com.ghgande.j2mod.modbus.ModbusIOException;
 import com.ghgande.j2mod.modbus.io.ModbusTCPTransport;
+import dev.failover.plcsim.comms.CommsFaults;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketAddress;

@@ -1,6 +1,7 @@
 package dev.failover.plcsim.modbus;
 
 import dev.failover.certs.TlsContexts;
+import dev.failover.plcsim.comms.CommsFaults;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

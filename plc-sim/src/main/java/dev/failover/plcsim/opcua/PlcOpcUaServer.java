@@ -2,9 +2,12 @@ package dev.failover.plcsim.opcua;
 
 import dev.failover.certs.CertificateVerifier;
 import dev.failover.certs.Identity;
+import dev.failover.plcsim.comms.CommsFaults;
+import dev.failover.plcsim.comms.FaultRelay;
 import dev.failover.plcsim.modbus.RegisterBank;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.security.KeyPair;
 import java.security.Security;
@@ -42,6 +45,8 @@ import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
 import org.eclipse.milo.opcua.stack.core.util.validation.ValidationCheck;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransport;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The OPC UA server of one simulated controller (Eclipse Milo 1.1.2): endpoint {@code
@@ -54,9 +59,19 @@ import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportCo
  * requires) and the application URI. User certificates are checked by {@link PlantUserValidator}; only
  * a user whose role is {@value #WRITE_ROLE} may write.
  *
+ * <p>Comms faults: the public port is a {@link FaultRelay} in front of Milo, which listens on a
+ * loopback port of its own; the relay holds, delays or closes connections at the wire (hang, slow,
+ * stall, drop) and the {@link ServiceGate} leaves requests unexecuted and unanswered (hang, lose).
+ * Why a relay rather than hooks in Milo's Netty pipeline: it acts as a network element would, on
+ * every byte the server sends (the Hello's Acknowledge and OpenSecureChannel included), without
+ * depending on how Milo arranges its pipeline or on decrypting anything. Milo sees every client as
+ * coming from the relay (loopback), so the relay caps connections itself.
+ *
  * <p>Thread-safe; {@link #close()} is idempotent.
  */
 public final class PlcOpcUaServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PlcOpcUaServer.class);
 
     /** The role a user certificate must carry to write setpoints and the role register. */
     public static final String WRITE_ROLE = "gateway";
@@ -68,12 +83,12 @@ public final class PlcOpcUaServer implements AutoCloseable {
     private static final long TIMEOUT_SECONDS = 10;
 
     private final OpcUaServer server;
-    private final int port;
+    private final FaultRelay relay;
     private final String endpointUrl;
 
-    private PlcOpcUaServer(OpcUaServer server, int port, String endpointUrl) {
+    private PlcOpcUaServer(OpcUaServer server, FaultRelay relay, String endpointUrl) {
         this.server = server;
-        this.port = port;
+        this.relay = relay;
         this.endpointUrl = endpointUrl;
     }
 
@@ -88,6 +103,7 @@ public final class PlcOpcUaServer implements AutoCloseable {
      * @param verifier the plant CA with its CRLs: validates user certificates
      * @param crls the CRLs of every CA of the plant (crl.pem)
      * @param bank the registers to serve
+     * @param faults the controller's comms faults, shared with its Modbus server
      * @throws IOException if the port cannot be bound or the server fails to start
      */
     public static PlcOpcUaServer start(
@@ -97,34 +113,51 @@ public final class PlcOpcUaServer implements AutoCloseable {
             Identity application,
             CertificateVerifier verifier,
             List<X509CRL> crls,
-            RegisterBank bank)
+            RegisterBank bank,
+            CommsFaults faults)
             throws IOException {
         Objects.requireNonNull(application, "application");
         Objects.requireNonNull(verifier, "verifier");
         Objects.requireNonNull(bank, "bank");
+        Objects.requireNonNull(faults, "faults");
         if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
             Security.addProvider(new BouncyCastleProvider());
         }
-        IOException last = null;
-        for (int attempt = 0; attempt < (port == 0 ? BIND_ATTEMPTS : 1); attempt++) {
-            int candidate = port == 0 ? freePort(bindAddress) : port;
-            try {
-                return startOn(name, bindAddress, candidate, application, verifier, crls, bank);
-            } catch (IOException e) {
-                last = e;
+        FaultRelay relay = FaultRelay.bind(name, "OPC UA", bindAddress, port, faults);
+        try {
+            IOException last = null;
+            // Milo binds a port it is given, so a free one is picked first: retry if taken meanwhile.
+            for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
+                InetAddress loopback = InetAddress.getLoopbackAddress();
+                InetSocketAddress internal = new InetSocketAddress(loopback, freePort(loopback));
+                try {
+                    OpcUaServer server = startOn(
+                            name, bindAddress, relay.port(), internal, application, verifier, crls, bank, faults);
+                    relay.forwardTo(internal);
+                    String url = "opc.tcp://" + bindAddress.getHostAddress() + ":" + relay.port() + PATH;
+                    log.debug("OPC UA server behind {} listens on {}", url, internal);
+                    return new PlcOpcUaServer(server, relay, url);
+                } catch (IOException e) {
+                    last = e;
+                }
             }
+            throw last;
+        } catch (IOException | RuntimeException e) {
+            relay.close();
+            throw e;
         }
-        throw last;
     }
 
-    private static PlcOpcUaServer startOn(
+    private static OpcUaServer startOn(
             String name,
             InetAddress bindAddress,
             int port,
+            InetSocketAddress internal,
             Identity application,
             CertificateVerifier verifier,
             List<X509CRL> crls,
-            RegisterBank bank)
+            RegisterBank bank,
+            CommsFaults faults)
             throws IOException {
         X509Certificate certificate = application.certificate();
         String applicationUri = CertificateUtil.getSanUri(certificate)
@@ -158,6 +191,8 @@ public final class PlcOpcUaServer implements AutoCloseable {
             for (SecurityPolicy policy : List.of(SecurityPolicy.Basic256Sha256, SecurityPolicy.Aes256_Sha256_RsaPss)) {
                 endpoints.add(EndpointConfig.newBuilder()
                         .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
+                        // The relay's address and port: Milo advertises the bind port in the endpoint URL;
+                        // RelayedTransport binds the internal address instead.
                         .setBindAddress(host)
                         .setBindPort(port)
                         .setHostname(host)
@@ -178,8 +213,11 @@ public final class PlcOpcUaServer implements AutoCloseable {
                     .build();
             OpcUaServer server = new OpcUaServer(
                     config,
-                    profile -> new OpcTcpServerTransport(
-                            OpcTcpServerTransportConfig.newBuilder().build()));
+                    profile -> new RelayedTransport(
+                            new OpcTcpServerTransport(
+                                    OpcTcpServerTransportConfig.newBuilder().build()),
+                            internal,
+                            faults));
             PlcNamespace namespace = new PlcNamespace(
                     server,
                     bank,
@@ -191,9 +229,12 @@ public final class PlcOpcUaServer implements AutoCloseable {
                 server.startup().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (ExecutionException | TimeoutException e) {
                 shutdownQuietly(server);
-                throw new IOException("OPC UA server on " + host + ":" + port + " did not start: " + e.getMessage(), e);
+                throw new IOException(
+                        "OPC UA server on " + internal + " (behind " + host + ":" + port + ") did not start: "
+                                + e.getMessage(),
+                        e);
             }
-            return new PlcOpcUaServer(server, port, "opc.tcp://" + host + ":" + port + PATH);
+            return server;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting the OPC UA server", e);
@@ -220,9 +261,14 @@ public final class PlcOpcUaServer implements AutoCloseable {
         }
     }
 
-    /** The TCP port the server listens on. */
+    /** The public TCP port (the relay's), the one every endpoint URL names. */
     public int port() {
-        return port;
+        return relay.port();
+    }
+
+    /** Closes every open OPC UA connection (FIN); the server keeps accepting. */
+    public void closeConnections() {
+        relay.closeConnections();
     }
 
     /** {@code opc.tcp://host:port/plc-sim}. */
@@ -230,9 +276,10 @@ public final class PlcOpcUaServer implements AutoCloseable {
         return endpointUrl;
     }
 
-    /** Stops the server. Idempotent. */
+    /** Closes the public port and resets every connection, then stops the server. Idempotent. */
     @Override
     public void close() {
+        relay.close();
         shutdownQuietly(server);
     }
 

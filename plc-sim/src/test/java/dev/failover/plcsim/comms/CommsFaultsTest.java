@@ -1,9 +1,11 @@
-package dev.failover.plcsim.modbus;
+package dev.failover.plcsim.comms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CommsFaultsTest {
@@ -47,6 +49,21 @@ class CommsFaultsTest {
                 .hasMessageStartingWith("slow needs a non-negative");
         assertThatThrownBy(() -> faults.stall(Duration.ofMillis(-1)))
                 .hasMessageStartingWith("stall needs a non-negative");
+    }
+
+    @Test
+    void listenersHearEveryChangeUntilRemoved() {
+        List<List<String>> heard = new ArrayList<>();
+        Runnable listener = () -> heard.add(faults.active());
+        faults.addListener(listener);
+
+        faults.hang();
+        faults.slow(Duration.ofMillis(5));
+        faults.clear();
+        faults.removeListener(listener);
+        faults.drop();
+
+        assertThat(heard).containsExactly(List.of("hang"), List.of("hang", "slow:5"), List.of());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.failover.plcsim.modbus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.failover.plcsim.comms.CommsFaults;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;

@@ -1,0 +1,205 @@
+package dev.failover.plcsim.comms;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * A TCP relay on a server's public port that applies the {@link CommsFaults} at the wire, for a
+ * server that cannot apply them itself (the OPC UA server, whose transport belongs to Milo). Each
+ * accepted connection gets its own connection to the server's internal address, and bytes are copied
+ * both ways; the faults act on the server-to-client direction only:
+ *
+ * <ul>
+ *   <li>hang: server bytes are held (connections stay open, new ones are accepted), then sent after
+ *       {@code clear}, as TCP delivers them once a partition heals;
+ *   <li>slow: every server byte is sent {@link CommsFaults#slowDelay()} after it arrived;
+ *   <li>stall: server bytes are held until the stall ends, then sent;
+ *   <li>drop: every connection is closed (FIN), and every new one right after accept.
+ * </ul>
+ *
+ * <p>The relay frames nothing and decrypts nothing, so it cannot lose single messages: a request
+ * that must go unanswered is the server's business ({@code lose}).
+ *
+ * <p>Lifecycle: {@link #bind} takes the public port, {@link #forwardTo} starts relaying, {@link
+ * #close()} closes the port and resets every connection, as a dying controller would. Thread-safe;
+ * one accept thread, three threads per connection.
+ */
+public final class FaultRelay implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(FaultRelay.class);
+    private static final int MAX_CONNECTIONS = 64;
+    private static final int BACKLOG = 50;
+
+    private final String plcName;
+    private final String protocol;
+    private final ServerSocket serverSocket;
+    private final CommsFaults faults;
+    private final Set<RelayedConnection> connections = ConcurrentHashMap.newKeySet();
+    private final Runnable wakeConnections = () -> connections.forEach(RelayedConnection::faultsChanged);
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final Object startLock = new Object();
+    // Guarded by startLock.
+    private Thread acceptThread;
+
+    private FaultRelay(String plcName, String protocol, ServerSocket serverSocket, CommsFaults faults) {
+        this.plcName = plcName;
+        this.protocol = protocol;
+        this.serverSocket = serverSocket;
+        this.faults = faults;
+    }
+
+    /**
+     * Binds the public port; connections wait in the backlog until {@link #forwardTo}.
+     *
+     * @param plcName controller name for thread names and the log MDC
+     * @param protocol what is relayed, for log messages (e.g. {@code OPC UA})
+     * @param port the public port, 0 for any free port
+     * @throws IOException if the port cannot be bound
+     */
+    public static FaultRelay bind(
+            String plcName, String protocol, InetAddress bindAddress, int port, CommsFaults faults) throws IOException {
+        Objects.requireNonNull(faults, "faults");
+        ServerSocket socket = new ServerSocket();
+        try {
+            // A restarted controller must get its old port back while old connections linger.
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(bindAddress, port), BACKLOG);
+        } catch (IOException e) {
+            socket.close();
+            throw new IOException(
+                    "cannot bind " + protocol + " port " + bindAddress.getHostAddress() + ":" + port + ": "
+                            + e.getMessage(),
+                    e);
+        }
+        return new FaultRelay(plcName, protocol, socket, faults);
+    }
+
+    /** Starts relaying every connection to {@code backend}. Once only; nothing after {@link #close()}. */
+    public void forwardTo(InetSocketAddress backend) {
+        Objects.requireNonNull(backend, "backend");
+        synchronized (startLock) {
+            if (closed.getCount() == 0) {
+                return;
+            }
+            if (acceptThread != null) {
+                throw new IllegalStateException("the relay already forwards");
+            }
+            faults.addListener(wakeConnections);
+            acceptThread = new Thread(() -> acceptLoop(backend), "plc-" + plcName + "-relay-accept");
+            acceptThread.setDaemon(true);
+            acceptThread.start();
+        }
+    }
+
+    /** The public port. */
+    public int port() {
+        return serverSocket.getLocalPort();
+    }
+
+    /** Closes every open connection (FIN to the client); the relay keeps accepting. */
+    public void closeConnections() {
+        connections.forEach(c -> c.close(false));
+    }
+
+    private void acceptLoop(InetSocketAddress backend) {
+        MDC.put("plc", plcName);
+        log.debug("{} relay on {} forwards to {}", protocol, serverSocket.getLocalSocketAddress(), backend);
+        while (closed.getCount() > 0) {
+            Socket client;
+            try {
+                client = serverSocket.accept();
+            } catch (IOException e) {
+                if (closed.getCount() == 0) {
+                    break;
+                }
+                log.warn("{} accept failed, retrying", protocol, e);
+                if (awaitClosed(100)) {
+                    break;
+                }
+                continue;
+            }
+            admit(client, backend);
+        }
+        log.debug("{} relay on port {} stopped", protocol, port());
+    }
+
+    private void admit(Socket client, InetSocketAddress backend) {
+        if (faults.dropping() || connections.size() >= MAX_CONNECTIONS) {
+            log.debug(
+                    "Closing new {} connection from {} (drop fault or {} connections open)",
+                    protocol,
+                    client.getRemoteSocketAddress(),
+                    connections.size());
+            closeQuietly(client);
+            return;
+        }
+        RelayedConnection connection;
+        try {
+            connection = RelayedConnection.open(plcName, client, backend, faults, connections::remove);
+        } catch (IOException e) {
+            log.warn("Cannot relay {} connection from {} to {}", protocol, client.getRemoteSocketAddress(), backend, e);
+            closeQuietly(client);
+            return;
+        }
+        connections.add(connection);
+        connection.start();
+        if (closed.getCount() == 0) {
+            connection.close(true);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            log.debug("Closing a refused connection failed: {}", e.getMessage());
+        }
+    }
+
+    private boolean awaitClosed(long millis) {
+        try {
+            return closed.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    /** Stops listening and resets every connection (RST to the client). Idempotent. */
+    @Override
+    public void close() {
+        if (closed.getCount() == 0) {
+            return;
+        }
+        closed.countDown();
+        Thread thread;
+        synchronized (startLock) {
+            faults.removeListener(wakeConnections);
+            thread = acceptThread;
+        }
+        try {
+            serverSocket.close();
+        } catch (IOException e) {
+            log.warn("Closing the {} relay socket failed", protocol, e);
+        }
+        connections.forEach(c -> c.close(true));
+        if (thread != null) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
