@@ -129,10 +129,10 @@ public final class ConfigLoader {
         Optional<YamlValue> serverAt = m.optional("opcua");
         Optional<Optional<ScadaServerConfig>> server = m.get(
                 "opcua", Optional.empty(), v -> scadaServer(v, source, security).map(Optional::of));
-        if (gateway.isEmpty() || security.isEmpty() || pairs.isEmpty() || server.isEmpty()) {
-            return Optional.empty();
-        }
-        if (!opcUaIdentities(m, security.get(), pairs.get(), serverAt)) {
+        // Checked whenever both were read, so that one run reports it with the file's other problems.
+        boolean identities =
+                security.isEmpty() || pairs.isEmpty() || opcUaIdentities(m, security.get(), pairs.get(), serverAt);
+        if (gateway.isEmpty() || security.isEmpty() || pairs.isEmpty() || server.isEmpty() || !identities) {
             return Optional.empty();
         }
         GatewaySection g = gateway.get();
@@ -159,19 +159,24 @@ public final class ConfigLoader {
                 .map(ControllerConfig::id)
                 .findFirst();
         Optional<OpcUaIdentityConfig> identities = security.opcUa();
-        YamlValue at = root.optional("security").orElseThrow();
+        YamlValue securityAt = root.optional("security").orElseThrow();
         if (identities.isEmpty() && (opcUaController.isPresent() || serverAt.isPresent())) {
             String why = opcUaController.isPresent()
                     ? "controller " + opcUaController.get() + " is reached over OPC UA"
-                    : "the gateway serves OPC UA ('opcua:' section)";
-            at.report("'opcua:' is missing: " + why + ". Add 'opcua:' with 'keystore:' and 'keystorePassword:' (the"
-                    + " gateway's OPC UA application certificate)"
+                    : "the gateway serves OPC UA (root 'opcua:' section)";
+            securityAt.report("'opcua' is missing: " + why + ". Add 'opcua:' under 'security:' with 'keystore:' and"
+                    + " 'keystorePassword:' (the gateway's OPC UA application certificate)"
                     + (opcUaController.isPresent() ? " and 'userKeystore:' with 'userKeystorePassword:'" : "")
                     + ", as docs/opcua.md describes.");
             return false;
         }
         if (opcUaController.isPresent() && identities.get().userKeystore() == null) {
-            at.report("'opcua:' has no 'userKeystore:': controller " + opcUaController.get() + " is reached over OPC"
+            // The security section was read without a problem, so mapping it again reports nothing new.
+            YamlValue opcUaAt = securityAt
+                    .map(SecurityReader.SECURITY_KEYS)
+                    .flatMap(section -> section.optional("opcua"))
+                    .orElse(securityAt);
+            opcUaAt.report("'userKeystore' is missing: controller " + opcUaController.get() + " is reached over OPC"
                     + " UA and the gateway logs on to it as an X.509 user with the role gateway. Add 'userKeystore:'"
                     + " and 'userKeystorePassword:', as docs/opcua.md describes.");
             return false;
@@ -197,7 +202,7 @@ public final class ConfigLoader {
                             if (!text.startsWith("/") || text.chars().anyMatch(c -> c <= ' ' || c == '?' || c == '#')) {
                                 v.report(YamlValue.quote(text)
                                         + " is not an endpoint path. Write one that starts with '/'"
-                                        + " and has no spaces, e.g. /failover-gateway.");
+                                        + " and has no spaces, '?' or '#', e.g. /failover-gateway.");
                                 return false;
                             }
                             return true;

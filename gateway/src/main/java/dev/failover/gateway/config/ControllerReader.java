@@ -109,7 +109,8 @@ final class ControllerReader {
                                 OpcUaEndpoint.parse(text.trim());
                                 return true;
                             } catch (IllegalArgumentException e) {
-                                v.report(e.getMessage() + ". Write it as opc.tcp://<host>:<port>/<path>.");
+                                v.report(e.getMessage() + ". Write it as opc.tcp://<host>:<port>/<path>, e.g."
+                                        + " opc.tcp://10.0.0.11:4840/plc.");
                                 return false;
                             }
                         })

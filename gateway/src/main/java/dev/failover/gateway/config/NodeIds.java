@@ -1,5 +1,6 @@
 package dev.failover.gateway.config;
 
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -9,14 +10,20 @@ import java.util.regex.Pattern;
  */
 public final class NodeIds {
 
-    private static final Pattern NODE_ID =
-            Pattern.compile("(?:nsu=[^;]+;|ns=\\d{1,5};)?(?:i=\\d{1,10}|s=.+|g=[0-9A-Fa-f-]{36}|b=[A-Za-z0-9+/=]+)");
+    private static final Pattern NODE_ID = Pattern.compile(
+            "(?:nsu=[^;]+;|ns=(?<ns>\\d{1,5});)?(?:i=(?<i>\\d{1,10})|s=.+|g=[0-9A-Fa-f-]{36}|b=[A-Za-z0-9+/=]+)");
 
     private NodeIds() {}
 
     /** Whether {@code text} is a node id in the text form. */
     public static boolean valid(String text) {
-        return NODE_ID.matcher(text).matches();
+        Matcher m = NODE_ID.matcher(text);
+        if (!m.matches()) {
+            return false;
+        }
+        // A namespace index is a UInt16, a numeric identifier a UInt32.
+        return (m.group("ns") == null || Long.parseLong(m.group("ns")) <= 0xFFFF)
+                && (m.group("i") == null || Long.parseLong(m.group("i")) <= 0xFFFF_FFFFL);
     }
 
     /**

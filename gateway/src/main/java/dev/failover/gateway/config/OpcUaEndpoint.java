@@ -2,7 +2,6 @@ package dev.failover.gateway.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -70,21 +69,24 @@ public record OpcUaEndpoint(String url, SecurityPolicyName securityPolicy, boole
      * @throws IllegalArgumentException naming what is wrong with it
      */
     public static URI parse(String url) {
+        if (!url.regionMatches(true, 0, "opc.tcp://", 0, "opc.tcp://".length())) {
+            throw new IllegalArgumentException("'" + url + "' is not an opc.tcp:// URL");
+        }
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("'" + url + "' is not a URL: " + e.getReason(), e);
-        }
-        if (uri.getScheme() == null || !uri.getScheme().toLowerCase(Locale.ROOT).equals("opc.tcp")) {
-            throw new IllegalArgumentException("'" + url + "' is not an opc.tcp:// URL");
+            throw new IllegalArgumentException("'" + url + "' is not a URL (" + e.getReason() + ")", e);
         }
         if (uri.getHost() == null || uri.getHost().isBlank()) {
-            throw new IllegalArgumentException("'" + url + "' names no host");
+            throw new IllegalArgumentException("'" + url + "' names no host (a host name holds letters, digits, '-'"
+                    + " and '.'; an IPv6 address goes in brackets)");
+        }
+        if (uri.getPort() > 65535 || uri.getPort() == 0) {
+            throw new IllegalArgumentException("'" + url + "' has port " + uri.getPort() + ", not 1-65535");
         }
         if (uri.getUserInfo() != null || uri.getQuery() != null || uri.getFragment() != null) {
-            throw new IllegalArgumentException(
-                    "'" + url + "' has a user, query or fragment part; write opc.tcp://host:port/path only");
+            throw new IllegalArgumentException("'" + url + "' has a user, query or fragment part");
         }
         return uri;
     }

@@ -50,15 +50,14 @@ public final class ServiceLevels {
         if (health == null || !health.canTakeCommands()) {
             return NO_DATA;
         }
-        if (health.condition() == Condition.SUSPECT) {
-            return ACTIVE_SUSPECT;
-        }
-        return switch (status.state()) {
+        int level = switch (status.state()) {
             case PROTECTED -> status.alarms().isEmpty() ? PROTECTED : PROTECTED_WITH_ALARM;
             case UNPROTECTED -> UNPROTECTED;
             case BLOCKED -> BLOCKED;
             case DISCOVERING, SWITCHING -> NO_DATA;
         };
+        // A suspect active lowers the level; it never raises that of a worse state.
+        return health.condition() == Condition.SUSPECT ? Math.min(level, ACTIVE_SUSPECT) : level;
     }
 
     /** The gateway's service level: its worst pair's. */

@@ -118,7 +118,7 @@ public final class TagScanner implements AutoCloseable {
                 }
             } else {
                 LinkResult.Failed<double[]> failed = (LinkResult.Failed<double[]>) read;
-                why = "reading the tags of " + active + " failed: " + failed.error() + " " + failed.detail();
+                why = "reading the tags of " + active + " failed: " + failed.error() + ": " + failed.detail();
             }
         }
         if (why != null) {

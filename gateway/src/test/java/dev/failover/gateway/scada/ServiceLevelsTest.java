@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -140,8 +139,6 @@ class ServiceLevelsTest {
     @EnumSource(
             value = PairState.class,
             names = {"UNPROTECTED", "BLOCKED"})
-    @Disabled("bug: ServiceLevels.of returns ACTIVE_SUSPECT (180) before looking at the state, so a suspect"
-            + " active in an UNPROTECTED (150) or BLOCKED (100) pair raises the level above the unsuspected case")
     void aSuspectActiveNeverRaisesTheLevelOfAWorseState(PairState state) {
         int healthy = ServiceLevels.of(steady(state));
 

@@ -172,7 +172,7 @@ class TagScannerTest {
 
         scanner.scan();
 
-        assertLastUsable("reading the tags of plc-a failed: TIMEOUT no answer within 15 ms");
+        assertLastUsable("reading the tags of plc-a failed: TIMEOUT: no answer within 15 ms");
         assertThat(plcA.reads).hasSize(2);
     }
 
@@ -185,7 +185,7 @@ class TagScannerTest {
         assertThat(scanner.image().values().values()).allSatisfy(v -> {
             assertThat(v.quality()).isEqualTo(Quality.NO_DATA);
             assertThat(v.sourceTime()).isNull();
-            assertThat(v.why()).isEqualTo("reading the tags of plc-a failed: UNREACHABLE connection refused");
+            assertThat(v.why()).isEqualTo("reading the tags of plc-a failed: UNREACHABLE: connection refused");
         });
     }
 
