@@ -182,6 +182,8 @@ class CommandGuardTest {
     @Test
     void refusesARevokedSigner() throws Exception {
         Identity bob = pki.identity(pki.revokedOperator("bob", "operator"));
+        // A revocation counts from its date, in whole seconds, which may be after this clock's start.
+        clock.advance(Duration.ofSeconds(2));
         guard = guard(new PkiSignerChecker(pki.verifier(clock)));
 
         assertThat(rejection(sign(bob, write("level_setpoint", 50)))).isEqualTo(RejectReason.REVOKED);

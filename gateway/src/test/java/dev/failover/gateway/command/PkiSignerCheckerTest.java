@@ -34,6 +34,8 @@ class PkiSignerCheckerTest {
         pki.pki().publishCrl(Duration.ofDays(1));
         // File systems with coarse timestamps: make sure the new CRL file is seen as new.
         Files.setLastModifiedTime(pki.crlFile(), FileTime.from(Instant.now().plusSeconds(5)));
+        // A revocation counts from its date, in whole seconds, which may be after this clock's start.
+        clock.advance(Duration.ofSeconds(2));
 
         assertThat(checker.check(bob.certificate()))
                 .hasValueSatisfying(r -> assertThat(r.reason()).isEqualTo(RejectReason.REVOKED));
