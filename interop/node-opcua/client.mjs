@@ -22,6 +22,7 @@ const { parseOptions, UsageError, USAGE } = await import("./lib/options.mjs");
 const { CheckError, createTrustStore, loadIdentity, resolveCaFiles } = await import("./lib/trust.mjs");
 const { runPolicy } = await import("./lib/checks.mjs");
 const { checkAnonymousRefused, checkUntrustedServerRefused } = await import("./lib/negative.mjs");
+const { checkWriteDenied } = await import("./lib/write.mjs");
 
 let opts;
 try {
@@ -58,6 +59,7 @@ try {
     throw new CheckError("client-certificate", `--client-uri ${opts.clientUri} is not the certificate's SAN URI ${clientId.uri}`);
   }
   const userId = loadIdentity("user-certificate", opts.userCert, opts.userKey);
+  const deniedId = opts.writeDenied ? loadIdentity("denied-user-certificate", opts.deniedUserCert, opts.deniedUserKey) : undefined;
   const trust = await createTrustStore(resolveCaFiles(opts.ca, opts.crl));
   closers.push(() => trust.close());
   report.ok("trust", `${trust.caSubjects.length} CA certificates (${trust.caSubjects.join("; ")}), ${trust.crlCount} CRLs; unknown certificates rejected`);
@@ -67,6 +69,9 @@ try {
   }
   if (opts.checkAnonymousRefused) {
     summary.negative.anonymous = await checkAnonymousRefused(opts, opts.policies[0], clientId, trust, report);
+  }
+  if (deniedId) {
+    summary.negative.writeDenied = await checkWriteDenied(opts, opts.policies[0], clientId, deniedId, trust, report);
   }
   if (opts.checkUntrustedServerRefused) {
     const empty = await createTrustStore();

@@ -3,46 +3,17 @@ import {
   AttributeIds,
   BrowseDirection,
   ClientMonitoredItem,
-  DataType,
+  DataChangeFilter,
+  DataChangeTrigger,
+  DeadbandType,
   TimestampsToReturn,
   UserTokenType,
   readNamespaceArray,
-  resolveNodeId,
 } from "node-opcua-client";
 import { bounded, connect, elapsed } from "./connect.mjs";
 import { CheckError } from "./trust.mjs";
-
-/** 'nsu=URI;s=...' to 'ns=INDEX;s=...' through the server's NamespaceArray (node-opcua wants indexes). */
-function nodeIdResolver(namespaces) {
-  return (text) => {
-    const m = /^nsu=([^;]+);(.+)$/.exec(text);
-    if (!m) {
-      return resolveNodeId(text);
-    }
-    const index = namespaces.indexOf(m[1]);
-    if (index < 0) {
-      throw new CheckError("namespace", `namespace '${m[1]}' of ${text} is not in the server's NamespaceArray`);
-    }
-    return resolveNodeId(`ns=${index};${m[2]}`);
-  };
-}
-
-/** A value as plain JSON (dates as ISO text, 64-bit integers as text) and as a short line of text. */
-function describe(variant) {
-  if (!variant) {
-    return { type: "null", value: null, text: "null" };
-  }
-  const type = DataType[variant.dataType] ?? String(variant.dataType);
-  const v = variant.value;
-  if (Buffer.isBuffer(v)) {
-    return { type, value: v.toString("hex"), text: `<${v.length} bytes>` };
-  }
-  const value = v === undefined ? null
-    : JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x)));
-  const json = JSON.stringify(value);
-  const text = typeof value === "number" ? String(value) : json.length > 120 ? `${json.slice(0, 117)}...` : json;
-  return { type, value, text: `${text} (${type})` };
-}
+import { describe, nodeIdResolver } from "./values.mjs";
+import { writeAndReadBack } from "./write.mjs";
 
 async function browseAll(session, nodeId, ms) {
   let result = await bounded("browse", ms, session.browse({
@@ -70,21 +41,21 @@ async function browse(opts, session, resolve) {
   if (children.length === 0) {
     throw new CheckError("browse", `${opts.browseStart} has no children`);
   }
-  const result = { start: opts.browseStart, children: children.map((r) => r.browseName.name) };
-  if (opts.browseInto) {
-    const folder = children.find((r) => r.browseName.name === opts.browseInto);
+  const result = { start: opts.browseStart, children: children.map((r) => r.browseName.name), into: [] };
+  // down the --browse-into path, one level at a time: each folder must exist and have children
+  let level = children;
+  let where = opts.browseStart;
+  for (const name of opts.browseInto) {
+    const folder = level.find((r) => r.browseName.name === name);
     if (!folder) {
-      throw new CheckError("browse", `no child '${opts.browseInto}' under ${opts.browseStart} (found: ${result.children.join(", ")})`);
+      throw new CheckError("browse", `no child '${name}' under ${where} (found: ${level.map((r) => r.browseName.name).join(", ")})`);
     }
-    const inner = await browseAll(session, folder.nodeId, opts.timeoutMs);
-    if (inner.length === 0) {
-      throw new CheckError("browse", `${opts.browseInto} has no children`);
+    where = where === opts.browseStart ? name : `${where}/${name}`;
+    level = await browseAll(session, folder.nodeId, opts.timeoutMs);
+    if (level.length === 0) {
+      throw new CheckError("browse", `${where} has no children`);
     }
-    result.into = {
-      name: opts.browseInto,
-      nodeId: folder.nodeId.toString(),
-      children: inner.map((r) => r.browseName.name),
-    };
+    result.into.push({ name: where, nodeId: folder.nodeId.toString(), children: level.map((r) => r.browseName.name) });
   }
   return result;
 }
@@ -107,6 +78,22 @@ function distinctCount(values) {
   return new Set(values.map((v) => JSON.stringify(v))).size;
 }
 
+/**
+ * What makes notifications count: distinct values, or distinct source timestamps. With the latter
+ * the item asks for trigger StatusValueTimestamp (OPC UA Part 4, 7.22.2), so that a server that
+ * stamps every scan reports a value that did not change too.
+ */
+function counting(opts) {
+  if (opts.countDistinct === "source-timestamp") {
+    return {
+      what: "source timestamps",
+      key: (dataValue) => dataValue.sourceTimestamp?.toISOString() ?? "none",
+      filter: new DataChangeFilter({ trigger: DataChangeTrigger.StatusValueTimestamp, deadbandType: DeadbandType.None }),
+    };
+  }
+  return { what: "values", key: (dataValue) => describe(dataValue.value).value, filter: undefined };
+}
+
 async function subscribe(opts, session, resolve) {
   const nodeId = resolve(opts.subscribe);
   const start = performance.now();
@@ -118,7 +105,9 @@ async function subscribe(opts, session, resolve) {
     publishingEnabled: true,
     priority: 1,
   }));
+  const count = counting(opts);
   const values = [];
+  const keys = [];
   const notGood = {};
   let firstMs;
   try {
@@ -126,7 +115,7 @@ async function subscribe(opts, session, resolve) {
       const item = ClientMonitoredItem.create(
         subscription,
         { nodeId, attributeId: AttributeIds.Value },
-        { samplingInterval: 50, discardOldest: true, queueSize: 10 },
+        { samplingInterval: 50, discardOldest: true, queueSize: 10, filter: count.filter },
         TimestampsToReturn.Both,
       );
       item.on("err", (message) => rejectWait(new CheckError("subscribe", `monitoring ${opts.subscribe} failed: ${message}`)));
@@ -140,16 +129,17 @@ async function subscribe(opts, session, resolve) {
           return;
         }
         values.push(describe(dataValue.value).value);
-        if (distinctCount(values) >= opts.notifications) {
+        keys.push(count.key(dataValue));
+        if (distinctCount(keys) >= opts.notifications) {
           resolveWait();
         }
       });
     })).catch((err) => {
       if (err instanceof CheckError && err.message.startsWith("no answer")) {
-        const distinct = distinctCount(values);
         throw new CheckError("subscribe",
-          `${values.length} Good notifications (${distinct} distinct values) of ${opts.subscribe} within ${opts.timeoutMs} ms, `
-          + `wanted ${opts.notifications} distinct; not Good: ${JSON.stringify(notGood)}`);
+          `${values.length} Good notifications (${distinctCount(values)} distinct values, ${distinctCount(keys)} distinct ${count.what}) `
+          + `of ${opts.subscribe} within ${opts.timeoutMs} ms, wanted ${opts.notifications} distinct ${count.what}; `
+          + `not Good: ${JSON.stringify(notGood)}`);
       }
       throw err;
     });
@@ -158,8 +148,10 @@ async function subscribe(opts, session, resolve) {
   }
   return {
     nodeId: opts.subscribe,
+    counting: opts.countDistinct,
     notifications: values.length,
-    distinct: distinctCount(values),
+    distinct: distinctCount(keys),
+    distinctValues: distinctCount(values),
     values,
     notGood,
     firstNotificationMs: firstMs,
@@ -189,21 +181,30 @@ export async function runPolicy(opts, policy, clientId, userId, trust, report) {
       const resolve = nodeIdResolver(namespaces);
       const browsed = await browse(opts, session, resolve);
       report.ok("browse", `${browsed.start}: ${browsed.children.join(", ")}`);
-      if (browsed.into) {
-        report.ok("browse", `${browsed.into.name}: ${browsed.into.children.join(", ")}`);
+      for (const level of browsed.into) {
+        report.ok("browse", `${level.name}: ${level.children.join(", ")}`);
       }
       const reads = await read(opts, session, resolve);
       for (const r of reads) {
         report.ok("read", `${r.nodeId} = ${r.text}`);
       }
+      const writes = [];
+      for (const w of opts.writes) {
+        const written = await writeAndReadBack(opts, session, resolve, w);
+        report.ok("write", `${w.nodeId} = ${written.text}: UserAccessLevel ${written.userAccessLevel} allows it, answered Good `
+          + `in ${written.writeMs} ms, read back Good ${written.readBack} after ${written.readBackMs} ms (was ${written.before})`);
+        writes.push(written);
+      }
       const subscription = opts.subscribe ? await subscribe(opts, session, resolve) : undefined;
       if (subscription) {
         const notGood = Object.entries(subscription.notGood).map(([k, n]) => `${n} ${k}`).join(", ");
-        report.ok("subscribe", `${subscription.nodeId}: ${subscription.notifications} Good notifications, ${subscription.distinct} distinct values `
+        const what = subscription.counting === "value" ? "values"
+          : `source timestamps, ${subscription.distinctValues} distinct values`;
+        report.ok("subscribe", `${subscription.nodeId}: ${subscription.notifications} Good notifications, ${subscription.distinct} distinct ${what} `
           + `(${JSON.stringify(subscription.values[0])}..${JSON.stringify(subscription.values.at(-1))}), first after ${subscription.firstNotificationMs} ms, `
           + `all in ${subscription.totalMs} ms${notGood ? `; also ${notGood}` : ""}`);
       }
-      return { policy, connectMs, sessionMs, server, browse: browsed, reads, subscription };
+      return { policy, connectMs, sessionMs, server, browse: browsed, reads, writes, subscription };
     } finally {
       await session.close().catch(() => undefined);
     }
