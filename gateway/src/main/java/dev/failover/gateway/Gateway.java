@@ -151,8 +151,8 @@ public final class Gateway implements AutoCloseable {
             control = new ControlServer(
                     config.controlHost(), config.controlPort(), supervisors, security.tls(), commands);
         }
-        supervisors.forEach(PairSupervisor::start);
         if (config.scadaServer().isPresent()) {
+            // Started before the polls: its start-up (Netty, class loading) must not delay the first polls.
             // The loader requires the security section (with security.opcua) wherever there is an OPC UA server.
             scada = ScadaServer.start(
                     config.scadaServer().get(),
@@ -162,6 +162,7 @@ public final class Gateway implements AutoCloseable {
                     supervisors,
                     commands);
         }
+        supervisors.forEach(PairSupervisor::start);
         log.info("gateway {} running, control endpoint {}:{}", config.name(), config.controlHost(), control.port());
     }
 

@@ -64,7 +64,9 @@ public final class FailoverController {
     private final SwitchHistory history;
     private final Deque<Transition> transitions = new ArrayDeque<>();
 
-    private final long startNanos;
+    /** When discovery began: the first health heard, so a slow start before the polls eats no grace. */
+    private long startNanos = Long.MIN_VALUE;
+
     private PairState state = PairState.DISCOVERING;
     private String active;
     private Switchover inFlight;
@@ -94,7 +96,6 @@ public final class FailoverController {
         this.ticker = ticker;
         this.events = events;
         this.alarms = new Alarms(events);
-        this.startNanos = ticker.nanos();
         this.history = new SwitchHistory();
         health.put(primary, Health.unknown(primary));
         health.put(secondary, Health.unknown(secondary));
@@ -258,6 +259,9 @@ public final class FailoverController {
         Health p = health.get(primary);
         Health s = health.get(secondary);
         boolean neverRead = p.role() == RuntimeRole.UNKNOWN || s.role() == RuntimeRole.UNKNOWN;
+        if (startNanos == Long.MIN_VALUE) {
+            startNanos = ticker.nanos();
+        }
         if (neverRead && ticker.nanos() - startNanos < policy.discoveryGrace().toNanos()) {
             return List.of();
         }

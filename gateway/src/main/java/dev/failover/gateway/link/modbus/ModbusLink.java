@@ -21,6 +21,7 @@ import dev.failover.gateway.link.RuntimeRole;
 import dev.failover.gateway.link.StatusReading;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 
@@ -119,8 +120,13 @@ public final class ModbusLink implements ControllerLink {
     }
 
     private LinkResult<StatusReading> readStatus(ModbusChannel channel) {
+        return readStatus(channel, -1);
+    }
+
+    /** The status block; {@code timeoutMillis} -1 for the channel's response timeout. */
+    private LinkResult<StatusReading> readStatus(ModbusChannel channel, int timeoutMillis) {
         int first = registers.first();
-        return channel.exchange(new ReadMultipleRegistersRequest(first, registers.count()), response -> {
+        Function<ModbusResponse, StatusReading> decode = response -> {
             ReadMultipleRegistersResponse r = (ReadMultipleRegistersResponse) response;
             int flags = r.getRegisterValue(registers.flags() - first);
             return new StatusReading(
@@ -130,9 +136,15 @@ public final class ModbusLink implements ControllerLink {
                     (flags & 1) != 0,
                     (flags & 2) != 0,
                     r.getRegisterValue(registers.faultCode() - first));
-        });
+        };
+        ReadMultipleRegistersRequest request = new ReadMultipleRegistersRequest(first, registers.count());
+        return timeoutMillis < 0 ? channel.exchange(request, decode) : channel.exchange(request, decode, timeoutMillis);
     }
 
+    /**
+     * A role write is a step of a switchover, not fault detection: like a tag write it gets the command
+     * timeout, so a cold connection or a busy moment does not fail a promotion that would succeed.
+     */
     @Override
     public LinkResult<StatusReading> writeRole(RuntimeRole role) {
         if (role == RuntimeRole.UNKNOWN) {
@@ -140,11 +152,13 @@ public final class ModbusLink implements ControllerLink {
         }
         int value = role == RuntimeRole.ACTIVE ? ROLE_ACTIVE : ROLE_STANDBY;
         LinkResult<Integer> written = control.exchange(
-                new WriteSingleRegisterRequest(registers.role(), new SimpleRegister(value)), response -> value);
+                new WriteSingleRegisterRequest(registers.role(), new SimpleRegister(value)),
+                response -> value,
+                commandTimeoutMillis);
         if (written instanceof LinkResult.Failed<Integer> failed) {
             return LinkResult.failed(failed.error(), "writing role " + role + ": " + failed.detail());
         }
-        return readStatus(control);
+        return readStatus(control, commandTimeoutMillis);
     }
 
     /**

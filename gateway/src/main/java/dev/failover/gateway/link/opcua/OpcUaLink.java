@@ -111,7 +111,8 @@ public final class OpcUaLink implements ControllerLink {
      * A link that starts connecting at once, in the background.
      *
      * @param nodes the node ids of the status variables
-     * @param responseTimeout how long a poll, a role write or a status read may wait for its answer
+     * @param responseTimeout how long a poll or a status read may wait for its answer (role and tag writes
+     *     get at least the command timeout: they are switchover steps and commands, not fault detection)
      * @param maxBackoff the longest pause between two connection attempts
      * @param credentials the gateway's application and user identities and the plant PKI; the user
      *     must be set
@@ -314,7 +315,7 @@ public final class OpcUaLink implements ControllerLink {
         int value = role == RuntimeRole.ACTIVE ? UaValues.ROLE_ACTIVE : UaValues.ROLE_STANDBY;
         NodeId node = connection.statusNodes()[UaValues.ROLE];
         LinkResult<WriteAnswer> written = connection.write(
-                new WriteValue[] {writeValue(node, new Variant(Unsigned.ushort(value)))}, responseTimeout);
+                new WriteValue[] {writeValue(node, new Variant(Unsigned.ushort(value)))}, commandTimeout);
         if (written instanceof LinkResult.Failed<WriteAnswer> failed) {
             return LinkResult.failed(failed.error(), what + ": " + failed.detail());
         }
@@ -324,7 +325,7 @@ public final class OpcUaLink implements ControllerLink {
         if (!result.isGood()) {
             return LinkResult.failed(LinkError.REJECTED, what + ": " + UaFailures.name(result));
         }
-        return status(connection.read(connection.statusNodes(), responseTimeout));
+        return status(connection.read(connection.statusNodes(), commandTimeout));
     }
 
     /**
