@@ -210,6 +210,8 @@ public final class BenchDemo {
                 double[] level = sampler.levelRange();
                 int goodAfter = scada.good();
                 await("the SCADA client gets values from " + standbyId, () -> scada.good() > goodAfter);
+                // The server refreshes its status every 50 ms: the pair is protected, so it must say healthy.
+                await("the OPC UA ServiceLevel says healthy", () -> scada.serviceLevel() >= 200);
                 boolean scadaOk = scada.sameSession() && scada.bad() == 0;
                 boolean ok = sampler.overlaps() == 0
                         && rto <= FailoverBenchmark.RTO_P99_TARGET_MS * 2
