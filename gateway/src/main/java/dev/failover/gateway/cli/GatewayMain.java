@@ -8,6 +8,7 @@ import dev.failover.gateway.Ticker;
 import dev.failover.gateway.bench.BenchDemo;
 import dev.failover.gateway.bench.CommandBenchmark;
 import dev.failover.gateway.bench.FailoverBenchmark;
+import dev.failover.gateway.bench.ScadaBenchmark;
 import dev.failover.gateway.command.CommandAction;
 import dev.failover.gateway.config.ConfigException;
 import dev.failover.gateway.config.ConfigLoader;
@@ -58,6 +59,8 @@ public final class GatewayMain {
                                                 RTO benchmark per fault type (docs/benchmarks.md)
               command-benchmark [--commands N] [--threads N] [--out FILE]
                                                 signed commands per second and latency (docs/benchmarks.md)
+              scada-benchmark [--reads N] [--changes N]
+                                                OPC UA read latency and notification delay (docs/benchmarks.md)
             """;
 
     private GatewayMain() {}
@@ -111,6 +114,11 @@ public final class GatewayMain {
                                     a.integer("commands", 20_000, 100, 10_000_000),
                                     a.integer("threads", 2, 1, 64),
                                     a.get("out", null));
+                }
+                case "scada-benchmark" -> {
+                    Args a = Args.parse(rest, Set.of("reads", "changes"), Set.of());
+                    yield new ScadaBenchmark(out)
+                            .run(a.integer("reads", 5000, 1, 10_000_000), a.integer("changes", 200, 1, 100_000));
                 }
                 case "benchmark" -> {
                     Args a = Args.parse(rest, Set.of("faults", "jitter", "out"), Set.of("tls"));
