@@ -80,15 +80,28 @@ public final class TagScanner implements AutoCloseable {
         }
         thread = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("tags-" + pairName).daemon(true).factory());
-        thread.scheduleAtFixedRate(this::scanQuietly, 0, period.toNanos(), TimeUnit.NANOSECONDS);
+        long origin = System.nanoTime();
+        thread.execute(() -> scanAndReschedule(origin));
     }
 
-    private void scanQuietly() {
+    /**
+     * Scans, then schedules the next scan at the next slot of a fixed grid. A scan that overran its
+     * period skips the slots it covered instead of running them back to back (as the polls do).
+     */
+    private void scanAndReschedule(long origin) {
         try {
             scan();
         } catch (RuntimeException e) {
             // A dead scan thread would freeze every value at GOOD.
             log.error("tag scan of pair {} failed", pairName, e);
+        }
+        long periodNanos = period.toNanos();
+        long now = System.nanoTime();
+        long next = origin + ((now - origin) / periodNanos + 1) * periodNanos;
+        try {
+            thread.schedule(() -> scanAndReschedule(origin), next - now, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("tag scanner of pair {} stopped", pairName);
         }
     }
 
