@@ -37,8 +37,6 @@ import javax.net.ssl.SSLContext;
  */
 public final class ModbusLink implements ControllerLink {
 
-    static final int ROLE_ACTIVE = 1;
-    static final int ROLE_STANDBY = 2;
     static final Duration COMMAND_TIMEOUT = Duration.ofMillis(250);
 
     /** Function 3 returns at most 125 registers. */
@@ -131,8 +129,8 @@ public final class ModbusLink implements ControllerLink {
             int flags = r.getRegisterValue(registers.flags() - first);
             return new StatusReading(
                     r.getRegisterValue(registers.heartbeat() - first),
-                    status(r.getRegisterValue(registers.status() - first)),
-                    role(r.getRegisterValue(registers.role() - first)),
+                    RunStatus.fromCode(r.getRegisterValue(registers.status() - first)),
+                    RuntimeRole.fromCode(r.getRegisterValue(registers.role() - first)),
                     (flags & 1) != 0,
                     (flags & 2) != 0,
                     r.getRegisterValue(registers.faultCode() - first));
@@ -150,7 +148,7 @@ public final class ModbusLink implements ControllerLink {
         if (role == RuntimeRole.UNKNOWN) {
             throw new IllegalArgumentException("cannot write role UNKNOWN");
         }
-        int value = role == RuntimeRole.ACTIVE ? ROLE_ACTIVE : ROLE_STANDBY;
+        int value = role.code();
         LinkResult<Integer> written = control.exchange(
                 new WriteSingleRegisterRequest(registers.role(), new SimpleRegister(value)),
                 response -> value,
@@ -275,24 +273,6 @@ public final class ModbusLink implements ControllerLink {
             values[i] = r.getRegisterValue(i);
         }
         return values;
-    }
-
-    static RuntimeRole role(int value) {
-        return switch (value) {
-            case ROLE_ACTIVE -> RuntimeRole.ACTIVE;
-            case ROLE_STANDBY -> RuntimeRole.STANDBY;
-            default -> RuntimeRole.UNKNOWN;
-        };
-    }
-
-    static RunStatus status(int value) {
-        return switch (value) {
-            case 0 -> RunStatus.INIT;
-            case 1 -> RunStatus.RUN;
-            case 2 -> RunStatus.STOP;
-            case 3 -> RunStatus.FAULT;
-            default -> RunStatus.UNKNOWN;
-        };
     }
 
     @Override

@@ -312,7 +312,7 @@ public final class OpcUaLink implements ControllerLink {
         if (connection == null) {
             return prefixed(what, connector.notConnected());
         }
-        int value = role == RuntimeRole.ACTIVE ? UaValues.ROLE_ACTIVE : UaValues.ROLE_STANDBY;
+        int value = role.code();
         NodeId node = connection.statusNodes()[UaValues.ROLE];
         LinkResult<WriteAnswer> written = connection.write(
                 new WriteValue[] {writeValue(node, new Variant(Unsigned.ushort(value)))}, commandTimeout);

@@ -25,9 +25,6 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned;
  */
 final class UaValues {
 
-    static final int ROLE_ACTIVE = 1;
-    static final int ROLE_STANDBY = 2;
-
     /** Indexes of the status variables, in {@code StatusNodes.all()} order. */
     static final int HEARTBEAT = 0;
 
@@ -143,7 +140,12 @@ final class UaValues {
         }
         int flags = v[FLAGS];
         return new StatusReading(
-                v[HEARTBEAT], status(v[STATUS]), role(v[ROLE]), (flags & 1) != 0, (flags & 2) != 0, v[FAULT_CODE]);
+                v[HEARTBEAT],
+                RunStatus.fromCode(v[STATUS]),
+                RuntimeRole.fromCode(v[ROLE]),
+                (flags & 1) != 0,
+                (flags & 2) != 0,
+                v[FAULT_CODE]);
     }
 
     private static Object goodValue(String what, DataValue value) throws Unexpected {
@@ -156,24 +158,6 @@ final class UaValues {
             throw new Unexpected(LinkError.PROTOCOL, what + " holds no value");
         }
         return v;
-    }
-
-    static RuntimeRole role(int value) {
-        return switch (value) {
-            case ROLE_ACTIVE -> RuntimeRole.ACTIVE;
-            case ROLE_STANDBY -> RuntimeRole.STANDBY;
-            default -> RuntimeRole.UNKNOWN;
-        };
-    }
-
-    static RunStatus status(int value) {
-        return switch (value) {
-            case 0 -> RunStatus.INIT;
-            case 1 -> RunStatus.RUN;
-            case 2 -> RunStatus.STOP;
-            case 3 -> RunStatus.FAULT;
-            default -> RunStatus.UNKNOWN;
-        };
     }
 
     /** The OPC UA name of a tag type's data type. */
