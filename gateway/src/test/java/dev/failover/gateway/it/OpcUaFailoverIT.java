@@ -13,15 +13,12 @@ import dev.failover.gateway.failover.SwitchoverReport;
 import dev.failover.gateway.link.opcua.OpcUaLink;
 import dev.failover.plcsim.FaultInjector;
 import dev.failover.plcsim.Role;
-import dev.failover.plcsim.SimSnapshot;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,7 +49,7 @@ class OpcUaFailoverIT {
     Path stateDir;
 
     private OpcUaSimPair pair;
-    private Watcher watcher;
+    private PairWatcher watcher;
     private final List<SwitchoverReport> reports = new CopyOnWriteArrayList<>();
 
     /**
@@ -95,7 +92,7 @@ class OpcUaFailoverIT {
     void eachFaultMakesTheStandbyActiveAndTheOldActiveReturnsAsStandby(FaultType fault) throws Exception {
         pair = OpcUaSimPair.start(FailoverPolicy.defaults(), true, e -> {}, certificates, stateDir);
         pair.supervisor().onSwitchover(reports::add);
-        watcher = new Watcher(pair);
+        watcher = new PairWatcher(pair::plc);
         await().atMost(WAIT).until(() -> pair.protectedWith(OpcUaSimPair.A));
         assertThat(pair.supervisor().link(OpcUaSimPair.A)).isInstanceOf(OpcUaLink.class);
         assertThat(pair.supervisor().link(OpcUaSimPair.A).secure()).isTrue();
@@ -116,58 +113,5 @@ class OpcUaFailoverIT {
         assertThat(reports).hasSize(1);
         assertThat(watcher.samples()).isGreaterThan(100);
         assertThat(watcher.violations()).isEmpty();
-    }
-
-    /**
-     * Samples both controllers about every half millisecond and records every instant at which both
-     * were active in the process sense: role ACTIVE with outputs enabled, or driving. ({@link
-     * PairWatcher} watches a Modbus {@code SimPair}.)
-     */
-    private static final class Watcher implements AutoCloseable {
-
-        private final OpcUaSimPair pair;
-        private final Thread thread;
-        private final List<String> violations = new ArrayList<>();
-        private volatile boolean running = true;
-        private long samples;
-
-        Watcher(OpcUaSimPair pair) {
-            this.pair = pair;
-            this.thread = Thread.ofPlatform().name("pair-watcher").daemon(true).start(this::loop);
-        }
-
-        private static boolean activeWithOutputs(SimSnapshot s) {
-            return s.role() == Role.ACTIVE && s.outputEnable();
-        }
-
-        private void loop() {
-            while (running) {
-                SimSnapshot a = pair.plc(OpcUaSimPair.A).snapshot();
-                SimSnapshot b = pair.plc(OpcUaSimPair.B).snapshot();
-                synchronized (this) {
-                    samples++;
-                    if ((activeWithOutputs(a) && activeWithOutputs(b)) || (a.driving() && b.driving())) {
-                        violations.add(a + " / " + b);
-                    }
-                }
-                // Pacing of the sampler (about 2,000 samples a second), not synchronisation.
-                LockSupport.parkNanos(500_000);
-            }
-        }
-
-        synchronized long samples() {
-            return samples;
-        }
-
-        synchronized List<String> violations() {
-            return List.copyOf(violations);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running = false;
-            thread.interrupt();
-            thread.join(1000);
-        }
     }
 }

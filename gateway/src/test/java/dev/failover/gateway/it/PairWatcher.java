@@ -3,9 +3,11 @@ package dev.failover.gateway.it;
 import dev.failover.gateway.bench.SimPair;
 import dev.failover.plcsim.Role;
 import dev.failover.plcsim.SimSnapshot;
+import dev.failover.plcsim.SimulatedPlc;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
  * Samples both simulated controllers about every half millisecond and records every instant at
@@ -13,14 +15,19 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class PairWatcher implements AutoCloseable {
 
-    private final SimPair pair;
+    private final Function<String, SimulatedPlc> plcs;
     private final Thread thread;
     private final List<String> violations = new ArrayList<>();
     private volatile boolean running = true;
     private long samples;
 
     PairWatcher(SimPair pair) {
-        this.pair = pair;
+        this(pair::plc);
+    }
+
+    /** Watches the controllers {@link SimPair#A} and {@link SimPair#B} that {@code plcs} returns. */
+    PairWatcher(Function<String, SimulatedPlc> plcs) {
+        this.plcs = plcs;
         this.thread = Thread.ofPlatform().name("pair-watcher").daemon(true).start(this::loop);
     }
 
@@ -30,8 +37,8 @@ final class PairWatcher implements AutoCloseable {
 
     private void loop() {
         while (running) {
-            SimSnapshot a = pair.plc(SimPair.A).snapshot();
-            SimSnapshot b = pair.plc(SimPair.B).snapshot();
+            SimSnapshot a = plcs.apply(SimPair.A).snapshot();
+            SimSnapshot b = plcs.apply(SimPair.B).snapshot();
             synchronized (this) {
                 samples++;
                 if ((activeWithOutputs(a) && activeWithOutputs(b)) || (a.driving() && b.driving())) {
