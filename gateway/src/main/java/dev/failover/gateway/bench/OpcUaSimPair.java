@@ -24,12 +24,6 @@ import dev.failover.gateway.config.StatusNodes;
 import dev.failover.gateway.config.StatusRegisters;
 import dev.failover.gateway.config.TagConfig;
 import dev.failover.gateway.events.EventSink;
-import dev.failover.gateway.failover.PairState;
-import dev.failover.gateway.failover.PairStatus;
-import dev.failover.gateway.health.Condition;
-import dev.failover.gateway.health.Health;
-import dev.failover.gateway.link.RuntimeRole;
-import dev.failover.gateway.supervisor.PairSupervisor;
 import dev.failover.plcsim.Plant;
 import dev.failover.plcsim.Role;
 import dev.failover.plcsim.SimConfig;
@@ -45,13 +39,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Two simulated controllers sharing one tank, in this JVM, supervised by a gateway that reaches both
+ * Starts two simulated controllers sharing one tank, in this JVM, supervised by a gateway that reaches both
  * over OPC UA (SignAndEncrypt, Basic256Sha256, X.509 user with role gateway, status subscription
- * on), certificates from a {@link TestPki}: the OPC UA counterpart of {@link SimPair}. The
+ * on), certificates from a {@link TestPki}, and returns them as a {@link SimPair}. The
  * controllers keep their plain Modbus port, unused by the gateway, and their control port, which the
  * simulated fences use. Everything binds 127.0.0.1 on free ports.
  */
-public final class OpcUaSimPair implements AutoCloseable {
+public final class OpcUaSimPair {
 
     public static final String PAIR = SimPair.PAIR;
     public static final String A = SimPair.A;
@@ -115,21 +109,13 @@ public final class OpcUaSimPair implements AutoCloseable {
         }
     }
 
-    private final Plant plant;
-    private final Map<String, SimulatedPlc> plcs;
-    private final Gateway gateway;
-
-    private OpcUaSimPair(Plant plant, Map<String, SimulatedPlc> plcs, Gateway gateway) {
-        this.plant = plant;
-        this.plcs = plcs;
-        this.gateway = gateway;
-    }
+    private OpcUaSimPair() {}
 
     /**
      * Starts plc-a active and plc-b standby, and a gateway with {@code policy} supervising them over
      * OPC UA, its state (replay store, key store password file) in {@code stateDir}.
      */
-    public static OpcUaSimPair start(
+    public static SimPair start(
             FailoverPolicy policy, boolean withFences, EventSink events, Certificates certificates, Path stateDir)
             throws IOException {
         Plant plant = Plant.inMemory();
@@ -141,7 +127,7 @@ public final class OpcUaSimPair implements AutoCloseable {
             b = SimulatedPlc.start(
                     SimConfig.of(B, Role.STANDBY).withOpcUa(certificates.server(certificates.controllerB())), plant);
             GatewayConfig config = config(policy, withFences, a, b, certificates, stateDir);
-            return new OpcUaSimPair(
+            return new SimPair(
                     plant, Map.of(A, a, B, b), Gateway.start(config, Ticker.system(), Clock.systemUTC(), events));
         } catch (IOException | RuntimeException | PkiException e) {
             for (SimulatedPlc p : new SimulatedPlc[] {a, b}) {
@@ -226,47 +212,5 @@ public final class OpcUaSimPair implements AutoCloseable {
                 role,
                 new OpcUaEndpoint(url, OpcUaEndpoint.SecurityPolicyName.BASIC256SHA256, true),
                 fence ? new FenceConfig.Sim("127.0.0.1", plc.controlPort()) : null);
-    }
-
-    public SimulatedPlc plc(String id) {
-        return plcs.get(id);
-    }
-
-    public Gateway gateway() {
-        return gateway;
-    }
-
-    public PairSupervisor supervisor() {
-        return gateway.pair(PAIR);
-    }
-
-    public PairStatus status() {
-        return supervisor().status();
-    }
-
-    /**
-     * True when the pair is PROTECTED with {@code active} active and the other controller a healthy,
-     * unfenced standby whose outputs are enabled again.
-     */
-    public boolean protectedWith(String active) {
-        PairStatus s = status();
-        Health standby = s.health().get(SimPair.other(active));
-        return s.state() == PairState.PROTECTED
-                && active.equals(s.activeId())
-                && standby.condition() == Condition.HEALTHY
-                && standby.role() == RuntimeRole.STANDBY
-                && s.fenced().isEmpty()
-                && plc(SimPair.other(active)).snapshot().outputEnable();
-    }
-
-    @Override
-    public void close() {
-        gateway.close();
-        plcs.values().forEach(SimulatedPlc::close);
-        try {
-            plant.close();
-        } catch (Exception e) {
-            throw new IllegalStateException("closing the plant failed", e);
-        }
     }
 }

@@ -59,7 +59,8 @@ public final class SimPair implements AutoCloseable {
     private final Map<String, SimulatedPlc> plcs;
     private final Gateway gateway;
 
-    private SimPair(Plant plant, Map<String, SimulatedPlc> plcs, Gateway gateway) {
+    /** A pair of running controllers and the gateway supervising them; closing it closes all three. */
+    SimPair(Plant plant, Map<String, SimulatedPlc> plcs, Gateway gateway) {
         this.plant = plant;
         this.plcs = plcs;
         this.gateway = gateway;

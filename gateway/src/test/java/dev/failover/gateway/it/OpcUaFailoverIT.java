@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.failover.certs.TestPki;
 import dev.failover.gateway.bench.FaultType;
 import dev.failover.gateway.bench.OpcUaSimPair;
+import dev.failover.gateway.bench.SimPair;
 import dev.failover.gateway.config.FailoverPolicy;
 import dev.failover.gateway.failover.PairState;
 import dev.failover.gateway.failover.SwitchoverKind;
@@ -48,7 +49,7 @@ class OpcUaFailoverIT {
     @TempDir
     Path stateDir;
 
-    private OpcUaSimPair pair;
+    private SimPair pair;
     private PairWatcher watcher;
     private final List<SwitchoverReport> reports = new CopyOnWriteArrayList<>();
 
@@ -62,8 +63,7 @@ class OpcUaFailoverIT {
     @BeforeAll
     static void issueCertificatesAndWarmUp(@TempDir Path warmUpState) throws Exception {
         certificates = OpcUaSimPair.Certificates.issue(TestPki.create(pkiDir));
-        try (OpcUaSimPair warm =
-                OpcUaSimPair.start(FailoverPolicy.defaults(), true, e -> {}, certificates, warmUpState)) {
+        try (SimPair warm = OpcUaSimPair.start(FailoverPolicy.defaults(), true, e -> {}, certificates, warmUpState)) {
             for (int i = 0; i < 2; i++) {
                 await().atMost(WAIT).until(() -> warm.status().state() == PairState.PROTECTED);
                 warm.supervisor().requestSwitchover("warm-up", "warm-up").get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -92,7 +92,7 @@ class OpcUaFailoverIT {
     void eachFaultMakesTheStandbyActiveAndTheOldActiveReturnsAsStandby(FaultType fault) throws Exception {
         pair = OpcUaSimPair.start(FailoverPolicy.defaults(), true, e -> {}, certificates, stateDir);
         pair.supervisor().onSwitchover(reports::add);
-        watcher = new PairWatcher(pair::plc);
+        watcher = new PairWatcher(pair);
         await().atMost(WAIT).until(() -> pair.protectedWith(OpcUaSimPair.A));
         assertThat(pair.supervisor().link(OpcUaSimPair.A)).isInstanceOf(OpcUaLink.class);
         assertThat(pair.supervisor().link(OpcUaSimPair.A).secure()).isTrue();
