@@ -100,7 +100,7 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
 
             UaFolderNode status = folder(base + "/Status", "Status");
             pairNode.addOrganizes(status);
-            for (StatusVariable v : StatusVariable.values()) {
+            for (StatusTree.StatusVariable v : StatusTree.StatusVariable.values()) {
                 status.addOrganizes(variable(base + "/Status/" + v.path, v.browseName(), v.type, v.description));
             }
 
@@ -110,7 +110,7 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
                 String cBase = base + "/Controllers/" + c.id();
                 UaFolderNode controller = folder(cBase, c.id());
                 controllers.addOrganizes(controller);
-                for (ControllerVariable v : ControllerVariable.values()) {
+                for (StatusTree.ControllerVariable v : StatusTree.ControllerVariable.values()) {
                     controller.addOrganizes(variable(cBase + "/" + v.name, v.name, v.type, v.description));
                 }
             }
@@ -228,27 +228,31 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
     private void publishStatus(PairSupervisor pair) {
         PairStatus s = pair.status();
         String base = "Pairs/" + pair.pairName() + "/Status/";
-        setGood(base + StatusVariable.ACTIVE.path, s.activeId() == null ? "" : s.activeId());
-        setGood(base + StatusVariable.STATE.path, s.state().name());
-        setGood(base + StatusVariable.SERVICE_LEVEL.path, Unsigned.ubyte(ServiceLevels.of(s)));
-        setGood(base + StatusVariable.FAILOVERS.path, Unsigned.uint(s.switchovers()));
-        setGood(base + StatusVariable.HIGHEST_RTO.path, s.maxRtoMillis());
+        setGood(base + StatusTree.StatusVariable.ACTIVE.path, s.activeId() == null ? "" : s.activeId());
+        setGood(base + StatusTree.StatusVariable.STATE.path, s.state().name());
+        setGood(base + StatusTree.StatusVariable.SERVICE_LEVEL.path, Unsigned.ubyte(ServiceLevels.of(s)));
+        setGood(base + StatusTree.StatusVariable.FAILOVERS.path, Unsigned.uint(s.switchovers()));
+        setGood(base + StatusTree.StatusVariable.HIGHEST_RTO.path, s.maxRtoMillis());
         setGood(
-                base + StatusVariable.ALARMS.path,
+                base + StatusTree.StatusVariable.ALARMS.path,
                 s.alarms().entrySet().stream()
                         .map(a -> a.getKey().name() + ": " + a.getValue())
                         .collect(java.util.stream.Collectors.joining("; ")));
         SwitchoverReport last = s.lastSwitchover();
         Instant when = lastSwitchoverTime.get(pair.pairName());
         if (last != null) {
-            setGood(base + StatusVariable.LAST_KIND.path, last.kind().name());
-            setGood(base + StatusVariable.LAST_OUTCOME.path, last.outcome().name());
-            setGood(base + StatusVariable.LAST_FROM.path, Objects.toString(last.from(), ""));
-            setGood(base + StatusVariable.LAST_TO.path, Objects.toString(last.to(), ""));
-            setGood(base + StatusVariable.LAST_REASON.path, last.reason() + (last.ok() ? "" : ": " + last.failure()));
-            setGood(base + StatusVariable.LAST_RTO.path, last.ok() ? last.rtoMillis() : -1.0);
+            setGood(base + StatusTree.StatusVariable.LAST_KIND.path, last.kind().name());
+            setGood(
+                    base + StatusTree.StatusVariable.LAST_OUTCOME.path,
+                    last.outcome().name());
+            setGood(base + StatusTree.StatusVariable.LAST_FROM.path, Objects.toString(last.from(), ""));
+            setGood(base + StatusTree.StatusVariable.LAST_TO.path, Objects.toString(last.to(), ""));
+            setGood(
+                    base + StatusTree.StatusVariable.LAST_REASON.path,
+                    last.reason() + (last.ok() ? "" : ": " + last.failure()));
+            setGood(base + StatusTree.StatusVariable.LAST_RTO.path, last.ok() ? last.rtoMillis() : -1.0);
             set(
-                    newNodeId(base + StatusVariable.LAST_TIME.path),
+                    newNodeId(base + StatusTree.StatusVariable.LAST_TIME.path),
                     when == null
                             ? new DataValue(new StatusCode(StatusCodes.Uncertain_NoCommunicationLastUsableValue))
                             : new DataValue(new Variant(new DateTime(when))));
@@ -257,15 +261,23 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
             Health h = s.health().get(c.id());
             ControllerLink link = pair.link(c.id());
             String cBase = "Pairs/" + pair.pairName() + "/Controllers/" + c.id() + "/";
-            setGood(cBase + ControllerVariable.CONDITION.name, h.condition().name());
-            setGood(cBase + ControllerVariable.REACHABLE.name, h.reachable());
-            setGood(cBase + ControllerVariable.ROLE.name, h.role().name());
-            setGood(cBase + ControllerVariable.RUN_STATUS.name, h.status().name());
-            setGood(cBase + ControllerVariable.LATENCY.name, h.latencyNanos() < 0 ? -1.0 : h.latencyNanos() / 1e6);
-            setGood(cBase + ControllerVariable.REASON.name, h.reason());
-            setGood(cBase + ControllerVariable.FENCED.name, s.fenced().contains(c.id()));
-            setGood(cBase + ControllerVariable.ENDPOINT.name, link.endpoint());
-            setGood(cBase + ControllerVariable.SECURE.name, link.secure());
+            setGood(
+                    cBase + StatusTree.ControllerVariable.CONDITION.name,
+                    h.condition().name());
+            setGood(cBase + StatusTree.ControllerVariable.REACHABLE.name, h.reachable());
+            setGood(cBase + StatusTree.ControllerVariable.ROLE.name, h.role().name());
+            setGood(
+                    cBase + StatusTree.ControllerVariable.RUN_STATUS.name,
+                    h.status().name());
+            setGood(
+                    cBase + StatusTree.ControllerVariable.LATENCY.name,
+                    h.latencyNanos() < 0 ? -1.0 : h.latencyNanos() / 1e6);
+            setGood(cBase + StatusTree.ControllerVariable.REASON.name, h.reason());
+            setGood(
+                    cBase + StatusTree.ControllerVariable.FENCED.name,
+                    s.fenced().contains(c.id()));
+            setGood(cBase + StatusTree.ControllerVariable.ENDPOINT.name, link.endpoint());
+            setGood(cBase + StatusTree.ControllerVariable.SECURE.name, link.secure());
         }
     }
 
@@ -452,64 +464,6 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
             return new Variant[] {
                 new Variant(result.outcome().name()), new Variant(result.code()), new Variant(result.detail())
             };
-        }
-    }
-
-    /** The status variables of a pair. */
-    private enum StatusVariable {
-        ACTIVE("ActiveController", NodeIds.String, "the controller the gateway treats as active; empty while none"),
-        STATE("State", NodeIds.String, "DISCOVERING, PROTECTED, UNPROTECTED, SWITCHING or BLOCKED"),
-        SERVICE_LEVEL("ServiceLevel", NodeIds.Byte, "the pair's OPC UA service level (docs/opcua.md)"),
-        FAILOVERS(
-                "FailoverCount", NodeIds.UInt32, "completed switchovers (failovers, switchovers, drills) since start"),
-        HIGHEST_RTO("HighestRtoMs", NodeIds.Double, "the highest RTO measured since start, ms (upper bound)"),
-        ALARMS("Alarms", NodeIds.String, "raised alarms as 'NAME: detail', separated by '; '; empty when none"),
-        LAST_TIME("LastFailover/Time", NodeIds.DateTime, "when the last switchover completed"),
-        LAST_KIND(
-                "LastFailover/Kind",
-                NodeIds.String,
-                "FAILOVER, MANUAL (an operator switchover or a drill), FAILBACK or TAKE_CONTROL"),
-        LAST_OUTCOME("LastFailover/Outcome", NodeIds.String, "COMPLETED, FAILED or REFUSED"),
-        LAST_FROM("LastFailover/From", NodeIds.String, "the old active"),
-        LAST_TO("LastFailover/To", NodeIds.String, "the new active"),
-        LAST_REASON("LastFailover/Reason", NodeIds.String, "why it happened"),
-        LAST_RTO("LastFailover/RtoMs", NodeIds.Double, "its RTO in ms (upper bound), -1 if it did not complete");
-
-        final String path;
-        final NodeId type;
-        final String description;
-
-        StatusVariable(String path, NodeId type, String description) {
-            this.path = path;
-            this.type = type;
-            this.description = description;
-        }
-
-        String browseName() {
-            return path.replace("LastFailover/", "LastFailover");
-        }
-    }
-
-    /** The variables of each controller. */
-    private enum ControllerVariable {
-        CONDITION("Condition", NodeIds.String, "UNKNOWN, HEALTHY, SUSPECT or FAILED"),
-        REACHABLE("Reachable", NodeIds.Boolean, "whether the last poll got an answer"),
-        ROLE("Role", NodeIds.String, "the role it reports: ACTIVE, STANDBY or UNKNOWN"),
-        RUN_STATUS("RunStatus", NodeIds.String, "the run status it reports"),
-        LATENCY("LatencyMs", NodeIds.Double, "round trip of the last answered poll, ms; -1 before any"),
-        REASON("Reason", NodeIds.String, "why the last poll was bad; empty when good"),
-        FENCED("Fenced", NodeIds.Boolean, "whether its outputs are cut by its fence"),
-        ENDPOINT("Endpoint", NodeIds.String, "how the gateway reaches it"),
-        SECURE("Secure", NodeIds.Boolean, "whether the link is authenticated and encrypted");
-
-        final String name;
-        final NodeId type;
-        final String description;
-
-        ControllerVariable(String name, NodeId type, String description) {
-            this.name = name;
-            this.type = type;
-            this.description = description;
         }
     }
 }

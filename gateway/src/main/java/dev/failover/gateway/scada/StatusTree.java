@@ -1,0 +1,71 @@
+package dev.failover.gateway.scada;
+
+import org.eclipse.milo.opcua.stack.core.NodeIds;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+
+/**
+ * The variables of the status tree of each pair (docs/opcua.md): {@code Status/...} of the pair and
+ * {@code Controllers/<id>/...} of each controller, with their data types and descriptions.
+ */
+final class StatusTree {
+
+    private StatusTree() {}
+
+    /** The status variables of a pair. */
+    enum StatusVariable {
+        ACTIVE("ActiveController", NodeIds.String, "the controller the gateway treats as active; empty while none"),
+        STATE("State", NodeIds.String, "DISCOVERING, PROTECTED, UNPROTECTED, SWITCHING or BLOCKED"),
+        SERVICE_LEVEL("ServiceLevel", NodeIds.Byte, "the pair's OPC UA service level (docs/opcua.md)"),
+        FAILOVERS(
+                "FailoverCount", NodeIds.UInt32, "completed switchovers (failovers, switchovers, drills) since start"),
+        HIGHEST_RTO("HighestRtoMs", NodeIds.Double, "the highest RTO measured since start, ms (upper bound)"),
+        ALARMS("Alarms", NodeIds.String, "raised alarms as 'NAME: detail', separated by '; '; empty when none"),
+        LAST_TIME("LastFailover/Time", NodeIds.DateTime, "when the last switchover completed"),
+        LAST_KIND(
+                "LastFailover/Kind",
+                NodeIds.String,
+                "FAILOVER, MANUAL (an operator switchover or a drill), FAILBACK or TAKE_CONTROL"),
+        LAST_OUTCOME("LastFailover/Outcome", NodeIds.String, "COMPLETED, FAILED or REFUSED"),
+        LAST_FROM("LastFailover/From", NodeIds.String, "the old active"),
+        LAST_TO("LastFailover/To", NodeIds.String, "the new active"),
+        LAST_REASON("LastFailover/Reason", NodeIds.String, "why it happened"),
+        LAST_RTO("LastFailover/RtoMs", NodeIds.Double, "its RTO in ms (upper bound), -1 if it did not complete");
+
+        final String path;
+        final NodeId type;
+        final String description;
+
+        StatusVariable(String path, NodeId type, String description) {
+            this.path = path;
+            this.type = type;
+            this.description = description;
+        }
+
+        String browseName() {
+            return path.replace("LastFailover/", "LastFailover");
+        }
+    }
+
+    /** The variables of each controller. */
+    enum ControllerVariable {
+        CONDITION("Condition", NodeIds.String, "UNKNOWN, HEALTHY, SUSPECT or FAILED"),
+        REACHABLE("Reachable", NodeIds.Boolean, "whether the last poll got an answer"),
+        ROLE("Role", NodeIds.String, "the role it reports: ACTIVE, STANDBY or UNKNOWN"),
+        RUN_STATUS("RunStatus", NodeIds.String, "the run status it reports"),
+        LATENCY("LatencyMs", NodeIds.Double, "round trip of the last answered poll, ms; -1 before any"),
+        REASON("Reason", NodeIds.String, "why the last poll was bad; empty when good"),
+        FENCED("Fenced", NodeIds.Boolean, "whether its outputs are cut by its fence"),
+        ENDPOINT("Endpoint", NodeIds.String, "how the gateway reaches it"),
+        SECURE("Secure", NodeIds.Boolean, "whether the link is authenticated and encrypted");
+
+        final String name;
+        final NodeId type;
+        final String description;
+
+        ControllerVariable(String name, NodeId type, String description) {
+            this.name = name;
+            this.type = type;
+            this.description = description;
+        }
+    }
+}
