@@ -28,7 +28,7 @@ final class CliParser {
                                 --trust PKI_DIR|CA.pem [--crl CRL.pem]]
                    plc-sim ctl --port N [--host HOST] COMMAND...
             commands: crash, hang, freeze-heartbeat, fault, slow <ms>, drop, drop once, lose <n>,
-                      stall <ms>, corrupt, clear, output-enable on|off, status""";
+                      stall <ms>, corrupt, corrupt-setpoints, clear, output-enable on|off, status""";
 
     private static final String KEYSTORE = "--tls-keystore";
     private static final String PASSWORD_FILE = "--tls-keystore-password-file";

@@ -59,6 +59,7 @@ final class ControlDispatcher {
             case DROP -> faults.drop();
             case DROP_ONCE -> faults.dropOnce();
             case CORRUPT -> faults.corrupt();
+            case CORRUPT_SETPOINTS -> faults.corruptSetpoints();
             case CLEAR -> faults.clear();
             case STATUS -> throw new IllegalArgumentException("status is a query, not an action");
         }

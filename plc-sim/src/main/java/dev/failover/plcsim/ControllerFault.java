@@ -4,7 +4,8 @@ package dev.failover.plcsim;
 enum ControllerFault {
     FREEZE_HEARTBEAT("freeze-heartbeat"),
     FAULT("fault"),
-    CORRUPT("corrupt");
+    CORRUPT("corrupt"),
+    CORRUPT_SETPOINTS("corrupt-setpoints");
 
     private final String text;
 

@@ -97,6 +97,16 @@ public final class FaultInjector {
     }
 
     /**
+     * Setpoint registers 20-23 ({@code LEVEL_SP}, {@code VALVE_SP}, {@code KP}, {@code TI}) read as
+     * garbage (values of 40960 and above, out of every setpoint's range), as a corrupted memory or a
+     * tampered program would show them; the program keeps controlling with the true setpoints, and
+     * writes still set them.
+     */
+    public void corruptSetpoints() {
+        logged("corrupt-setpoints", () -> controller.inject(ControllerFault.CORRUPT_SETPOINTS));
+    }
+
+    /**
      * Clears every fault and restarts a crashed controller in its retained role on its old port.
      *
      * @throws java.io.UncheckedIOException if the Modbus port cannot be bound again

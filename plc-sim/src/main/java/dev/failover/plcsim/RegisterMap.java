@@ -44,7 +44,7 @@ final class RegisterMap implements RegisterBank {
     static final int FLAG_DRIVING = 1 << 1;
     static final int FLAG_PLANT_SHARED = 1 << 2;
 
-    /** Corrupt process values read above this, so they are never a plausible 0-100 % reading. */
+    /** Corrupt process and setpoint values read above this, so they are never a plausible 0-100 % reading. */
     static final int GARBAGE_MIN = 0xA000;
 
     private final Controller controller;
@@ -126,6 +126,9 @@ final class RegisterMap implements RegisterBank {
     private int value(ControllerView view, int address) {
         boolean corrupt = view.faults().contains(ControllerFault.CORRUPT);
         if (corrupt && address >= LEVEL && address <= INFLOW) {
+            return ThreadLocalRandom.current().nextInt(GARBAGE_MIN, 0x10000);
+        }
+        if (view.faults().contains(ControllerFault.CORRUPT_SETPOINTS) && address >= LEVEL_SP && address <= TI) {
             return ThreadLocalRandom.current().nextInt(GARBAGE_MIN, 0x10000);
         }
         Settings settings = view.settings();

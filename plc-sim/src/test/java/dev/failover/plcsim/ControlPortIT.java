@@ -93,6 +93,15 @@ class ControlPortIT {
     }
 
     @Test
+    void corruptSetpointsIsAFaultUntilClear() throws Exception {
+        assertThat(send("corrupt-setpoints")).isEqualTo("OK");
+        assertThat(send("status")).endsWith(" faults=corrupt-setpoints tls=false");
+
+        assertThat(send("clear")).isEqualTo("OK");
+        assertThat(plc.snapshot().faults()).isEmpty();
+    }
+
+    @Test
     void oneConnectionCarriesManyCommands() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", plc.controlPort())) {
             socket.setSoTimeout(2000);

@@ -214,6 +214,28 @@ class FaultInjectionIT {
     }
 
     @Test
+    void corruptSetpointsReadsGarbageSetpointsWhileTheProgramKeepsTheTrueOnes() throws Exception {
+        client.write(RegisterMap.LEVEL_SP, 6100);
+
+        faults.corruptSetpoints();
+
+        assertThat(Arrays.stream(client.read(RegisterMap.LEVEL_SP, 4)).boxed())
+                .allSatisfy(v -> assertThat(v).isGreaterThanOrEqualTo(RegisterMap.GARBAGE_MIN));
+        assertThat(client.read(RegisterMap.LEVEL))
+                .as("process values stay intact")
+                .isBetween(0, 10000);
+        assertThat(plc.snapshot().faults()).containsExactly("corrupt-setpoints");
+        // Writes still reach the true setpoint, which is what reads show once the fault is cleared.
+        client.write(RegisterMap.LEVEL_SP, 6200);
+        assertThat(client.read(RegisterMap.LEVEL_SP)).isGreaterThanOrEqualTo(RegisterMap.GARBAGE_MIN);
+
+        faults.clear();
+
+        assertThat(client.read(RegisterMap.LEVEL_SP, 4)).containsExactly(6200, 3000, 1000, 50);
+        assertThat(plc.snapshot().faults()).isEmpty();
+    }
+
+    @Test
     void outputEnableOffStopsDrivingWithoutAFault() throws Exception {
         await().atMost(Duration.ofSeconds(1)).until(() -> plc.snapshot().driving());
 

@@ -1,5 +1,6 @@
 package dev.failover.gateway.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,7 +11,8 @@ import java.util.Optional;
 final class PairReader {
 
     static final List<String> PAIR_KEYS =
-            List.of("name", "controllers", "registers", "nodes", "tags", "failover", "box");
+            List.of("name", "controllers", "registers", "nodes", "tags", "failover", "mirror", "box");
+    static final List<String> MIRROR_KEYS = List.of("period");
     static final List<String> REGISTER_KEYS = List.of("heartbeat", "status", "role", "flags", "faultCode");
     static final List<String> NODE_KEYS = REGISTER_KEYS;
 
@@ -58,8 +60,14 @@ final class PairReader {
                         .anyMatch(r -> !r.config().orElseThrow().opcUa());
         boolean opcUa = members.isPresent()
                 && members.get().stream().anyMatch(r -> r.config().orElseThrow().opcUa());
-        Optional<List<TagConfig>> tags = m.get("tags", List.of(), v -> TagReader.tags(v, modbus, opcUa));
+        Optional<List<TagConfig>> tags =
+                m.get("tags", List.of(), v -> TagReader.tags(v, modbus, opcUa, registers, nodes));
         Optional<FailoverPolicy> failover = m.get("failover", FailoverPolicy.defaults(), FailoverReader::policy);
+        // With a broken failover section the mirror is still read, for its own problems.
+        Optional<MirrorPolicy> mirror = m.get(
+                "mirror",
+                MirrorPolicy.defaultsFor(failover.orElse(FailoverPolicy.defaults())),
+                v -> mirror(v, failover));
         Optional<Optional<BoxConfig>> box =
                 m.get("box", Optional.empty(), v -> boxes.box(v).map(Optional::of));
         // The box is checked against the fences only when both were read: otherwise it would only add noise.
@@ -71,7 +79,8 @@ final class PairReader {
                 || registers.isEmpty()
                 || nodes.isEmpty()
                 || tags.isEmpty()
-                || failover.isEmpty()) {
+                || failover.isEmpty()
+                || mirror.isEmpty()) {
             return Optional.empty();
         }
         List<ControllerConfig> configs =
@@ -83,7 +92,38 @@ final class PairReader {
                 nodes.get(),
                 tags.get(),
                 failover.get(),
+                mirror.get(),
                 box.get().orElse(null)));
+    }
+
+    /**
+     * The {@code mirror:} section. Its period is at least the poll period: the mirror acts on the
+     * controllers' health, which changes at most once a poll. Without a period, the default is 100 ms
+     * or the poll period if that is longer.
+     */
+    private static Optional<MirrorPolicy> mirror(YamlValue value, Optional<FailoverPolicy> failover) {
+        Optional<YamlMap> map = value.map(MIRROR_KEYS);
+        if (map.isEmpty()) {
+            return Optional.empty();
+        }
+        YamlMap m = map.get();
+        MirrorPolicy fallback = MirrorPolicy.defaultsFor(failover.orElse(FailoverPolicy.defaults()));
+        Optional<Duration> period = m.get("period", fallback.period(), YamlValue::duration);
+        if (period.isEmpty() || failover.isEmpty()) {
+            return period.map(MirrorPolicy::new);
+        }
+        Duration poll = failover.get().pollPeriod();
+        if (period.get().compareTo(poll) < 0) {
+            boolean pollDefault = poll.equals(FailoverPolicy.defaults().pollPeriod());
+            m.optional("period")
+                    .orElseThrow()
+                    .report(YamlValue.format(period.get()) + " is shorter than failover.pollPeriod ("
+                            + YamlValue.format(poll) + (pollDefault ? ", the default" : "")
+                            + "). Make the mirror period at least the poll period: the mirror acts on the"
+                            + " controllers' health, which changes once a poll.");
+            return Optional.empty();
+        }
+        return period.map(MirrorPolicy::new);
     }
 
     private boolean unique(String name, YamlValue at) {

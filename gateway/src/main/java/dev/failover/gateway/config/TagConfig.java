@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param writableBy the operator roles that may write it; empty for read-only
  * @param node the variable's node id on an OPC UA controller ({@code nsu=<namespace uri>;s=...} or
  *     {@code ns=<index>;...}), {@code null} when the pair has no OPC UA controller
+ * @param maxRate for a mirrored tag, the largest change per second (engineering units) a value may
+ *     make to be mirrored; {@link #NO_RATE_LIMIT} when the rate is not checked
  */
 public record TagConfig(
         String name,
@@ -30,10 +32,14 @@ public record TagConfig(
         double max,
         boolean mirrored,
         List<String> writableBy,
-        String node) {
+        String node,
+        double maxRate) {
 
     /** The {@code address} of a tag that has no Modbus register. */
     public static final int NO_ADDRESS = -1;
+
+    /** The {@code maxRate} of a tag whose rate of change is not checked. */
+    public static final double NO_RATE_LIMIT = Double.POSITIVE_INFINITY;
 
     /** Register encodings; 32-bit types take two registers, high word first. */
     public enum TagType {
@@ -64,6 +70,27 @@ public record TagConfig(
         if (address == NO_ADDRESS && node == null) {
             throw new IllegalArgumentException("tag " + name + " has neither a register address nor a node id");
         }
+        if (!(maxRate > 0)) {
+            throw new IllegalArgumentException("maxRate " + maxRate + " of tag " + name + " is not positive");
+        }
+        if (maxRate != NO_RATE_LIMIT && !mirrored) {
+            throw new IllegalArgumentException("tag " + name + " has a maxRate but is not mirrored");
+        }
+    }
+
+    /** A tag without a rate limit. */
+    public TagConfig(
+            String name,
+            int address,
+            TagType type,
+            double scale,
+            String unit,
+            double min,
+            double max,
+            boolean mirrored,
+            List<String> writableBy,
+            String node) {
+        this(name, address, type, scale, unit, min, max, mirrored, writableBy, node, NO_RATE_LIMIT);
     }
 
     /** A tag of a Modbus pair: a register address and no node id. */
@@ -78,6 +105,11 @@ public record TagConfig(
             boolean mirrored,
             List<String> writableBy) {
         this(name, address, type, scale, unit, min, max, mirrored, writableBy, null);
+    }
+
+    /** Whether mirroring checks the rate of change of the tag's value. */
+    public boolean hasMaxRate() {
+        return maxRate != NO_RATE_LIMIT;
     }
 
     /** Whether the tag has a Modbus register address. */

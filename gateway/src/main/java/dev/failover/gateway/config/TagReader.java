@@ -12,8 +12,8 @@ import java.util.Optional;
 /** Reads a pair's {@code tags:} list and checks that no register belongs to two tags. */
 final class TagReader {
 
-    static final List<String> TAG_KEYS =
-            List.of("name", "address", "node", "type", "scale", "unit", "min", "max", "mirrored", "writableBy");
+    static final List<String> TAG_KEYS = List.of(
+            "name", "address", "node", "type", "scale", "unit", "min", "max", "mirrored", "maxRate", "writableBy");
     static final double DEFAULT_MIN = -1e9;
     static final double DEFAULT_MAX = 1e9;
 
@@ -40,9 +40,16 @@ final class TagReader {
 
     private final boolean opcUa;
 
-    private TagReader(boolean modbus, boolean opcUa) {
+    /** The pair's status block, which no mirrored tag may hold; empty when it could not be read. */
+    private final Optional<StatusRegisters> registers;
+
+    private final Optional<StatusNodes> nodes;
+
+    private TagReader(boolean modbus, boolean opcUa, Optional<StatusRegisters> registers, Optional<StatusNodes> nodes) {
         this.modbus = modbus;
         this.opcUa = opcUa;
+        this.registers = registers;
+        this.nodes = nodes;
     }
 
     /**
@@ -50,13 +57,20 @@ final class TagReader {
      *
      * @param modbus whether a controller of the pair is reached over Modbus: every tag needs an address
      * @param opcUa whether one is reached over OPC UA: every tag needs a node id
+     * @param registers the pair's status registers, if they were read: a mirrored tag must not hold one
+     * @param nodes the pair's status nodes, if they were read: a mirrored tag must not be one
      */
-    static Optional<List<TagConfig>> tags(YamlValue value, boolean modbus, boolean opcUa) {
+    static Optional<List<TagConfig>> tags(
+            YamlValue value,
+            boolean modbus,
+            boolean opcUa,
+            Optional<StatusRegisters> registers,
+            Optional<StatusNodes> nodes) {
         Optional<List<YamlValue>> items = value.list();
         if (items.isEmpty()) {
             return Optional.empty();
         }
-        TagReader reader = new TagReader(modbus, opcUa);
+        TagReader reader = new TagReader(modbus, opcUa, registers, nodes);
         List<Optional<TagConfig>> tags = items.get().stream().map(reader::tag).toList();
         boolean overlaps = reader.reportOverlaps();
         Optional<List<TagConfig>> all = PairReader.allPresent(tags);
@@ -106,9 +120,13 @@ final class TagReader {
         Optional<Double> min = m.get("min", DEFAULT_MIN, YamlValue::number);
         Optional<Double> max = m.get("max", DEFAULT_MAX, YamlValue::number);
         Optional<Boolean> mirrored = m.get("mirrored", false, YamlValue::bool);
+        Optional<Double> maxRate = m.get("maxRate", TagConfig.NO_RATE_LIMIT, TagReader::rate);
         Optional<List<String>> writableBy = m.get("writableBy", List.of(), TagReader::roles);
 
         boolean valid = true;
+        if (mirrored.isPresent() && name.isPresent()) {
+            valid = mirrorable(m, name.get(), mirrored.get(), address, type, node);
+        }
         if (address.isPresent() && address.get() != TagConfig.NO_ADDRESS && type.isPresent()) {
             int last = address.get() + type.get().registers() - 1;
             if (last > IntRange.ADDRESS.max()) {
@@ -143,6 +161,7 @@ final class TagReader {
                 || min.isEmpty()
                 || max.isEmpty()
                 || mirrored.isEmpty()
+                || maxRate.isEmpty()
                 || writableBy.isEmpty()) {
             return Optional.empty();
         }
@@ -156,7 +175,65 @@ final class TagReader {
                 max.get(),
                 mirrored.get(),
                 writableBy.get(),
-                node.orElse(null)));
+                node.orElse(null),
+                maxRate.get()));
+    }
+
+    private static Optional<Double> rate(YamlValue value) {
+        return value.number().filter(rate -> {
+            if (rate <= 0) {
+                value.report(YamlValue.format(rate) + " is not a positive rate: every change would be rejected."
+                        + " Write the largest change per second the value may make, in the tag's unit, e.g. 2.");
+                return false;
+            }
+            return true;
+        });
+    }
+
+    /**
+     * A rate is checked only on mirrored tags, and the mirror writes every mirrored tag on the
+     * standby, so a mirrored tag must not be part of the status block: mirroring the active's role
+     * register would promote the standby. Reports on the key that was written.
+     */
+    private boolean mirrorable(
+            YamlMap m,
+            String name,
+            boolean mirrored,
+            Optional<Integer> address,
+            Optional<TagType> type,
+            Optional<String> node) {
+        if (!mirrored) {
+            Optional<YamlValue> maxRateAt = m.optional("maxRate");
+            if (maxRateAt.isPresent()) {
+                maxRateAt
+                        .get()
+                        .report("'" + name + "' is not mirrored, and a rate is checked only on mirrored values."
+                                + " Add 'mirrored: true', or remove maxRate.");
+                return false;
+            }
+            return true;
+        }
+        YamlValue mirroredAt = m.optional("mirrored").orElseThrow();
+        if (modbus && registers.isPresent() && address.isPresent() && type.isPresent()) {
+            List<String> held = PairConfig.statusRegistersOf(registers.get(), address.get(), type.get());
+            if (!held.isEmpty()) {
+                int first = address.get();
+                int last = first + type.get().registers() - 1;
+                String span = first == last ? "register " + first : "registers " + first + "-" + last;
+                mirroredAt.report("tag '" + name + "' (" + span + ") holds the status "
+                        + (held.size() == 1 ? "register " : "registers ") + String.join(" and ", held)
+                        + ", which the mirror would write on the standby. Write 'mirrored: false', or move"
+                        + " the tag off the status block.");
+                return false;
+            }
+        }
+        if (opcUa && nodes.isPresent() && node.isPresent() && nodes.get().all().contains(node.get())) {
+            mirroredAt.report("tag '" + name + "' is the status node " + node.get()
+                    + ", which the mirror would write on the standby. Write 'mirrored: false', or give the tag"
+                    + " another node.");
+            return false;
+        }
+        return true;
     }
 
     private static Optional<String> node(YamlValue value) {

@@ -17,6 +17,7 @@ import dev.failover.gateway.health.Observation;
 import dev.failover.gateway.link.ControllerLink;
 import dev.failover.gateway.link.LinkResult;
 import dev.failover.gateway.link.StatusReading;
+import dev.failover.gateway.mirror.StateMirror;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,6 +63,7 @@ public final class PairSupervisor implements AutoCloseable {
     private final Map<String, Integer> pollCounts = new ConcurrentHashMap<>();
     private final int controlProbeEvery;
     private final TagScanner tagScanner;
+    private final StateMirror mirror;
 
     public PairSupervisor(
             PairConfig config,
@@ -75,8 +77,14 @@ public final class PairSupervisor implements AutoCloseable {
         this.ticker = ticker;
         FailoverPolicy policy = config.failover();
         this.publisher = new EventPublisher(config.name(), clock, events, this::answerRequest);
+        this.mirror = new StateMirror(config, this::status, this.links::get, ticker, clock, events);
         this.controller = new FailoverController(
-                config.primary().id(), config.secondary().id(), fences.keySet(), policy, ticker, publisher);
+                config.primary().id(),
+                config.secondary().id(),
+                fences.keySet(),
+                policy,
+                ticker,
+                mirror.gate(publisher));
         // A controller applies a demotion at its next scan; allow a few poll periods for that.
         this.executor =
                 new ActionExecutor(links, fences, ticker, policy.pollPeriod().multipliedBy(5));
@@ -88,6 +96,11 @@ public final class PairSupervisor implements AutoCloseable {
                 (int) Math.max(1, 1_000_000_000L / policy.pollPeriod().toNanos());
         this.tagScanner =
                 new TagScanner(config.name(), config.tags(), this::status, this.links::get, policy.pollPeriod(), clock);
+    }
+
+    /** The mirror of the pair's mirrored tags from the active to the standby, and its lag. */
+    public StateMirror mirror() {
+        return mirror;
     }
 
     /** The pair's tag values, read from the active controller every poll period. */
@@ -116,6 +129,7 @@ public final class PairSupervisor implements AutoCloseable {
             pollers.add(poller);
         }
         tagScanner.start();
+        mirror.start();
         log.info(
                 "supervising pair {}: {} ({}) and {} ({}), poll every {}",
                 config.name(),
@@ -286,6 +300,7 @@ public final class PairSupervisor implements AutoCloseable {
     @Override
     public synchronized void close() {
         tagScanner.close();
+        mirror.close();
         pollers.forEach(ScheduledExecutorService::shutdownNow);
         decisions.shutdownNow();
         try {

@@ -95,6 +95,7 @@ class ConfigLoaderTest {
                                                     new ModbusEndpoint("10.0.0.12", 5030, 4),
                                                     new FenceConfig.Sim("10.0.0.12", 5031))),
                                     new StatusRegisters(100, 101, 102, 103, 104),
+                                    StatusNodes.defaults(),
                                     List.of(
                                             new TagConfig(
                                                     "level",
@@ -105,7 +106,9 @@ class ConfigLoaderTest {
                                                     0,
                                                     100,
                                                     true,
-                                                    List.of("operator", "engineer")),
+                                                    List.of("operator", "engineer"),
+                                                    null,
+                                                    2.5),
                                             new TagConfig(
                                                     "flow",
                                                     11,
@@ -128,6 +131,7 @@ class ConfigLoaderTest {
                                             Duration.ofSeconds(7),
                                             6,
                                             Duration.ofHours(1)),
+                                    new MirrorPolicy(Duration.ofMillis(200)),
                                     null),
                             new PairConfig(
                                     "pump.station_2",
@@ -164,7 +168,8 @@ class ConfigLoaderTest {
                                                     -100,
                                                     false,
                                                     List.of("operator")),
-                                            // Overlaps the status registers 20-24 on purpose: allowed.
+                                            // Overlaps the status registers 20-24 on purpose: allowed, for
+                                            // a tag that is not mirrored.
                                             new TagConfig(
                                                     "counter",
                                                     22,
@@ -173,7 +178,7 @@ class ConfigLoaderTest {
                                                     "pcs",
                                                     0,
                                                     4294967295.0,
-                                                    true,
+                                                    false,
                                                     List.of())),
                                     new FailoverPolicy(
                                             Duration.ofSeconds(1),

@@ -28,6 +28,7 @@ public sealed interface ControlCommand
         DROP("drop"),
         DROP_ONCE("drop once"),
         CORRUPT("corrupt"),
+        CORRUPT_SETPOINTS("corrupt-setpoints"),
         CLEAR("clear"),
         STATUS("status");
 
@@ -66,7 +67,7 @@ public sealed interface ControlCommand
 
     /** Every command form, for help texts. */
     String SYNTAX = "crash, hang, freeze-heartbeat, fault, slow <ms>, drop, drop once, lose <n>, stall <ms>, corrupt,"
-            + " clear, output-enable on|off, status";
+            + " corrupt-setpoints, clear, output-enable on|off, status";
 
     /** Parses one line of the protocol. */
     static Parsed parse(String line) {

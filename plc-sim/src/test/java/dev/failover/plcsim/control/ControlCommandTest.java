@@ -21,6 +21,8 @@ class ControlCommandTest {
         "drop once, DROP_ONCE",
         "'  Drop   ONCE ', DROP_ONCE",
         "corrupt, CORRUPT",
+        "corrupt-setpoints, CORRUPT_SETPOINTS",
+        "Corrupt-Setpoints, CORRUPT_SETPOINTS",
         "clear, CLEAR",
         "status, STATUS"
     })

@@ -1,0 +1,131 @@
+package dev.failover.gateway.mirror;
+
+import dev.failover.gateway.config.TagConfig;
+import dev.failover.gateway.events.EventSink;
+import dev.failover.gateway.events.GatewayEvent;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The mirror's events, with their reasons (safety rule 7). Rejections and mismatches are raised
+ * once per tag and cleared with an event, as alarms are; lag is reported when it begins and ends.
+ *
+ * <ul>
+ *   <li>{@code MIRROR_REJECTED}: a value of the active failed validation and was not copied; fields
+ *       {@code tag}, {@code value} (engineering), {@code raw}, {@code rule}, {@code detail}, {@code
+ *       standby}. Alarm level: once per tag until its value passes again.
+ *   <li>{@code MIRROR_REJECTION_CLEARED}: the tag's value passes again (and is mirrored).
+ *   <li>{@code MIRROR_MISMATCH}: the standby holds another value than the one just written to it;
+ *       once per tag until it holds the active's value. {@code MIRROR_MISMATCH_CLEARED} then.
+ *   <li>{@code MIRROR_LAGGING}: the standby has not matched the active for {@value
+ *       StateMirror#LAGGING_AFTER_CYCLES} cycles; fields {@code lagMs}, {@code lagCycles}, {@code
+ *       reason}.
+ *   <li>{@code MIRROR_IN_SYNC}: the standby matches the active on every mirrored tag, the first time
+ *       or again after {@code MIRROR_LAGGING}; {@code lagMs} and {@code lagCycles} say how long it was
+ *       behind.
+ * </ul>
+ *
+ * <p>Thread-safe if the sink is.
+ */
+final class MirrorEvents {
+
+    private final String pair;
+    private final Clock clock;
+    private final EventSink sink;
+
+    MirrorEvents(String pair, Clock clock, EventSink sink) {
+        this.pair = pair;
+        this.clock = clock;
+        this.sink = sink;
+    }
+
+    void rejected(String active, String standby, TagConfig tag, double raw, Rejection why) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("tag", tag.name());
+        fields.put("value", tag.engineering(raw));
+        fields.put("raw", raw);
+        fields.put("rule", why.rule().name());
+        fields.put("detail", why.detail());
+        fields.put("standby", standby);
+        publish(
+                "MIRROR_REJECTED",
+                active,
+                "value of " + tag.name() + " on " + active + " not mirrored (" + why.rule() + "): " + why.detail()
+                        + "; " + standby + " keeps its last good value",
+                fields);
+    }
+
+    void rejectionCleared(String active, TagConfig tag, double raw, Rejection was) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("tag", tag.name());
+        fields.put("value", tag.engineering(raw));
+        fields.put("was", was.rule().name());
+        publish(
+                "MIRROR_REJECTION_CLEARED",
+                active,
+                "value of " + tag.name() + " on " + active + " passes again: "
+                        + MirrorValidator.format(tag.engineering(raw)) + unit(tag),
+                fields);
+    }
+
+    void mismatch(String standby, TagConfig tag, double wrote, double holds) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("tag", tag.name());
+        fields.put("wrote", tag.engineering(wrote));
+        fields.put("holds", tag.engineering(holds));
+        publish(
+                "MIRROR_MISMATCH",
+                standby,
+                standby + " holds " + MirrorValidator.format(tag.engineering(holds)) + unit(tag) + " of "
+                        + tag.name() + " after the mirror wrote " + MirrorValidator.format(tag.engineering(wrote))
+                        + unit(tag),
+                fields);
+    }
+
+    void mismatchCleared(String standby, TagConfig tag) {
+        publish(
+                "MIRROR_MISMATCH_CLEARED",
+                standby,
+                standby + " holds the active's value of " + tag.name() + " again",
+                Map.of("tag", tag.name()));
+    }
+
+    void lagging(String active, String standby, long lagMillis, long lagCycles, String reason) {
+        publish(
+                "MIRROR_LAGGING",
+                standby,
+                "standby " + (standby.isEmpty() ? "" : standby + " ") + "has not matched the active for " + lagCycles
+                        + " cycles: " + reason,
+                lagFields(active, standby, lagMillis, lagCycles, reason));
+    }
+
+    void inSync(String active, String standby, long lagMillis, long lagCycles) {
+        publish(
+                "MIRROR_IN_SYNC",
+                standby,
+                "standby " + standby + " matches active " + active + " on every mirrored tag",
+                lagFields(active, standby, lagMillis, lagCycles, ""));
+    }
+
+    private static Map<String, Object> lagFields(
+            String active, String standby, long lagMillis, long lagCycles, String reason) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("active", active);
+        fields.put("standby", standby);
+        fields.put("lagMs", lagMillis);
+        fields.put("lagCycles", lagCycles);
+        if (!reason.isEmpty()) {
+            fields.put("reason", reason);
+        }
+        return fields;
+    }
+
+    private static String unit(TagConfig tag) {
+        return tag.unit().isEmpty() ? "" : " " + tag.unit();
+    }
+
+    private void publish(String type, String controller, String message, Map<String, Object> fields) {
+        sink.publish(new GatewayEvent(clock.instant(), type, pair, controller, message, fields));
+    }
+}
