@@ -19,6 +19,8 @@ import dev.failover.gateway.events.LogEventSink;
 import dev.failover.gateway.events.RecentEvents;
 import dev.failover.gateway.fence.Fence;
 import dev.failover.gateway.fence.SimFence;
+import dev.failover.gateway.journal.CommandJournal;
+import dev.failover.gateway.journal.PendingCommand;
 import dev.failover.gateway.link.ControllerLink;
 import dev.failover.gateway.link.Links;
 import dev.failover.gateway.scada.ScadaServer;
@@ -147,7 +149,10 @@ public final class Gateway implements AutoCloseable {
                     new PkiSignerChecker(security.verifier(), config.security().crl(), clock, SIGNER_VERDICT_TTL),
                     security.nonces(),
                     clock);
-            commands = new CommandService(guard, supervisors, events, clock);
+            CommandJournal journal = security.journal();
+            settleJournal(journal, clock);
+            supervisors.forEach(s -> s.attachJournal(journal));
+            commands = new CommandService(guard, supervisors, journal, events, clock);
             control = new ControlServer(
                     config.controlHost(), config.controlPort(), supervisors, security.tls(), commands);
         }
@@ -203,6 +208,42 @@ public final class Gateway implements AutoCloseable {
                     clock);
         }
         return new PairSupervisor(pair, links, fences, ticker, clock, events);
+    }
+
+    /**
+     * Reports what the journal recovered at open, and ends the commands a crash interrupted: they were
+     * never acknowledged, so they are recorded failed (never replayed, never applied twice); what the
+     * acknowledged ones owe a controller is still delivered.
+     */
+    private void settleJournal(CommandJournal journal, Clock clock) throws IOException {
+        journal.recovery()
+                .ifPresent(r -> events.publish(new GatewayEvent(
+                        clock.instant(),
+                        "JOURNAL_RECOVERED",
+                        "",
+                        "",
+                        r.message(),
+                        Map.of(
+                                "file",
+                                r.file().toString(),
+                                "truncatedAt",
+                                r.truncatedAtOffset(),
+                                "bytesDropped",
+                                r.bytesDropped()))));
+        for (PendingCommand p : journal.pending()) {
+            String why = "the gateway stopped before command " + p.command().commandId() + " was acknowledged"
+                    + (p.appliedToActive()
+                            ? " (it had been written to the active controller)"
+                            : " (no controller had confirmed the write; it may have reached the active)");
+            journal.failed(p.command().commandId(), why);
+            events.publish(new GatewayEvent(
+                    clock.instant(),
+                    "COMMAND_FAILED",
+                    p.command().pair(),
+                    "",
+                    why + "; not replayed",
+                    Map.of("commandId", p.command().commandId(), "code", "GATEWAY_RESTARTED")));
+        }
     }
 
     private void insecure(PairConfig pair, String controller, String message, Clock clock) {

@@ -10,6 +10,7 @@ import dev.failover.gateway.command.NonceStore;
 import dev.failover.gateway.config.OpcUaIdentityConfig;
 import dev.failover.gateway.config.Secret;
 import dev.failover.gateway.config.SecurityConfig;
+import dev.failover.gateway.journal.CommandJournal;
 import dev.failover.gateway.link.opcua.OpcUaCredentials;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,8 +36,15 @@ final class GatewaySecurity implements AutoCloseable {
     private final SSLContext tls;
     private final NonceStore nonces;
     private final OpcUaCredentials opcUa;
+    private final CommandJournal journal;
 
-    private GatewaySecurity(CertificateVerifier verifier, SSLContext tls, NonceStore nonces, OpcUaCredentials opcUa) {
+    private GatewaySecurity(
+            CertificateVerifier verifier,
+            SSLContext tls,
+            NonceStore nonces,
+            OpcUaCredentials opcUa,
+            CommandJournal journal) {
+        this.journal = journal;
         this.verifier = verifier;
         this.tls = tls;
         this.nonces = nonces;
@@ -61,7 +69,14 @@ final class GatewaySecurity implements AutoCloseable {
                     config.opcUa().isPresent() ? opcUa(config, config.opcUa().get()) : null;
             Files.createDirectories(config.stateDirectory());
             NonceStore nonces = NonceStore.open(config.stateDirectory().resolve("command-ids"), clock);
-            return new GatewaySecurity(verifier, tls, nonces, opcUa);
+            CommandJournal journal;
+            try {
+                journal = CommandJournal.open(config.stateDirectory().resolve("command-journal"), clock);
+            } catch (IOException e) {
+                nonces.close();
+                throw e;
+            }
+            return new GatewaySecurity(verifier, tls, nonces, opcUa, journal);
         } catch (PkiException e) {
             throw new IOException(e.getMessage(), e);
         } finally {
@@ -129,8 +144,17 @@ final class GatewaySecurity implements AutoCloseable {
         return nonces;
     }
 
+    /** The durable command journal ({@code <stateDirectory>/command-journal}). */
+    CommandJournal journal() {
+        return journal;
+    }
+
     @Override
     public void close() throws IOException {
-        nonces.close();
+        try {
+            journal.close();
+        } finally {
+            nonces.close();
+        }
     }
 }

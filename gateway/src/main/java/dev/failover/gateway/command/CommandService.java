@@ -1,13 +1,19 @@
 package dev.failover.gateway.command;
 
+import dev.failover.gateway.config.ControllerConfig;
 import dev.failover.gateway.config.TagConfig;
 import dev.failover.gateway.events.EventSink;
 import dev.failover.gateway.events.GatewayEvent;
 import dev.failover.gateway.failover.PairStatus;
 import dev.failover.gateway.failover.SwitchoverReport;
+import dev.failover.gateway.health.Health;
+import dev.failover.gateway.journal.CommandJournal;
+import dev.failover.gateway.journal.OwedWrites;
+import dev.failover.gateway.journal.TagWrite;
 import dev.failover.gateway.link.ControllerLink;
 import dev.failover.gateway.link.LinkResult;
 import dev.failover.gateway.supervisor.PairSupervisor;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -31,12 +37,19 @@ public final class CommandService {
     private static final long SWITCHOVER_WAIT_SECONDS = 15;
 
     private final CommandGuard guard;
+    private final CommandJournal journal;
     private final Map<String, PairSupervisor> pairs;
     private final EventSink events;
     private final Clock clock;
 
-    public CommandService(CommandGuard guard, List<PairSupervisor> pairs, EventSink events, Clock clock) {
+    /**
+     * @param journal the durable command journal: every tag write is journaled before it runs and
+     *     acknowledged only once the active and the standby have it (or it is queued for the standby)
+     */
+    public CommandService(
+            CommandGuard guard, List<PairSupervisor> pairs, CommandJournal journal, EventSink events, Clock clock) {
         this.guard = guard;
+        this.journal = journal;
         this.pairs = pairs.stream().collect(Collectors.toUnmodifiableMap(PairSupervisor::pairName, p -> p));
         this.events = events;
         this.clock = clock;
@@ -82,7 +95,8 @@ public final class CommandService {
                             pair,
                             c.id(),
                             (String) c.args().get("tag"),
-                            ((Number) c.args().get("value")).doubleValue());
+                            ((Number) c.args().get("value")).doubleValue(),
+                            accepted.signer());
                 case SWITCHOVER, START_DRILL -> switchover(pair, c, accepted.signer());
             };
         }
@@ -145,7 +159,7 @@ public final class CommandService {
         publish("COMMAND_ACCEPTED", "", "write-tag by " + user, fields, pairName);
         CommandResult result;
         synchronized (pair) {
-            result = writeTag(pair, id, tag.name(), ((Number) value).doubleValue());
+            result = writeTag(pair, id, tag.name(), ((Number) value).doubleValue(), user);
         }
         Map<String, Object> outcome = new LinkedHashMap<>();
         outcome.put("commandId", id);
@@ -156,7 +170,14 @@ public final class CommandService {
         return result;
     }
 
-    private CommandResult writeTag(PairSupervisor pair, String id, String tagName, double value) {
+    /**
+     * A journaled tag write (safety rule 4): the command is journaled and synced before anything is
+     * written; the active controller is brought up to date with what it is owed, written and read
+     * back; then the standby is written too, or the write is durably queued for it when it is not
+     * ready. Only then is the command acknowledged ({@code DONE}). Any failure before that leaves the
+     * command FAILED in the journal, never acknowledged.
+     */
+    private CommandResult writeTag(PairSupervisor pair, String id, String tagName, double value, String signer) {
         TagConfig tag = pair.config().tags().stream()
                 .filter(t -> t.name().equals(tagName))
                 .findFirst()
@@ -175,38 +196,107 @@ public final class CommandService {
         if (status.state() == dev.failover.gateway.failover.PairState.SWITCHING) {
             return failed(id, "SWITCHING", "a switchover of " + pair.pairName() + " is in progress; nothing written");
         }
+        ControllerLink link = pair.link(active);
+        // A new active takes no command before it holds every acknowledged one.
+        OwedWrites.Delivery caughtUp = OwedWrites.deliver(journal, pair.config(), active, link);
+        if (!caughtUp.ok()) {
+            return failed(
+                    id,
+                    "CATCHING_UP",
+                    active + " does not yet hold every acknowledged command (" + caughtUp.failure()
+                            + "); nothing written");
+        }
         int switchoversBefore = status.switchovers();
         double raw = tag.raw(value);
-        ControllerLink link = pair.link(active);
+        try {
+            journal.accepted(id, pair.pairName(), List.of(new TagWrite(tag.name(), raw)), signer);
+        } catch (IOException | RuntimeException e) {
+            return failed(
+                    id,
+                    "JOURNAL_UNAVAILABLE",
+                    "the command journal refused the command (" + e.getMessage() + "); nothing written");
+        }
         LinkResult<double[]> written = link.writeTags(List.of(tag), new double[] {raw});
         if (written instanceof LinkResult.Failed<double[]> f) {
-            return failed(
+            return journalFailed(
                     id,
                     "CONTROLLER_" + f.error().name(),
                     "writing " + tag.name() + " on " + active + ": " + f.detail());
         }
         double held = ((LinkResult.Ok<double[]>) written).value()[0];
         if (held != raw) {
-            return failed(
+            return journalFailed(
                     id,
                     "READBACK_MISMATCH",
                     active + " holds " + tag.engineering(held) + " " + tag.unit() + " after writing " + value + " to "
                             + tag.name());
         }
+        try {
+            journal.appliedActive(id, active);
+        } catch (IOException e) {
+            return failed(
+                    id,
+                    "JOURNAL_UNAVAILABLE",
+                    "written to " + active + " but the journal failed (" + e.getMessage() + "); not acknowledged");
+        }
         PairStatus after = pair.status();
         if (!active.equals(after.activeId())
                 || after.state() == dev.failover.gateway.failover.PairState.SWITCHING
                 || after.switchovers() != switchoversBefore) {
-            return failed(
+            return journalFailed(
                     id,
                     "ACTIVE_CHANGED",
                     "a switchover ran while " + tag.name() + " was written to " + active + "; not acknowledged");
+        }
+        String standbyNote;
+        try {
+            standbyNote = toStandby(pair, after, active, id, tag, raw);
+            journal.acknowledged(id);
+        } catch (IOException e) {
+            return failed(
+                    id,
+                    "JOURNAL_UNAVAILABLE",
+                    "written to " + active + " but the journal failed (" + e.getMessage() + "); not acknowledged");
         }
         return new CommandResult(
                 id,
                 CommandResult.Outcome.DONE,
                 "DONE",
-                tag.name() + " = " + value + " " + tag.unit() + " on " + active);
+                tag.name() + " = " + value + " " + tag.unit() + " on " + active + standbyNote);
+    }
+
+    /**
+     * Writes the command to the standby when it is ready, else queues it durably for it; the journal
+     * records which. Returns a note for the answer.
+     */
+    private String toStandby(
+            PairSupervisor pair, PairStatus status, String active, String id, TagConfig tag, double raw)
+            throws IOException {
+        String standby = pair.config().controllers().stream()
+                .map(ControllerConfig::id)
+                .filter(c -> !c.equals(active))
+                .findFirst()
+                .orElseThrow();
+        Health health = status.health().get(standby);
+        if (health != null && health.readyAsStandby() && !OwedWrites.owed(journal, pair.config(), standby)) {
+            LinkResult<double[]> written = pair.link(standby).writeTags(List.of(tag), new double[] {raw});
+            if (written instanceof LinkResult.Ok<double[]> ok && ok.value()[0] == raw) {
+                journal.appliedStandby(id, standby);
+                return " and " + standby;
+            }
+        }
+        journal.queuedForStandby(id, standby);
+        return "; queued for " + standby + " (not ready), delivered before it can take over";
+    }
+
+    /** Records the command failed in the journal (best effort: a broken journal refuses later commands anyway). */
+    private CommandResult journalFailed(String id, String code, String detail) {
+        try {
+            journal.failed(id, code + ": " + detail);
+        } catch (IOException | RuntimeException e) {
+            return failed(id, code, detail + " (the journal could not record the failure: " + e.getMessage() + ")");
+        }
+        return failed(id, code, detail);
     }
 
     private CommandResult switchover(PairSupervisor pair, Command c, String signer) {

@@ -83,6 +83,27 @@ public record Health(
                 sampledNanos);
     }
 
+    /**
+     * This health held back from being ready: reachable and answering, but not to be promoted yet
+     * (for example while it is given the acknowledged writes it missed), with the reason.
+     */
+    public Health notReady(String why) {
+        return new Health(
+                controllerId,
+                condition == Condition.HEALTHY ? Condition.SUSPECT : condition,
+                reachable,
+                role,
+                status,
+                outputsEnabled,
+                heartbeat,
+                latencyNanos,
+                lastGoodNanos,
+                badSinceNanos,
+                consecutiveBad,
+                why,
+                sampledNanos);
+    }
+
     /** Failed, but its latest polls were good: on the way back, not failing now. */
     public boolean recovering() {
         return condition == Condition.FAILED && consecutiveBad == 0;

@@ -14,6 +14,8 @@ import dev.failover.gateway.health.Condition;
 import dev.failover.gateway.health.Health;
 import dev.failover.gateway.health.HealthTracker;
 import dev.failover.gateway.health.Observation;
+import dev.failover.gateway.journal.CommandJournal;
+import dev.failover.gateway.journal.OwedWrites;
 import dev.failover.gateway.link.ControllerLink;
 import dev.failover.gateway.link.LinkResult;
 import dev.failover.gateway.link.StatusReading;
@@ -63,6 +65,7 @@ public final class PairSupervisor implements AutoCloseable {
     private final Map<String, Integer> pollCounts = new ConcurrentHashMap<>();
     private final int controlProbeEvery;
     private final TagScanner tagScanner;
+    private volatile CommandJournal journal;
     private final StateMirror mirror;
 
     public PairSupervisor(
@@ -247,7 +250,45 @@ public final class PairSupervisor implements AutoCloseable {
                     health.reason().isEmpty() ? "controller healthy" : health.reason(),
                     fields);
         }
-        decide(new Input.HealthChanged(health));
+        decide(new Input.HealthChanged(caughtUp(health)));
+    }
+
+    /**
+     * A standby that missed acknowledged writes (it was down when they ran) is given them from the
+     * journal before it counts as ready, so it can never be promoted without them (safety rule 4).
+     * Runs on the decision thread, before the health is decided on.
+     */
+    private Health caughtUp(Health health) {
+        CommandJournal j = journal;
+        if (j == null || !health.readyAsStandby() || !OwedWrites.owed(j, config, health.controllerId())) {
+            return health;
+        }
+        OwedWrites.Delivery d = OwedWrites.deliver(j, config, health.controllerId(), links.get(health.controllerId()));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("commands", d.commands());
+        if (d.ok()) {
+            publisher.publish(
+                    "JOURNAL_CAUGHT_UP",
+                    health.controllerId(),
+                    health.controllerId() + " was given the " + d.commands() + " acknowledged write(s) it missed",
+                    fields);
+            return health;
+        }
+        fields.put("failure", d.failure());
+        publisher.publish(
+                "JOURNAL_CATCH_UP_FAILED",
+                health.controllerId(),
+                "giving " + health.controllerId() + " the acknowledged writes it missed failed: " + d.failure(),
+                fields);
+        return health.notReady("catching up on acknowledged writes: " + d.failure());
+    }
+
+    /**
+     * The durable command journal. Once attached, a returning standby is given the acknowledged writes
+     * it missed before it counts as ready. Attach before {@link #start()}.
+     */
+    public void attachJournal(CommandJournal journal) {
+        this.journal = journal;
     }
 
     private void decide(Input input) {
