@@ -58,6 +58,30 @@ public final class StatusText {
                     .append(report(pair.path("lastSwitchover")))
                     .append('\n');
         }
+        if (pair.has("mirror")) {
+            JsonNode m = pair.path("mirror");
+            b.append("  mirror: ")
+                    .append(
+                            m.path("inSync").asBoolean()
+                                    ? "standby in sync"
+                                    : "standby behind by " + m.path("lagMs").asLong() + " ms ("
+                                            + m.path("lagCycles").asLong() + " cycles)"
+                                            + (m.path("why").asText().isEmpty()
+                                                    ? ""
+                                                    : ": " + m.path("why").asText()))
+                    .append(", ")
+                    .append(m.path("valuesCopied").asLong())
+                    .append(" values copied")
+                    .append('\n');
+            for (Iterator<Map.Entry<String, JsonNode>> it = m.path("rejected").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> r = it.next();
+                b.append("  MIRROR REJECTED ")
+                        .append(r.getKey())
+                        .append(": ")
+                        .append(r.getValue().asText())
+                        .append('\n');
+            }
+        }
         return b.toString();
     }
 

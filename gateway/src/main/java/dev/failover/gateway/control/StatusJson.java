@@ -9,6 +9,7 @@ import dev.failover.gateway.failover.PairStatus;
 import dev.failover.gateway.failover.SwitchoverReport;
 import dev.failover.gateway.failover.Transition;
 import dev.failover.gateway.health.Health;
+import dev.failover.gateway.mirror.MirrorStatus;
 import dev.failover.gateway.supervisor.PairSupervisor;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,18 @@ public final class StatusJson {
         }
         if (s.lastSwitchover() != null) {
             node.set("lastSwitchover", report(json, s.lastSwitchover()));
+        }
+        if (supervisor.config().tags().stream().anyMatch(t -> t.mirrored())) {
+            MirrorStatus m = supervisor.mirror().status();
+            ObjectNode mirror = node.putObject("mirror");
+            mirror.put("inSync", m.inSync());
+            mirror.put("lagMs", m.lagMillis());
+            mirror.put("lagCycles", m.lagCycles());
+            mirror.put("lastCycleAgeMs", m.lastCycleAgeMillis());
+            mirror.put("valuesCopied", m.valuesCopied());
+            mirror.put("why", m.why());
+            ObjectNode rejected = mirror.putObject("rejected");
+            m.rejected().forEach((tag, r) -> rejected.put(tag, r.rule() + ": " + r.detail()));
         }
         ArrayNode transitions = node.putArray("recentTransitions");
         List<Transition> all = s.transitions();

@@ -6,7 +6,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes each event as one structured log line: {@code type pair=.. controller=.. key=value ..
- * "message"}. Alarms raised log at WARN, failures at ERROR, {@code COMMAND_ACCEPTED} at DEBUG (the
+ * "message"}. Alarms raised, mirror rejections and lag, and journal repairs log at WARN, failures at ERROR, {@code COMMAND_ACCEPTED} at DEBUG (the
  * command's outcome line repeats who asked for what), the rest at INFO. Every event still reaches
  * every other sink, the JSON event log included.
  */
@@ -34,7 +34,12 @@ public final class LogEventSink implements EventSink {
             log.error(text);
         } else if (event.type().equals("ALARM_RAISED")
                 || event.type().equals("INSECURE_MODE")
-                || event.type().equals("STEP_FAILED")) {
+                || event.type().equals("STEP_FAILED")
+                || event.type().equals("MIRROR_REJECTED")
+                || event.type().equals("MIRROR_MISMATCH")
+                || event.type().equals("MIRROR_LAGGING")
+                || event.type().equals("JOURNAL_RECOVERED")
+                || event.type().equals("JOURNAL_CATCH_UP_FAILED")) {
             log.warn(text);
         } else {
             log.info(text);

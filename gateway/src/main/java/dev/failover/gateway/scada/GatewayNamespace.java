@@ -8,6 +8,7 @@ import dev.failover.gateway.failover.PairStatus;
 import dev.failover.gateway.failover.SwitchoverReport;
 import dev.failover.gateway.health.Health;
 import dev.failover.gateway.link.ControllerLink;
+import dev.failover.gateway.mirror.MirrorStatus;
 import dev.failover.gateway.supervisor.PairSupervisor;
 import dev.failover.gateway.supervisor.TagImage;
 import java.time.Instant;
@@ -257,6 +258,16 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
                             ? new DataValue(new StatusCode(StatusCodes.Uncertain_NoCommunicationLastUsableValue))
                             : new DataValue(new Variant(new DateTime(when))));
         }
+        MirrorStatus m = pair.mirror().status();
+        setGood(base + StatusTree.StatusVariable.MIRROR_IN_SYNC.path, m.inSync());
+        setGood(base + StatusTree.StatusVariable.MIRROR_LAG.path, (double) m.lagMillis());
+        setGood(base + StatusTree.StatusVariable.MIRROR_LAG_CYCLES.path, (double) m.lagCycles());
+        setGood(
+                base + StatusTree.StatusVariable.MIRROR_REJECTED.path,
+                m.rejected().entrySet().stream()
+                        .map(r -> r.getKey() + ": " + r.getValue().rule() + ": "
+                                + r.getValue().detail())
+                        .collect(java.util.stream.Collectors.joining("; ")));
         for (var c : pair.config().controllers()) {
             Health h = s.health().get(c.id());
             ControllerLink link = pair.link(c.id());

@@ -154,6 +154,11 @@ class ScadaServerIT {
             assertThat(read(client, node(STATUS + "ActiveController")).value().value())
                     .isEqualTo(SimPair.A);
             assertThat(read(client, node(STATUS + "State")).value().value()).isEqualTo("PROTECTED");
+            await().atMost(WAIT)
+                    .until(() -> Boolean.TRUE.equals(
+                            read(client, node(STATUS + "Mirror/InSync")).value().value()));
+            assertThat(read(client, node(STATUS + "Mirror/LagMs")).value().value())
+                    .isEqualTo(0.0);
             assertThat(read(client, node("Pairs/" + SimPair.PAIR + "/Controllers/plc-b/Role"))
                             .value()
                             .value())
