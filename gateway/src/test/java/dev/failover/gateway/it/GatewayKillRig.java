@@ -1,0 +1,330 @@
+package dev.failover.gateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.failover.certs.Identity;
+import dev.failover.certs.IssuedCertificate;
+import dev.failover.certs.TestPki;
+import dev.failover.gateway.Ticker;
+import dev.failover.gateway.command.Command;
+import dev.failover.gateway.command.CommandAction;
+import dev.failover.gateway.command.cms.CmsEnvelope;
+import dev.failover.gateway.config.ModbusEndpoint;
+import dev.failover.gateway.config.StatusRegisters;
+import dev.failover.gateway.control.GatewayClient;
+import dev.failover.gateway.journal.AcknowledgedValue;
+import dev.failover.gateway.journal.CommandJournal;
+import dev.failover.gateway.journal.JournalRecord;
+import dev.failover.gateway.journal.PendingCommand;
+import dev.failover.gateway.journal.Recovery;
+import dev.failover.gateway.link.LinkResult;
+import dev.failover.gateway.link.modbus.ModbusLink;
+import dev.failover.plcsim.Plant;
+import dev.failover.plcsim.Role;
+import dev.failover.plcsim.SimConfig;
+import dev.failover.plcsim.SimulatedPlc;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
+
+/**
+ * What {@link GatewayKillIT} runs on: two plc-sim controllers in this JVM serving Modbus/TCP Security
+ * only (certificates from a {@link TestPki}), a gateway configuration file written as an installation
+ * would write it (security section, state directory and event log in {@code dir}), the gateway as a
+ * {@link GatewayProcess} on it, operator alice signing {@code level_setpoint} writes and submitting
+ * them over the TLS control endpoint, and links of its own (a gateway-role certificate) that read the
+ * controllers directly. The state files are read only while no gateway runs, or are files the
+ * gateway only appends to. Not thread-safe, except {@link #write()} from one other thread.
+ */
+final class GatewayKillRig implements AutoCloseable {
+
+    static final String PAIR = "tank-1";
+    static final String SETPOINT = "level_setpoint";
+    static final int SETPOINT_REGISTER = 20;
+    static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+
+    /** One signed write sent to the gateway: its answer, or why none came. */
+    record Sent(String id, int raw, byte[] envelope, Optional<JsonNode> answer, String noAnswer) {
+
+        boolean done() {
+            return answer.map(a -> a.path("outcome").asText()).orElse("").equals("DONE");
+        }
+
+        Sent answered(JsonNode again) {
+            return new Sent(id, raw, envelope, Optional.of(again), "");
+        }
+
+        @Override
+        public String toString() {
+            return id.substring(0, 8) + " (" + raw + "): "
+                    + answer.map(a -> a.path("outcome").asText() + " "
+                                    + a.path("detail").asText())
+                            .orElse("no answer, " + noAnswer);
+        }
+    }
+
+    /** What a copy of the journal, taken while the gateway lay dead, says. */
+    record JournalCopy(
+            Optional<AcknowledgedValue> latest,
+            Set<String> acknowledged,
+            List<PendingCommand> pending,
+            Optional<Recovery> recovery) {
+
+        Set<String> pendingIds() {
+            return pending.stream().map(p -> p.command().commandId()).collect(Collectors.toSet());
+        }
+
+        boolean knows(String id) {
+            return acknowledged.contains(id) || pendingIds().contains(id);
+        }
+    }
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final Plant plant = Plant.inMemory();
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Path dir;
+    private final TestPki pki;
+    private final Identity operator;
+    private final SSLContext operatorTls;
+    private final Map<String, ModbusLink> readers;
+    private final Path config;
+    private int nextRaw = 1000;
+    private int starts;
+    private GatewayProcess gateway;
+
+    GatewayKillRig(Path dir) throws Exception {
+        this.dir = dir;
+        try {
+            pki = TestPki.create(dir);
+            IssuedCertificate alice = pki.operator("alice", "operator");
+            operator = pki.identity(alice);
+            operatorTls = pki.tlsContext(alice);
+            SimulatedPlc a = controller("plc-a", Role.ACTIVE);
+            SimulatedPlc b = controller("plc-b", Role.STANDBY);
+            SSLContext reader = pki.tlsContext(pki.gateway("kill-it-reader", "gateway"));
+            readers = Map.of("plc-a", reader(a, reader), "plc-b", reader(b, reader));
+            config = writeConfig(a, b);
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Starts a gateway process on the configuration; returns how long until it named its endpoint, in ms. */
+    long startGateway() throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        gateway = GatewayProcess.start(config, dir.resolve("gateway-" + ++starts + ".log"));
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+
+    GatewayProcess gateway() {
+        return gateway;
+    }
+
+    /** Polls {@code status} over the control endpoint until the pair is PROTECTED with two healthy controllers. */
+    void awaitProtected() {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> {
+            JsonNode pair = pairStatus();
+            boolean healthy = pair.path("controllers").size() == 2;
+            for (JsonNode c : pair.path("controllers")) {
+                healthy &= c.path("condition").asText().equals("HEALTHY")
+                        && !c.path("fenced").asBoolean();
+            }
+            return healthy && pair.path("state").asText().equals("PROTECTED");
+        });
+    }
+
+    private JsonNode pairStatus() throws IOException {
+        return call(json.createObjectNode().put("op", "status").put("pair", PAIR))
+                .path("pairs")
+                .path(0);
+    }
+
+    String activeId() throws IOException {
+        return pairStatus().path("active").asText();
+    }
+
+    String standbyId() throws IOException {
+        return activeId().equals("plc-a") ? "plc-b" : "plc-a";
+    }
+
+    /**
+     * Signs a write of a setpoint no earlier write used (raw 1025, 1050, ...) and submits it; a write
+     * that got no answer (the gateway died) is returned as such.
+     */
+    synchronized Sent write() throws IOException {
+        nextRaw += 25;
+        int raw = nextRaw;
+        String id = UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        Command command = new Command(
+                id,
+                now,
+                now.plusSeconds(60),
+                PAIR,
+                CommandAction.WRITE_TAG,
+                Map.of("tag", SETPOINT, "value", raw / 100.0));
+        byte[] envelope = CmsEnvelope.sign(command.canonicalJson(), operator.privateKey(), operator.chain());
+        try {
+            return new Sent(id, raw, envelope, Optional.of(submit(envelope)), "");
+        } catch (IOException e) {
+            return new Sent(id, raw, envelope, Optional.empty(), e.toString());
+        }
+    }
+
+    JsonNode submit(byte[] envelope) throws IOException {
+        return call(json.createObjectNode()
+                .put("op", "submit")
+                .put("envelope", Base64.getEncoder().encodeToString(envelope)));
+    }
+
+    private JsonNode call(JsonNode request) throws IOException {
+        return GatewayClient.call(operatorTls, "127.0.0.1", gateway.controlPort(), request, CALL_TIMEOUT);
+    }
+
+    /** The setpoint register of {@code controller}, read over a link of the rig's own. */
+    int setpointOn(String controller) {
+        LinkResult<int[]> read = readers.get(controller).readRegisters(SETPOINT_REGISTER, 1);
+        assertThat(read.isOk()).as("reading %s: %s", controller, read).isTrue();
+        return ((LinkResult.Ok<int[]>) read).value()[0];
+    }
+
+    Path journalFile() {
+        return dir.resolve("state").resolve("command-journal");
+    }
+
+    /** Opens a copy of the journal (taken while no gateway runs), so the gateway's own recovery is left to it. */
+    JournalCopy journalCopy(String name) throws IOException {
+        Path copy = Files.createDirectories(dir.resolve("journal-" + name)).resolve("command-journal");
+        Files.copy(journalFile(), copy);
+        try (CommandJournal journal = CommandJournal.open(copy, Clock.systemUTC())) {
+            return new JournalCopy(
+                    Optional.ofNullable(journal.latestAcknowledgedValues(PAIR).get(SETPOINT)),
+                    journal.acknowledgedCommands(PAIR).stream()
+                            .map(JournalRecord.Accepted::commandId)
+                            .collect(Collectors.toSet()),
+                    journal.pending(),
+                    journal.recovery());
+        }
+    }
+
+    /** The ids in the replay store, counting only lines a newline ends (a torn line was never synced). */
+    Set<String> replayStoreIds() throws IOException {
+        String text = Files.readString(dir.resolve("state").resolve("command-ids"), StandardCharsets.UTF_8);
+        List<String> lines = List.of(text.split("\n", -1));
+        return lines.subList(0, lines.size() - 1).stream()
+                .map(line -> line.split(" ")[0])
+                .collect(Collectors.toSet());
+    }
+
+    /** Every event in the event log, over all the gateway's lives (the file is appended to, one JSON object a line). */
+    List<JsonNode> events() throws IOException {
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("events.jsonl"), StandardCharsets.UTF_8)) {
+            events.add(json.readTree(line));
+        }
+        return events;
+    }
+
+    private SimulatedPlc controller(String name, Role role) throws Exception {
+        SSLContext tls = pki.tlsContext(pki.controller(name));
+        SimulatedPlc plc = SimulatedPlc.start(SimConfig.of(name, role).withTls(tls, Set.of("gateway")), plant);
+        open.add(plc);
+        return plc;
+    }
+
+    private ModbusLink reader(SimulatedPlc plc, SSLContext tls) {
+        ModbusLink link = new ModbusLink(
+                "kill-it-reader",
+                new ModbusEndpoint("127.0.0.1", plc.modbusPort(), 1),
+                StatusRegisters.defaults(),
+                Duration.ofMillis(500),
+                Duration.ofMillis(100),
+                Ticker.system(),
+                tls);
+        open.add(link);
+        return link;
+    }
+
+    /** The gateway's configuration file, every path in it absolute. */
+    private Path writeConfig(SimulatedPlc a, SimulatedPlc b) throws Exception {
+        Path password = Files.writeString(
+                dir.resolve("keystore.pw"), new String(TestPki.KEYSTORE_PASSWORD), StandardCharsets.UTF_8);
+        String yaml = """
+                gateway:
+                  name: kill-it-gateway
+                  control: {host: 127.0.0.1, port: 0}
+                  eventLog: '%s'
+                security:
+                  caCertificates: '%s'
+                  crl: '%s'
+                  keystore: '%s'
+                  keystorePassword: {file: '%s'}
+                  stateDirectory: '%s'
+                pairs:
+                  - name: %s
+                    controllers:
+                      - id: plc-a
+                        preferredRole: primary
+                        modbus: {host: 127.0.0.1, port: %d, unitId: 1}
+                        fence: {type: sim, host: 127.0.0.1, port: %d}
+                      - id: plc-b
+                        preferredRole: standby
+                        modbus: {host: 127.0.0.1, port: %d, unitId: 1}
+                        fence: {type: sim, host: 127.0.0.1, port: %d}
+                    tags:
+                      - {name: level, address: 10, type: uint16, scale: 0.01, unit: "%%", min: 0, max: 100}
+                      - {name: %s, address: %d, type: uint16, scale: 0.01, unit: "%%", min: 0, max: 100,
+                         mirrored: true, writableBy: [operator]}
+                    failover:
+                      # Looser than the defaults: JVMs start on this machine while the pair runs.
+                      pollPeriod: 50ms
+                      responseTimeout: 40ms
+                      missesBeforeFault: 5
+                      failback: manual
+                """.formatted(
+                        dir.resolve("events.jsonl"),
+                        pki.pki().caChainFile(),
+                        pki.crlFile(),
+                        pki.gateway("gateway", "gateway").keyStore(),
+                        password,
+                        dir.resolve("state"),
+                        PAIR,
+                        a.modbusPort(),
+                        a.controlPort(),
+                        b.modbusPort(),
+                        b.controlPort(),
+                        SETPOINT,
+                        SETPOINT_REGISTER);
+        return Files.writeString(dir.resolve("gateway.yaml"), yaml, StandardCharsets.UTF_8);
+    }
+
+    /** Kills a gateway still running (SIGKILL), then closes the readers and the controllers. */
+    @Override
+    public void close() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+        for (AutoCloseable c : open.reversed()) {
+            c.close();
+        }
+        plant.close();
+    }
+}
