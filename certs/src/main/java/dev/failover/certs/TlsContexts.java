@@ -110,6 +110,9 @@ public final class TlsContexts {
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
         try {
             socket.setSSLParameters(clientParameters(context, checkPeerName));
+            // Request-answer exchanges of a few hundred bytes: Nagle's algorithm with delayed ACKs would
+            // hold each one for tens of milliseconds.
+            socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
             return socket;
         } catch (IOException | RuntimeException e) {

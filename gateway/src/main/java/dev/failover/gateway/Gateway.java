@@ -242,7 +242,12 @@ public final class Gateway implements AutoCloseable {
                     p.command().pair(),
                     "",
                     why + "; not replayed",
-                    Map.of("commandId", p.command().commandId(), "code", "GATEWAY_RESTARTED")));
+                    Map.of(
+                            "commandId",
+                            p.command().commandId(),
+                            "code",
+                            // Its value may be in force although it was never acknowledged: say so apart.
+                            p.appliedToActive() ? "GATEWAY_RESTARTED_AFTER_WRITE" : "GATEWAY_RESTARTED")));
         }
     }
 

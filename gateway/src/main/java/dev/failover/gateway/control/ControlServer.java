@@ -78,6 +78,8 @@ public final class ControlServer implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket socket = server.accept();
+                // Small request-answer exchanges: no Nagle delay on the answers.
+                socket.setTcpNoDelay(true);
                 if (!slots.tryAcquire()) {
                     log.warn(
                             "control endpoint busy ({} connections): refusing {}",
