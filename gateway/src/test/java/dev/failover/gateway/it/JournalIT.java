@@ -141,4 +141,28 @@ class JournalIT {
             assertThat(journal.pending()).isEmpty();
         }
     }
+
+    @Test
+    void aJournalDamagedBeforeItsLastRecordStopsTheGatewayNamingTheFileAndOffset() throws Exception {
+        start();
+        assertThat(write(44.0).outcome()).isEqualTo(CommandResult.Outcome.DONE);
+        pair.close();
+        pair = null;
+        Path journal = stateDir.resolve("state").resolve("command-journal");
+        byte[] bytes = java.nio.file.Files.readAllBytes(journal);
+        // Inside the first record's payload (header 8 bytes, then length and CRC 8 bytes): more records follow.
+        bytes[8 + 8 + 3] ^= 0x55;
+        java.nio.file.Files.write(journal, bytes);
+
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(
+                () -> SimPair.startSecure(FailoverPolicy.defaults(), true, events::add, pki, stateDir));
+
+        assertThat(refused)
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining(journal.toString())
+                .hasMessageContaining("byte offset 8");
+        assertThat(java.nio.file.Files.readAllBytes(journal))
+                .as("nothing modified")
+                .isEqualTo(bytes);
+    }
 }
