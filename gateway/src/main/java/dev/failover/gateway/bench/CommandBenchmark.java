@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,11 +47,35 @@ public final class CommandBenchmark {
         this.out = out;
     }
 
+    /**
+     * The figures of the last run: commands done, per second, and the latency quantiles in ms.
+     *
+     * @param journalOnDisk false when the journal was on {@code journalDir} and stayed there
+     */
+    record Figures(int done, double perSecond, double p50, double p99, double max, boolean journalOnDisk) {}
+
+    private Optional<Figures> figures = Optional.empty();
+
     public int run(int commands, int threads, String outFile) {
+        return run(commands, threads, outFile, null);
+    }
+
+    /**
+     * As {@link #run(int, int, String)}; with a {@code journalDir}, the gateway's command journal is
+     * there (a symbolic link from its state directory, see {@link JournalCost#placeJournal}) and the
+     * replay store stays in the temporary directory: on a tmpfs, the journal's appends then cost no
+     * disk sync. For comparing the command path with and without the journal's durability.
+     */
+    int run(int commands, int threads, String outFile, Path journalDir) {
         Path work = null;
+        Path journalAway = null;
         try {
             work = Files.createTempDirectory("command-benchmark");
             TestPki pki = TestPki.create(work);
+            Path journalLink = work.resolve("state").resolve(JournalCost.JOURNAL_FILE);
+            if (journalDir != null) {
+                journalAway = JournalCost.placeJournal(journalLink.getParent(), journalDir);
+            }
             Identity operator = pki.identity(pki.operator("alice", "operator"));
             double rawVerify = rawVerifyRate(operator, java.security.Security.getProvider("BC"));
             double rawVerifyJdk = rawVerifyRate(operator, null);
@@ -71,16 +96,23 @@ public final class CommandBenchmark {
                 int done = execute(gateway, envelopes.subList(commands / 10, envelopes.size()), threads, latency);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double rate = done / seconds;
+                boolean journalOnDisk = journalDir == null || !Files.isSymbolicLink(journalLink);
+                String journal = journalDir == null
+                        ? "journal synced per command"
+                        : journalOnDisk
+                                ? "journal meant for " + journalDir + " but moved back by a compaction: NOT VALID"
+                                : "journal in " + journalDir + " (not on the state directory's disk)";
                 String report = String.format(
                         Locale.ROOT,
                         "Signed commands: %d tag writes, %d submitting threads, in-process command service, active "
-                                + "controller over Modbus/TCP Security, replay store synced per command%n"
+                                + "controller over Modbus/TCP Security, replay store synced per command, %s%n"
                                 + "  executed       %d of %d done in %.2f s: %.0f commands/s%n"
                                 + "  latency        submit to done: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n"
                                 + "  raw verify     ECDSA P-256, one thread: %.0f/s (BouncyCastle), %.0f/s (JDK)%n"
                                 + "  targets        >= %.0f commands/s and p99 <= %.0f ms: %s%n",
                         commands,
                         threads,
+                        journal,
                         done,
                         commands,
                         seconds,
@@ -95,6 +127,8 @@ public final class CommandBenchmark {
                         rate >= THROUGHPUT_TARGET && latency.quantile(0.99) <= P99_TARGET_MS && done == commands
                                 ? "MET"
                                 : "MISSED");
+                figures = Optional.of(new Figures(
+                        done, rate, latency.quantile(0.5), latency.quantile(0.99), latency.max(), journalOnDisk));
                 out.print(report);
                 failures.forEach((what, n) -> out.println("  not done       " + n + " x " + what));
                 if (outFile != null) {
@@ -107,7 +141,13 @@ public final class CommandBenchmark {
             return 3;
         } finally {
             deleteQuietly(work);
+            deleteQuietly(journalAway);
         }
+    }
+
+    /** The figures of the last run that completed. */
+    Optional<Figures> figures() {
+        return figures;
     }
 
     private int execute(Gateway gateway, List<byte[]> envelopes, int threads, Stats latency) throws Exception {

@@ -8,6 +8,7 @@ import dev.failover.gateway.Ticker;
 import dev.failover.gateway.bench.BenchDemo;
 import dev.failover.gateway.bench.CommandBenchmark;
 import dev.failover.gateway.bench.FailoverBenchmark;
+import dev.failover.gateway.bench.RpoBenchmark;
 import dev.failover.gateway.bench.ScadaBenchmark;
 import dev.failover.gateway.command.CommandAction;
 import dev.failover.gateway.config.ConfigException;
@@ -61,6 +62,9 @@ public final class GatewayMain {
                                                 signed commands per second and latency (docs/benchmarks.md)
               scada-benchmark [--reads N] [--changes N]
                                                 OPC UA read latency and notification delay (docs/benchmarks.md)
+              rpo-benchmark [--changes N] [--trials N] [--commands N] [--threads N] [--out FILE]
+                                                mirror lag, loss at takeover, commands/s with and without
+                                                the journal's disk syncs (docs/benchmarks.md)
             """;
 
     private GatewayMain() {}
@@ -119,6 +123,17 @@ public final class GatewayMain {
                     Args a = Args.parse(rest, Set.of("reads", "changes"), Set.of());
                     yield new ScadaBenchmark(out)
                             .run(a.integer("reads", 5000, 1, 10_000_000), a.integer("changes", 200, 1, 100_000));
+                }
+                case "rpo-benchmark" -> {
+                    Args a = Args.parse(rest, Set.of("changes", "trials", "commands", "threads", "out"), Set.of());
+                    yield new RpoBenchmark(out)
+                            .run(
+                                    new RpoBenchmark.Settings(
+                                            a.integer("changes", 200, 1, 100_000),
+                                            a.integer("trials", 200, 1, 100_000),
+                                            a.integer("commands", 20_000, 0, 10_000_000),
+                                            a.integer("threads", 2, 1, 64)),
+                                    a.get("out", null));
                 }
                 case "benchmark" -> {
                     Args a = Args.parse(rest, Set.of("faults", "jitter", "out"), Set.of("tls"));
