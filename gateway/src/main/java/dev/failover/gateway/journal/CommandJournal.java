@@ -32,9 +32,13 @@ import org.slf4j.LoggerFactory;
  * it and a standby holds it or is owed it; a record that breaks a rule is refused with an {@link
  * IllegalStateException} and nothing is written.
  *
- * <p><b>Durability.</b> Every append is written and synced ({@code fsync}) before the method
- * returns; a caller that got no exception may rely on the record surviving a crash or power loss.
- * The cost is one sync per call (see docs/journal.md for the figures). When an append fails, the
+ * <p><b>Durability.</b> {@link #accepted}, {@link #acknowledged(String)} and the deliveries to a
+ * standby are written and synced ({@code fsync}) before the method returns; a caller that got no
+ * exception may rely on the record surviving a crash or power loss. The progress records in
+ * between (applied to the active or the standby, queued for the standby, failed) are written
+ * without a sync of their own: the acknowledgement's sync flushes them first, so an acknowledged
+ * command always has them; a crash before it can lose them, and the command is then one a crash
+ * interrupted, never acknowledged. Two syncs a command (see docs/journal.md for the figures). When an append fails, the
  * journal is <em>broken</em>: every later append throws, with the first failure as cause, until the
  * gateway restarts and re-reads the file (a half-written record followed by more would make it
  * unreadable, and a command must never run unjournaled).
@@ -173,12 +177,12 @@ public final class CommandJournal implements AutoCloseable {
 
     /** The active controller {@code controllerId} confirmed the writes of a pending command. */
     public synchronized void appliedActive(String commandId, String controllerId) throws IOException {
-        append(new AppliedActive(commandId, controllerId));
+        appendProgress(new AppliedActive(commandId, controllerId));
     }
 
     /** The standby {@code controllerId} holds the writes of a pending command. */
     public synchronized void appliedStandby(String commandId, String controllerId) throws IOException {
-        append(new AppliedStandby(commandId, controllerId));
+        appendProgress(new AppliedStandby(commandId, controllerId));
     }
 
     /**
@@ -186,7 +190,8 @@ public final class CommandJournal implements AutoCloseable {
      * {@link #deliveredToStandby}.
      */
     public synchronized void queuedForStandby(String commandId, String controllerId) throws IOException {
-        append(new StandbyQueued(commandId, controllerId));
+        // Durable before the acknowledgement, whose sync flushes it.
+        appendProgress(new StandbyQueued(commandId, controllerId));
     }
 
     /**
@@ -204,7 +209,8 @@ public final class CommandJournal implements AutoCloseable {
      * {@code reason} longer than {@value #MAX_REASON_CHARS} characters is clipped.
      */
     public synchronized void failed(String commandId, String reason) throws IOException {
-        append(new Failed(commandId, clip(reason)));
+        // Lost in a crash, the command is pending at the next start and recorded failed then.
+        appendProgress(new Failed(commandId, clip(reason)));
     }
 
     /** The writes owed to {@code controllerId} for the command were applied to it. */
@@ -292,10 +298,25 @@ public final class CommandJournal implements AutoCloseable {
     }
 
     private void append(JournalRecord record) throws IOException {
-        append(List.of(record));
+        append(List.of(record), true);
+    }
+
+    /**
+     * Appends a record that only tells how far a command got, without an fsync of its own: the next
+     * synced record (the command's acknowledgement, or the next command's acceptance) makes it
+     * durable, since fsync flushes every earlier write of the file. A crash before that loses it,
+     * and the command is then one a crash interrupted (reported so, never acknowledged, never
+     * replayed). This halves the syncs per command: accepted and acknowledged only.
+     */
+    private void appendProgress(JournalRecord record) throws IOException {
+        append(List.of(record), false);
     }
 
     private void append(List<JournalRecord> records) throws IOException {
+        append(records, true);
+    }
+
+    private void append(List<JournalRecord> records, boolean sync) throws IOException {
         checkWritable();
         // Each record is checked against the state as it is: callers pass independent records only.
         for (JournalRecord r : records) {
@@ -310,7 +331,9 @@ public final class CommandJournal implements AutoCloseable {
             // a FileChannel and so break the journal for every command; getFD().sync() is fsync(2),
             // as FileChannel.force(true) is.
             out.write(frames.toByteArray());
-            out.getFD().sync();
+            if (sync) {
+                out.getFD().sync();
+            }
         } catch (IOException e) {
             lifecycle = Lifecycle.BROKEN;
             failure = e;
