@@ -283,13 +283,8 @@ class ScadaServerIT {
     void theMethodsTakeOnlySignedCommandsOfTheirKind() throws Exception {
         OpcUaClient client = connect(supervisor);
         try {
-            NodeId pairNode = node("Pairs/" + SimPair.PAIR);
             byte[] drill = signed(supervisor, CommandAction.START_DRILL, Map.of("reason", "wrong method"));
-            CallMethodResult wrong = client.call(List.of(new CallMethodRequest(
-                            pairNode,
-                            node("Pairs/" + SimPair.PAIR + "/RequestSwitchover"),
-                            new Variant[] {new Variant(ByteString.of(drill))})))
-                    .getResults()[0];
+            CallMethodResult wrong = call(client, "RequestSwitchover", drill);
 
             assertThat(wrong.getStatusCode().isGood()).isTrue();
             assertThat(wrong.getOutputArguments()[0].value()).isEqualTo("REJECTED");
@@ -297,11 +292,7 @@ class ScadaServerIT {
             assertThat(pair.status().activeId()).isEqualTo(SimPair.A);
 
             byte[] garbage = {1, 2, 3};
-            CallMethodResult malformed = client.call(List.of(new CallMethodRequest(
-                            pairNode,
-                            node("Pairs/" + SimPair.PAIR + "/SubmitCommand"),
-                            new Variant[] {new Variant(ByteString.of(garbage))})))
-                    .getResults()[0];
+            CallMethodResult malformed = call(client, "SubmitCommand", garbage);
             assertThat(malformed.getOutputArguments()[1].value()).isEqualTo("MALFORMED");
         } finally {
             client.disconnect();
@@ -313,13 +304,8 @@ class ScadaServerIT {
     void aSignedSwitchoverThroughTheMethodSwitchesAndSessionsSurviveIt() throws Exception {
         OpcUaClient client = connect(supervisor);
         try {
-            NodeId pairNode = node("Pairs/" + SimPair.PAIR);
             byte[] switchover = signed(supervisor, CommandAction.SWITCHOVER, Map.of("reason", "scada test"));
-            CallMethodResult done = client.call(List.of(new CallMethodRequest(
-                            pairNode,
-                            node("Pairs/" + SimPair.PAIR + "/RequestSwitchover"),
-                            new Variant[] {new Variant(ByteString.of(switchover))})))
-                    .getResults()[0];
+            CallMethodResult done = call(client, "RequestSwitchover", switchover);
 
             assertThat(done.getOutputArguments()[0].value())
                     .as(String.valueOf(done.getOutputArguments()[2].value()))
@@ -383,6 +369,15 @@ class ScadaServerIT {
         } finally {
             client.disconnect();
         }
+    }
+
+    /** Calls the pair's method {@code method} with {@code envelope}. */
+    private static CallMethodResult call(OpcUaClient client, String method, byte[] envelope) throws Exception {
+        return client.call(List.of(new CallMethodRequest(
+                        node("Pairs/" + SimPair.PAIR),
+                        node("Pairs/" + SimPair.PAIR + "/" + method),
+                        new Variant[] {new Variant(ByteString.of(envelope))})))
+                .getResults()[0];
     }
 
     private static byte[] signed(Identity who, CommandAction action, Map<String, Object> args) throws Exception {
