@@ -135,6 +135,14 @@ public final class Gateway implements AutoCloseable {
             }
             PairSupervisor supervisor = supervisor(pair, ticker, clock, box);
             supervisors.add(supervisor);
+            if (security != null) {
+                supervisor.attachStateDirectory(config.security().stateDirectory());
+            } else if (pair.controllers().stream().anyMatch(c -> c.fence() != null)) {
+                log.warn(
+                        "pair {}: fence actions are not recorded (no security section, so no state directory); a"
+                                + " restarted gateway learns the fences from their relays only",
+                        pair.name());
+            }
             if (box != null) {
                 box.attach(supervisor);
                 events.add(box);
@@ -186,7 +194,7 @@ public final class Gateway implements AutoCloseable {
                             security == null ? null : security.tls(),
                             security == null ? null : security.opcUa().orElse(null)));
             if (c.fence() != null) {
-                fences.put(c.id(), fence(c.id(), c.fence(), box));
+                fences.put(c.id(), fence(c.id(), c.fence(), box, clock));
             }
             if (plain) {
                 insecure(
@@ -255,9 +263,16 @@ public final class Gateway implements AutoCloseable {
         events.publish(new GatewayEvent(clock.instant(), "INSECURE_MODE", pair.name(), controller, message, Map.of()));
     }
 
-    private static Fence fence(String controllerId, FenceConfig config, BoxController box) {
+    private static Fence fence(String controllerId, FenceConfig config, BoxController box, Clock clock) {
         return switch (config) {
-            case FenceConfig.Sim sim -> new SimFence(controllerId, sim.host(), sim.port(), FENCE_TIMEOUT);
+            case FenceConfig.Sim sim ->
+                new SimFence(
+                        controllerId,
+                        sim.output() == null ? controllerId : sim.output(),
+                        sim.host(),
+                        sim.port(),
+                        FENCE_TIMEOUT,
+                        clock);
             // PairConfig guarantees a box wherever there is a relay fence.
             case FenceConfig.Relay relay -> box.fence(controllerId);
         };

@@ -16,6 +16,7 @@ import java.util.Set;
  *   <tr><td>UNPROTECTED</td><td>DEGRADED (amber): driven, but no ready standby</td></tr>
  *   <tr><td>SWITCHING</td><td>SWITCHING (green and amber)</td></tr>
  *   <tr><td>BLOCKED</td><td>ALARM (red): the active failed and nothing took over</td></tr>
+ *   <tr><td>UNDRIVEN</td><td>ALARM (red): no controller drives the process</td></tr>
  * </table>
  *
  * <p>In any state, a raised {@link Alarm#SPLIT_BRAIN} or {@link Alarm#PROMOTED_UNCONFIRMED} shows ALARM:
@@ -36,7 +37,7 @@ final class LedMapping {
             case PROTECTED -> LedPattern.HEALTHY;
             case UNPROTECTED -> LedPattern.DEGRADED;
             case SWITCHING -> LedPattern.SWITCHING;
-            case BLOCKED -> LedPattern.ALARM;
+            case BLOCKED, UNDRIVEN -> LedPattern.ALARM;
         };
     }
 }

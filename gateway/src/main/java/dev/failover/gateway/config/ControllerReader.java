@@ -11,7 +11,7 @@ final class ControllerReader {
     static final List<String> CONTROLLER_KEYS = List.of("id", "preferredRole", "modbus", "opcua", "fence");
     static final List<String> OPCUA_KEYS = List.of("endpoint", "securityPolicy", "subscribe");
     static final List<String> MODBUS_KEYS = List.of("host", "port", "unitId", "insecure");
-    static final List<String> FENCE_KEYS = List.of("type", "host", "port", "pin", "feedbackPin");
+    static final List<String> FENCE_KEYS = List.of("type", "host", "port", "output", "pin", "feedbackPin");
 
     private static final Map<String, PreferredRole> ROLES =
             choices("primary", PreferredRole.PRIMARY, "standby", PreferredRole.STANDBY);
@@ -172,15 +172,18 @@ final class ControllerReader {
                 "Add 'host:' with the simulator's control address.",
                 v -> v.nonBlank("Write the simulator's" + " control address."));
         Optional<Integer> port =
-                m.require("port", "Add 'port:' with the simulator's control port.", v -> v.integer(IntRange.PORT));
-        if (foreign || host.isEmpty() || port.isEmpty()) {
+                m.require("port", "Add 'port:' with the relay box's control port.", v -> v.integer(IntRange.PORT));
+        Optional<String> output =
+                m.get("output", "", v -> v.nonBlank("Write the name of the controller's output at the relay box."));
+        if (foreign || host.isEmpty() || port.isEmpty() || output.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new FenceConfig.Sim(host.get(), port.get()));
+        return Optional.of(
+                new FenceConfig.Sim(host.get(), port.get(), output.get().isEmpty() ? null : output.get()));
     }
 
     private Optional<FenceConfig> relay(YamlMap m) {
-        boolean foreign = rejectKeys(m, "relay", "sim", "host", "port");
+        boolean foreign = rejectKeys(m, "relay", "sim", "host", "port", "output");
         Optional<Integer> pin = m.require(
                 "pin",
                 "Add 'pin:' with the GPIO pin that drives the relay coil.",

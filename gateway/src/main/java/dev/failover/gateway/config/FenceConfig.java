@@ -11,6 +11,18 @@ public sealed interface FenceConfig {
      */
     record Relay(int pin, int feedbackPin) implements FenceConfig {}
 
-    /** The simulated relay of a plc-sim controller, set through its control port (bench only). */
-    record Sim(String host, int port) implements FenceConfig {}
+    /**
+     * A simulated output-enable relay on the bench: plc-sim's relay box ({@code plc-sim relay}), a
+     * process of its own beside the controllers, reached at {@code host:port}. It cuts the output
+     * named {@code output} (the controller's name in the plant), whatever that controller's process
+     * is doing, and reports its feedback contact.
+     *
+     * @param output the controller's name at the relay box, or {@code null} for the controller's id
+     */
+    record Sim(String host, int port, String output) implements FenceConfig {
+
+        public Sim(String host, int port) {
+            this(host, port, null);
+        }
+    }
 }

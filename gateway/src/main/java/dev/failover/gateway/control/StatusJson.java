@@ -92,10 +92,7 @@ public final class StatusJson {
             node.put("failure", r.failure());
         }
         if (r.ok()) {
-            node.put("detectionMs", round(r.detectionMillis()));
-            node.put("switchoverMs", round(r.switchoverMillis()));
-            node.put("rtoMs", round(r.rtoMillis()));
-            node.put("oldActive", r.fenced() ? "fenced" : r.from() == null ? "none" : "demoted");
+            r.figures().forEach((k, v) -> node.set(k, json.valueToTree(v)));
         }
         return node;
     }

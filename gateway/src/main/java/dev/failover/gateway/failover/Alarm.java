@@ -19,5 +19,10 @@ public enum Alarm {
     /** More switchovers than the storm limit within the storm window. */
     SWITCHOVER_STORM,
     /** No controller is healthy. */
-    NO_HEALTHY_CONTROLLER
+    NO_HEALTHY_CONTROLLER,
+    /**
+     * No controller drives the process (both report that they do not drive, or are fenced), and the
+     * gateway could not restore one yet (safety rule 9: an undriven process is an emergency).
+     */
+    NO_DRIVER
 }

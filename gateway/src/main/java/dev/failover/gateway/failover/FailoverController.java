@@ -7,6 +7,7 @@ import dev.failover.gateway.config.FailoverPolicy.UnreachableActive;
 import dev.failover.gateway.health.Condition;
 import dev.failover.gateway.health.Health;
 import dev.failover.gateway.link.RuntimeRole;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -36,6 +37,14 @@ import java.util.Set;
  *       dev.failover.gateway.health.HealthTracker}); automatic switchovers are at least {@code
  *       holdDown} apart; failback is manual unless configured; a storm raises an alarm.
  *   <li>A controller other than the active that reports ACTIVE is demoted at once.
+ *   <li>Truth from the field (rule 8): who drives is what the controllers report (role, output-enable,
+ *       driving) and what the fences report ({@link Input.FenceObserved}); a controller whose
+ *       outputs are cut is never the healthy active nor a ready standby.
+ *   <li>Liveness (rule 9): when the old active is known not to drive (it says so, or its fence is
+ *       cut), the hold-down does not delay a promotion; a pair where no controller drives is {@link
+ *       PairState#UNDRIVEN} with {@link Alarm#NO_DRIVER}, and a fenced STANDBY is unfenced (safe: it
+ *       does not drive) so that it can be promoted. Failed attempts are retried with a bounded,
+ *       jittered back-off ({@link Backoff}).
  * </ol>
  *
  * <p>At most one action is outstanding: after returning an action, the controller waits for its
@@ -45,6 +54,8 @@ import java.util.Set;
 public final class FailoverController {
 
     private static final int TRANSITION_LOG_SIZE = 256;
+    /** The longest wait between two attempts of a failed switchover or fence step. */
+    static final Duration RETRY_CAP = Duration.ofSeconds(5);
 
     private final String primary;
     private final String secondary;
@@ -55,8 +66,11 @@ public final class FailoverController {
 
     private final Map<String, Health> health = new HashMap<>();
     private final Set<String> fenced = new HashSet<>();
-    /** When a role write was last verified, per controller: polls sent before it are stale about the role. */
-    private final Map<String, Long> roleVerifiedNanos = new HashMap<>();
+    /**
+     * When a role or fence step was last verified, per controller: polls sent before it are stale
+     * about the role, the output-enable input and driving.
+     */
+    private final Map<String, Long> stepVerifiedNanos = new HashMap<>();
     /** Controllers whose last step failed: no new step for them until a fresh poll arrives. */
     private final Set<String> awaitingPoll = new HashSet<>();
 
@@ -72,7 +86,15 @@ public final class FailoverController {
     private Switchover inFlight;
     private Action pending;
     private long nextAttemptNanos = Long.MIN_VALUE;
+    private long nextUnfenceNanos = Long.MIN_VALUE;
+    private int unfenceFailures;
     private long standbyReadySinceNanos = Long.MIN_VALUE;
+    /** The last instant a controller was known to drive the process (a fresh poll said so). */
+    private long lastDrivenNanos = Long.MIN_VALUE;
+    /** The loss of the active being recovered from, across retries; null while the active drives. */
+    private Incident incident;
+
+    private final Backoff backoff;
 
     /**
      * @param primary the controller whose preferred role is primary
@@ -97,6 +119,7 @@ public final class FailoverController {
         this.events = events;
         this.alarms = new Alarms(events);
         this.history = new SwitchHistory();
+        this.backoff = new Backoff(policy.retryInterval(), RETRY_CAP, (primary + "/" + secondary).hashCode());
         health.put(primary, Health.unknown(primary));
         health.put(secondary, Health.unknown(secondary));
     }
@@ -109,10 +132,12 @@ public final class FailoverController {
                 if (!health.containsKey(h.controllerId())) {
                     throw new IllegalArgumentException("unknown controller " + h.controllerId());
                 }
-                Long verified = roleVerifiedNanos.get(h.controllerId());
+                Long verified = stepVerifiedNanos.get(h.controllerId());
                 if (verified != null && h.sampledNanos() < verified) {
-                    // This poll was sent before a verified role change: its role reading is out of date.
-                    h = h.withRole(health.get(h.controllerId()).role());
+                    // This poll was sent before a verified step: its role, output and driving flags are out of date.
+                    h = h.withFieldOf(health.get(h.controllerId()));
+                } else if (h.drives()) {
+                    lastDrivenNanos = Math.max(lastDrivenNanos, h.sampledNanos());
                 }
                 health.put(h.controllerId(), h);
                 awaitingPoll.remove(h.controllerId());
@@ -120,7 +145,27 @@ public final class FailoverController {
             }
             case Input.StepDone done -> stepDone(done);
             case Input.SwitchoverRequested request -> requested(request);
+            case Input.FenceObserved seen -> {
+                if (!health.containsKey(seen.controllerId())) {
+                    throw new IllegalArgumentException("unknown controller " + seen.controllerId());
+                }
+                if (seen.cut()) {
+                    fenced.add(seen.controllerId());
+                } else {
+                    fenced.remove(seen.controllerId());
+                }
+                yield List.of();
+            }
+            case Input.LastDriven last -> {
+                lastDrivenNanos = Math.max(lastDrivenNanos, last.nanos());
+                yield List.of();
+            }
         };
+    }
+
+    /** The controller the gateway treats as active, {@code null} while discovering. */
+    public synchronized String activeId() {
+        return active;
     }
 
     /** A consistent copy of the controller's state for status output. */
@@ -160,9 +205,13 @@ public final class FailoverController {
         if (!activeLost(a)) {
             return activeHealthy(other, o, now);
         }
-        String why = a.condition() == Condition.FAILED
-                ? active + " failed: " + a.reason()
-                : active + " no longer reports ACTIVE";
+        String why = lostReason(a);
+        if (incident == null) {
+            long fault = a.condition() == Condition.FAILED && a.badSinceNanos() != Long.MIN_VALUE
+                    ? a.badSinceNanos()
+                    : a.sampledNanos();
+            incident = new Incident(fault, now);
+        }
         if (awaitingPoll.contains(other)) {
             return List.of();
         }
@@ -180,14 +229,14 @@ public final class FailoverController {
                 return List.of();
             }
         }
-        if (fenced.contains(other)
-                && o.reachable()
-                && o.condition() == Condition.HEALTHY
-                && o.role() == RuntimeRole.STANDBY) {
+        if (unfenceable(other, o, now)) {
             return issue(new Action.Unfence(other));
         }
         if (!o.readyAsStandby() || fenced.contains(other)) {
-            if (a.condition() != Condition.FAILED && a.readyAsStandby()) {
+            if (a.condition() != Condition.FAILED && a.readyAsStandby() && !fenced.contains(active)) {
+                if (now < nextAttemptNanos) {
+                    return List.of();
+                }
                 // Nobody else can take over: give the role back to the healthy controller that lost it,
                 // after demoting or fencing the other unless it verifiably reports STANDBY.
                 // A fresh answer counts, and so does a SUSPECT controller's last one (one missed poll is
@@ -196,12 +245,17 @@ public final class FailoverController {
                         o.role() == RuntimeRole.STANDBY && (o.reachable() || o.condition() != Condition.FAILED);
                 return start(SwitchoverKind.TAKE_CONTROL, otherIsStandby ? null : other, active, why);
             }
+            if (unfenceable(active, a, now)) {
+                // The lost active reports STANDBY with its outputs cut: restoring them is safe (a STANDBY
+                // does not drive), and it can then take the role back (safety rule 9).
+                return issue(new Action.Unfence(active));
+            }
             Alarm alarm = o.condition() == Condition.FAILED && a.condition() == Condition.FAILED
                     ? Alarm.NO_HEALTHY_CONTROLLER
                     : Alarm.NO_STANDBY_READY;
-            return block(alarm, why + "; standby " + other + " is not ready (" + o.describe() + ")");
+            return block(alarm, why + "; standby " + other + " is not ready (" + notReady(other, o) + ")");
         }
-        if (!holdDownOver(now)) {
+        if (!holdDownOver(now) && !knownNotDriving(active)) {
             return block(Alarm.HOLD_DOWN, why + "; failover waits for the hold-down of " + policy.holdDown());
         }
         if (now < nextAttemptNanos) {
@@ -210,11 +264,53 @@ public final class FailoverController {
         return start(SwitchoverKind.FAILOVER, active, other, why);
     }
 
+    private static String lostReason(Health a) {
+        if (a.condition() == Condition.FAILED) {
+            return a.controllerId() + " failed: " + a.reason();
+        }
+        if (a.role() != RuntimeRole.ACTIVE) {
+            return a.controllerId() + " no longer reports ACTIVE";
+        }
+        return a.controllerId() + " reports ACTIVE but does not drive its outputs"
+                + (a.outputsEnabled() ? "" : " (its output-enable input is off)");
+    }
+
+    /** Known not to drive: its fresh answer says so, or its fence reports its outputs cut. */
+    private boolean knownNotDriving(String id) {
+        return fenced.contains(id) || health.get(id).knownNotDriving();
+    }
+
+    /** Neither controller drives the process, as far as the field tells (an unreachable unfenced one might). */
+    private boolean nobodyDrives() {
+        return knownNotDriving(primary) && knownNotDriving(secondary);
+    }
+
+    /**
+     * A fenced controller that answers, is healthy and reports STANDBY: restoring its outputs is safe
+     * (a STANDBY does not drive), unless the last attempt failed and its back-off has not passed.
+     */
+    private boolean unfenceable(String id, Health h, long now) {
+        return fenced.contains(id)
+                && fenceable.contains(id)
+                && h.reachable()
+                && h.condition() == Condition.HEALTHY
+                && h.role() == RuntimeRole.STANDBY
+                && now >= nextUnfenceNanos;
+    }
+
+    private String notReady(String id, Health h) {
+        return fenced.contains(id) ? "fenced, " + h.describe() : h.describe();
+    }
+
     private List<Action> activeHealthy(String other, Health o, long now) {
         clear(Alarm.NO_STANDBY_READY);
         clear(Alarm.NO_HEALTHY_CONTROLLER);
         clear(Alarm.HOLD_DOWN);
         clear(Alarm.OLD_ACTIVE_NOT_CONFIRMED_DOWN);
+        if (health.get(active).drives()) {
+            clear(Alarm.NO_DRIVER);
+            incident = null;
+        }
         if (awaitingPoll.contains(other)) {
             return List.of();
         }
@@ -223,10 +319,7 @@ public final class FailoverController {
             return issue(new Action.Demote(other));
         }
         clear(Alarm.SPLIT_BRAIN);
-        if (fenced.contains(other)
-                && o.reachable()
-                && o.role() == RuntimeRole.STANDBY
-                && o.condition() == Condition.HEALTHY) {
+        if (unfenceable(other, o, now)) {
             return issue(new Action.Unfence(other));
         }
         boolean ready = o.readyAsStandby() && !fenced.contains(other);
@@ -235,7 +328,7 @@ public final class FailoverController {
             clear(Alarm.PROMOTED_UNCONFIRMED);
             moveTo(PairState.PROTECTED, "active " + active + " healthy, standby " + other + " ready");
         } else {
-            String why = "standby " + other + " not ready: " + (fenced.contains(other) ? "fenced" : o.describe());
+            String why = "standby " + other + " not ready: " + notReady(other, o);
             raise(Alarm.STANDBY_UNAVAILABLE, why);
             moveTo(PairState.UNPROTECTED, why);
         }
@@ -258,18 +351,30 @@ public final class FailoverController {
     private List<Action> discover() {
         Health p = health.get(primary);
         Health s = health.get(secondary);
-        boolean neverRead = p.role() == RuntimeRole.UNKNOWN || s.role() == RuntimeRole.UNKNOWN;
+        // A controller whose fence reports its outputs cut cannot be driving: no grace is needed for it.
+        boolean neverRead = (p.role() == RuntimeRole.UNKNOWN && !fenced.contains(primary))
+                || (s.role() == RuntimeRole.UNKNOWN && !fenced.contains(secondary));
         if (startNanos == Long.MIN_VALUE) {
             startNanos = ticker.nanos();
         }
         if (neverRead && ticker.nanos() - startNanos < policy.discoveryGrace().toNanos()) {
             return List.of();
         }
-        Optional<Discovery> found = Discovery.of(primary, p, secondary, s);
+        Optional<Discovery> found = Discovery.of(primary, p, secondary, s, fenced);
         if (found.isEmpty()) {
             return List.of();
         }
         Discovery d = found.get();
+        if (d.noneReady()) {
+            // Nobody reports ACTIVE. A fenced controller that answers as a healthy STANDBY can be unfenced
+            // safely, and then promoted: discovery runs again after the step (safety rule 9).
+            long now = ticker.nanos();
+            for (String id : List.of(primary, secondary)) {
+                if (unfenceable(id, health.get(id), now)) {
+                    return issue(new Action.Unfence(id));
+                }
+            }
+        }
         active = d.active();
         if (d.noneReady()) {
             return block(Alarm.NO_HEALTHY_CONTROLLER, "no controller reports ACTIVE and none is ready to be");
@@ -288,15 +393,32 @@ public final class FailoverController {
 
     private List<Action> start(SwitchoverKind kind, String from, String to, String reason, String requestId) {
         long now = ticker.nanos();
-        long lastGood = from == null ? Long.MIN_VALUE : health.get(from).lastGoodNanos();
-        inFlight = new Switchover(kind, from, to, reason, requestId, lastGood, now);
+        boolean planned = kind == SwitchoverKind.MANUAL || kind == SwitchoverKind.FAILBACK;
+        Incident i = planned ? null : incident;
+        int attempt = 1;
+        if (i != null) {
+            attempt = ++i.attempts;
+        }
+        inFlight = new Switchover(
+                kind,
+                from,
+                to,
+                reason,
+                requestId,
+                i == null ? Long.MIN_VALUE : i.faultNanos,
+                i == null ? now : i.detectedNanos,
+                attempt);
         moveTo(PairState.SWITCHING, kind + " " + (from == null ? "" : from + " -> ") + to + ": " + reason);
         return breakStep();
     }
 
     private List<Action> breakStep() {
         Switchover s = inFlight;
-        if (s.from == null || fenced.contains(s.from)) {
+        if (s.from == null) {
+            return issue(new Action.Promote(s.to));
+        }
+        if (fenced.contains(s.from)) {
+            s.oldActive = SwitchoverReport.OldActive.FENCED;
             return issue(new Action.Promote(s.to));
         }
         Health old = health.get(s.from);
@@ -319,14 +441,18 @@ public final class FailoverController {
                 raise(
                         Alarm.PROMOTED_UNCONFIRMED,
                         "promoting " + s.to + " without confirming " + s.from
-                                + " is down (unreachableActive: presume-down)");
+                                + " is down (unreachableActive: presume-down)"
+                                + (s.fenceFailure.isEmpty() ? "" : "; its fence failed: " + s.fenceFailure));
+                s.oldActive = SwitchoverReport.OldActive.PRESUMED_DOWN;
                 return issue(new Action.Promote(s.to));
             }
             nextAttemptNanos = old.lastGoodNanos() + policy.presumeDownAfter().toNanos();
         }
         return abort(
                 Alarm.OLD_ACTIVE_NOT_CONFIRMED_DOWN,
-                "cannot confirm " + s.from + " is demoted or fenced (" + old.reason() + "): not promoting " + s.to);
+                "cannot confirm " + s.from + " is demoted or fenced ("
+                        + (s.fenceFailure.isEmpty() ? old.reason() : "fencing failed: " + s.fenceFailure)
+                        + "): not promoting " + s.to);
     }
 
     private List<Action> stepDone(Input.StepDone done) {
@@ -338,10 +464,17 @@ public final class FailoverController {
         String id = action.controllerId();
         if (!done.ok()) {
             awaitingPoll.add(id);
-        } else if (action instanceof Action.Demote || action instanceof Action.Promote) {
-            RuntimeRole verified = action instanceof Action.Promote ? RuntimeRole.ACTIVE : RuntimeRole.STANDBY;
-            health.put(id, health.get(id).withRole(verified));
-            roleVerifiedNanos.put(id, ticker.nanos());
+        } else {
+            Health h = health.get(id);
+            health.put(
+                    id,
+                    switch (action) {
+                        case Action.Promote p -> h.withRole(RuntimeRole.ACTIVE);
+                        case Action.Demote d -> h.withRole(RuntimeRole.STANDBY);
+                        case Action.Fence f -> h.withOutputsEnabled(false);
+                        case Action.Unfence u -> h.withOutputsEnabled(true);
+                    });
+            stepVerifiedNanos.put(id, ticker.nanos());
         }
         boolean forSwitchover = inFlight != null;
         switch (action) {
@@ -350,20 +483,31 @@ public final class FailoverController {
                     fenced.add(id);
                 }
                 if (forSwitchover) {
-                    inFlight.fencedOld = done.ok();
-                    return done.ok()
-                            ? issue(new Action.Promote(inFlight.to))
-                            : abort(Alarm.OLD_ACTIVE_NOT_CONFIRMED_DOWN, "fencing " + id + " failed: " + done.detail());
+                    if (done.ok()) {
+                        inFlight.oldActive = SwitchoverReport.OldActive.FENCED;
+                        return issue(new Action.Promote(inFlight.to));
+                    }
+                    // Not the end: presume-down, where configured, still applies (safety rule 9).
+                    inFlight.fenceFailure = done.detail();
+                    return breakStep();
                 }
             }
             case Action.Unfence u -> {
                 if (done.ok()) {
                     fenced.remove(id);
+                    unfenceFailures = 0;
+                    nextUnfenceNanos = Long.MIN_VALUE;
+                } else {
+                    nextUnfenceNanos = ticker.nanos() + backoff.delayNanos(++unfenceFailures);
                 }
             }
             case Action.Demote d -> {
                 if (forSwitchover && id.equals(inFlight.from)) {
-                    return done.ok() ? issue(new Action.Promote(inFlight.to)) : breakStep();
+                    if (done.ok()) {
+                        inFlight.oldActive = SwitchoverReport.OldActive.DEMOTED;
+                        return issue(new Action.Promote(inFlight.to));
+                    }
+                    return breakStep();
                 }
             }
             case Action.Promote p -> {
@@ -384,8 +528,10 @@ public final class FailoverController {
         active = s.to;
         nextAttemptNanos = Long.MIN_VALUE;
         standbyReadySinceNanos = Long.MIN_VALUE;
+        incident = null;
         clear(Alarm.SWITCHOVER_FAILED);
-        SwitchoverReport report = s.report(SwitchoverReport.Outcome.COMPLETED, "", now);
+        clear(Alarm.NO_DRIVER);
+        SwitchoverReport report = s.report(SwitchoverReport.Outcome.COMPLETED, "", lastDrivenNanos, now);
         history.completed(report, now);
         moveTo(PairState.UNPROTECTED, s.kind + " to " + s.to + " complete");
         events.switchover(report);
@@ -396,12 +542,13 @@ public final class FailoverController {
         long now = ticker.nanos();
         Switchover s = inFlight;
         inFlight = null;
-        nextAttemptNanos =
-                Math.max(nextAttemptNanos, now + policy.retryInterval().toNanos());
-        SwitchoverReport report = s.report(SwitchoverReport.Outcome.FAILED, why, now);
+        // Back off, bounded and jittered: a pair that cannot switch retries less and less often.
+        int failures = incident == null ? 1 : ++incident.failures;
+        nextAttemptNanos = Math.max(nextAttemptNanos, now + backoff.delayNanos(failures));
+        SwitchoverReport report = s.report(SwitchoverReport.Outcome.FAILED, why, lastDrivenNanos, now);
         history.failed(report);
         raise(alarm, why);
-        moveTo(PairState.BLOCKED, why);
+        moveTo(blockedState(), why);
         events.switchover(report);
         // A planned switchover that could not break leaves a healthy active: back to the steady state.
         return evaluate();
@@ -415,6 +562,8 @@ public final class FailoverController {
             refusal = "the pair is still being discovered";
         } else if (inFlight != null || pending != null) {
             refusal = "a switchover or recovery step is in progress";
+        } else if (!health.get(active).drives()) {
+            refusal = "the active " + active + " does not drive the process: " + notReady(active, health.get(active));
         } else if (!health.get(other).readyAsStandby() || fenced.contains(other)) {
             refusal = "standby " + other + " is not ready: " + health.get(other).describe();
         }
@@ -428,9 +577,11 @@ public final class FailoverController {
                     refusal,
                     request.requestId(),
                     Long.MIN_VALUE,
+                    lastDrivenNanos,
                     now,
                     now,
-                    false);
+                    SwitchoverReport.OldActive.NONE,
+                    0);
             events.switchover(refused);
             return List.of();
         }
@@ -442,12 +593,15 @@ public final class FailoverController {
 
     /**
      * The active has failed and is failing now (its latest poll was bad), or it answers healthily
-     * but no longer reports ACTIVE. A failed active whose latest polls were good is recovering: it
-     * is not failed over on that stale verdict (safety rule 2), but again as soon as a poll is bad.
+     * but no longer reports ACTIVE, or no longer drives its outputs (safety rule 8: a controller
+     * whose outputs are cut is not the healthy active). A failed active whose latest polls were good
+     * is recovering: it is not failed over on that stale verdict (safety rule 2), but again as soon
+     * as a poll is bad.
      */
     private boolean activeLost(Health a) {
         return (a.condition() == Condition.FAILED && a.consecutiveBad() > 0)
-                || (a.reachable() && a.condition() == Condition.HEALTHY && a.role() != RuntimeRole.ACTIVE);
+                || (a.reachable() && a.condition() == Condition.HEALTHY && !a.drives())
+                || fenced.contains(a.controllerId());
     }
 
     private void trackStandbyReadiness(Health o, String other, long now) {
@@ -474,8 +628,24 @@ public final class FailoverController {
 
     private List<Action> block(Alarm alarm, String why) {
         raise(alarm, why);
-        moveTo(PairState.BLOCKED, why);
+        moveTo(blockedState(), why);
         return List.of();
+    }
+
+    /** BLOCKED, or UNDRIVEN with its alarm when the field says no controller drives (safety rule 9). */
+    private PairState blockedState() {
+        if (nobodyDrives()) {
+            raise(
+                    Alarm.NO_DRIVER,
+                    "no controller drives the process: " + primary + " " + drivingText(primary) + ", " + secondary + " "
+                            + drivingText(secondary));
+            return PairState.UNDRIVEN;
+        }
+        return PairState.BLOCKED;
+    }
+
+    private String drivingText(String id) {
+        return fenced.contains(id) ? "fenced" : health.get(id).describe();
     }
 
     private List<Action> issue(Action action) {

@@ -11,6 +11,19 @@ public sealed interface Input {
     /** The executor finished an action: {@code ok} only when the effect was verified. */
     record StepDone(Action action, boolean ok, String detail) implements Input {}
 
+    /**
+     * What a controller's fence reports of its relay (the feedback contact), read at start and
+     * reconciled with the gateway's durable fence record: {@code cut} when its outputs are or may be
+     * cut. The fenced set comes from here and from verified fence steps, never from memory alone.
+     */
+    record FenceObserved(String controllerId, boolean cut, String detail) implements Input {}
+
+    /**
+     * The last instant (ticker nanoseconds) a controller was known to drive the process, as recorded
+     * before this gateway started, so that an outage across a gateway restart is measured whole.
+     */
+    record LastDriven(long nanos) implements Input {}
+
     /** An operator asks to switch to the standby. */
     record SwitchoverRequested(String requestId, String requestedBy, String reason) implements Input {}
 }

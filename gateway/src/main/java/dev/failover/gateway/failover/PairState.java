@@ -11,5 +11,10 @@ public enum PairState {
     /** A switchover is in progress: break (demote or fence the old active), then make (promote). */
     SWITCHING,
     /** The active has failed and the gateway will not or cannot promote: an alarm says why. */
-    BLOCKED
+    BLOCKED,
+    /**
+     * Like {@link #BLOCKED}, and no controller drives the process: the alarm {@link Alarm#NO_DRIVER}
+     * is raised and the gateway keeps trying to restore a driver wherever break before make allows.
+     */
+    UNDRIVEN
 }

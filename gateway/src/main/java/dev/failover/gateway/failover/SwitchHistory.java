@@ -24,7 +24,7 @@ final class SwitchHistory {
             switchTimes.addLast(now);
         }
         completed++;
-        maxRtoMillis = Math.max(maxRtoMillis, report.rtoMillis());
+        maxRtoMillis = Math.max(maxRtoMillis, report.rtoMillis().orElse(0));
         last = report;
     }
 

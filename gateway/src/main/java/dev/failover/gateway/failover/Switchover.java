@@ -7,11 +7,13 @@ final class Switchover {
     final String to;
     final String reason;
     final String requestId;
-    final long lastGoodNanos;
+    final long faultNanos;
     final long detectedNanos;
+    final int attempt;
     boolean demoteTried;
     boolean fenceTried;
-    boolean fencedOld;
+    String fenceFailure = "";
+    SwitchoverReport.OldActive oldActive = SwitchoverReport.OldActive.NONE;
 
     Switchover(
             SwitchoverKind kind,
@@ -19,18 +21,20 @@ final class Switchover {
             String to,
             String reason,
             String requestId,
-            long lastGood,
-            long detected) {
+            long faultNanos,
+            long detectedNanos,
+            int attempt) {
         this.kind = kind;
         this.from = from;
         this.to = to;
         this.reason = reason;
         this.requestId = requestId;
-        this.lastGoodNanos = lastGood;
-        this.detectedNanos = detected;
+        this.faultNanos = faultNanos;
+        this.detectedNanos = detectedNanos;
+        this.attempt = attempt;
     }
 
-    SwitchoverReport report(SwitchoverReport.Outcome outcome, String failure, long now) {
+    SwitchoverReport report(SwitchoverReport.Outcome outcome, String failure, long lastDrivenNanos, long now) {
         return new SwitchoverReport(
                 kind,
                 from,
@@ -39,9 +43,11 @@ final class Switchover {
                 outcome,
                 failure,
                 requestId,
-                kind == SwitchoverKind.FAILOVER ? lastGoodNanos : Long.MIN_VALUE,
+                faultNanos,
+                lastDrivenNanos,
                 detectedNanos,
                 now,
-                fencedOld);
+                oldActive,
+                attempt);
     }
 }

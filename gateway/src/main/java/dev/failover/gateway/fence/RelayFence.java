@@ -67,6 +67,12 @@ public final class RelayFence implements Fence {
         return result(relays.restore(controllerId), true, start);
     }
 
+    /** The box's own view: cut while the relay is commanded energised or its feedback says so or cannot be read. */
+    @Override
+    public LinkResult<Boolean> outputsEnabled() {
+        return LinkResult.ok(!relays.isCut(controllerId), 0);
+    }
+
     /**
      * @param enabled the output-enable state the command was for: false after a cut
      */

@@ -4,26 +4,41 @@ import dev.failover.gateway.link.LinkError;
 import dev.failover.gateway.link.LinkResult;
 import dev.failover.plcsim.ControlClient;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * The output-enable relay of a simulated controller, set through plc-sim's control port. It stands
- * in, on the bench, for the physical relay wired to a real controller's output-enable input.
+ * One output of plc-sim's relay box ({@code plc-sim relay}, docs/plc-sim.md): on the bench, the
+ * physical output-enable relay wired to a controller, in a process of its own, so it cuts the
+ * controller's outputs in the shared plant whatever the controller's process is doing (killed,
+ * stopped, hung).
+ *
+ * <p>Every command carries a deadline ({@code now + timeout} on the wall clock): the box refuses a
+ * command that reaches it later, so a cut or restore the gateway gave up on is never carried out
+ * late (safety rule 8). The answer is the relay's feedback contact, read back after setting it.
  */
 public final class SimFence implements Fence {
 
     private final String controllerId;
+    private final String output;
     private final String host;
     private final int port;
     private final Duration timeout;
+    private final Clock clock;
 
-    public SimFence(String controllerId, String host, int port, Duration timeout) {
+    /**
+     * @param output the controller's name at the relay box
+     * @param clock the wall clock the deadlines are set on (the box compares with its own)
+     */
+    public SimFence(String controllerId, String output, String host, int port, Duration timeout, Clock clock) {
         this.controllerId = controllerId;
+        this.output = output;
         this.host = host;
         this.port = port;
         this.timeout = timeout;
+        this.clock = clock;
     }
 
     @Override
@@ -41,32 +56,46 @@ public final class SimFence implements Fence {
         return set(true);
     }
 
+    @Override
+    public LinkResult<Boolean> outputsEnabled() {
+        return exchange("status " + output, System.nanoTime());
+    }
+
     private LinkResult<Boolean> set(boolean enabled) {
+        long start = System.nanoTime();
+        long deadline = clock.millis() + timeout.toMillis();
+        return exchange("output-enable " + output + " " + (enabled ? "on" : "off") + " deadline=" + deadline, start);
+    }
+
+    private LinkResult<Boolean> exchange(String command, long start) {
+        String answer;
         try {
-            String answer = ControlClient.send(host, port, "output-enable " + (enabled ? "on" : "off"), timeout);
-            if (!answer.startsWith("OK")) {
-                return LinkResult.failed(LinkError.REJECTED, "simulated relay refused: " + answer);
-            }
-            // The controller applies its output-enable input at its next scan: a cut is confirmed only
-            // once it reports that it no longer drives its outputs.
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (true) {
-                Map<String, String> status = ControlClient.status(host, port, timeout);
-                if (!status.containsKey("outputEnable") || !status.containsKey("driving")) {
-                    return LinkResult.failed(LinkError.PROTOCOL, "unexpected status answer: " + status);
-                }
-                // Outputs count as enabled while the input is on or the controller still drives them.
-                boolean outputsEnabled =
-                        Boolean.parseBoolean(status.get("outputEnable")) || Boolean.parseBoolean(status.get("driving"));
-                if (outputsEnabled == enabled || System.nanoTime() > deadline) {
-                    return LinkResult.ok(outputsEnabled, 0);
-                }
-                LockSupport.parkNanos(500_000);
-            }
+            answer = ControlClient.send(host, port, command, timeout);
         } catch (IOException e) {
             return LinkResult.failed(
                     LinkError.UNREACHABLE,
-                    "simulated relay of " + controllerId + " at " + host + ":" + port + ": " + e.getMessage());
+                    "relay box for " + controllerId + " at " + host + ":" + port + ": " + e.getMessage());
         }
+        if (!answer.startsWith("OK")) {
+            return LinkResult.failed(LinkError.REJECTED, "relay box refused '" + command + "': " + answer);
+        }
+        Map<String, String> fields = fields(answer);
+        String state = fields.get("outputEnable");
+        if (state == null || !output.equals(fields.get("name"))) {
+            return LinkResult.failed(LinkError.PROTOCOL, "unexpected relay box answer: " + answer);
+        }
+        return LinkResult.ok(Boolean.parseBoolean(state), System.nanoTime() - start);
+    }
+
+    /** The {@code key=value} words of an answer line. */
+    private static Map<String, String> fields(String answer) {
+        Map<String, String> fields = new HashMap<>();
+        for (String token : answer.substring(2).trim().split("\\s+")) {
+            int eq = token.indexOf('=');
+            if (eq > 0) {
+                fields.put(token.substring(0, eq), token.substring(eq + 1));
+            }
+        }
+        return fields;
     }
 }

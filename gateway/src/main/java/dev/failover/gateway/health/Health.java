@@ -12,6 +12,8 @@ import dev.failover.gateway.link.RuntimeRole;
  * @param role the role the controller last reported ({@link RuntimeRole#UNKNOWN} before any answer)
  * @param status the run status the controller last reported
  * @param outputsEnabled whether its output-enable input was on at the last answer
+ * @param driving whether it reported at the last answer that it drives its outputs (safety rule 8:
+ *     who drives is what the controller reports, not what the gateway remembers)
  * @param heartbeat the last heartbeat value read, -1 before any
  * @param latencyNanos round-trip time of the last answered poll, -1 before any
  * @param lastGoodNanos ticker time of the last good poll, or {@link Long#MIN_VALUE} if none
@@ -27,6 +29,7 @@ public record Health(
         RuntimeRole role,
         RunStatus status,
         boolean outputsEnabled,
+        boolean driving,
         int heartbeat,
         long latencyNanos,
         long lastGoodNanos,
@@ -34,6 +37,41 @@ public record Health(
         int consecutiveBad,
         String reason,
         long sampledNanos) {
+
+    /**
+     * A health whose driving flag is what a controller in that role, status and output-enable state
+     * does when it works as specified (ACTIVE, RUN and outputs enabled): for tests and fixtures.
+     */
+    public Health(
+            String controllerId,
+            Condition condition,
+            boolean reachable,
+            RuntimeRole role,
+            RunStatus status,
+            boolean outputsEnabled,
+            int heartbeat,
+            long latencyNanos,
+            long lastGoodNanos,
+            long badSinceNanos,
+            int consecutiveBad,
+            String reason,
+            long sampledNanos) {
+        this(
+                controllerId,
+                condition,
+                reachable,
+                role,
+                status,
+                outputsEnabled,
+                role == RuntimeRole.ACTIVE && status == RunStatus.RUN && outputsEnabled,
+                heartbeat,
+                latencyNanos,
+                lastGoodNanos,
+                badSinceNanos,
+                consecutiveBad,
+                reason,
+                sampledNanos);
+    }
 
     /** The health of a controller that has not been polled yet. */
     public static Health unknown(String controllerId) {
@@ -43,6 +81,7 @@ public record Health(
                 false,
                 RuntimeRole.UNKNOWN,
                 RunStatus.UNKNOWN,
+                false,
                 false,
                 -1,
                 -1,
@@ -60,12 +99,31 @@ public record Health(
                 && status == RunStatus.RUN;
     }
 
-    /** Healthy, reports STANDBY and RUN: could be promoted now. */
+    /**
+     * Healthy, reports STANDBY and RUN, and its outputs are enabled: could be promoted now and would
+     * drive. A controller whose outputs are cut is never a ready standby (safety rule 8).
+     */
     public boolean readyAsStandby() {
-        return condition == Condition.HEALTHY && role == RuntimeRole.STANDBY && status == RunStatus.RUN;
+        return condition == Condition.HEALTHY
+                && role == RuntimeRole.STANDBY
+                && status == RunStatus.RUN
+                && outputsEnabled;
     }
 
-    /** This health with the role a verified write established (until the next poll says otherwise). */
+    /** Its last answer says it is ACTIVE and drives its outputs: it drives the process now. */
+    public boolean drives() {
+        return reachable && role == RuntimeRole.ACTIVE && driving;
+    }
+
+    /** Its last answer says it does not drive its outputs: known not to drive (an unreachable one is unknown). */
+    public boolean knownNotDriving() {
+        return reachable && !driving;
+    }
+
+    /**
+     * This health with the role a verified step established (until the next poll says otherwise): a
+     * verified promotion confirmed it drives, a verified demotion that it no longer does.
+     */
     public Health withRole(RuntimeRole verified) {
         return new Health(
                 controllerId,
@@ -74,6 +132,48 @@ public record Health(
                 verified,
                 status,
                 outputsEnabled,
+                verified == RuntimeRole.ACTIVE,
+                heartbeat,
+                latencyNanos,
+                lastGoodNanos,
+                badSinceNanos,
+                consecutiveBad,
+                reason,
+                sampledNanos);
+    }
+
+    /** This health with the output-enable state a verified fence step established, and not driving when cut. */
+    public Health withOutputsEnabled(boolean enabled) {
+        return new Health(
+                controllerId,
+                condition,
+                reachable,
+                role,
+                status,
+                enabled,
+                enabled && driving,
+                heartbeat,
+                latencyNanos,
+                lastGoodNanos,
+                badSinceNanos,
+                consecutiveBad,
+                reason,
+                sampledNanos);
+    }
+
+    /**
+     * This health with the role, output-enable and driving flags of {@code verified}: for a poll sent
+     * before a verified step, whose flags are out of date while its verdict is not.
+     */
+    public Health withFieldOf(Health verified) {
+        return new Health(
+                controllerId,
+                condition,
+                reachable,
+                verified.role,
+                status,
+                verified.outputsEnabled,
+                verified.driving,
                 heartbeat,
                 latencyNanos,
                 lastGoodNanos,
@@ -95,6 +195,7 @@ public record Health(
                 role,
                 status,
                 outputsEnabled,
+                driving,
                 heartbeat,
                 latencyNanos,
                 lastGoodNanos,
@@ -112,6 +213,7 @@ public record Health(
     /** A short description for alarm and refusal texts. */
     public String describe() {
         return condition + ", " + (reachable ? "reachable" : "unreachable") + ", role " + role + ", status " + status
+                + (reachable && !outputsEnabled ? ", outputs cut" : "")
                 + (reason.isEmpty() ? "" : ", " + reason);
     }
 }

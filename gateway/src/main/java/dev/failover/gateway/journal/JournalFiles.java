@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** The file operations of the journal, each synced before it returns. */
-final class JournalFiles {
+/** The file operations of the journal (and the fence ledger), each synced before it returns. */
+public final class JournalFiles {
 
     /** Journals are compacted long before this; a larger file is not loaded into memory. */
     static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
@@ -17,7 +17,7 @@ final class JournalFiles {
     private JournalFiles() {}
 
     /** Writes {@code content} to {@code file} (replacing it) and syncs it. */
-    static Path write(Path file, byte[] content) throws IOException {
+    public static Path write(Path file, byte[] content) throws IOException {
         try (FileChannel ch = FileChannel.open(
                 file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buf = ByteBuffer.wrap(content);
@@ -30,7 +30,7 @@ final class JournalFiles {
     }
 
     /** Renames {@code from} over {@code to} atomically, then syncs the directory. */
-    static void replace(Path from, Path to) throws IOException {
+    public static void replace(Path from, Path to) throws IOException {
         rename(from, to);
         syncDirectory(to);
     }
@@ -44,7 +44,7 @@ final class JournalFiles {
     }
 
     /** Syncs the directory holding {@code file}, so that a creation or a rename in it survives a crash. */
-    static void syncDirectory(Path file) throws IOException {
+    public static void syncDirectory(Path file) throws IOException {
         try (FileChannel dir = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
             dir.force(true);
         }

@@ -251,7 +251,16 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
             setGood(
                     base + StatusTree.StatusVariable.LAST_REASON.path,
                     last.reason() + (last.ok() ? "" : ": " + last.failure()));
-            setGood(base + StatusTree.StatusVariable.LAST_RTO.path, last.ok() ? last.rtoMillis() : -1.0);
+            if (last.ok() && last.rtoMillis().isPresent()) {
+                setGood(
+                        base + StatusTree.StatusVariable.LAST_RTO.path,
+                        last.rtoMillis().getAsDouble());
+            } else {
+                // No RTO: a failed attempt, or nobody was known to drive before. No number is better than a false one.
+                set(
+                        newNodeId(base + StatusTree.StatusVariable.LAST_RTO.path),
+                        new DataValue(new StatusCode(StatusCodes.Bad_NoData)));
+            }
             set(
                     newNodeId(base + StatusTree.StatusVariable.LAST_TIME.path),
                     when == null

@@ -17,7 +17,10 @@ public final class ServiceLevels {
     /** The gateway is shutting down: no service, by intent. */
     public static final int MAINTENANCE = 0;
 
-    /** No controller can serve the pair's data: no active, or the active is failed or not running. */
+    /**
+     * No controller can serve the pair's data: no active, or the active is failed or not running, or
+     * no controller drives the process (UNDRIVEN).
+     */
     public static final int NO_DATA = 1;
 
     /** A switchover is in progress: the last values are served, marked uncertain. */
@@ -54,7 +57,7 @@ public final class ServiceLevels {
             case PROTECTED -> status.alarms().isEmpty() ? PROTECTED : PROTECTED_WITH_ALARM;
             case UNPROTECTED -> UNPROTECTED;
             case BLOCKED -> BLOCKED;
-            case DISCOVERING, SWITCHING -> NO_DATA;
+            case DISCOVERING, SWITCHING, UNDRIVEN -> NO_DATA;
         };
         // A suspect active lowers the level; it never raises that of a worse state.
         return health.condition() == Condition.SUSPECT ? Math.min(level, ACTIVE_SUSPECT) : level;

@@ -14,7 +14,7 @@ final class StatusTree {
     /** The status variables of a pair. */
     enum StatusVariable {
         ACTIVE("ActiveController", NodeIds.String, "the controller the gateway treats as active; empty while none"),
-        STATE("State", NodeIds.String, "DISCOVERING, PROTECTED, UNPROTECTED, SWITCHING or BLOCKED"),
+        STATE("State", NodeIds.String, "DISCOVERING, PROTECTED, UNPROTECTED, SWITCHING, BLOCKED or UNDRIVEN"),
         SERVICE_LEVEL("ServiceLevel", NodeIds.Byte, "the pair's OPC UA service level (docs/opcua.md)"),
         FAILOVERS(
                 "FailoverCount", NodeIds.UInt32, "completed switchovers (failovers, switchovers, drills) since start"),

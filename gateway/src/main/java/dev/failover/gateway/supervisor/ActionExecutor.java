@@ -4,10 +4,12 @@ import dev.failover.gateway.Ticker;
 import dev.failover.gateway.failover.Action;
 import dev.failover.gateway.failover.Input;
 import dev.failover.gateway.fence.Fence;
+import dev.failover.gateway.fence.FenceLedger;
 import dev.failover.gateway.link.ControllerLink;
 import dev.failover.gateway.link.LinkResult;
 import dev.failover.gateway.link.RuntimeRole;
 import dev.failover.gateway.link.StatusReading;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -19,7 +21,12 @@ import java.util.concurrent.locks.LockSupport;
  * <p>A controller applies a role change at its next scan, so a demotion is confirmed only when the
  * controller reports STANDBY <em>and</em> that it no longer drives its outputs (safety rule 1: the
  * standby is promoted only after the old active has stopped driving). The executor re-reads the
- * status for up to {@code settleTimeout} to see that.
+ * status for up to {@code settleTimeout} to see that. Likewise a promotion is confirmed only when the
+ * controller reports ACTIVE <em>and</em> drives its outputs (safety rule 8: a controller whose
+ * outputs are cut is not an active that drives the process).
+ *
+ * <p>A fence step's intent is recorded in the {@link FenceLedger} (synced) before the relay is
+ * commanded, and its outcome after, so a restarted gateway knows what this one left cut.
  */
 final class ActionExecutor {
 
@@ -29,6 +36,7 @@ final class ActionExecutor {
     private final Map<String, Fence> fences;
     private final Ticker ticker;
     private final Duration settleTimeout;
+    private volatile FenceLedger ledger;
 
     ActionExecutor(Map<String, ControllerLink> links, Map<String, Fence> fences, Ticker ticker, Duration settle) {
         this.links = Map.copyOf(links);
@@ -37,16 +45,50 @@ final class ActionExecutor {
         this.settleTimeout = settle;
     }
 
+    /** Where fence actions are recorded before they are carried out; without one they are not recorded. */
+    void attachLedger(FenceLedger ledger) {
+        this.ledger = ledger;
+    }
+
     Input.StepDone execute(Action action) {
         String id = action.controllerId();
         return switch (action) {
             case Action.Demote d -> demote(action, links.get(id));
-            case Action.Promote p -> promote(action, links.get(id).writeRole(RuntimeRole.ACTIVE));
-            case Action.Fence f ->
-                fence(action, fences.containsKey(id) ? fences.get(id).cut() : null, false);
-            case Action.Unfence u ->
-                fence(action, fences.containsKey(id) ? fences.get(id).restore() : null, true);
+            case Action.Promote p -> promote(action, links.get(id));
+            case Action.Fence f -> recordedFence(action, true);
+            case Action.Unfence u -> recordedFence(action, false);
         };
+    }
+
+    private Input.StepDone recordedFence(Action action, boolean cut) {
+        String id = action.controllerId();
+        Fence fence = fences.get(id);
+        if (fence == null) {
+            return new Input.StepDone(action, false, "no fence configured for " + id);
+        }
+        FenceLedger record = ledger;
+        if (record != null) {
+            try {
+                record.intent(id, cut);
+            } catch (IOException e) {
+                // Not recorded, not done: a relay moved without a durable trace could mislead the next start.
+                return new Input.StepDone(
+                        action, false, "could not record the fence action in " + record.file() + ": " + e);
+            }
+        }
+        Input.StepDone done = fence(action, cut ? fence.cut() : fence.restore(), !cut);
+        if (record != null) {
+            try {
+                record.outcome(id, cut, done.ok());
+            } catch (IOException e) {
+                // The relay moved; the record stays "uncertain", which the next start reconciles with the relay.
+                return new Input.StepDone(
+                        action,
+                        done.ok(),
+                        done.detail() + " (outcome not recorded in " + record.file() + ": " + e + ")");
+            }
+        }
+        return done;
     }
 
     private Input.StepDone demote(Action action, ControllerLink link) {
@@ -78,11 +120,31 @@ final class ActionExecutor {
         };
     }
 
-    private static Input.StepDone promote(Action action, LinkResult<StatusReading> result) {
+    private Input.StepDone promote(Action action, ControllerLink link) {
+        LinkResult<StatusReading> result = link.writeRole(RuntimeRole.ACTIVE);
+        long deadline = ticker.nanos() + settleTimeout.toNanos();
+        while (result instanceof LinkResult.Ok<StatusReading> ok
+                && ok.value().role() == RuntimeRole.ACTIVE
+                && !ok.value().driving()
+                && ok.value().outputsEnabled()
+                && ticker.nanos() < deadline) {
+            // It drives from its next scan on.
+            LockSupport.parkNanos(PAUSE_NANOS);
+            result = link.readStatusForControl();
+        }
         return switch (result) {
             case LinkResult.Ok<StatusReading> ok
+            when ok.value().role() == RuntimeRole.ACTIVE && ok.value().driving() ->
+                new Input.StepDone(action, true, "controller reports ACTIVE and drives its outputs");
+            case LinkResult.Ok<StatusReading> ok
             when ok.value().role() == RuntimeRole.ACTIVE ->
-                new Input.StepDone(action, true, "controller reports ACTIVE");
+                new Input.StepDone(
+                        action,
+                        false,
+                        "controller reports ACTIVE but does not drive its outputs"
+                                + (ok.value().outputsEnabled()
+                                        ? " after " + settleTimeout.toMillis() + " ms"
+                                        : ": its output-enable input is off"));
             case LinkResult.Ok<StatusReading> ok ->
                 new Input.StepDone(
                         action, false, "controller reports " + ok.value().role() + " after writing ACTIVE");

@@ -7,6 +7,7 @@ import dev.failover.gateway.failover.FailoverEvents;
 import dev.failover.gateway.failover.SwitchoverReport;
 import dev.failover.gateway.failover.Transition;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -18,6 +19,8 @@ final class EventPublisher implements FailoverEvents {
     private final Clock clock;
     private final EventSink sink;
     private final Consumer<SwitchoverReport> reports;
+    /** A pair that retries a failing step repeats the same events: the first passes, then a summary. */
+    private final RepeatFilter repeats = new RepeatFilter(Duration.ofMinutes(1));
 
     EventPublisher(String pair, Clock clock, EventSink sink, Consumer<SwitchoverReport> reports) {
         this.pair = pair;
@@ -27,7 +30,13 @@ final class EventPublisher implements FailoverEvents {
     }
 
     void publish(String type, String controller, String message, Map<String, Object> fields) {
-        sink.publish(new GatewayEvent(clock.instant(), type, pair, controller, message, fields));
+        repeats.admit(new GatewayEvent(clock.instant(), type, pair, controller, message, fields))
+                .forEach(sink::publish);
+    }
+
+    /** Publishes the summaries of repeats not yet reported (at close). */
+    void flushRepeats() {
+        repeats.drain().forEach(sink::publish);
     }
 
     @Override
@@ -54,10 +63,7 @@ final class EventPublisher implements FailoverEvents {
             fields.put("requestId", r.requestId());
         }
         if (r.ok()) {
-            fields.put("detectionMs", round(r.detectionMillis()));
-            fields.put("switchoverMs", round(r.switchoverMillis()));
-            fields.put("rtoMs", round(r.rtoMillis()));
-            fields.put("oldActive", r.fenced() ? "fenced" : r.from() == null ? "none" : "demoted");
+            fields.putAll(r.figures());
             publish(
                     "SWITCHOVER_COMPLETED",
                     r.to(),
@@ -66,12 +72,11 @@ final class EventPublisher implements FailoverEvents {
                     fields);
         } else {
             fields.put("failure", r.failure());
+            if (r.outcome() == SwitchoverReport.Outcome.FAILED) {
+                fields.put("attempts", r.attempts());
+            }
             publish("SWITCHOVER_" + r.outcome().name(), r.to(), r.reason(), fields);
         }
         reports.accept(r);
-    }
-
-    private static double round(double millis) {
-        return Math.round(millis * 100) / 100.0;
     }
 }

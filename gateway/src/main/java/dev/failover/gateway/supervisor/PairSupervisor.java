@@ -10,6 +10,7 @@ import dev.failover.gateway.failover.Input;
 import dev.failover.gateway.failover.PairStatus;
 import dev.failover.gateway.failover.SwitchoverReport;
 import dev.failover.gateway.fence.Fence;
+import dev.failover.gateway.fence.FenceLedger;
 import dev.failover.gateway.health.Condition;
 import dev.failover.gateway.health.Health;
 import dev.failover.gateway.health.HealthTracker;
@@ -20,6 +21,9 @@ import dev.failover.gateway.link.ControllerLink;
 import dev.failover.gateway.link.LinkResult;
 import dev.failover.gateway.link.StatusReading;
 import dev.failover.gateway.mirror.StateMirror;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -67,6 +71,10 @@ public final class PairSupervisor implements AutoCloseable {
     private final TagScanner tagScanner;
     private volatile CommandJournal journal;
     private final StateMirror mirror;
+    private final Map<String, Fence> fences;
+    private final Clock clock;
+    private FenceLedger ledger;
+    private DrivingMark drivingMark;
 
     public PairSupervisor(
             PairConfig config,
@@ -77,7 +85,9 @@ public final class PairSupervisor implements AutoCloseable {
             EventSink events) {
         this.config = config;
         this.links = Map.copyOf(links);
+        this.fences = Map.copyOf(fences);
         this.ticker = ticker;
+        this.clock = clock;
         FailoverPolicy policy = config.failover();
         this.publisher = new EventPublisher(config.name(), clock, events, this::answerRequest);
         this.mirror = new StateMirror(config, this::status, this.links::get, ticker, clock, events);
@@ -119,11 +129,29 @@ public final class PairSupervisor implements AutoCloseable {
         return config;
     }
 
-    /** Starts polling both controllers. */
+    /**
+     * Keeps the pair's safety-relevant state in {@code directory} (safety rule 8): the record of fence
+     * actions ({@code fences-<pair>.log}) and the last time a controller was seen driving ({@code
+     * driving-<pair>}). Attach before {@link #start()}.
+     *
+     * @throws UncheckedIOException if the fence record cannot be opened
+     */
+    public synchronized void attachStateDirectory(Path directory) {
+        try {
+            ledger = FenceLedger.open(directory.resolve("fences-" + config.name() + ".log"), clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the fence record in " + directory + ": " + e.getMessage(), e);
+        }
+        executor.attachLedger(ledger);
+        drivingMark = new DrivingMark(directory.resolve("driving-" + config.name()), clock);
+    }
+
+    /** Starts polling both controllers, after reconciling the fences with their record. */
     public synchronized void start() {
         if (!pollers.isEmpty()) {
             throw new IllegalStateException("supervisor of " + config.name() + " already started");
         }
+        reconcile();
         long origin = ticker.nanos();
         for (ControllerLink link : links.values()) {
             ScheduledExecutorService poller =
@@ -145,6 +173,77 @@ public final class PairSupervisor implements AutoCloseable {
 
     public PairStatus status() {
         return controller.status();
+    }
+
+    /**
+     * Tells the state machine, before the first poll, what each fence reports of its relay and when a
+     * controller was last seen driving before this start, and reconciles the fence record with the
+     * relays: the relay's feedback wins; where it cannot be read, a recorded or uncertain cut is
+     * presumed to hold (safety rule 8). Disagreements are events.
+     */
+    private void reconcile() {
+        Map<String, FenceLedger.Recorded> recorded = Map.of();
+        if (ledger != null) {
+            try {
+                recorded = ledger.recorded();
+            } catch (IOException e) {
+                publisher.publish(
+                        "FENCE_RECORD_UNREADABLE",
+                        "",
+                        "cannot read the fence record " + ledger.file() + ": " + e.getMessage()
+                                + "; relying on the relays' feedback",
+                        Map.of("file", ledger.file().toString()));
+            }
+        }
+        Map<String, Boolean> state = new HashMap<>();
+        for (Map.Entry<String, Fence> e : fences.entrySet()) {
+            String id = e.getKey();
+            FenceLedger.Recorded was = recorded.getOrDefault(id, FenceLedger.Recorded.NONE);
+            LinkResult<Boolean> read = e.getValue().outputsEnabled();
+            boolean cut;
+            String detail;
+            if (read instanceof LinkResult.Ok<Boolean> ok) {
+                cut = !ok.value();
+                detail = "relay of " + id + " reports outputs " + (cut ? "cut" : "enabled");
+                boolean agrees = switch (was) {
+                    case NONE -> !cut;
+                    case CUT -> cut;
+                    case RESTORED -> !cut;
+                    case UNCERTAIN -> false;
+                };
+                if (!agrees) {
+                    publisher.publish(
+                            "FENCE_RECONCILED",
+                            id,
+                            "the fence record says " + was.name().toLowerCase(java.util.Locale.ROOT) + ", the " + detail
+                                    + ": the relay's feedback is taken",
+                            Map.of("recorded", was.name(), "cut", cut));
+                }
+            } else {
+                cut = was == FenceLedger.Recorded.CUT || was == FenceLedger.Recorded.UNCERTAIN;
+                detail = "relay of " + id + " cannot be read (" + ((LinkResult.Failed<Boolean>) read).detail()
+                        + "); presumed " + (cut ? "cut" : "enabled") + " from the fence record ("
+                        + was.name().toLowerCase(java.util.Locale.ROOT) + ")";
+                publisher.publish("FENCE_STATE_UNKNOWN", id, detail, Map.of("recorded", was.name(), "cut", cut));
+            }
+            state.put(id, cut);
+            Input.FenceObserved seen = new Input.FenceObserved(id, cut, detail);
+            decisions.execute(() -> decide(seen));
+        }
+        if (ledger != null) {
+            try {
+                ledger.compact(state);
+            } catch (IOException e) {
+                log.warn("could not compact the fence record {}: {}", ledger.file(), e.toString());
+            }
+        }
+        if (drivingMark != null) {
+            drivingMark.recorded().ifPresent(millis -> {
+                long agoNanos = Math.max(0, clock.millis() - millis) * 1_000_000L;
+                Input.LastDriven last = new Input.LastDriven(ticker.nanos() - agoNanos);
+                decisions.execute(() -> decide(last));
+            });
+        }
     }
 
     public ControllerLink link(String controllerId) {
@@ -251,6 +350,10 @@ public final class PairSupervisor implements AutoCloseable {
                     fields);
         }
         decide(new Input.HealthChanged(caughtUp(health)));
+        DrivingMark mark = drivingMark;
+        if (mark != null && health.drives() && health.controllerId().equals(controller.activeId())) {
+            mark.driving(health.controllerId());
+        }
     }
 
     /**
@@ -353,6 +456,14 @@ public final class PairSupervisor implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         links.values().forEach(ControllerLink::close);
+        publisher.flushRepeats();
+        if (ledger != null) {
+            try {
+                ledger.close();
+            } catch (IOException e) {
+                log.warn("closing the fence record {} failed: {}", ledger.file(), e.toString());
+            }
+        }
         requests.values().forEach(f -> f.completeExceptionally(new IllegalStateException("supervisor closed")));
     }
 

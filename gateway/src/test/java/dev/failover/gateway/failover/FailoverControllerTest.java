@@ -136,8 +136,10 @@ class FailoverControllerTest {
             Harness h = new Harness();
             h.health(faulted(A, RuntimeRole.STANDBY));
             assertThat(h.health(faulted(B, RuntimeRole.STANDBY))).isEmpty();
-            assertThat(h.state()).isEqualTo(PairState.BLOCKED);
+            // Safety rule 9: nobody drives, which is a state of its own, never a quiet BLOCKED.
+            assertThat(h.state()).isEqualTo(PairState.UNDRIVEN);
             assertThat(h.alarmed(Alarm.NO_HEALTHY_CONTROLLER)).isTrue();
+            assertThat(h.alarmed(Alarm.NO_DRIVER)).isTrue();
         }
     }
 
@@ -361,11 +363,14 @@ class FailoverControllerTest {
             h.health(faulted(A, RuntimeRole.ACTIVE));
             h.done(demote(A), true);
             assertThat(h.done(promote(B), false)).isEmpty();
-            assertThat(h.state()).isEqualTo(PairState.BLOCKED);
+            // A demoted and B not promoted: nobody drives.
+            assertThat(h.state()).isEqualTo(PairState.UNDRIVEN);
             assertThat(h.alarmed(Alarm.SWITCHOVER_FAILED)).isTrue();
+            assertThat(h.alarmed(Alarm.NO_DRIVER)).isTrue();
             assertThat(h.health(healthy(B, RuntimeRole.STANDBY))).isEmpty();
 
-            h.advance(FailoverPolicy.defaults().retryInterval());
+            // The first retry comes after the retry interval, give or take its 20 % jitter.
+            h.advance(FailoverPolicy.defaults().retryInterval().multipliedBy(6).dividedBy(5));
             assertThat(h.health(faulted(A, RuntimeRole.STANDBY))).containsExactly(demote(A));
             assertThat(h.done(demote(A), true)).containsExactly(promote(B));
             h.done(promote(B), true);
@@ -419,18 +424,45 @@ class FailoverControllerTest {
     class Flapping {
 
         @Test
-        void aSecondFailoverWaitsForTheHoldDown() {
-            // Safety rule 2: the hold-down bounds how often the pair switches.
+        void aSecondFailoverWaitsForTheHoldDownWhileTheOldActiveStillDrives() {
+            // Safety rule 2: the hold-down bounds how often the pair switches. B's heartbeat is frozen,
+            // but it still drives the process: waiting leaves the process driven.
             Harness h = new Harness().protectedWithAActive();
             failover(h, A, B);
             h.advance(Duration.ofSeconds(1));
 
-            assertThat(h.health(faulted(B, RuntimeRole.ACTIVE))).isEmpty();
+            assertThat(h.health(Harness.frozen(B))).isEmpty();
             assertThat(h.state()).isEqualTo(PairState.BLOCKED);
             assertThat(h.alarmed(Alarm.HOLD_DOWN)).isTrue();
 
             h.advance(Duration.ofSeconds(9));
+            assertThat(h.health(Harness.frozen(B))).containsExactly(demote(B));
+        }
+
+        @Test
+        void theHoldDownNeverKeepsTheProcessUndriven() {
+            // Safety rule 9: B reports FAULT and drives nothing; within the hold-down it is replaced at once,
+            // since break before make already makes the promotion safe.
+            Harness h = new Harness().protectedWithAActive();
+            failover(h, A, B);
+            h.advance(Duration.ofSeconds(1));
+
             assertThat(h.health(faulted(B, RuntimeRole.ACTIVE))).containsExactly(demote(B));
+            assertThat(h.done(demote(B), true)).containsExactly(promote(A));
+            assertThat(h.alarmed(Alarm.HOLD_DOWN)).isFalse();
+        }
+
+        @Test
+        void anActiveDemotedByAnotherClientWithinTheHoldDownIsReplacedAtOnce() {
+            // The case: a gateway-role client wrote STANDBY into the active inside the hold-down.
+            Harness h = new Harness().protectedWithAActive();
+            failover(h, A, B);
+            h.advance(Duration.ofSeconds(1));
+
+            List<Action> actions = h.health(healthy(B, RuntimeRole.STANDBY));
+
+            assertThat(actions).containsExactly(demote(B));
+            assertThat(h.done(demote(B), true)).containsExactly(promote(A));
         }
 
         @Test

@@ -48,6 +48,30 @@ final class Harness implements FailoverEvents {
                 id, Condition.FAILED, false, lastRole, RunStatus.RUN, true, 7, 100_000, 0, 0, 3, "TIMEOUT", 0);
     }
 
+    /** Failed but answering and still driving: its heartbeat is frozen. */
+    static Health frozen(String id) {
+        return new Health(
+                id,
+                Condition.FAILED,
+                true,
+                RuntimeRole.ACTIVE,
+                RunStatus.RUN,
+                true,
+                7,
+                100_000,
+                0,
+                0,
+                3,
+                "heartbeat did not advance",
+                0);
+    }
+
+    /** Healthy and answering, but its outputs are cut (output-enable off): it drives nothing. */
+    static Health cut(String id, RuntimeRole role) {
+        return new Health(
+                id, Condition.HEALTHY, true, role, RunStatus.RUN, false, 7, 100_000, 0, Long.MIN_VALUE, 0, "", 0);
+    }
+
     /** Failed but answering, for example reporting FAULT. */
     static Health faulted(String id, RuntimeRole role) {
         return new Health(id, Condition.FAILED, true, role, RunStatus.FAULT, true, 7, 100_000, 0, 0, 3, "FAULT", 0);
@@ -67,6 +91,7 @@ final class Harness implements FailoverEvents {
                 h.role(),
                 h.status(),
                 h.outputsEnabled(),
+                h.driving(),
                 h.heartbeat(),
                 h.latencyNanos(),
                 h.lastGoodNanos(),
@@ -79,6 +104,10 @@ final class Harness implements FailoverEvents {
 
     List<Action> done(Action a, boolean ok) {
         return fsm.handle(new Input.StepDone(a, ok, ok ? "verified" : "failed in test"));
+    }
+
+    List<Action> fenceObserved(String id, boolean cut) {
+        return fsm.handle(new Input.FenceObserved(id, cut, "test"));
     }
 
     List<Action> request(String id) {
