@@ -4,6 +4,7 @@ import dev.failover.plcsim.process.FilePlant;
 import dev.failover.plcsim.process.InMemoryPlant;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 
 /**
  * The physical tank that one or more controllers act on.
@@ -13,6 +14,14 @@ import java.time.Clock;
  * level is integrated from the wall time elapsed since the last update whenever any controller
  * exchanges with the plant (see {@link dev.failover.plcsim.process.TankModel}). A contribution that
  * has not been refreshed for 500 ms counts as zero, so a controller that dies drops its output.
+ *
+ * <p><b>Output-enable relays.</b> Each controller slot has a relay in series with that controller's
+ * outputs, as a contact in the cabinet would be, independent of the controller's process: while it
+ * is cut the slot contributes no inflow, moves no valve and is not counted in {@link
+ * PlantState#drivers()}, from the moment of the cut, whatever its process does (a paused or killed
+ * process's last "driving" exchange counts for nothing, not for another 500 ms). The relay is also the
+ * controller's output-enable input. It lives with the slot: a controller that restarts and
+ * re-attaches finds it as it was (still cut, say); a newly claimed slot starts closed.
  *
  * <p>Implementations are thread-safe: {@link #inMemory()} can be shared by several {@link
  * SimulatedPlc} in one JVM, {@link #file(Path)} by several processes.
@@ -46,6 +55,26 @@ public interface Plant extends AutoCloseable {
     /** The current state, after integrating the time elapsed since the last update. */
     PlantState read();
 
+    /**
+     * The relay contact of the named controller's slot: {@code true} = closed, its outputs may drive.
+     * A name without a slot reads {@code true} (nothing is cut).
+     */
+    boolean outputEnabled(String controllerName);
+
+    /**
+     * Closes ({@code on}) or cuts the relay of the named controller's slot, claiming a slot for the name
+     * if it has none (so a relay may be cut before its controller attaches). The tank is integrated up
+     * to now under the old state first; the new state applies from now on.
+     *
+     * @throws IllegalArgumentException if the name is not 1 to 32 printable ASCII characters without
+     *     spaces
+     * @throws IllegalStateException if the name has no slot and the plant has no free one
+     */
+    void outputEnable(String controllerName, boolean on);
+
+    /** Every claimed slot's relay ({@code true} = closed), in slot order. */
+    Map<String, Boolean> outputEnables();
+
     /** Releases the resources of this object (the file mapping); the tank itself lives on. */
     @Override
     void close();
@@ -62,7 +91,16 @@ public interface Plant extends AutoCloseable {
          */
         PlantState exchange(double pumpPercent, boolean driving, double valvePercent);
 
-        /** Drops this controller's outputs (no pump, not driving) and keeps the slot claimed. */
+        /** This slot's relay contact, as {@link Plant#outputEnabled(String)}. */
+        boolean outputEnabled();
+
+        /** Sets this slot's relay, as {@link Plant#outputEnable(String, boolean)}. */
+        void outputEnable(boolean on);
+
+        /**
+         * Drops this controller's outputs (no pump, not driving) and keeps the slot claimed, relay
+         * included.
+         */
         void release();
 
         /** Drops the outputs and detaches, so the same name can attach again. Idempotent. */

@@ -12,6 +12,7 @@ final class HeapTankStore implements TankStore {
     private final double[] pumps = new double[SLOTS];
     private final boolean[] driving = new boolean[SLOTS];
     private final long[] seen = new long[SLOTS];
+    private final boolean[] relayCut = new boolean[SLOTS];
 
     HeapTankStore(long nowMicros) {
         lastUpdateMicros = nowMicros;
@@ -78,5 +79,15 @@ final class HeapTankStore implements TankStore {
         pumps[i] = pumpPercent;
         driving[i] = isDriving;
         seen[i] = seenMicros;
+    }
+
+    @Override
+    public boolean slotRelayCut(int i) {
+        return relayCut[i];
+    }
+
+    @Override
+    public void slotRelayCut(int i, boolean cut) {
+        relayCut[i] = cut;
     }
 }

@@ -11,8 +11,18 @@ import java.util.Optional;
  *
  * <p>Layout, big-endian: magic {@code "PLCTANK\0"} (8 bytes), version (int), slot count (int), level
  * (double), valve (double), time of the last integration in epoch µs (long), then {@value
- * TankStore#SLOTS} slots of {@value #SLOT_SIZE} bytes: name (32 ASCII bytes, NUL padded), pump
- * (double), last refresh in epoch µs (long), driving (int).
+ * TankStore#SLOTS} slots of {@value #SLOT_SIZE} bytes, at offset 40 + slot ×
+ * {@value #SLOT_SIZE}:
+ *
+ * <ul>
+ *   <li>0-31: name (32 ASCII bytes, NUL padded; all NUL = free slot)
+ *   <li>32-39: pump (double, %)
+ *   <li>40-47: last refresh in epoch µs (long)
+ *   <li>48-51: driving (int, 0 or 1)
+ *   <li>52-55: output-enable relay (int): 0 closed, 1 cut. Files written before the relay existed have
+ *       0 there, so their relays read closed; the format version stays 1
+ *   <li>56-63: unused, 0
+ * </ul>
  */
 final class MappedTankStore implements TankStore {
 
@@ -29,6 +39,7 @@ final class MappedTankStore implements TankStore {
     private static final int SLOT_PUMP = 32;
     private static final int SLOT_SEEN = 40;
     private static final int SLOT_DRIVING = 48;
+    private static final int SLOT_RELAY = 52;
 
     /** Size of a plant file in bytes. */
     static final int SIZE = OFF_FIRST_SLOT + SLOTS * SLOT_SIZE;
@@ -130,6 +141,16 @@ final class MappedTankStore implements TankStore {
         buffer.putDouble(slot(i) + SLOT_PUMP, pumpPercent);
         buffer.putLong(slot(i) + SLOT_SEEN, seenMicros);
         buffer.putInt(slot(i) + SLOT_DRIVING, driving ? 1 : 0);
+    }
+
+    @Override
+    public boolean slotRelayCut(int i) {
+        return buffer.getInt(slot(i) + SLOT_RELAY) != 0;
+    }
+
+    @Override
+    public void slotRelayCut(int i, boolean cut) {
+        buffer.putInt(slot(i) + SLOT_RELAY, cut ? 1 : 0);
     }
 
     private static int slot(int i) {

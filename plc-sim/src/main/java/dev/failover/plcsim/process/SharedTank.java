@@ -2,17 +2,26 @@ package dev.failover.plcsim.process;
 
 import dev.failover.plcsim.Plant;
 import dev.failover.plcsim.PlantState;
+import dev.failover.plcsim.SimConfig;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
- * The plant logic shared by the in-memory and the file-backed tank: slot claims, integration and the
- * sum of contributions. Subclasses supply the storage and the lock; thread-safe through that lock.
+ * The plant logic shared by the in-memory and the file-backed tank: slot claims, integration, the
+ * sum of contributions and the output-enable relays. Subclasses supply the storage and the lock;
+ * thread-safe through that lock.
+ *
+ * <p>A slot contributes to the inflow only while its controller says it drives, its last exchange is
+ * fresh ({@link #STALE_MICROS}) and its relay is closed: the relay is checked here, in the plant, so a
+ * cut takes effect at once whatever the controller's process does (runs, is paused or is dead).
  */
 abstract sealed class SharedTank implements Plant permits InMemoryPlant, FilePlant {
 
@@ -52,23 +61,71 @@ abstract sealed class SharedTank implements Plant permits InMemoryPlant, FilePla
         return locked(store -> advance(store, nowMicros()));
     }
 
-    private static int claim(TankStore store, String name) {
-        int free = -1;
+    @Override
+    public boolean outputEnabled(String controllerName) {
+        return locked(store -> {
+            int i = find(store, controllerName);
+            return i < 0 || !store.slotRelayCut(i);
+        });
+    }
+
+    @Override
+    public void outputEnable(String controllerName, boolean on) {
+        requireName(controllerName);
+        locked(store -> {
+            // The tank moved under the old relay state until now; the new one applies from now on.
+            advance(store, nowMicros());
+            store.slotRelayCut(claim(store, controllerName), !on);
+            return null;
+        });
+    }
+
+    @Override
+    public Map<String, Boolean> outputEnables() {
+        return locked(store -> {
+            Map<String, Boolean> relays = new LinkedHashMap<>();
+            for (int i = 0; i < TankStore.SLOTS; i++) {
+                if (!store.slotName(i).isEmpty()) {
+                    relays.put(store.slotName(i), !store.slotRelayCut(i));
+                }
+            }
+            return Collections.unmodifiableMap(relays);
+        });
+    }
+
+    private static void requireName(String name) {
+        if (name.isEmpty()
+                || name.length() > SimConfig.MAX_NAME_LENGTH
+                || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException(
+                    "a controller name is 1 to 32 printable ASCII characters without spaces, got '" + name + "'");
+        }
+    }
+
+    /** The slot claimed by {@code name}, or -1. */
+    private static int find(TankStore store, String name) {
         for (int i = 0; i < TankStore.SLOTS; i++) {
-            String owner = store.slotName(i);
-            if (owner.equals(name)) {
+            if (store.slotName(i).equals(name)) {
                 return i;
             }
-            if (owner.isEmpty() && free < 0) {
-                free = i;
-            }
         }
+        return -1;
+    }
+
+    /** The slot of {@code name}, claimed with its relay closed if it has none. */
+    private static int claim(TankStore store, String name) {
+        int own = find(store, name);
+        if (own >= 0) {
+            return own;
+        }
+        int free = find(store, "");
         if (free < 0) {
             throw new IllegalStateException("the plant has no free slot: all " + TankStore.SLOTS
                     + " controller slots are claimed; use a new plant file");
         }
         store.claimSlot(free, name);
         store.writeSlot(free, 0.0, false, 0L);
+        store.slotRelayCut(free, false);
         return free;
     }
 
@@ -96,7 +153,7 @@ abstract sealed class SharedTank implements Plant permits InMemoryPlant, FilePla
             long next = to;
             for (int i = 0; i < TankStore.SLOTS; i++) {
                 long freshUntil = store.slotSeenMicros(i) + STALE_MICROS;
-                if (store.slotDriving(i) && freshUntil > t) {
+                if (store.slotDriving(i) && !store.slotRelayCut(i) && freshUntil > t) {
                     inflow += store.slotPump(i);
                     next = Math.min(next, freshUntil);
                 }
@@ -113,7 +170,7 @@ abstract sealed class SharedTank implements Plant permits InMemoryPlant, FilePla
             if (!store.slotName(i).isEmpty()) {
                 controllers++;
             }
-            if (fresh(store, i, now) && store.slotDriving(i)) {
+            if (contributes(store, i, now)) {
                 drivers++;
             }
         }
@@ -123,15 +180,16 @@ abstract sealed class SharedTank implements Plant permits InMemoryPlant, FilePla
     private static double inflow(TankStore store, long now) {
         double sum = 0;
         for (int i = 0; i < TankStore.SLOTS; i++) {
-            if (fresh(store, i, now) && store.slotDriving(i)) {
+            if (contributes(store, i, now)) {
                 sum += store.slotPump(i);
             }
         }
         return sum;
     }
 
-    private static boolean fresh(TankStore store, int i, long now) {
-        return now - store.slotSeenMicros(i) <= STALE_MICROS;
+    /** Driving, fresh and with its relay closed. */
+    private static boolean contributes(TankStore store, int i, long now) {
+        return store.slotDriving(i) && !store.slotRelayCut(i) && now - store.slotSeenMicros(i) <= STALE_MICROS;
     }
 
     private final class TankSlot implements Slot {
@@ -150,10 +208,25 @@ abstract sealed class SharedTank implements Plant permits InMemoryPlant, FilePla
                 long now = nowMicros();
                 advance(store, now);
                 store.writeSlot(index, pump, driving, now);
-                if (driving) {
+                // The valve is an output too: a controller whose relay is cut does not move it.
+                if (driving && !store.slotRelayCut(index)) {
                     store.valve(valve);
                 }
                 return state(store, now);
+            });
+        }
+
+        @Override
+        public boolean outputEnabled() {
+            return locked(store -> !store.slotRelayCut(index));
+        }
+
+        @Override
+        public void outputEnable(boolean on) {
+            locked(store -> {
+                advance(store, nowMicros());
+                store.slotRelayCut(index, !on);
+                return null;
             });
         }
 

@@ -33,4 +33,9 @@ interface TankStore {
     long slotSeenMicros(int i);
 
     void writeSlot(int i, double pumpPercent, boolean driving, long seenMicros);
+
+    /** Whether the output-enable relay of slot {@code i} is cut (open); a fresh slot's is closed. */
+    boolean slotRelayCut(int i);
+
+    void slotRelayCut(int i, boolean cut);
 }

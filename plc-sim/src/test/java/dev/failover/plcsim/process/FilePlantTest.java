@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.failover.plcsim.Plant;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,6 +91,69 @@ class FilePlantTest {
         try (Plant plant = Plant.file(file)) {
             assertThat(plant).isInstanceOf(FilePlant.class);
             assertThat(plant.read().levelPercent()).isCloseTo(50, within(0.5));
+        }
+    }
+
+    @Test
+    void aRelayCutThroughOnePlantObjectHoldsForTheOtherAndSurvivesReopening() {
+        Path file = dir.resolve("tank.plant");
+        try (FilePlant box = FilePlant.open(file, clock);
+                FilePlant controllers = FilePlant.open(file, clock)) {
+            Plant.Slot a = controllers.attach("A");
+            a.exchange(60, true, 30);
+
+            box.outputEnable("A", false);
+
+            assertThat(controllers.read().drivers()).isZero();
+            assertThat(controllers.read().inflowPercent()).isZero();
+            assertThat(a.outputEnabled()).isFalse();
+            a.close();
+        }
+        try (FilePlant reopened = FilePlant.open(file, clock)) {
+            assertThat(reopened.attach("A").outputEnabled())
+                    .as("a restarted controller finds its relay still cut")
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void theRelayIsTheIntAtOffset52OfItsSlot() throws Exception {
+        Path file = dir.resolve("tank.plant");
+        try (FilePlant plant = FilePlant.open(file, clock)) {
+            plant.attach("A");
+            plant.attach("B");
+
+            plant.outputEnable("B", false);
+        }
+
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
+        int slotB = 40 + MappedTankStore.SLOT_SIZE;
+        assertThat(bytes.getInt(slotB + 52)).as("B: cut").isEqualTo(1);
+        assertThat(bytes.getInt(40 + 52)).as("A: closed").isZero();
+    }
+
+    @Test
+    void aFileWrittenBeforeTheRelaysExistedReadsEveryRelayClosed() throws Exception {
+        // A plant file as the format without relays wrote it: controller A driving 50 %, bytes 52-63
+        // of its slot zero.
+        ByteBuffer old = ByteBuffer.allocate(MappedTankStore.SIZE);
+        old.put(0, MappedTankStore.MAGIC);
+        old.putInt(8, 1);
+        old.putInt(12, 8);
+        old.putDouble(16, 40.0);
+        old.putDouble(24, 30.0);
+        old.putLong(32, SharedTank.epochMicros(clock));
+        old.put(40, "A".getBytes(StandardCharsets.US_ASCII));
+        old.putDouble(40 + 32, 50.0);
+        old.putLong(40 + 40, SharedTank.epochMicros(clock));
+        old.putInt(40 + 48, 1);
+        Path file = Files.write(dir.resolve("old.plant"), old.array());
+
+        try (FilePlant plant = FilePlant.open(file, clock)) {
+            assertThat(plant.outputEnabled("A")).isTrue();
+            assertThat(plant.read().drivers()).isEqualTo(1);
+            assertThat(plant.read().inflowPercent()).isEqualTo(50);
+            assertThat(plant.read().levelPercent()).isEqualTo(40);
         }
     }
 }

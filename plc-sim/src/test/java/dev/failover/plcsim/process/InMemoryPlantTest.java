@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.failover.plcsim.Plant;
 import dev.failover.plcsim.PlantState;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class InMemoryPlantTest {
@@ -130,5 +131,122 @@ class InMemoryPlantTest {
         }
 
         assertThatThrownBy(() -> plant.attach("P8")).hasMessageContaining("no free slot");
+    }
+
+    @Test
+    void aCutRelayDropsTheContributionAndTheDriverAtOnce() {
+        Plant.Slot a = plant.attach("A");
+        Plant.Slot b = plant.attach("B");
+        a.exchange(60, true, 30);
+        b.exchange(20, true, 30);
+
+        plant.outputEnable("A", false);
+
+        // Same instant: not 500 ms later, when A's last exchange would go stale.
+        PlantState state = plant.read();
+        assertThat(state.inflowPercent()).isEqualTo(20);
+        assertThat(state.drivers()).isEqualTo(1);
+        assertThat(a.exchange(60, true, 30).inflowPercent())
+                .as("whatever A's program still says")
+                .isEqualTo(20);
+        assertThat(plant.outputEnabled("A")).isFalse();
+        assertThat(a.outputEnabled()).isFalse();
+        assertThat(plant.outputEnabled("B")).isTrue();
+    }
+
+    @Test
+    void theTankMovesUnderTheOldRelayStateUntilTheCutAndUnderTheNewOneAfter() {
+        Plant.Slot a = plant.attach("A");
+        a.exchange(100, true, 0);
+        clock.advance(Duration.ofMillis(400));
+
+        plant.outputEnable("A", false);
+        clock.advance(Duration.ofMillis(400));
+
+        assertThat(plant.read().levelPercent())
+                .as("0.4 s of full pump before the cut (2 %), nothing after it with the valve shut")
+                .isCloseTo(52, within(1e-9));
+    }
+
+    @Test
+    void aControllerWhoseRelayIsCutDoesNotMoveTheValve() {
+        Plant.Slot a = plant.attach("A");
+        a.outputEnable(false);
+
+        assertThat(a.exchange(50, true, 80).valvePercent()).isEqualTo(30);
+
+        a.outputEnable(true);
+        assertThat(a.exchange(50, true, 80).valvePercent()).isEqualTo(80);
+    }
+
+    @Test
+    void theRelayOutlivesTheControllerAndARestartFindsItCut() {
+        Plant.Slot a = plant.attach("A");
+        a.exchange(60, true, 30);
+        plant.outputEnable("A", false);
+
+        a.close();
+        Plant.Slot restarted = plant.attach("A");
+
+        assertThat(restarted.outputEnabled()).isFalse();
+        assertThat(restarted.exchange(60, true, 30).drivers()).isZero();
+    }
+
+    @Test
+    void aRelayMayBeCutBeforeItsControllerAttaches() {
+        assertThat(plant.outputEnabled("A"))
+                .as("a name without a slot reads closed")
+                .isTrue();
+        assertThat(plant.read().controllers()).isZero();
+
+        plant.outputEnable("A", false);
+
+        assertThat(plant.read().controllers()).as("the cut claims A's slot").isEqualTo(1);
+        Plant.Slot a = plant.attach("A");
+        assertThat(a.outputEnabled()).isFalse();
+        assertThat(a.exchange(60, true, 30).inflowPercent()).isZero();
+        assertThat(plant.outputEnables()).containsExactly(Map.entry("A", false));
+    }
+
+    @Test
+    void aFreshSlotStartsClosed() {
+        plant.attach("A");
+        Plant.Slot b = plant.attach("B");
+
+        assertThat(b.outputEnabled()).isTrue();
+        assertThat(b.exchange(40, true, 30).drivers()).isEqualTo(1);
+        assertThat(plant.outputEnables()).containsExactly(Map.entry("A", true), Map.entry("B", true));
+    }
+
+    @Test
+    void closingTheRelayAgainLetsTheNextExchangeDrive() {
+        Plant.Slot a = plant.attach("A");
+        plant.outputEnable("A", false);
+        assertThat(a.exchange(60, true, 30).drivers()).isZero();
+
+        plant.outputEnable("A", true);
+
+        assertThat(plant.read().drivers())
+                .as("the last exchange said driving and is fresh")
+                .isEqualTo(1);
+        assertThat(a.exchange(60, true, 30).inflowPercent()).isEqualTo(60);
+    }
+
+    @Test
+    void aRelayNameFollowsTheControllerNameRule() {
+        assertThatThrownBy(() -> plant.outputEnable("has space", false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1 to 32 printable ASCII characters without spaces");
+        assertThatThrownBy(() -> plant.outputEnable("", false)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aFullPlantRefusesARelayForANewName() {
+        for (int i = 0; i < 8; i++) {
+            plant.attach("P" + i);
+        }
+
+        assertThatThrownBy(() -> plant.outputEnable("P8", false)).hasMessageContaining("no free slot");
+        assertThat(plant.outputEnabled("P8")).isTrue();
     }
 }
