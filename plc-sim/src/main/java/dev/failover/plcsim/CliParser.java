@@ -19,6 +19,7 @@ final class CliParser {
     static final String USAGE = """
             usage: plc-sim run --name NAME [--role active|standby] [--port N] [--control-port N]
                                [--bind ADDRESS] [--unit-id N] [--scan-ms N] [--plant FILE]
+                               [--retain-active-role]
                                [--tls-keystore FILE.p12 (--tls-keystore-password-file FILE
                                                          | --tls-keystore-password-env VAR)
                                 --trust PKI_DIR|CA.pem [--crl CRL.pem] [--write-roles ROLE,..]
@@ -26,9 +27,11 @@ final class CliParser {
                                [--opcua-port N --opcua-keystore FILE.p12
                                 (--opcua-keystore-password-file FILE | --opcua-keystore-password-env VAR)
                                 --trust PKI_DIR|CA.pem [--crl CRL.pem]]
+                   plc-sim relay --plant FILE [--control-port N] [--bind ADDRESS]
                    plc-sim ctl --port N [--host HOST] COMMAND...
             commands: crash, hang, freeze-heartbeat, fault, slow <ms>, drop, drop once, lose <n>,
-                      stall <ms>, corrupt, corrupt-setpoints, clear, output-enable on|off, status""";
+                      stall <ms>, corrupt, corrupt-setpoints, clear, output-enable on|off, status
+            relay commands: output-enable NAME on|off [deadline=EPOCH_MS], status [NAME]""";
 
     private static final String KEYSTORE = "--tls-keystore";
     private static final String PASSWORD_FILE = "--tls-keystore-password-file";
@@ -42,6 +45,9 @@ final class CliParser {
     private static final String OPCUA_KEYSTORE = "--opcua-keystore";
     private static final String OPCUA_PASSWORD_FILE = "--opcua-keystore-password-file";
     private static final String OPCUA_PASSWORD_ENV = "--opcua-keystore-password-env";
+    private static final String RETAIN_ACTIVE_ROLE = "--retain-active-role";
+    /** Options without a value: present or absent. */
+    private static final Set<String> FLAGS = Set.of(RETAIN_ACTIVE_ROLE);
     /** Options that only mean something with {@link #OPCUA_PORT}. */
     private static final List<String> OPCUA_ONLY = List.of(OPCUA_KEYSTORE, OPCUA_PASSWORD_FILE, OPCUA_PASSWORD_ENV);
     /** Options that only mean something with {@link #KEYSTORE}. */
@@ -68,8 +74,10 @@ final class CliParser {
             OPCUA_PORT,
             OPCUA_KEYSTORE,
             OPCUA_PASSWORD_FILE,
-            OPCUA_PASSWORD_ENV);
+            OPCUA_PASSWORD_ENV,
+            RETAIN_ACTIVE_ROLE);
     private static final Set<String> CTL_OPTIONS = Set.of("--port", "--host");
+    private static final Set<String> RELAY_OPTIONS = Set.of("--plant", "--control-port", "--bind");
 
     /** What the command line asks for. */
     sealed interface Cli {
@@ -88,6 +96,9 @@ final class CliParser {
 
         record Ctl(String host, int port, String commandLine) implements Cli {}
 
+        /** Serve the output-enable relays of the plant file {@code plant} on {@code bind:port}. */
+        record Relay(Path plant, String bind, int port) implements Cli {}
+
         record Help() implements Cli {}
 
         /** A usage error; {@code message} names the bad option or value. */
@@ -98,14 +109,15 @@ final class CliParser {
 
     static Cli parse(String[] args) {
         if (args.length == 0) {
-            return new Cli.Invalid("missing command: 'run' or 'ctl'");
+            return new Cli.Invalid("missing command: 'run', 'relay' or 'ctl'");
         }
         List<String> rest = List.of(args).subList(1, args.length);
         return switch (args[0]) {
             case "run" -> run(rest);
+            case "relay" -> relay(rest);
             case "ctl" -> ctl(rest);
             case "help", "-h", "--help" -> new Cli.Help();
-            default -> new Cli.Invalid("unknown command '" + args[0] + "': expected 'run' or 'ctl'");
+            default -> new Cli.Invalid("unknown command '" + args[0] + "': expected 'run', 'relay' or 'ctl'");
         };
     }
 
@@ -137,13 +149,14 @@ final class CliParser {
             int unitId = integer(options, "--unit-id", 1, 1, 255);
             int scanMs = integer(options, "--scan-ms", 10, 1, 60_000);
             SimConfig config = new SimConfig(
-                    options.get("--name"),
-                    role,
-                    options.getOrDefault("--bind", "127.0.0.1"),
-                    port,
-                    controlPort,
-                    unitId,
-                    Duration.ofMillis(scanMs));
+                            options.get("--name"),
+                            role,
+                            options.getOrDefault("--bind", "127.0.0.1"),
+                            port,
+                            controlPort,
+                            unitId,
+                            Duration.ofMillis(scanMs))
+                    .withRetainActiveRole(options.containsKey(RETAIN_ACTIVE_ROLE));
             Optional<OpcUaOptions> opcUa = opcUa(options, port, controlPort);
             return new Cli.Run(
                     config,
@@ -254,6 +267,31 @@ final class CliParser {
         }
     }
 
+    private static Cli relay(List<String> args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        List<String> words = new ArrayList<>();
+        Optional<String> error = options("relay", args, RELAY_OPTIONS, options, words);
+        if (error.isPresent()) {
+            return new Cli.Invalid(error.get());
+        }
+        if (!words.isEmpty()) {
+            return new Cli.Invalid("relay takes only options, got '" + words.get(0) + "'");
+        }
+        if (!options.containsKey("--plant")) {
+            return new Cli.Invalid("relay needs --plant FILE: the plant file whose relays it switches");
+        }
+        try {
+            int port = integer(options, "--control-port", 0, 0, 65535);
+            String bind = options.getOrDefault("--bind", "127.0.0.1");
+            if (bind.isBlank()) {
+                return new Cli.Invalid("--bind needs an address, e.g. 127.0.0.1");
+            }
+            return new Cli.Relay(Path.of(options.get("--plant")), bind, port);
+        } catch (IllegalArgumentException e) {
+            return new Cli.Invalid(e.getMessage());
+        }
+    }
+
     private static Cli ctl(List<String> args) {
         Map<String, String> options = new LinkedHashMap<>();
         List<String> words = new ArrayList<>();
@@ -300,7 +338,12 @@ final class CliParser {
                         + String.join(", ", known.stream().sorted().toList()));
             }
             String value;
-            if (eq >= 0) {
+            if (FLAGS.contains(name)) {
+                if (eq >= 0) {
+                    return Optional.of("option " + name + " takes no value, got '" + arg + "'");
+                }
+                value = "true";
+            } else if (eq >= 0) {
                 value = arg.substring(eq + 1);
             } else if (i + 1 < args.size()) {
                 value = args.get(++i);

@@ -3,6 +3,7 @@ package dev.failover.plcsim;
 import dev.failover.plcsim.modbus.BankResult;
 import dev.failover.plcsim.modbus.ExceptionCode;
 import dev.failover.plcsim.process.PiController;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -19,6 +20,12 @@ import org.slf4j.LoggerFactory;
  * pump. Otherwise its loop tracks the pump output applied to the plant while someone drives, and
  * holds the last value when no one does, so a promotion continues from the process state.
  *
+ * <p>The output-enable input is the slot's relay in the plant ({@link Plant.Slot#outputEnabled()}),
+ * read at every scan and before every register read or write, so a controller that resumes after a
+ * pause answers its first request with the relay as it is now. A controller that finds the input off
+ * while {@code ACTIVE} becomes {@code STANDBY} at once: a fenced controller never reports {@code
+ * ACTIVE}, and a promotion while the input is off is refused (exception 04).
+ *
  * <p>Thread-safe: every method holds the object's monitor, so register reads see one scan's values
  * and a role write is visible to the next read at once.
  */
@@ -30,6 +37,8 @@ final class Controller {
     private final Duration scanPeriod;
     private final Plant.Slot slot;
     private final LongSupplier nanoTime;
+    private final Clock wallClock;
+    private final boolean retainActiveRole;
     private final PiController pi = new PiController();
 
     // Guarded by this.
@@ -37,7 +46,7 @@ final class Controller {
     private byte[] configHash;
     private Status status = Status.INIT;
     private final EnumSet<ControllerFault> faults = EnumSet.noneOf(ControllerFault.class);
-    private boolean outputEnable = true;
+    private boolean outputEnable;
     private boolean driving;
     private double pump;
     private int heartbeat;
@@ -46,19 +55,27 @@ final class Controller {
     private long lastScanNanos;
     private PlantState plant;
 
-    Controller(SimConfig config, Plant.Slot slot, LongSupplier nanoTime) {
+    /**
+     * @param nanoTime the scan's monotonic time source
+     * @param wallClock the wall clock that deadlines of role commands are compared with
+     */
+    Controller(SimConfig config, Plant.Slot slot, LongSupplier nanoTime, Clock wallClock) {
         this.name = config.name();
         this.scanPeriod = config.scanPeriod();
         this.slot = slot;
         this.nanoTime = nanoTime;
+        this.wallClock = wallClock;
+        this.retainActiveRole = config.retainActiveRole();
         this.settings = Settings.initial(config.initialRole());
         this.configHash = settings.configHash(scanPeriod);
         this.lastScanNanos = nanoTime.getAsLong();
+        this.outputEnable = slot.outputEnabled();
         this.plant = slot.exchange(0.0, false, settings.valveSetpointPercent());
     }
 
-    /** One scan: PI loop or tracking, exchange with the plant, heartbeat, status. */
+    /** One scan: output-enable input, PI loop or tracking, exchange with the plant, heartbeat, status. */
     synchronized void scan() {
+        readOutputEnable();
         long start = nanoTime.getAsLong();
         double dtSeconds = (start - lastScanNanos) / 1e9;
         lastScanNanos = start;
@@ -95,10 +112,15 @@ final class Controller {
      * Promotion outside {@code RUN} is refused with exception 04 and changes nothing.
      */
     synchronized BankResult modify(UnaryOperator<Settings> change) {
+        readOutputEnable();
         Settings next = change.apply(settings);
         if (next.role() != settings.role()) {
             if (next.role() == Role.ACTIVE && status != Status.RUN) {
                 log.warn("Promotion refused: status is {}", status);
+                return new BankResult.Rejected(ExceptionCode.SERVER_DEVICE_FAILURE);
+            }
+            if (next.role() == Role.ACTIVE && !outputEnable) {
+                log.warn("Promotion refused: the output-enable input is off");
                 return new BankResult.Rejected(ExceptionCode.SERVER_DEVICE_FAILURE);
             }
             roleChanges = (roleChanges + 1) & 0xFFFF;
@@ -109,6 +131,20 @@ final class Controller {
         }
         settings = next;
         return new BankResult.Written();
+    }
+
+    /**
+     * A role command with a deadline (registers 30-34): applied as a {@code ROLE} write if this
+     * controller's wall clock has not passed {@code deadlineEpochMillis} (unsigned), else refused with
+     * exception 03 and nothing changed, so a command its sender gave up on is never executed late.
+     */
+    synchronized BankResult roleCommand(Role role, long deadlineEpochMillis) {
+        long now = wallClock.millis();
+        if (Long.compareUnsigned(now, deadlineEpochMillis) > 0) {
+            log.warn("stale role command: deadline passed {} ms ago", now - deadlineEpochMillis);
+            return new BankResult.Rejected(ExceptionCode.ILLEGAL_DATA_VALUE);
+        }
+        return modify(s -> s.withRole(role));
     }
 
     synchronized void inject(ControllerFault fault) {
@@ -127,22 +163,38 @@ final class Controller {
     }
 
     /**
-     * The output-enable input. Turning it off cuts the outputs at once, like the relay contact in
-     * series with them would, without waiting for the next scan; turning it on takes effect at the
-     * next scan, when the program decides again whether to drive.
+     * Sets this controller's relay in the plant, as an external relay would, and reads the input at
+     * once. Turning it off cuts the outputs at once (the plant ignores them from the cut on) and
+     * demotes an {@code ACTIVE} controller; turning it on takes effect at the next scan, when the
+     * program decides again whether to drive.
      */
     synchronized void outputEnable(boolean on) {
+        slot.outputEnable(on);
+        readOutputEnable();
+    }
+
+    /** Reads the output-enable input from the slot's relay; the caller holds the monitor. */
+    private void readOutputEnable() {
+        boolean on = slot.outputEnabled();
         if (on != outputEnable) {
             log.info("Output-enable input {}", on ? "on" : "off");
         }
         outputEnable = on;
-        if (!on && driving) {
+        if (on || status == Status.STOP) {
+            return;
+        }
+        if (driving) {
             log.info(
                     "Stopped driving the outputs: output-enable cut (pump was {}%)",
                     String.format(Locale.ROOT, "%.1f", pump));
             driving = false;
             pump = 0.0;
             plant = slot.exchange(0.0, false, settings.valveSetpointPercent());
+        }
+        if (settings.role() == Role.ACTIVE) {
+            settings = settings.withRole(Role.STANDBY);
+            roleChanges = (roleChanges + 1) & 0xFFFF;
+            log.info("output-enable cut while ACTIVE: now STANDBY");
         }
     }
 
@@ -153,14 +205,25 @@ final class Controller {
         pump = 0.0;
     }
 
-    /** Restart after a crash: retentive settings kept, heartbeat restarts at 0, status {@code INIT}. */
+    /**
+     * Restart after a crash: retentive settings kept, except that an {@code ACTIVE} controller comes
+     * back {@code STANDBY} unless {@link SimConfig#retainActiveRole()}; heartbeat restarts at 0, status
+     * {@code INIT}.
+     */
     synchronized void restart() {
+        if (settings.role() == Role.ACTIVE && !retainActiveRole) {
+            settings = settings.withRole(Role.STANDBY);
+            roleChanges = (roleChanges + 1) & 0xFFFF;
+            log.info("Restarting as STANDBY: the ACTIVE role is not retained across a crash");
+        }
         status = Status.INIT;
         heartbeat = 0;
         lastScanNanos = nanoTime.getAsLong();
     }
 
+    /** What the registers show now; reads the output-enable input first. */
     synchronized ControllerView view() {
+        readOutputEnable();
         return new ControllerView(
                 settings,
                 status,

@@ -10,7 +10,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * The {@code plc-sim} command line: {@code run} starts one controller until SIGTERM/SIGINT, {@code
- * ctl} sends one command to a controller's control port. The only class that writes to standard
+ * relay} serves a plant file's output-enable relays (a {@link RelayBox}) until SIGTERM/SIGINT, {@code
+ * ctl} sends one command to a controller's control port or to a relay box. The only class that writes to standard
  * output. Exit codes: 0 success, 1 failure (or an {@code ERR} answer), 2 usage error.
  *
  * <p>Not thread-safe: one instance serves one command line on the calling thread.
@@ -60,7 +61,52 @@ public final class PlcSimMain {
             }
             case CliParser.Cli.Ctl ctl -> ctl(ctl);
             case CliParser.Cli.Run run -> run(run);
+            case CliParser.Cli.Relay relay -> relay(relay);
         };
+    }
+
+    /** {@code READY relay control=127.0.0.1:5040}: fields are only ever appended. */
+    static String relayReadyLine(RelayBox box) {
+        return "READY relay control=" + box.bindAddress().getHostAddress() + ":" + box.port();
+    }
+
+    private int relay(CliParser.Cli.Relay relay) {
+        Plant plant;
+        try {
+            plant = Plant.file(relay.plant());
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            err.println("plc-sim: --plant: " + e.getMessage());
+            return EXIT_FAILED;
+        }
+        RelayBox box;
+        try {
+            box = RelayBox.start(plant, relay.bind(), relay.port());
+        } catch (IOException | RuntimeException e) {
+            err.println("plc-sim: cannot start the relay box: " + e.getMessage());
+            plant.close();
+            return EXIT_FAILED;
+        }
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            box.close();
+                            plant.close();
+                        },
+                        "relay-shutdown"));
+        out.println(relayReadyLine(box));
+        out.flush();
+        return waitForSignal();
+    }
+
+    /** Blocks until SIGTERM/SIGINT: the JVM then runs the shutdown hooks and exits. */
+    private static int waitForSignal() {
+        try {
+            new CountDownLatch(1).await();
+            return EXIT_OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_FAILED;
+        }
     }
 
     private int ctl(CliParser.Cli.Ctl ctl) {
@@ -145,13 +191,6 @@ public final class PlcSimMain {
                         "plc-" + config.name() + "-shutdown"));
         out.println(readyLine(plc, config.name()));
         out.flush();
-        try {
-            // Runs until SIGTERM/SIGINT: the JVM then runs the shutdown hook and exits.
-            new CountDownLatch(1).await();
-            return EXIT_OK;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return EXIT_FAILED;
-        }
+        return waitForSignal();
     }
 }

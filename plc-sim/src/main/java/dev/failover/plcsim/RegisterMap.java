@@ -5,12 +5,17 @@ import dev.failover.plcsim.modbus.ExceptionCode;
 import dev.failover.plcsim.modbus.RegisterBank;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The holding register map of docs/plc-sim.md over one {@link Controller}. Reads take one {@link
  * ControllerView}, so a block is consistent; writes are validated completely (addresses, then
  * values) before the controller applies them, so a rejected multi-register write changes nothing.
+ *
+ * <p>The role command block ({@value #ROLE_COMMAND}-34) is written as a whole or not at all: one
+ * function 16 or 23 covering exactly the five registers is a role command; any other write touching
+ * it answers exception 02. It reads as zeros.
  *
  * <p>Thread-safe.
  */
@@ -32,6 +37,10 @@ final class RegisterMap implements RegisterBank {
     static final int VALVE_SP = 21;
     static final int KP = 22;
     static final int TI = 23;
+    /** Role command with a deadline: 30-33 deadline (u64 epoch ms, high word first), 34 role. */
+    static final int ROLE_COMMAND = 30;
+
+    static final int ROLE_COMMAND_SIZE = 5;
     static final int NAME = 100;
     static final int PROGRAM_VERSION = 116;
     static final int FIRMWARE_VERSION = 124;
@@ -74,6 +83,11 @@ final class RegisterMap implements RegisterBank {
 
     @Override
     public BankResult write(int address, int[] values) {
+        if (address < ROLE_COMMAND + ROLE_COMMAND_SIZE && address + values.length > ROLE_COMMAND) {
+            return address == ROLE_COMMAND && values.length == ROLE_COMMAND_SIZE
+                    ? roleCommand(values)
+                    : new BankResult.Rejected(ExceptionCode.ILLEGAL_DATA_ADDRESS);
+        }
         for (int i = 0; i < values.length; i++) {
             if (!writable(address + i)) {
                 return new BankResult.Rejected(ExceptionCode.ILLEGAL_DATA_ADDRESS);
@@ -93,10 +107,24 @@ final class RegisterMap implements RegisterBank {
         });
     }
 
+    /** Registers 30-33: the deadline, high word first; 34: the role. */
+    private BankResult roleCommand(int[] values) {
+        Optional<Role> role = Role.fromCode(values[4]);
+        if (role.isEmpty()) {
+            return new BankResult.Rejected(ExceptionCode.ILLEGAL_DATA_VALUE);
+        }
+        long deadline = 0;
+        for (int i = 0; i < 4; i++) {
+            deadline = (deadline << 16) | (values[i] & 0xFFFF);
+        }
+        return controller.roleCommand(role.get(), deadline);
+    }
+
     static boolean readable(int address) {
         return (address >= HEARTBEAT && address <= RESERVED)
                 || (address >= LEVEL && address <= INFLOW)
                 || (address >= LEVEL_SP && address <= TI)
+                || (address >= ROLE_COMMAND && address < ROLE_COMMAND + ROLE_COMMAND_SIZE)
                 || (address >= NAME && address < END);
     }
 
@@ -148,6 +176,7 @@ final class RegisterMap implements RegisterBank {
             case VALVE_SP -> settings.valveSp();
             case KP -> settings.kp();
             case TI -> settings.ti();
+            case ROLE_COMMAND, ROLE_COMMAND + 1, ROLE_COMMAND + 2, ROLE_COMMAND + 3, ROLE_COMMAND + 4 -> 0;
             default ->
                 address >= CONFIG_HASH
                         ? hashRegister(view.configHash(), address - CONFIG_HASH)

@@ -29,6 +29,9 @@ import javax.net.ssl.SSLContext;
  * @param scanPeriod scan period, 1 ms to 60 s
  * @param tls Modbus/TCP Security on the Modbus port; empty for plain Modbus TCP
  * @param opcUa an OPC UA server beside the Modbus one (docs/plc-sim.md, "OPC UA"); empty for none
+ * @param retainActiveRole whether a controller that was {@code ACTIVE} when it crashed comes back
+ *     {@code ACTIVE} after {@code clear}; off by default, so a restarted controller never claims the
+ *     process its partner may have taken over. For plants without a gateway only
  */
 public record SimConfig(
         String name,
@@ -39,7 +42,8 @@ public record SimConfig(
         int unitId,
         Duration scanPeriod,
         Optional<Tls> tls,
-        Optional<OpcUa> opcUa) {
+        Optional<OpcUa> opcUa,
+        boolean retainActiveRole) {
 
     /** Longest accepted name: the {@code NAME} block holds 32 ASCII bytes. */
     public static final int MAX_NAME_LENGTH = 32;
@@ -86,6 +90,20 @@ public record SimConfig(
         }
     }
 
+    /** A controller that comes back {@code STANDBY} after a crash: the configuration without {@code retainActiveRole}. */
+    public SimConfig(
+            String name,
+            Role initialRole,
+            String bindAddress,
+            int modbusPort,
+            int controlPort,
+            int unitId,
+            Duration scanPeriod,
+            Optional<Tls> tls,
+            Optional<OpcUa> opcUa) {
+        this(name, initialRole, bindAddress, modbusPort, controlPort, unitId, scanPeriod, tls, opcUa, false);
+    }
+
     /** A controller without an OPC UA server: the configuration without {@code opcUa}. */
     public SimConfig(
             String name,
@@ -119,13 +137,40 @@ public record SimConfig(
     /** This configuration serving Modbus/TCP Security on its Modbus port, as {@code tls} says. */
     public SimConfig withTls(Tls tls) {
         return new SimConfig(
-                name, initialRole, bindAddress, modbusPort, controlPort, unitId, scanPeriod, Optional.of(tls), opcUa);
+                name,
+                initialRole,
+                bindAddress,
+                modbusPort,
+                controlPort,
+                unitId,
+                scanPeriod,
+                Optional.of(tls),
+                opcUa,
+                retainActiveRole);
     }
 
     /** This configuration also serving OPC UA, as {@code opcUa} says. */
     public SimConfig withOpcUa(OpcUa opcUa) {
         return new SimConfig(
-                name, initialRole, bindAddress, modbusPort, controlPort, unitId, scanPeriod, tls, Optional.of(opcUa));
+                name,
+                initialRole,
+                bindAddress,
+                modbusPort,
+                controlPort,
+                unitId,
+                scanPeriod,
+                tls,
+                Optional.of(opcUa),
+                retainActiveRole);
+    }
+
+    /**
+     * This configuration with {@code retain}: whether an {@code ACTIVE} controller stays {@code ACTIVE}
+     * across a crash and {@code clear}. For plants without a gateway: with one, the gateway decides.
+     */
+    public SimConfig withRetainActiveRole(boolean retain) {
+        return new SimConfig(
+                name, initialRole, bindAddress, modbusPort, controlPort, unitId, scanPeriod, tls, opcUa, retain);
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.failover.plcsim.opcua.PlcOpcUaServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,8 +29,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle: {@code RUNNING} after {@link #start}; {@link FaultInjector#crash()} moves to {@code
  * CRASHED} (Modbus port closed, scan stopped, outputs dropped, control port still up); {@link
- * FaultInjector#clear()} restarts on the same Modbus port in the retained role; {@link #close()} ends
- * everything.
+ * FaultInjector#clear()} restarts on the same Modbus port with the retentive memory kept, except that
+ * an {@code ACTIVE} controller comes back {@code STANDBY} (unless {@link SimConfig#retainActiveRole()});
+ * {@link #close()} ends everything.
+ *
+ * <p>The output-enable input is the controller's relay in the {@link Plant} ({@link
+ * Plant#outputEnable(String, boolean)}), which a {@link RelayBox} or the control port's {@code
+ * output-enable} command sets. Role commands with a deadline (registers 30-34) are checked against the
+ * wall clock given at start.
  *
  * <p>Thread-safe.
  */
@@ -63,12 +70,13 @@ public final class SimulatedPlc implements AutoCloseable {
     private Optional<PlcOpcUaServer> opcUa;
     private ScanLoop scan;
 
-    private SimulatedPlc(SimConfig config, InetAddress bindAddress, Plant.Slot slot, LongSupplier nanoTime)
+    private SimulatedPlc(
+            SimConfig config, InetAddress bindAddress, Plant.Slot slot, LongSupplier nanoTime, Clock wallClock)
             throws IOException {
         this.config = config;
         this.bindAddress = bindAddress;
         this.slot = slot;
-        this.controller = new Controller(config, slot, nanoTime);
+        this.controller = new Controller(config, slot, nanoTime, wallClock);
         this.registers = new RegisterMap(config.name(), controller);
         this.faults = new FaultInjector(this, controller, comms, config.name());
         this.modbus = startModbus(config.modbusPort());
@@ -100,18 +108,32 @@ public final class SimulatedPlc implements AutoCloseable {
      * @throws IllegalStateException if a controller of that name is already attached to the plant
      */
     public static SimulatedPlc start(SimConfig config, Plant plant) throws IOException {
-        return start(config, plant, System::nanoTime);
+        return start(config, plant, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #start(SimConfig, Plant)}, with the wall clock that the deadlines of role commands are
+     * compared with (tests give it one that is ahead, to see a command refused as stale).
+     */
+    public static SimulatedPlc start(SimConfig config, Plant plant, Clock wallClock) throws IOException {
+        return start(config, plant, System::nanoTime, wallClock);
     }
 
     /** As {@link #start(SimConfig, Plant)} with the scan's time source injected (tests). */
     static SimulatedPlc start(SimConfig config, Plant plant, LongSupplier nanoTime) throws IOException {
+        return start(config, plant, nanoTime, Clock.systemUTC());
+    }
+
+    private static SimulatedPlc start(SimConfig config, Plant plant, LongSupplier nanoTime, Clock wallClock)
+            throws IOException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(plant, "plant");
+        Objects.requireNonNull(wallClock, "wallClock");
         return PlcMdc.call(config.name(), () -> {
             InetAddress bindAddress = InetAddress.getByName(config.bindAddress());
             Plant.Slot slot = plant.attach(config.name());
             try {
-                SimulatedPlc plc = new SimulatedPlc(config, bindAddress, slot, nanoTime);
+                SimulatedPlc plc = new SimulatedPlc(config, bindAddress, slot, nanoTime, wallClock);
                 log.info(
                         "Started as {}: {} {}:{} unit {}, control port {}",
                         config.initialRole(),
@@ -263,6 +285,8 @@ public final class SimulatedPlc implements AutoCloseable {
             if (lifecycle != Lifecycle.CRASHED) {
                 return;
             }
+            // The role is settled before the ports open, so no one reads the pre-crash ACTIVE role.
+            controller.restart();
             try {
                 modbus = startModbus(modbusPort);
                 try {
@@ -279,9 +303,9 @@ public final class SimulatedPlc implements AutoCloseable {
                     throw e;
                 }
             } catch (IOException e) {
+                controller.stop();
                 throw new UncheckedIOException("restart failed: " + e.getMessage(), e);
             }
-            controller.restart();
             scan = ScanLoop.start(config.name(), config.scanPeriod(), controller::scan);
             lifecycle = Lifecycle.RUNNING;
         }

@@ -31,12 +31,14 @@ class CliParserTest {
             "--scan-ms",
             "20",
             "--plant",
-            "/tmp/tank.plant"
+            "/tmp/tank.plant",
+            "--retain-active-role"
         });
 
         assertThat(cli)
                 .isEqualTo(new Cli.Run(
-                        new SimConfig("A", Role.ACTIVE, "0.0.0.0", 5020, 5021, 3, Duration.ofMillis(20)),
+                        new SimConfig("A", Role.ACTIVE, "0.0.0.0", 5020, 5021, 3, Duration.ofMillis(20))
+                                .withRetainActiveRole(true),
                         Optional.of(Path.of("/tmp/tank.plant")),
                         Optional.empty()));
     }
@@ -255,8 +257,44 @@ class CliParserTest {
         assertThat(invalid("run", "--name", "has space")).startsWith("name must be printable ASCII");
         assertThat(invalid("ctl", "status")).startsWith("ctl needs --port");
         assertThat(invalid("ctl", "--port", "5021")).startsWith("ctl needs a command");
-        assertThat(invalid("stop")).isEqualTo("unknown command 'stop': expected 'run' or 'ctl'");
-        assertThat(invalid()).isEqualTo("missing command: 'run' or 'ctl'");
+        assertThat(invalid("stop")).isEqualTo("unknown command 'stop': expected 'run', 'relay' or 'ctl'");
+        assertThat(invalid()).isEqualTo("missing command: 'run', 'relay' or 'ctl'");
+        assertThat(invalid("run", "--name", "A", "--retain-active-role=yes"))
+                .isEqualTo("option --retain-active-role takes no value, got '--retain-active-role=yes'");
+    }
+
+    @Test
+    void aControllerDoesNotRetainTheActiveRoleUnlessAsked() {
+        Cli cli = CliParser.parse(new String[] {"run", "--name", "A", "--role", "active"});
+
+        assertThat(((Cli.Run) cli).config().retainActiveRole()).isFalse();
+        assertThat(((Cli.Run) cli).config().initialRole())
+                .as("--role active is the initial role, retained or not")
+                .isEqualTo(Role.ACTIVE);
+    }
+
+    @Test
+    void relayTakesThePlantFileAPortAndABindAddress() {
+        assertThat(CliParser.parse(new String[] {"relay", "--plant", "/tmp/tank.plant"}))
+                .isEqualTo(new Cli.Relay(Path.of("/tmp/tank.plant"), "127.0.0.1", 0));
+        assertThat(CliParser.parse(
+                        new String[] {"relay", "--plant", "t.plant", "--control-port", "5040", "--bind", "0.0.0.0"}))
+                .isEqualTo(new Cli.Relay(Path.of("t.plant"), "0.0.0.0", 5040));
+
+        assertThat(invalid("relay")).startsWith("relay needs --plant FILE");
+        assertThat(invalid("relay", "--plant", "t.plant", "--name", "A"))
+                .startsWith("unknown option '--name' for relay");
+        assertThat(invalid("relay", "--plant", "t.plant", "--control-port", "-1"))
+                .startsWith("--control-port needs a whole number from 0 to 65535");
+        assertThat(invalid("relay", "--plant", "t.plant", "status"))
+                .isEqualTo("relay takes only options, got 'status'");
+    }
+
+    @Test
+    void ctlForwardsRelayCommandsAsOneLine() {
+        assertThat(CliParser.parse(
+                        new String[] {"ctl", "--port", "5040", "output-enable", "A", "off", "deadline=1767225600000"}))
+                .isEqualTo(new Cli.Ctl("127.0.0.1", 5040, "output-enable A off deadline=1767225600000"));
     }
 
     @Test

@@ -65,14 +65,36 @@ class FaultInjectionIT {
     }
 
     @Test
-    void crashedActiveRestartsActiveAndDrivesAgain() throws Exception {
+    void crashedActiveRestartsStandbyAndDoesNotDrive() throws Exception {
+        int roleChanges = client.read(RegisterMap.ROLE_CHANGES);
         faults.crash();
         assertThat(plc.snapshot().pumpPercent()).isZero();
+        assertThat(plc.snapshot().role())
+                .as("the retentive memory holds ACTIVE while it is down")
+                .isEqualTo(Role.ACTIVE);
 
         faults.clear();
 
-        await().atMost(Duration.ofSeconds(2)).until(() -> plc.snapshot().driving());
-        assertThat(plc.snapshot().role()).isEqualTo(Role.ACTIVE);
+        // The role is settled before the port opens: the first answer already says STANDBY.
+        try (ModbusTestClient again = ModbusTestClient.connect(plc.modbusPort())) {
+            assertThat(again.read(RegisterMap.ROLE)).isEqualTo(Role.STANDBY.code());
+            await().atMost(Duration.ofSeconds(2)).until(() -> again.read(RegisterMap.STATUS) == Status.RUN.code());
+            assertThat(again.read(RegisterMap.ROLE_CHANGES)).isEqualTo(roleChanges + 1);
+        }
+        assertThat(plc.snapshot().driving()).isFalse();
+    }
+
+    @Test
+    void withRetainActiveRoleACrashedActiveRestartsActiveAndDrivesAgain() throws Exception {
+        SimulatedPlc retaining =
+                plcs.start(SimConfig.of("R", Role.ACTIVE).withRetainActiveRole(true), Plant.inMemory());
+        await().atMost(Duration.ofSeconds(5)).until(() -> retaining.snapshot().driving());
+
+        retaining.faults().crash();
+        retaining.faults().clear();
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> retaining.snapshot().driving());
+        assertThat(retaining.snapshot().role()).isEqualTo(Role.ACTIVE);
     }
 
     @Test
@@ -236,7 +258,7 @@ class FaultInjectionIT {
     }
 
     @Test
-    void outputEnableOffStopsDrivingWithoutAFault() throws Exception {
+    void outputEnableOffStopsDrivingWithoutAFaultAndDemotesTheActive() throws Exception {
         await().atMost(Duration.ofSeconds(1)).until(() -> plc.snapshot().driving());
 
         faults.outputEnable(false);
@@ -246,9 +268,14 @@ class FaultInjectionIT {
         assertThat(plc.snapshot().pumpPercent()).isZero();
         assertThat(client.read(RegisterMap.FLAGS)).isZero();
         assertThat(client.read(RegisterMap.STATUS)).isEqualTo(Status.RUN.code());
+        assertThat(client.read(RegisterMap.ROLE)).isEqualTo(Role.STANDBY.code());
 
         faults.outputEnable(true);
 
+        // Back on, it is a standby: it drives again only when promoted.
+        await().atMost(Duration.ofSeconds(1))
+                .until(() -> client.read(RegisterMap.FLAGS) == RegisterMap.FLAG_OUTPUT_ENABLE);
+        client.write(RegisterMap.ROLE, Role.ACTIVE.code());
         await().atMost(Duration.ofSeconds(1))
                 .until(() ->
                         client.read(RegisterMap.FLAGS) == (RegisterMap.FLAG_OUTPUT_ENABLE | RegisterMap.FLAG_DRIVING));

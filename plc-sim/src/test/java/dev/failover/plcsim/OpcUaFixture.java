@@ -186,6 +186,27 @@ final class OpcUaFixture {
                 .get(0);
     }
 
+    /** Writes the role command block as one UInt16 array: deadline (high word first), then role. */
+    static StatusCode writeRoleCommand(OpcUaClient client, long deadlineEpochMillis, Role role) throws UaException {
+        return writeUInt16s(
+                client,
+                node(client, "Status/RoleCommand"),
+                (int) (deadlineEpochMillis >>> 48) & 0xFFFF,
+                (int) (deadlineEpochMillis >>> 32) & 0xFFFF,
+                (int) (deadlineEpochMillis >>> 16) & 0xFFFF,
+                (int) deadlineEpochMillis & 0xFFFF,
+                role.code());
+    }
+
+    static StatusCode writeUInt16s(OpcUaClient client, NodeId node, int... values) throws UaException {
+        UShort[] array = new UShort[values.length];
+        for (int i = 0; i < values.length; i++) {
+            array[i] = Unsigned.ushort(values[i]);
+        }
+        return client.writeValues(List.of(node), List.of(new DataValue(new Variant(array))))
+                .get(0);
+    }
+
     /** The status code of the first {@link UaException} in the causes of {@code thrown}. */
     static Optional<Long> statusOf(Throwable thrown) {
         for (Throwable t = thrown; t != null; t = t.getCause()) {

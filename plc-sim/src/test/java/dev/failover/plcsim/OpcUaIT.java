@@ -4,10 +4,13 @@ import static dev.failover.plcsim.OpcUaFixture.node;
 import static dev.failover.plcsim.OpcUaFixture.readUInt16;
 import static dev.failover.plcsim.OpcUaFixture.statusOf;
 import static dev.failover.plcsim.OpcUaFixture.write;
+import static dev.failover.plcsim.OpcUaFixture.writeRoleCommand;
+import static dev.failover.plcsim.OpcUaFixture.writeUInt16s;
 import static dev.failover.plcsim.OpcUaFixture.x509;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
+import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ushort;
 
 import dev.failover.certs.CertificateKind;
 import dev.failover.certs.Identity;
@@ -140,15 +143,62 @@ class OpcUaIT {
             OpcUaClient client = closer.client();
             NodeId levelSp = node(client, "Setpoints/LEVEL_SP");
             int before = readUInt16(client, levelSp);
+            int role = modbusRead(RegisterMap.ROLE);
+            Role other = role == Role.ACTIVE.code() ? Role.STANDBY : Role.ACTIVE;
 
             assertThat(write(client, levelSp, 7777).value()).isEqualTo(StatusCodes.Bad_UserAccessDenied);
-            assertThat(write(client, node(client, "Status/ROLE"), Role.STANDBY.code())
+            assertThat(write(client, node(client, "Status/ROLE"), other.code()).value())
+                    .isEqualTo(StatusCodes.Bad_UserAccessDenied);
+            assertThat(writeRoleCommand(client, System.currentTimeMillis() + 60_000, other)
                             .value())
                     .isEqualTo(StatusCodes.Bad_UserAccessDenied);
 
             assertThat(readUInt16(client, levelSp)).isEqualTo(before);
             assertThat(modbusRead(RegisterMap.LEVEL_SP)).isEqualTo(before);
-            assertThat(modbusRead(RegisterMap.ROLE)).isEqualTo(Role.ACTIVE.code());
+            assertThat(modbusRead(RegisterMap.ROLE)).isEqualTo(role);
+        }
+    }
+
+    @Test
+    void aRoleCommandWithAFutureDeadlineIsAppliedAndAStaleOneRefused() throws Exception {
+        try (var closer = new OpcUaFixture.Disconnecting(connect(ua.gatewayUser))) {
+            OpcUaClient client = closer.client();
+            NodeId role = node(client, "Status/ROLE");
+
+            assertThat(writeRoleCommand(client, System.currentTimeMillis() + 60_000, Role.ACTIVE))
+                    .isEqualTo(StatusCode.GOOD);
+            assertThat(readUInt16(client, role)).isEqualTo(Role.ACTIVE.code());
+            int changes = modbusRead(RegisterMap.ROLE_CHANGES);
+
+            assertThat(writeRoleCommand(client, System.currentTimeMillis() - 1_000, Role.STANDBY)
+                            .value())
+                    .as("deadline passed a second ago")
+                    .isEqualTo(StatusCodes.Bad_OutOfRange);
+
+            assertThat(readUInt16(client, role)).isEqualTo(Role.ACTIVE.code());
+            assertThat(modbusRead(RegisterMap.ROLE_CHANGES)).isEqualTo(changes);
+        }
+    }
+
+    @Test
+    void theRoleCommandNodeTakesFiveUInt16sInOneWriteAndReadsZeros() throws Exception {
+        try (var closer = new OpcUaFixture.Disconnecting(connect(ua.gatewayUser))) {
+            OpcUaClient client = closer.client();
+            NodeId command = node(client, "Status/RoleCommand");
+            int role = modbusRead(RegisterMap.ROLE);
+
+            assertThat(writeUInt16s(client, command, 0, 0, 0xFFFF, Role.STANDBY.code())
+                            .value())
+                    .as("four elements: a partial block")
+                    .isEqualTo(StatusCodes.Bad_TypeMismatch);
+            assertThat(write(client, command, Role.STANDBY.code()).value())
+                    .as("a scalar")
+                    .isEqualTo(StatusCodes.Bad_TypeMismatch);
+            assertThat(modbusRead(RegisterMap.ROLE)).isEqualTo(role);
+
+            DataValue read = client.readValue(0, TimestampsToReturn.Both, command);
+            assertThat((Object[]) read.value().value())
+                    .containsExactly(ushort(0), ushort(0), ushort(0), ushort(0), ushort(0));
         }
     }
 

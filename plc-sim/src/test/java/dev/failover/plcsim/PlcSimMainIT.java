@@ -154,6 +154,50 @@ class PlcSimMainIT {
         }
     }
 
+    @Test
+    void relayPrintsReadySwitchesThePlantFilesRelaysAndStopsOnSigterm(@TempDir Path dir) throws Exception {
+        Path plantFile = dir.resolve("tank.plant");
+        Path log = dir.resolve("stderr.log");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process process = new ProcessBuilder(
+                        java.toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        PlcSimMain.class.getName(),
+                        "relay",
+                        "--plant",
+                        plantFile.toString())
+                .redirectError(log.toFile())
+                .start();
+        try {
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
+            String ready = CompletableFuture.supplyAsync(() -> readLine(out)).get(15, TimeUnit.SECONDS);
+            Matcher matcher = Pattern.compile("READY relay control=127\\.0\\.0\\.1:(\\d+)")
+                    .matcher(ready);
+            assertThat(matcher.matches())
+                    .as("READY line: %s; log:%n%s", ready, Files.readString(log))
+                    .isTrue();
+            int port = Integer.parseInt(matcher.group(1));
+
+            assertThat(ControlClient.send("127.0.0.1", port, "output-enable A off", Duration.ofSeconds(2)))
+                    .isEqualTo("OK name=A outputEnable=false");
+            try (Plant plant = Plant.file(plantFile)) {
+                assertThat(plant.outputEnabled("A")).as("cut in the plant file").isFalse();
+            }
+            CliRunner ctl = new CliRunner();
+            assertThat(ctl.run("ctl", "--port", Integer.toString(port), "status", "A"))
+                    .isEqualTo(PlcSimMain.EXIT_OK);
+            assertThat(ctl.out()).isEqualTo("OK name=A outputEnable=false\n");
+
+            process.destroy();
+            assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(log)).doesNotContain("ERROR");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
     private static Process start(Path log, String... options) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(

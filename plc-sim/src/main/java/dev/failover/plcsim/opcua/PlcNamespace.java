@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import org.eclipse.milo.opcua.sdk.core.AccessLevel;
 import org.eclipse.milo.opcua.sdk.core.Reference;
+import org.eclipse.milo.opcua.sdk.core.ValueRanks;
 import org.eclipse.milo.opcua.sdk.server.ManagedNamespaceWithLifecycle;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.Session;
@@ -28,6 +29,7 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned;
 
@@ -37,6 +39,11 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned;
  * monitored item), never cached; writes go through the same bank, so the Modbus rules (ranges, all or
  * nothing, promotion only in RUN) apply unchanged. Writable tags accept writes only from a session
  * whose user the {@code canWrite} predicate accepts; others get {@code Bad_UserAccessDenied}.
+ *
+ * <p>{@code Status/RoleCommand} is a UInt16[5] over the role command block (registers 30-34): a write
+ * of all five elements is one bank write, so the deadline and the role are applied together or not
+ * at all; any other length is {@code Bad_TypeMismatch}. A stale deadline, like an invalid role,
+ * answers {@code Bad_OutOfRange} (Modbus exception 03).
  */
 final class PlcNamespace extends ManagedNamespaceWithLifecycle {
 
@@ -77,7 +84,7 @@ final class PlcNamespace extends ManagedNamespaceWithLifecycle {
     }
 
     private UaVariableNode variable(Tag tag) {
-        UaVariableNode node = new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
+        UaVariableNode.UaVariableNodeBuilder builder = new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
                 .setNodeId(newNodeId(tag.nodeIdentifier()))
                 .setBrowseName(newQualifiedName(tag.name()))
                 .setDisplayName(LocalizedText.english(tag.name()))
@@ -85,15 +92,19 @@ final class PlcNamespace extends ManagedNamespaceWithLifecycle {
                 .setTypeDefinition(NodeIds.BaseDataVariableType)
                 .setAccessLevel(tag.writable() ? AccessLevel.READ_WRITE : AccessLevel.READ_ONLY)
                 .setUserAccessLevel(tag.writable() ? AccessLevel.READ_WRITE : AccessLevel.READ_ONLY)
-                .setValue(new DataValue(StatusCode.GOOD))
-                .build();
+                .setValue(new DataValue(StatusCode.GOOD));
+        if (tag.type() == Tag.Type.UINT16_ARRAY) {
+            builder.setValueRank(ValueRanks.OneDimension)
+                    .setArrayDimensions(new UInteger[] {Unsigned.uint(tag.count())});
+        }
+        UaVariableNode node = builder.build();
         node.getFilterChain().addLast(new BankFilter(tag));
         return node;
     }
 
     private static NodeId dataType(Tag.Type type) {
         return switch (type) {
-            case UINT16 -> NodeIds.UInt16;
+            case UINT16, UINT16_ARRAY -> NodeIds.UInt16;
             case ASCII -> NodeIds.String;
             case BYTES -> NodeIds.ByteString;
         };
@@ -135,10 +146,7 @@ final class PlcNamespace extends ManagedNamespaceWithLifecycle {
             }
             Object written =
                     value instanceof DataValue dataValue ? dataValue.value().value() : null;
-            if (!(written instanceof UShort register)) {
-                throw new UaException(StatusCodes.Bad_TypeMismatch);
-            }
-            BankResult result = bank.write(tag.address(), new int[] {register.intValue()});
+            BankResult result = bank.write(tag.address(), registers(written));
             if (result instanceof BankResult.Rejected rejected) {
                 throw new UaException(
                         switch (rejected.code()) {
@@ -150,6 +158,26 @@ final class PlcNamespace extends ManagedNamespaceWithLifecycle {
             }
         }
 
+        /** The registers a written value stands for, all of them in one array. */
+        private int[] registers(Object written) throws UaException {
+            if (tag.type() == Tag.Type.UINT16 && written instanceof UShort register) {
+                return new int[] {register.intValue()};
+            }
+            if (tag.type() == Tag.Type.UINT16_ARRAY
+                    && written instanceof UShort[] array
+                    && array.length == tag.count()) {
+                int[] registers = new int[array.length];
+                for (int i = 0; i < array.length; i++) {
+                    if (array[i] == null) {
+                        throw new UaException(StatusCodes.Bad_TypeMismatch);
+                    }
+                    registers[i] = array[i].intValue();
+                }
+                return registers;
+            }
+            throw new UaException(StatusCodes.Bad_TypeMismatch);
+        }
+
         private DataValue read() {
             BankResult result = bank.read(tag.address(), tag.count());
             if (!(result instanceof BankResult.Values values)) {
@@ -158,11 +186,20 @@ final class PlcNamespace extends ManagedNamespaceWithLifecycle {
             int[] registers = values.registers();
             Variant variant = switch (tag.type()) {
                 case UINT16 -> new Variant(Unsigned.ushort(registers[0]));
+                case UINT16_ARRAY -> new Variant(ushorts(registers));
                 case ASCII -> new Variant(ascii(registers));
                 case BYTES -> new Variant(ByteString.of(bytes(registers)));
             };
             return new DataValue(variant);
         }
+    }
+
+    private static UShort[] ushorts(int[] registers) {
+        UShort[] values = new UShort[registers.length];
+        for (int i = 0; i < registers.length; i++) {
+            values[i] = Unsigned.ushort(registers[i]);
+        }
+        return values;
     }
 
     private static byte[] bytes(int[] registers) {

@@ -22,7 +22,12 @@ record Tag(String folder, String name, int address, int count, Type type, boolea
         /** ASCII, two characters a register, high byte first, trailing NULs removed: String. */
         ASCII,
         /** Raw bytes, high byte first: ByteString. */
-        BYTES
+        BYTES,
+        /**
+         * The registers as a UInt16 array of {@code count} elements, written as a whole with one bank
+         * write (the role command block).
+         */
+        UINT16_ARRAY
     }
 
     static final String STATUS = "Status";
@@ -32,7 +37,10 @@ record Tag(String folder, String name, int address, int count, Type type, boolea
 
     static final List<String> FOLDERS = List.of(STATUS, PROCESS, SETPOINTS, IDENTITY);
 
-    /** The register map of docs/plc-sim.md, in address order (register 7, reserved, is left out). */
+    /**
+     * The register map of docs/plc-sim.md, by folder (register 7, reserved, is left out; the role
+     * command block 30-34 is {@code Status/RoleCommand}).
+     */
     static final List<Tag> ALL = List.of(
             uint16(STATUS, "HEARTBEAT", 0, false),
             uint16(STATUS, "STATUS", 1, false),
@@ -41,6 +49,7 @@ record Tag(String folder, String name, int address, int count, Type type, boolea
             uint16(STATUS, "FAULT_CODE", 4, false),
             uint16(STATUS, "SCAN_TIME_US", 5, false),
             uint16(STATUS, "ROLE_CHANGES", 6, false),
+            new Tag(STATUS, "RoleCommand", 30, 5, Type.UINT16_ARRAY, true),
             uint16(PROCESS, "LEVEL", 10, false),
             uint16(PROCESS, "PUMP", 11, false),
             uint16(PROCESS, "VALVE", 12, false),
