@@ -10,6 +10,7 @@ import dev.failover.gateway.config.GatewayConfig;
 import dev.failover.gateway.control.StatusJson;
 import dev.failover.gateway.events.GatewayEvent;
 import dev.failover.gateway.failover.SwitchoverReport;
+import dev.failover.plcsim.Plant;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -28,9 +29,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The bench demo: two plc-sim processes sharing one tank and the gateway on loopback. It shows the
- * pair running, crashes the active controller, shows the failover with its measured RTO, brings
- * the old primary back as the standby and prints a summary. Exit code 0 when every check passed.
+ * The bench demo: two plc-sim processes sharing one tank, the relay box that can cut their outputs
+ * (a process of its own, as the relays are in a cabinet) and the gateway, on loopback. It shows the
+ * pair running, kills the active controller's process (SIGKILL: the controller loses power), shows
+ * the failover with its RTO measured by the gateway and from outside, restarts the killed controller,
+ * which comes back as the standby, and prints a summary. An observer independent of the gateway
+ * ({@link FieldObserver}) watches the plant and both controllers throughout. Exit code 0 when every
+ * check passed.
  */
 public final class BenchDemo {
 
@@ -95,10 +100,16 @@ public final class BenchDemo {
         BenchPki pki = BenchPki.openOrCreate(WORK);
         out.println("  demo plant PKI " + WORK.resolve("pki") + (fresh ? " (created now)" : " (reused)")
                 + ": gateway, plc-a, plc-b, operators alice (operator) and sam (supervisor)");
-        step(1, "starting two simulated PLCs that share one tank (Modbus/TCP Security only)");
+        step(1, "starting two simulated PLCs that share one tank (Modbus/TCP Security only) and their relay box");
         try (SimProcess a = SimProcess.start("plc-a", "active", plant, WORK.resolve("plc-a.log"), tls(pki, "plc-a"));
                 SimProcess b =
-                        SimProcess.start("plc-b", "standby", plant, WORK.resolve("plc-b.log"), tls(pki, "plc-b"))) {
+                        SimProcess.start("plc-b", "standby", plant, WORK.resolve("plc-b.log"), tls(pki, "plc-b"));
+                SimProcess relays = SimProcess.relayBox(plant, WORK.resolve("relay-box.log"));
+                Plant tank = Plant.file(plant)) {
+            out.printf(
+                    Locale.ROOT,
+                    "      relay box control 127.0.0.1:%d  (output-enable relays of both PLCs, its own process)%n",
+                    relays.controlPort());
             for (SimProcess p : new SimProcess[] {a, b}) {
                 out.printf(
                         Locale.ROOT,
@@ -108,11 +119,15 @@ public final class BenchDemo {
                         p.controlPort(),
                         p.status().get("role"));
             }
-            GatewayConfig config = ConfigLoader.load(writeConfig(a, b));
+            GatewayConfig config = ConfigLoader.load(writeConfig(a, b, relays));
             step(2, "starting the gateway (" + WORK.resolve("bench.yaml") + ")");
             BlockingQueue<SwitchoverReport> reports = new LinkedBlockingQueue<>();
             try (Gateway gateway = Gateway.start(config, Ticker.system(), Clock.systemUTC(), this::show);
-                    ProcessSampler sampler = new ProcessSampler(a, b)) {
+                    FieldObserver observer = FieldObserver.start(
+                            tank,
+                            List.of(
+                                    new FieldObserver.Controller("plc-a", "127.0.0.1", a.controlPort()),
+                                    new FieldObserver.Controller("plc-b", "127.0.0.1", b.controlPort())))) {
                 gateway.pair("tank-1").onSwitchover(reports::add);
                 // Normally plc-a, the preferred primary; on a busy machine a start-up hiccup may already have
                 // switched, and the demo then crashes whichever controller is active.
@@ -155,15 +170,12 @@ public final class BenchDemo {
                 out.println("      alice asks for a switchover, which her role does not permit:");
                 out.println("        " + operators.switchover(BenchPki.OPERATOR));
 
-                step(3, "crashing the active controller " + activeId + " (plc-sim ctl crash)");
+                step(3, "killing the active controller " + activeId + "'s process (SIGKILL: it loses power)");
                 reports.clear();
+                observer.reset();
                 originNanos = System.nanoTime();
                 showEvents = true;
-                sampler.resetLevelRange();
-                String answer = active.control("crash");
-                if (!answer.startsWith("OK")) {
-                    throw new IOException("plc-sim refused the fault: " + answer);
-                }
+                active.kill();
                 // A failed attempt is retried by the gateway: wait for the completed one.
                 SwitchoverReport report = null;
                 long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
@@ -180,50 +192,76 @@ public final class BenchDemo {
                     throw new IOException("the failover went to " + report.to() + ", not " + standbyId + ": " + report);
                 }
                 double rto = (report.completedNanos() - originNanos) / 1e6;
+                long origin = originNanos;
+                await(standbyId + " drives the process, as it reports itself", () -> observer
+                        .drivingFrom(standbyId, origin)
+                        .isPresent());
+                double rtoOutside =
+                        (observer.drivingFrom(standbyId, origin).getAsLong() - originNanos) / 1e6;
                 out.printf(
                         Locale.ROOT,
-                        "      failover complete: RTO %.1f ms from the crash to %s verified ACTIVE%n",
+                        "      failover complete: RTO %.1f ms from the kill to %s verified ACTIVE and driving%n",
                         rto,
                         standbyId);
                 out.printf(
                         Locale.ROOT,
-                        "      (detection %.1f ms, switchover %.1f ms; old active %s)%n",
+                        "      (detection %.1f ms, switchover %.1f ms; old active %s; seen driving from outside"
+                                + " after %.1f ms)%n",
                         (report.detectedNanos() - originNanos) / 1e6,
                         report.switchoverMillis(),
-                        report.fenced() ? "fenced by its output-enable relay" : "demoted");
+                        report.oldActive() == SwitchoverReport.OldActive.FENCED
+                                ? "fenced by its output-enable relay"
+                                : report.oldActive().text(),
+                        rtoOutside);
 
                 out.println("      alice's next signed write goes to the new active " + standbyId
                         + ", over TLS as before:");
                 String afterFailover = operators.write(BenchPki.OPERATOR, 50);
                 out.println("        " + afterFailover);
 
-                step(4, "restarting " + activeId + " (plc-sim ctl clear): it must come back as the standby");
-                answer = active.control("clear");
-                if (!answer.startsWith("OK")) {
-                    throw new IOException("plc-sim refused to clear: " + answer);
-                }
+                step(4, "restarting " + activeId + "'s process: it must come back as the standby");
+                SimProcess restarted = SimProcess.start(
+                        activeId,
+                        "standby",
+                        plant,
+                        WORK.resolve(activeId + ".log"),
+                        tls(pki, activeId),
+                        active.modbusPort(),
+                        active.controlPort());
+                closeLater.add(restarted);
                 await(activeId + " is the standby again", () -> protectedWith(gateway, standbyId));
                 showEvents = false;
                 printStatus(gateway);
 
                 step(5, "summary");
-                double[] level = sampler.levelRange();
+                double[] level = observer.levelRange();
                 int goodAfter = scada.good();
                 await("the SCADA client gets values from " + standbyId, () -> scada.good() > goodAfter);
                 // The server refreshes its status every 50 ms: the pair is protected, so it must say healthy.
                 await("the OPC UA ServiceLevel says healthy", () -> scada.serviceLevel() >= 200);
                 boolean scadaOk = scada.sameSession() && scada.bad() == 0;
-                boolean ok = sampler.overlaps() == 0
+                boolean ok = observer.twoDrivers() == 0
+                        && observer.twoActive() == 0
                         && rto <= FailoverBenchmark.RTO_P99_TARGET_MS * 2
                         && afterFailover.startsWith("DONE")
                         && scadaOk;
-                out.printf(Locale.ROOT, "      fault                   crash of the active controller %s%n", activeId);
-                out.printf(Locale.ROOT, "      RTO                     %.1f ms (fault to new active verified)%n", rto);
+                out.printf(
+                        Locale.ROOT, "      fault                   SIGKILL of the active controller %s%n", activeId);
                 out.printf(
                         Locale.ROOT,
-                        "      both PLCs driving       %d of %d samples%n",
-                        sampler.overlaps(),
-                        sampler.samples());
+                        "      RTO                     %.1f ms (kill to new active verified driving), %.1f ms seen"
+                                + " from outside%n",
+                        rto,
+                        rtoOutside);
+                out.printf(
+                        Locale.ROOT,
+                        "      independent observer    %d samples of the plant and both PLCs: %d with two feeding the"
+                                + " tank, %d with two reporting ACTIVE; longest undriven %.1f ms%n",
+                        observer.samples(),
+                        observer.twoDrivers(),
+                        observer.twoActive(),
+                        observer.longestUndrivenMillis());
+                observer.violations().forEach(v -> out.println("        " + v));
                 out.printf(
                         Locale.ROOT,
                         "      tank level range        %.2f - %.2f %% since the fault (setpoint 50 %%)%n",
@@ -246,16 +284,21 @@ public final class BenchDemo {
                 out.printf(Locale.ROOT, "      event log               %s%n", WORK.resolve("events.jsonl"));
                 out.println(ok ? "      result                  OK" : "      result                  FAILED");
                 if (keepRunning) {
-                    keepRunning(gateway, a, b);
+                    keepRunning(gateway, a, b, relays);
                 }
                 return ok ? 0 : 1;
             }
         }
     }
 
-    private void keepRunning(Gateway gateway, SimProcess a, SimProcess b) throws InterruptedException {
+    private void keepRunning(Gateway gateway, SimProcess a, SimProcess b, SimProcess relays)
+            throws InterruptedException {
         out.println();
         out.println("The bench keeps running. From another terminal, for example:");
+        out.printf(
+                Locale.ROOT,
+                "  scripts/plc-sim ctl --port %d status      # the relay box: both output-enable relays%n",
+                relays.controlPort());
         out.printf(
                 Locale.ROOT,
                 "  scripts/plc-sim ctl --port %d hang       # inject a fault into %s%n",
@@ -299,7 +342,7 @@ public final class BenchDemo {
                 "gateway");
     }
 
-    private Path writeConfig(SimProcess a, SimProcess b) throws IOException {
+    private Path writeConfig(SimProcess a, SimProcess b, SimProcess relays) throws IOException {
         String yaml = """
                 # Written by the bench demo: two plc-sim controllers on loopback.
                 gateway:
@@ -326,11 +369,11 @@ public final class BenchDemo {
                       - id: plc-a
                         preferredRole: primary
                         modbus: {host: 127.0.0.1, port: %d, unitId: 1}
-                        fence: {type: sim, host: 127.0.0.1, port: %d}
+                        fence: {type: sim, host: 127.0.0.1, port: %d, output: plc-a}
                       - id: plc-b
                         preferredRole: standby
                         modbus: {host: 127.0.0.1, port: %d, unitId: 1}
-                        fence: {type: sim, host: 127.0.0.1, port: %d}
+                        fence: {type: sim, host: 127.0.0.1, port: %d, output: plc-b}
                     tags:
                       - {name: level, address: 10, type: uint16, scale: 0.01, unit: "%%", min: 0, max: 100}
                       - {name: level_setpoint, address: 20, type: uint16, scale: 0.01, unit: "%%", min: 0, max: 100,
@@ -341,7 +384,7 @@ public final class BenchDemo {
                       missesBeforeFault: 3
                       holdDown: 10s
                       failback: manual
-                """.formatted(a.modbusPort(), a.controlPort(), b.modbusPort(), b.controlPort());
+                """.formatted(a.modbusPort(), relays.controlPort(), b.modbusPort(), relays.controlPort());
         Path file = WORK.resolve("bench.yaml");
         Files.writeString(file, yaml, StandardCharsets.UTF_8);
         return file;

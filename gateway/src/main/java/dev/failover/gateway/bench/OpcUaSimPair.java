@@ -12,7 +12,6 @@ import dev.failover.gateway.Ticker;
 import dev.failover.gateway.command.CommandPolicy;
 import dev.failover.gateway.config.ControllerConfig;
 import dev.failover.gateway.config.FailoverPolicy;
-import dev.failover.gateway.config.FenceConfig;
 import dev.failover.gateway.config.GatewayConfig;
 import dev.failover.gateway.config.OpcUaEndpoint;
 import dev.failover.gateway.config.OpcUaIdentityConfig;
@@ -25,6 +24,7 @@ import dev.failover.gateway.config.StatusRegisters;
 import dev.failover.gateway.config.TagConfig;
 import dev.failover.gateway.events.EventSink;
 import dev.failover.plcsim.Plant;
+import dev.failover.plcsim.RelayBox;
 import dev.failover.plcsim.Role;
 import dev.failover.plcsim.SimConfig;
 import dev.failover.plcsim.SimulatedPlc;
@@ -121,15 +121,23 @@ public final class OpcUaSimPair {
         Plant plant = Plant.inMemory();
         SimulatedPlc a = null;
         SimulatedPlc b = null;
+        RelayBox relays = null;
         try {
             a = SimulatedPlc.start(
                     SimConfig.of(A, Role.ACTIVE).withOpcUa(certificates.server(certificates.controllerA())), plant);
             b = SimulatedPlc.start(
                     SimConfig.of(B, Role.STANDBY).withOpcUa(certificates.server(certificates.controllerB())), plant);
-            GatewayConfig config = config(policy, withFences, a, b, certificates, stateDir);
+            relays = withFences ? RelayBox.start(plant, "127.0.0.1", 0) : null;
+            GatewayConfig config = config(policy, relays, a, b, certificates, stateDir);
             return new SimPair(
-                    plant, Map.of(A, a, B, b), Gateway.start(config, Ticker.system(), Clock.systemUTC(), events));
+                    plant,
+                    relays,
+                    Map.of(A, a, B, b),
+                    Gateway.start(config, Ticker.system(), Clock.systemUTC(), events));
         } catch (IOException | RuntimeException | PkiException e) {
+            if (relays != null) {
+                relays.close();
+            }
             for (SimulatedPlc p : new SimulatedPlc[] {a, b}) {
                 if (p != null) {
                     p.close();
@@ -147,7 +155,7 @@ public final class OpcUaSimPair {
     /** The gateway configuration: both controllers over OPC UA, tags by node id, a security section. */
     public static GatewayConfig config(
             FailoverPolicy policy,
-            boolean withFences,
+            RelayBox relays,
             SimulatedPlc a,
             SimulatedPlc b,
             Certificates certificates,
@@ -173,8 +181,8 @@ public final class OpcUaSimPair {
         PairConfig pair = new PairConfig(
                 PAIR,
                 List.of(
-                        controller(A, PreferredRole.PRIMARY, a, withFences),
-                        controller(B, PreferredRole.STANDBY, b, withFences)),
+                        controller(A, PreferredRole.PRIMARY, a, relays),
+                        controller(B, PreferredRole.STANDBY, b, relays)),
                 StatusRegisters.defaults(),
                 StatusNodes.defaults(),
                 List.of(
@@ -205,12 +213,12 @@ public final class OpcUaSimPair {
         return new GatewayConfig(null, "bench-gateway-ua", "127.0.0.1", 0, null, List.of(pair), security);
     }
 
-    private static ControllerConfig controller(String id, PreferredRole role, SimulatedPlc plc, boolean fence) {
+    private static ControllerConfig controller(String id, PreferredRole role, SimulatedPlc plc, RelayBox relays) {
         String url = "opc.tcp://127.0.0.1:" + plc.opcUaPort().orElseThrow() + PlcOpcUaServer.PATH;
         return new ControllerConfig(
                 id,
                 role,
                 new OpcUaEndpoint(url, OpcUaEndpoint.SecurityPolicyName.BASIC256SHA256, true),
-                fence ? new FenceConfig.Sim("127.0.0.1", plc.controlPort()) : null);
+                SimPair.fence(id, relays));
     }
 }

@@ -50,7 +50,7 @@ final class ScadaRig implements AutoCloseable {
         try {
             plcs.put(SimPair.A, SimulatedPlc.start(simConfig(SimPair.A, Role.ACTIVE, pki), plant));
             plcs.put(SimPair.B, SimulatedPlc.start(simConfig(SimPair.B, Role.STANDBY, pki), plant));
-            GatewayConfig config = SimPair.config(policy, false, plcs.get(SimPair.A), plcs.get(SimPair.B));
+            GatewayConfig config = SimPair.config(policy, null, plcs.get(SimPair.A), plcs.get(SimPair.B));
             config = SimPair.withScada(SimPair.secured(config, pki, stateDir), pki, stateDir);
             Gateway gateway = Gateway.start(config, Ticker.system(), Clock.systemUTC(), e -> {});
             return new ScadaRig(plant, plcs, gateway);

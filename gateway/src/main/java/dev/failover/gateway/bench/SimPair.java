@@ -29,6 +29,7 @@ import dev.failover.gateway.health.Health;
 import dev.failover.gateway.link.RuntimeRole;
 import dev.failover.gateway.supervisor.PairSupervisor;
 import dev.failover.plcsim.Plant;
+import dev.failover.plcsim.RelayBox;
 import dev.failover.plcsim.Role;
 import dev.failover.plcsim.SimConfig;
 import dev.failover.plcsim.SimulatedPlc;
@@ -56,12 +57,17 @@ public final class SimPair implements AutoCloseable {
     public static final String B = "plc-b";
 
     private final Plant plant;
+    private final RelayBox relays;
     private final Map<String, SimulatedPlc> plcs;
     private final Gateway gateway;
 
-    /** A pair of running controllers and the gateway supervising them; closing it closes all three. */
-    SimPair(Plant plant, Map<String, SimulatedPlc> plcs, Gateway gateway) {
+    /**
+     * A pair of running controllers, the relay box that can cut their outputs (or {@code null}) and
+     * the gateway supervising them; closing it closes them all.
+     */
+    SimPair(Plant plant, RelayBox relays, Map<String, SimulatedPlc> plcs, Gateway gateway) {
         this.plant = plant;
+        this.relays = relays;
         this.plcs = plcs;
         this.gateway = gateway;
     }
@@ -101,10 +107,12 @@ public final class SimPair implements AutoCloseable {
         Plant plant = Plant.inMemory();
         SimulatedPlc a = null;
         SimulatedPlc b = null;
+        RelayBox relays = null;
         try {
             a = SimulatedPlc.start(simConfig(A, Role.ACTIVE, pki), plant);
             b = SimulatedPlc.start(simConfig(B, Role.STANDBY, pki), plant);
-            GatewayConfig config = config(policy, withFences, a, b);
+            relays = withFences ? RelayBox.start(plant, "127.0.0.1", 0) : null;
+            GatewayConfig config = config(policy, relays, a, b);
             if (pki != null) {
                 config = secured(config, pki, stateDir);
             }
@@ -112,8 +120,14 @@ public final class SimPair implements AutoCloseable {
                 config = withScada(config, pki, stateDir);
             }
             return new SimPair(
-                    plant, Map.of(A, a, B, b), Gateway.start(config, Ticker.system(), Clock.systemUTC(), events));
+                    plant,
+                    relays,
+                    Map.of(A, a, B, b),
+                    Gateway.start(config, Ticker.system(), Clock.systemUTC(), events));
         } catch (IOException | RuntimeException | PkiException e) {
+            if (relays != null) {
+                relays.close();
+            }
             for (SimulatedPlc p : new SimulatedPlc[] {a, b}) {
                 if (p != null) {
                     p.close();
@@ -185,7 +199,11 @@ public final class SimPair implements AutoCloseable {
                         "127.0.0.1", 0, ScadaServerConfig.DEFAULT_PATH, stateDir.resolve("opcua-pki"), false));
     }
 
-    public static GatewayConfig config(FailoverPolicy policy, boolean withFences, SimulatedPlc a, SimulatedPlc b) {
+    /**
+     * The gateway configuration for two controllers on loopback, with a fence for each on {@code
+     * relays} (plc-sim's relay box on their plant), or without fences when it is {@code null}.
+     */
+    public static GatewayConfig config(FailoverPolicy policy, RelayBox relays, SimulatedPlc a, SimulatedPlc b) {
         return new GatewayConfig(
                 null,
                 "bench-gateway",
@@ -195,8 +213,8 @@ public final class SimPair implements AutoCloseable {
                 List.of(new PairConfig(
                         PAIR,
                         List.of(
-                                controller(A, PreferredRole.PRIMARY, a, withFences),
-                                controller(B, PreferredRole.STANDBY, b, withFences)),
+                                controller(A, PreferredRole.PRIMARY, a, relays),
+                                controller(B, PreferredRole.STANDBY, b, relays)),
                         StatusRegisters.defaults(),
                         List.of(
                                 new TagConfig(
@@ -215,12 +233,18 @@ public final class SimPair implements AutoCloseable {
                         null)));
     }
 
-    private static ControllerConfig controller(String id, PreferredRole role, SimulatedPlc plc, boolean fence) {
-        return new ControllerConfig(
-                id,
-                role,
-                new ModbusEndpoint("127.0.0.1", plc.modbusPort(), 1),
-                fence ? new FenceConfig.Sim("127.0.0.1", plc.controlPort()) : null);
+    private static ControllerConfig controller(String id, PreferredRole role, SimulatedPlc plc, RelayBox relays) {
+        return new ControllerConfig(id, role, new ModbusEndpoint("127.0.0.1", plc.modbusPort(), 1), fence(id, relays));
+    }
+
+    /** The fence of controller {@code id} on {@code relays}, or {@code null} without a relay box. */
+    static FenceConfig fence(String id, RelayBox relays) {
+        return relays == null ? null : new FenceConfig.Sim("127.0.0.1", relays.port(), id);
+    }
+
+    /** The plant both controllers act on: tests read it as an independent observer of who drives. */
+    public Plant plant() {
+        return plant;
     }
 
     public SimulatedPlc plc(String id) {
@@ -273,6 +297,9 @@ public final class SimPair implements AutoCloseable {
     @Override
     public void close() {
         gateway.close();
+        if (relays != null) {
+            relays.close();
+        }
         plcs.values().forEach(SimulatedPlc::close);
         try {
             plant.close();

@@ -16,11 +16,15 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** One plc-sim controller running as a child process, started from this JVM's own class path. */
+/**
+ * One plc-sim process started from this JVM's own class path: a controller ({@code plc-sim run}) or
+ * the relay box ({@code plc-sim relay}, the output-enable relays of the bench, a process of its own).
+ */
 final class SimProcess implements AutoCloseable {
 
     private static final Pattern READY =
             Pattern.compile("READY name=(\\S+) modbus=(\\S+):(\\d+) control=(\\S+):(\\d+)");
+    private static final Pattern RELAY_READY = Pattern.compile("READY relay control=(\\S+):(\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
     private final String name;
@@ -35,37 +39,57 @@ final class SimProcess implements AutoCloseable {
         this.controlPort = controlPort;
     }
 
-    /** Starts a controller and waits for its READY line; its log goes to {@code log}. */
+    /** Starts a controller on free ports and waits for its READY line; its log goes to {@code log}. */
     static SimProcess start(String name, String role, Path plant, Path log, List<String> tlsOptions)
             throws IOException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new java.util.ArrayList<>(List.of(
-                java.toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.failover.plcsim.PlcSimMain",
+        return start(name, role, plant, log, tlsOptions, 0, 0);
+    }
+
+    /** Starts a controller on the given ports (0: any free port), for example again after it was killed. */
+    static SimProcess start(
+            String name, String role, Path plant, Path log, List<String> tlsOptions, int modbusPort, int controlPort)
+            throws IOException {
+        List<String> args = new java.util.ArrayList<>(List.of(
                 "run",
                 "--name",
                 name,
                 "--role",
                 role,
                 "--port",
-                "0",
+                Integer.toString(modbusPort),
                 "--control-port",
-                "0",
+                Integer.toString(controlPort),
                 "--plant",
                 plant.toString()));
-        command.addAll(tlsOptions);
+        args.addAll(tlsOptions);
+        Launched l = launch(name, args, READY, log);
+        return new SimProcess(name, l.process(), Integer.parseInt(l.ready().group(3)), Integer.parseInt(l.ready().group(5)));
+    }
+
+    /** Starts the relay box on {@code plant}; its {@link #controlPort()} takes the relay commands. */
+    static SimProcess relayBox(Path plant, Path log) throws IOException {
+        Launched l = launch(
+                "relay box", List.of("relay", "--plant", plant.toString(), "--control-port", "0"), RELAY_READY, log);
+        return new SimProcess("relay box", l.process(), -1, Integer.parseInt(l.ready().group(2)));
+    }
+
+    private record Launched(Process process, Matcher ready) {}
+
+    private static Launched launch(String name, List<String> args, Pattern readyLine, Path log) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new java.util.ArrayList<>(List.of(
+                java.toString(), "-cp", System.getProperty("java.class.path"), "dev.failover.plcsim.PlcSimMain"));
+        command.addAll(args);
         Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        CompletableFuture<Matcher> ready = CompletableFuture.supplyAsync(() -> awaitReady(process));
+        CompletableFuture<Matcher> ready = CompletableFuture.supplyAsync(() -> awaitReady(process, readyLine));
         try {
             Matcher m = ready.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             if (m == null) {
                 throw new IOException("plc-sim " + name + " exited before it was ready; see " + log);
             }
-            return new SimProcess(name, process, Integer.parseInt(m.group(3)), Integer.parseInt(m.group(5)));
+            return new Launched(process, m);
         } catch (ExecutionException | TimeoutException e) {
             process.destroyForcibly();
             throw new IOException(
@@ -77,11 +101,11 @@ final class SimProcess implements AutoCloseable {
         }
     }
 
-    private static Matcher awaitReady(Process process) {
+    private static Matcher awaitReady(Process process, Pattern readyLine) {
         BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         try {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                Matcher m = READY.matcher(line);
+                Matcher m = readyLine.matcher(line);
                 if (m.find()) {
                     return m;
                 }
@@ -112,6 +136,14 @@ final class SimProcess implements AutoCloseable {
     /** The fields of the controller's {@code status} answer (role, driving, level, ...). */
     Map<String, String> status() throws IOException {
         return ControlClient.status("127.0.0.1", controlPort, Duration.ofSeconds(2));
+    }
+
+    /** Kills the process at once (SIGKILL): for a controller, the power is lost. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("plc-sim " + name + " did not die within 5 s of SIGKILL");
+        }
     }
 
     @Override

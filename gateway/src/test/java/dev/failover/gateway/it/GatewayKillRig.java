@@ -23,6 +23,7 @@ import dev.failover.gateway.journal.Recovery;
 import dev.failover.gateway.link.LinkResult;
 import dev.failover.gateway.link.modbus.ModbusLink;
 import dev.failover.plcsim.Plant;
+import dev.failover.plcsim.RelayBox;
 import dev.failover.plcsim.Role;
 import dev.failover.plcsim.SimConfig;
 import dev.failover.plcsim.SimulatedPlc;
@@ -120,7 +121,9 @@ final class GatewayKillRig implements AutoCloseable {
             SimulatedPlc b = controller("plc-b", Role.STANDBY);
             SSLContext reader = pki.tlsContext(pki.gateway("kill-it-reader", "gateway"));
             readers = Map.of("plc-a", reader(a, reader), "plc-b", reader(b, reader));
-            config = writeConfig(a, b);
+            RelayBox relays = RelayBox.start(plant, "127.0.0.1", 0);
+            open.add(relays);
+            config = writeConfig(a, b, relays.port());
         } catch (Exception e) {
             close();
             throw e;
@@ -264,7 +267,7 @@ final class GatewayKillRig implements AutoCloseable {
     }
 
     /** The gateway's configuration file, every path in it absolute. */
-    private Path writeConfig(SimulatedPlc a, SimulatedPlc b) throws Exception {
+    private Path writeConfig(SimulatedPlc a, SimulatedPlc b, int relayPort) throws Exception {
         Path password = Files.writeString(
                 dir.resolve("keystore.pw"), new String(TestPki.KEYSTORE_PASSWORD), StandardCharsets.UTF_8);
         String yaml = """
@@ -284,11 +287,11 @@ final class GatewayKillRig implements AutoCloseable {
                       - id: plc-a
                         preferredRole: primary
                         modbus: {host: 127.0.0.1, port: %d, unitId: 1}
-                        fence: {type: sim, host: 127.0.0.1, port: %d}
+                        fence: {type: sim, host: 127.0.0.1, port: %d, output: plc-a}
                       - id: plc-b
                         preferredRole: standby
                         modbus: {host: 127.0.0.1, port: %d, unitId: 1}
-                        fence: {type: sim, host: 127.0.0.1, port: %d}
+                        fence: {type: sim, host: 127.0.0.1, port: %d, output: plc-b}
                     tags:
                       - {name: level, address: 10, type: uint16, scale: 0.01, unit: "%%", min: 0, max: 100}
                       - {name: %s, address: %d, type: uint16, scale: 0.01, unit: "%%", min: 0, max: 100,
@@ -308,9 +311,9 @@ final class GatewayKillRig implements AutoCloseable {
                         dir.resolve("state"),
                         PAIR,
                         a.modbusPort(),
-                        a.controlPort(),
+                        relayPort,
                         b.modbusPort(),
-                        b.controlPort(),
+                        relayPort,
                         SETPOINT,
                         SETPOINT_REGISTER);
         return Files.writeString(dir.resolve("gateway.yaml"), yaml, StandardCharsets.UTF_8);

@@ -12,6 +12,7 @@ import dev.failover.gateway.failover.Alarm;
 import dev.failover.gateway.failover.PairState;
 import dev.failover.gateway.failover.PairStatus;
 import dev.failover.plcsim.Plant;
+import dev.failover.plcsim.RelayBox;
 import dev.failover.plcsim.Role;
 import dev.failover.plcsim.SimConfig;
 import dev.failover.plcsim.SimulatedPlc;
@@ -31,6 +32,7 @@ class GatewayRestartIT {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final Plant plant = Plant.inMemory();
+    private RelayBox relays;
     private SimulatedPlc a;
     private SimulatedPlc b;
     private Gateway gateway;
@@ -41,7 +43,10 @@ class GatewayRestartIT {
     }
 
     private Gateway startGateway(boolean fences) throws Exception {
-        GatewayConfig config = SimPair.config(FailoverPolicy.defaults(), fences, a, b);
+        if (fences && relays == null) {
+            relays = RelayBox.start(plant, "127.0.0.1", 0);
+        }
+        GatewayConfig config = SimPair.config(FailoverPolicy.defaults(), fences ? relays : null, a, b);
         gateway = Gateway.start(config, Ticker.system(), Clock.systemUTC(), e -> {});
         return gateway;
     }
@@ -54,6 +59,9 @@ class GatewayRestartIT {
     void stop() throws Exception {
         if (gateway != null) {
             gateway.close();
+        }
+        if (relays != null) {
+            relays.close();
         }
         for (SimulatedPlc p : new SimulatedPlc[] {a, b}) {
             if (p != null) {

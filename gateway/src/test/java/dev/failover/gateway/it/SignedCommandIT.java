@@ -30,6 +30,7 @@ import dev.failover.gateway.link.LinkError;
 import dev.failover.gateway.link.LinkResult;
 import dev.failover.gateway.link.modbus.ModbusLink;
 import dev.failover.plcsim.Plant;
+import dev.failover.plcsim.RelayBox;
 import dev.failover.plcsim.Role;
 import dev.failover.plcsim.SimConfig;
 import dev.failover.plcsim.SimulatedPlc;
@@ -94,7 +95,9 @@ class SignedCommandIT {
         b = secureSim("plc-b", Role.STANDBY);
         passwordFile = state.resolve("keystore.pw");
         Files.writeString(passwordFile, new String(TestPki.KEYSTORE_PASSWORD), StandardCharsets.UTF_8);
-        GatewayConfig plain = SimPair.config(FailoverPolicy.defaults(), true, a, b);
+        RelayBox relays = RelayBox.start(plant, "127.0.0.1", 0);
+        open.add(relays);
+        GatewayConfig plain = SimPair.config(FailoverPolicy.defaults(), relays, a, b);
         PairConfig p = plain.pairs().getFirst();
         List<ControllerConfig> controllers = p.controllers().stream()
                 .map(c -> new ControllerConfig(
