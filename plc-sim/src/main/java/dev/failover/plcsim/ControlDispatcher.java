@@ -67,12 +67,15 @@ final class ControlDispatcher {
 
     /**
      * {@code OK name=A role=ACTIVE status=RUN heartbeat=123 driving=true outputEnable=true level=50.00
-     * faults=hang,slow:30 tls=true}: new fields are only ever appended, so parsers keep working.
+     * faults=hang,slow:30 tls=true roleChanges=3}: new fields are only ever appended, so parsers keep
+     * working. {@code roleChanges} counts role changes since the process started, so an observer can
+     * tell that a controller kept its role between two readings.
      */
     static String statusLine(SimSnapshot s) {
         return String.format(
                 Locale.ROOT,
-                "OK name=%s role=%s status=%s heartbeat=%d driving=%b outputEnable=%b level=%.2f faults=%s tls=%b",
+                "OK name=%s role=%s status=%s heartbeat=%d driving=%b outputEnable=%b level=%.2f faults=%s tls=%b"
+                        + " roleChanges=%d",
                 s.name(),
                 s.role(),
                 s.status(),
@@ -81,6 +84,7 @@ final class ControlDispatcher {
                 s.outputEnable(),
                 s.levelPercent(),
                 String.join(",", s.faults()),
-                s.tls());
+                s.tls(),
+                s.roleChanges());
     }
 }

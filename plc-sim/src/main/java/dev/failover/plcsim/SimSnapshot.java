@@ -21,6 +21,7 @@ import java.util.Set;
  * @param inflowPercent total pump command the plant receives from all controllers (may exceed 100)
  * @param faults active faults in a fixed order, e.g. {@code hang}, {@code slow:30}, {@code lose:2}
  * @param tls whether the Modbus port serves Modbus/TCP Security rather than plain Modbus TCP
+ * @param roleChanges role changes since the process started (wraps at 65536)
  */
 public record SimSnapshot(
         String name,
@@ -33,7 +34,8 @@ public record SimSnapshot(
         double pumpPercent,
         double inflowPercent,
         Set<String> faults,
-        boolean tls) {
+        boolean tls,
+        int roleChanges) {
 
     public SimSnapshot {
         Objects.requireNonNull(name, "name");

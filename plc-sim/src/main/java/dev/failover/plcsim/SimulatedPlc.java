@@ -261,7 +261,8 @@ public final class SimulatedPlc implements AutoCloseable {
                 view.pumpPercent(),
                 view.plant().inflowPercent(),
                 active,
-                tls());
+                tls(),
+                view.roleChanges());
     }
 
     void crash() {

@@ -48,7 +48,7 @@ class PlcSimMainIT {
 
             assertThat(ControlClient.send("127.0.0.1", controlPort, "status", Duration.ofSeconds(2)))
                     .startsWith("OK name=A role=ACTIVE")
-                    .endsWith(" tls=false");
+                    .contains(" tls=false ");
             try (ModbusTestClient client = ModbusTestClient.connect(modbusPort)) {
                 assertThat(client.read(RegisterMap.ROLE)).isEqualTo(Role.ACTIVE.code());
             }

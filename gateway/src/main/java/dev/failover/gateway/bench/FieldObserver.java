@@ -17,7 +17,8 @@ import java.util.OptionalLong;
  * controller's own report through its control port (role, driving, role changes). Nothing it sees
  * comes from the gateway.
  *
- * <p>It samples in turn the plant and the controllers, every couple of milliseconds, and counts:
+ * <p>It samples the plant and each controller on threads of their own (a stopped controller that
+ * never answers delays no other reading), about every millisecond, and counts:
  *
  * <ul>
  *   <li><b>two drivers</b>: a plant reading with more than one controller feeding the tank;
@@ -34,13 +35,16 @@ public final class FieldObserver implements AutoCloseable {
     /** A controller's name in the plant and its control port. */
     public record Controller(String name, String host, int controlPort) {}
 
-    private record Report(long atNanos, String role, boolean driving, long roleChanges) {}
+    /** One answer of a controller: asked at {@code atNanos}, answered at {@code answeredNanos}. */
+    private record Report(long atNanos, long answeredNanos, String role, boolean driving, long roleChanges) {}
+
+    private static final int HISTORY = 16;
 
     private static final Duration ASK_TIMEOUT = Duration.ofMillis(200);
 
     private final Plant plant;
     private final List<Controller> controllers;
-    private final Thread thread;
+    private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
     // Guarded by this.
@@ -53,6 +57,7 @@ public final class FieldObserver implements AutoCloseable {
     private long undrivenSinceNanos = Long.MIN_VALUE;
     private long longestUndrivenNanos;
     private final Map<String, Report> latest = new HashMap<>();
+    private final Map<String, java.util.ArrayDeque<Report>> recent = new HashMap<>();
     private final Map<String, List<Long>> drivingStarts = new HashMap<>();
 
     private FieldObserver(Plant plant, List<Controller> controllers) {
@@ -61,8 +66,17 @@ public final class FieldObserver implements AutoCloseable {
         }
         this.plant = plant;
         this.controllers = List.copyOf(controllers);
-        controllers.forEach(c -> drivingStarts.put(c.name(), new ArrayList<>()));
-        this.thread = Thread.ofPlatform().name("field-observer").daemon(true).start(this::loop);
+        controllers.forEach(c -> {
+            drivingStarts.put(c.name(), new ArrayList<>());
+            recent.put(c.name(), new java.util.ArrayDeque<>());
+        });
+        threads.add(Thread.ofPlatform().name("observe-plant").daemon(true).start(() -> loop(this::readPlant)));
+        for (Controller c : controllers) {
+            threads.add(Thread.ofPlatform()
+                    .name("observe-" + c.name())
+                    .daemon(true)
+                    .start(() -> loop(() -> ask(c))));
+        }
     }
 
     /** Starts watching {@code plant} and the two controllers. */
@@ -70,12 +84,9 @@ public final class FieldObserver implements AutoCloseable {
         return new FieldObserver(plant, controllers);
     }
 
-    private void loop() {
-        int turn = 0;
+    private void loop(Runnable reading) {
         while (running) {
-            readPlant();
-            Controller c = controllers.get(turn++ % 2);
-            ask(c);
+            reading.run();
             try {
                 Thread.sleep(1);
             } catch (InterruptedException e) {
@@ -127,6 +138,7 @@ public final class FieldObserver implements AutoCloseable {
         boolean answeredStopped = status.getOrDefault("faults", "").contains("crash");
         Report r = new Report(
                 sent,
+                System.nanoTime(),
                 answeredStopped ? "CRASHED" : status.getOrDefault("role", "?"),
                 Boolean.parseBoolean(status.get("driving")),
                 Long.parseLong(status.getOrDefault("roleChanges", "-1")));
@@ -137,19 +149,28 @@ public final class FieldObserver implements AutoCloseable {
                 drivingStarts.get(c.name()).add(r.atNanos());
             }
             latest.put(c.name(), r);
-            // Proof of two ACTIVE at once: this controller ACTIVE now and at its previous reading with no
-            // role change between, and the other ACTIVE at a reading taken in between.
-            Report o = latest.get(other);
+            java.util.ArrayDeque<Report> mine = recent.get(c.name());
+            mine.addLast(r);
+            if (mine.size() > HISTORY) {
+                mine.removeFirst();
+            }
+            // Proof of two ACTIVE at once: this controller answered ACTIVE now and at its previous reading,
+            // with no role change between, so it was ACTIVE throughout; the other answered ACTIVE to a
+            // reading asked after the previous answer and answered before this one was asked.
             if (before != null
-                    && o != null
                     && "ACTIVE".equals(r.role())
                     && "ACTIVE".equals(before.role())
                     && r.roleChanges() >= 0
-                    && r.roleChanges() == before.roleChanges()
-                    && "ACTIVE".equals(o.role())
-                    && o.atNanos() > before.atNanos()) {
-                twoActive++;
-                violation(c.name() + " and " + other + " both reported ACTIVE");
+                    && r.roleChanges() == before.roleChanges()) {
+                for (Report o : recent.get(other)) {
+                    if ("ACTIVE".equals(o.role())
+                            && o.atNanos() >= before.answeredNanos()
+                            && o.answeredNanos() <= r.atNanos()) {
+                        twoActive++;
+                        violation(c.name() + " and " + other + " both reported ACTIVE");
+                        break;
+                    }
+                }
             }
         }
     }
@@ -223,6 +244,8 @@ public final class FieldObserver implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running = false;
-        thread.join(2_000);
+        for (Thread t : threads) {
+            t.join(2_000);
+        }
     }
 }

@@ -204,6 +204,14 @@ public final class SimPair implements AutoCloseable {
      * relays} (plc-sim's relay box on their plant), or without fences when it is {@code null}.
      */
     public static GatewayConfig config(FailoverPolicy policy, RelayBox relays, SimulatedPlc a, SimulatedPlc b) {
+        return config(policy, a.modbusPort(), b.modbusPort(), relays == null ? 0 : relays.port());
+    }
+
+    /**
+     * The gateway configuration for plc-a and plc-b on loopback Modbus TCP ports, each fenced through
+     * the relay box on {@code relayPort} (0: no fences); for controllers in other processes.
+     */
+    public static GatewayConfig config(FailoverPolicy policy, int portA, int portB, int relayPort) {
         return new GatewayConfig(
                 null,
                 "bench-gateway",
@@ -213,8 +221,8 @@ public final class SimPair implements AutoCloseable {
                 List.of(new PairConfig(
                         PAIR,
                         List.of(
-                                controller(A, PreferredRole.PRIMARY, a, relays),
-                                controller(B, PreferredRole.STANDBY, b, relays)),
+                                controller(A, PreferredRole.PRIMARY, portA, relayPort),
+                                controller(B, PreferredRole.STANDBY, portB, relayPort)),
                         StatusRegisters.defaults(),
                         List.of(
                                 new TagConfig(
@@ -233,8 +241,12 @@ public final class SimPair implements AutoCloseable {
                         null)));
     }
 
-    private static ControllerConfig controller(String id, PreferredRole role, SimulatedPlc plc, RelayBox relays) {
-        return new ControllerConfig(id, role, new ModbusEndpoint("127.0.0.1", plc.modbusPort(), 1), fence(id, relays));
+    private static ControllerConfig controller(String id, PreferredRole role, int port, int relayPort) {
+        return new ControllerConfig(
+                id,
+                role,
+                new ModbusEndpoint("127.0.0.1", port, 1),
+                relayPort == 0 ? null : new FenceConfig.Sim("127.0.0.1", relayPort, id));
     }
 
     /** The fence of controller {@code id} on {@code relays}, or {@code null} without a relay box. */

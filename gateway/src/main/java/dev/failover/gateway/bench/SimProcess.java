@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * One plc-sim process started from this JVM's own class path: a controller ({@code plc-sim run}) or
  * the relay box ({@code plc-sim relay}, the output-enable relays of the bench, a process of its own).
  */
-final class SimProcess implements AutoCloseable {
+public final class SimProcess implements AutoCloseable {
 
     private static final Pattern READY =
             Pattern.compile("READY name=(\\S+) modbus=(\\S+):(\\d+) control=(\\S+):(\\d+)");
@@ -40,13 +40,13 @@ final class SimProcess implements AutoCloseable {
     }
 
     /** Starts a controller on free ports and waits for its READY line; its log goes to {@code log}. */
-    static SimProcess start(String name, String role, Path plant, Path log, List<String> tlsOptions)
+    public static SimProcess start(String name, String role, Path plant, Path log, List<String> tlsOptions)
             throws IOException {
         return start(name, role, plant, log, tlsOptions, 0, 0);
     }
 
     /** Starts a controller on the given ports (0: any free port), for example again after it was killed. */
-    static SimProcess start(
+    public static SimProcess start(
             String name, String role, Path plant, Path log, List<String> tlsOptions, int modbusPort, int controlPort)
             throws IOException {
         List<String> args = new java.util.ArrayList<>(List.of(
@@ -67,7 +67,7 @@ final class SimProcess implements AutoCloseable {
     }
 
     /** Starts the relay box on {@code plant}; its {@link #controlPort()} takes the relay commands. */
-    static SimProcess relayBox(Path plant, Path log) throws IOException {
+    public static SimProcess relayBox(Path plant, Path log) throws IOException {
         Launched l = launch(
                 "relay box", List.of("relay", "--plant", plant.toString(), "--control-port", "0"), RELAY_READY, log);
         return new SimProcess("relay box", l.process(), -1, Integer.parseInt(l.ready().group(2)));
@@ -116,30 +116,46 @@ final class SimProcess implements AutoCloseable {
         }
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    int modbusPort() {
+    public int modbusPort() {
         return modbusPort;
     }
 
-    int controlPort() {
+    public int controlPort() {
         return controlPort;
     }
 
     /** Sends one control-port command and returns the answer line. */
-    String control(String command) throws IOException {
+    public String control(String command) throws IOException {
         return ControlClient.send("127.0.0.1", controlPort, command, Duration.ofSeconds(2));
     }
 
     /** The fields of the controller's {@code status} answer (role, driving, level, ...). */
-    Map<String, String> status() throws IOException {
+    public Map<String, String> status() throws IOException {
         return ControlClient.status("127.0.0.1", controlPort, Duration.ofSeconds(2));
     }
 
+    /** The process id, for signals (SIGSTOP, SIGCONT) that Java cannot send. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Sends a signal by name ({@code STOP}, {@code CONT}) with {@code kill(1)}. */
+    public void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                .redirectErrorStream(true)
+                .start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed: "
+                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+        }
+    }
+
     /** Kills the process at once (SIGKILL): for a controller, the power is lost. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             throw new IllegalStateException("plc-sim " + name + " did not die within 5 s of SIGKILL");
