@@ -192,7 +192,8 @@ public final class Gateway implements AutoCloseable {
                             MAX_RECONNECT_BACKOFF,
                             ticker,
                             security == null ? null : security.tls(),
-                            security == null ? null : security.opcUa().orElse(null)));
+                            security == null ? null : security.opcUa().orElse(null),
+                            clock));
             if (c.fence() != null) {
                 fences.put(c.id(), fence(c.id(), c.fence(), box, clock));
             }

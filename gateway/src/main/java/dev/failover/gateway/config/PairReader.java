@@ -13,7 +13,13 @@ final class PairReader {
     static final List<String> PAIR_KEYS =
             List.of("name", "controllers", "registers", "nodes", "tags", "failover", "mirror", "box");
     static final List<String> MIRROR_KEYS = List.of("period");
-    static final List<String> REGISTER_KEYS = List.of("heartbeat", "status", "role", "flags", "faultCode");
+    /** The status block's keys, in {@link StatusNodes#all()} order. */
+    static final List<String> STATUS_KEYS = List.of("heartbeat", "status", "role", "flags", "faultCode");
+
+    static final String ROLE_COMMAND_KEY = "roleCommand";
+    static final String NONE = "none";
+    static final List<String> REGISTER_KEYS =
+            List.of("heartbeat", "status", "role", "flags", "faultCode", ROLE_COMMAND_KEY);
     static final List<String> NODE_KEYS = REGISTER_KEYS;
 
     /** The most holding registers one Modbus read (function 03) may return: the status block is one read. */
@@ -175,11 +181,11 @@ final class PairReader {
         YamlMap m = map.get();
         StatusRegisters d = StatusRegisters.defaults();
         int[] defaults = {d.heartbeat(), d.status(), d.role(), d.flags(), d.faultCode()};
-        int[] addresses = new int[REGISTER_KEYS.size()];
+        int[] addresses = new int[STATUS_KEYS.size()];
         boolean valid = true;
         Map<Integer, String> used = new HashMap<>();
         for (int i = 0; i < addresses.length; i++) {
-            String key = REGISTER_KEYS.get(i);
+            String key = STATUS_KEYS.get(i);
             Optional<Integer> address = m.get(key, defaults[i], v -> v.integer(IntRange.ADDRESS));
             if (address.isEmpty()) {
                 valid = false;
@@ -199,17 +205,45 @@ final class PairReader {
                 valid = false;
             }
         }
-        if (!valid) {
+        Optional<Integer> roleCommand = m.get(ROLE_COMMAND_KEY, d.roleCommand(), PairReader::roleCommandAddress);
+        if (!valid || roleCommand.isEmpty()) {
             return Optional.empty();
         }
-        StatusRegisters registers =
-                new StatusRegisters(addresses[0], addresses[1], addresses[2], addresses[3], addresses[4]);
+        StatusRegisters registers = new StatusRegisters(
+                addresses[0], addresses[1], addresses[2], addresses[3], addresses[4], roleCommand.get());
         if (registers.count() > MAX_REGISTERS_PER_READ) {
             value.report("the status registers span " + registers.count() + " addresses, more than the "
                     + MAX_REGISTERS_PER_READ + " one Modbus read returns. Move them closer together.");
             return Optional.empty();
         }
+        if (registers.hasRoleCommand()) {
+            int first = registers.roleCommand();
+            int last = first + StatusRegisters.ROLE_COMMAND_REGISTERS - 1;
+            for (int i = 0; i < addresses.length; i++) {
+                String key = STATUS_KEYS.get(i);
+                if (addresses[i] >= first && addresses[i] <= last) {
+                    m.optional(ROLE_COMMAND_KEY)
+                            .or(() -> m.optional(key))
+                            .orElse(value)
+                            .report("the role command block " + first + "-" + last + " holds the '" + key
+                                    + "' register at " + addresses[i]
+                                    + ". Give the role command block five registers of its own.");
+                    return Optional.empty();
+                }
+            }
+        }
         return Optional.of(registers);
+    }
+
+    /** The first register of the role command block, or {@code none}: {@link StatusRegisters#NO_ROLE_COMMAND}. */
+    private static Optional<Integer> roleCommandAddress(YamlValue value) {
+        if (value.isScalar() && NONE.equals(value.text().orElse("").trim())) {
+            return Optional.of(StatusRegisters.NO_ROLE_COMMAND);
+        }
+        return value.integer(new IntRange(
+                0,
+                StatusRegisters.MAX_ROLE_COMMAND,
+                "'none' or the first register of the five-register role command block"));
     }
 
     private static Optional<StatusNodes> nodes(YamlValue value) {
@@ -220,10 +254,24 @@ final class PairReader {
         YamlMap m = map.get();
         List<String> defaults = StatusNodes.defaults().all();
         List<Optional<String>> nodes = new ArrayList<>();
-        for (int i = 0; i < NODE_KEYS.size(); i++) {
-            nodes.add(m.get(NODE_KEYS.get(i), defaults.get(i), PairReader::nodeId));
+        for (int i = 0; i < STATUS_KEYS.size(); i++) {
+            nodes.add(m.get(STATUS_KEYS.get(i), defaults.get(i), PairReader::nodeId));
         }
-        return allPresent(nodes).map(n -> new StatusNodes(n.get(0), n.get(1), n.get(2), n.get(3), n.get(4)));
+        Optional<Optional<String>> roleCommand =
+                m.get(ROLE_COMMAND_KEY, StatusNodes.defaults().roleCommand(), PairReader::roleCommandNode);
+        if (roleCommand.isEmpty()) {
+            return Optional.empty();
+        }
+        return allPresent(nodes)
+                .map(n -> new StatusNodes(n.get(0), n.get(1), n.get(2), n.get(3), n.get(4), roleCommand.get()));
+    }
+
+    /** The role command node id, or {@code none}: empty. */
+    private static Optional<Optional<String>> roleCommandNode(YamlValue value) {
+        if (value.isScalar() && NONE.equals(value.text().orElse("").trim())) {
+            return Optional.of(Optional.empty());
+        }
+        return nodeId(value).map(Optional::of);
     }
 
     private static Optional<String> nodeId(YamlValue value) {

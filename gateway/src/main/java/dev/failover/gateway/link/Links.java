@@ -8,6 +8,7 @@ import dev.failover.gateway.config.PairConfig;
 import dev.failover.gateway.link.modbus.ModbusLink;
 import dev.failover.gateway.link.opcua.OpcUaCredentials;
 import dev.failover.gateway.link.opcua.OpcUaLink;
+import java.time.Clock;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
 
@@ -31,6 +32,21 @@ public final class Links {
             Ticker ticker,
             SSLContext tls,
             OpcUaCredentials opcUa) {
+        return create(pair, controller, maxBackoff, ticker, tls, opcUa, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #create(PairConfig, ControllerConfig, Duration, Ticker, SSLContext, OpcUaCredentials)},
+     * with the wall clock that the deadlines of role commands are taken from.
+     */
+    public static ControllerLink create(
+            PairConfig pair,
+            ControllerConfig controller,
+            Duration maxBackoff,
+            Ticker ticker,
+            SSLContext tls,
+            OpcUaCredentials opcUa,
+            Clock wallClock) {
         Duration timeout = pair.failover().responseTimeout();
         return switch (controller.endpoint()) {
             case ModbusEndpoint modbus ->
@@ -41,14 +57,16 @@ public final class Links {
                         timeout,
                         maxBackoff,
                         ticker,
-                        modbus.insecure() ? null : tls);
+                        modbus.insecure() ? null : tls,
+                        wallClock);
             case OpcUaEndpoint endpoint -> {
                 if (opcUa == null || opcUa.user() == null) {
                     throw new IllegalStateException("controller " + controller.id()
                             + " is reached over OPC UA, but the gateway has no OPC UA application and user"
                             + " certificates (security.opcua)");
                 }
-                yield new OpcUaLink(controller.id(), endpoint, pair.nodes(), timeout, maxBackoff, ticker, opcUa);
+                yield new OpcUaLink(
+                        controller.id(), endpoint, pair.nodes(), timeout, maxBackoff, ticker, opcUa, wallClock);
             }
         };
     }

@@ -19,11 +19,14 @@ import dev.failover.gateway.link.LinkResult;
 import dev.failover.gateway.link.RunStatus;
 import dev.failover.gateway.link.RuntimeRole;
 import dev.failover.gateway.link.StatusReading;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ControllerLink} over Modbus TCP. The only part of the gateway that knows Modbus.
@@ -34,8 +37,19 @@ import javax.net.ssl.SSLContext;
  *
  * <p>Register encodings follow the plc-sim map (docs/plc-sim.md): role 1 ACTIVE, 2 STANDBY; status
  * 0 INIT, 1 RUN, 2 STOP, 3 FAULT; flags bit 0 output-enable, bit 1 driving.
+ *
+ * <p><b>Role commands carry a deadline.</b> {@link #writeRole} writes the role command block
+ * ({@link StatusRegisters#roleCommand()}, five registers in one function 16 request): the deadline,
+ * the wall clock now plus the command timeout, as unsigned 64-bit epoch milliseconds high word first,
+ * then the role. The controller refuses (exception 03) a command whose deadline has passed, so a
+ * role write the link stopped waiting for (a paused, slow or partitioned controller) is never
+ * executed late. This needs the two wall clocks to agree to well within the command timeout. With
+ * {@link StatusRegisters#NO_ROLE_COMMAND} the link writes the {@code role} register instead, without
+ * a deadline, and says so once at start.
  */
 public final class ModbusLink implements ControllerLink {
+
+    private static final Logger log = LoggerFactory.getLogger(ModbusLink.class);
 
     static final Duration COMMAND_TIMEOUT = Duration.ofMillis(250);
 
@@ -53,6 +67,7 @@ public final class ModbusLink implements ControllerLink {
     private final boolean secure;
     private volatile boolean readWriteSupported = true;
     private final int commandTimeoutMillis;
+    private final Clock clock;
 
     /** A plain Modbus TCP link (no TLS): for controllers explicitly configured as insecure, and tests. */
     public ModbusLink(
@@ -67,7 +82,8 @@ public final class ModbusLink implements ControllerLink {
 
     /**
      * A link; with {@code tls} non-null it speaks Modbus/TCP Security with the gateway's certificate.
-     * The TLS handshake may take up to three response timeouts.
+     * The TLS handshake may take up to three response timeouts. Role command deadlines use the system
+     * clock.
      */
     public ModbusLink(
             String controllerId,
@@ -77,7 +93,26 @@ public final class ModbusLink implements ControllerLink {
             Duration maxBackoff,
             Ticker ticker,
             SSLContext tls) {
+        this(controllerId, endpoint, registers, responseTimeout, maxBackoff, ticker, tls, Clock.systemUTC());
+    }
+
+    /**
+     * A link whose role commands take their deadline from {@code clock}: the wall clock, which the
+     * controller's must match to well within the command timeout.
+     *
+     * @param tls the gateway's TLS context for Modbus/TCP Security, {@code null} for plain Modbus TCP
+     */
+    public ModbusLink(
+            String controllerId,
+            ModbusEndpoint endpoint,
+            StatusRegisters registers,
+            Duration responseTimeout,
+            Duration maxBackoff,
+            Ticker ticker,
+            SSLContext tls,
+            Clock clock) {
         this.controllerId = controllerId;
+        this.clock = clock;
         this.endpoint = endpoint;
         this.registers = registers;
         this.secure = tls != null;
@@ -89,6 +124,12 @@ public final class ModbusLink implements ControllerLink {
                 controllerId + "/poll", endpoint, responseTimeout, maxBackoff, ticker, tls, handshake);
         this.control = new ModbusChannel(
                 controllerId + "/control", endpoint, responseTimeout, maxBackoff, ticker, tls, handshake);
+        if (!registers.hasRoleCommand()) {
+            log.warn(
+                    "role commands to {} carry no deadline (registers.roleCommand: none): a role write the gateway"
+                            + " gave up on may still be executed late",
+                    controllerId);
+        }
     }
 
     @Override
@@ -141,22 +182,60 @@ public final class ModbusLink implements ControllerLink {
 
     /**
      * A role write is a step of a switchover, not fault detection: like a tag write it gets the command
-     * timeout, so a cold connection or a busy moment does not fail a promotion that would succeed.
+     * timeout, so a cold connection or a busy moment does not fail a promotion that would succeed. The
+     * same timeout is the role command's deadline: what the link stops waiting for, the controller
+     * refuses.
      */
     @Override
     public LinkResult<StatusReading> writeRole(RuntimeRole role) {
         if (role == RuntimeRole.UNKNOWN) {
             throw new IllegalArgumentException("cannot write role UNKNOWN");
         }
-        int value = role.code();
-        LinkResult<Integer> written = control.exchange(
-                new WriteSingleRegisterRequest(registers.role(), new SimpleRegister(value)),
-                response -> value,
-                commandTimeoutMillis);
+        LinkResult<Integer> written = registers.hasRoleCommand() ? writeRoleCommand(role) : writeRoleRegister(role);
         if (written instanceof LinkResult.Failed<Integer> failed) {
             return LinkResult.failed(failed.error(), "writing role " + role + ": " + failed.detail());
         }
         return readStatus(control, commandTimeoutMillis);
+    }
+
+    /** The role command block in one function 16 request: deadline (u64 epoch ms, high word first), role. */
+    private LinkResult<Integer> writeRoleCommand(RuntimeRole role) {
+        long deadline = clock.millis() + commandTimeoutMillis;
+        Register[] block = new Register[StatusRegisters.ROLE_COMMAND_REGISTERS];
+        for (int i = 0; i < 4; i++) {
+            block[i] = new SimpleRegister((int) (deadline >>> (48 - 16 * i)) & 0xFFFF);
+        }
+        block[4] = new SimpleRegister(role.code());
+        LinkResult<Integer> written = control.exchange(
+                new WriteMultipleRegistersRequest(registers.roleCommand(), block),
+                response -> block.length,
+                commandTimeoutMillis);
+        if (written instanceof LinkResult.Failed<Integer> f && f.error() == LinkError.REJECTED) {
+            if (f.detail().startsWith("exception code 3 ")) {
+                return LinkResult.failed(
+                        LinkError.REJECTED,
+                        "controller refused the role command as stale or invalid (exception 03): its deadline "
+                                + deadline + " had passed by the controller's clock, or the clocks differ by more"
+                                + " than the " + commandTimeoutMillis + " ms command timeout");
+            }
+            if (f.detail().startsWith("exception code 2 ")) {
+                return LinkResult.failed(
+                        LinkError.REJECTED,
+                        "controller has no role command block at " + registers.roleCommand()
+                                + " (exception 02); set registers.roleCommand to its address, or to none to write the"
+                                + " role register without a deadline");
+            }
+        }
+        return written;
+    }
+
+    /** The role register alone (function 6), without a deadline. */
+    private LinkResult<Integer> writeRoleRegister(RuntimeRole role) {
+        int value = role.code();
+        return control.exchange(
+                new WriteSingleRegisterRequest(registers.role(), new SimpleRegister(value)),
+                response -> value,
+                commandTimeoutMillis);
     }
 
     /**

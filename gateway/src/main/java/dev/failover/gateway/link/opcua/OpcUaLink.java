@@ -12,6 +12,7 @@ import dev.failover.gateway.link.StatusReading;
 import dev.failover.gateway.link.opcua.StatusSubscription.Snapshot;
 import dev.failover.gateway.link.opcua.UaConnection.ReadAnswer;
 import dev.failover.gateway.link.opcua.UaConnection.WriteAnswer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,13 +21,17 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.milo.opcua.stack.core.AttributeId;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned;
 import org.eclipse.milo.opcua.stack.core.types.structured.WriteValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ControllerLink} over OPC UA (Eclipse Milo client): the only part of the gateway, with the
@@ -80,9 +85,19 @@ import org.eclipse.milo.opcua.stack.core.types.structured.WriteValue;
  * unexpected data type, a namespace missing on the server), {@link LinkError#BACKING_OFF} (waiting to
  * reconnect).
  *
+ * <p><b>Role commands carry a deadline.</b> {@link #writeRole} writes the role command variable
+ * ({@link StatusNodes#roleCommand()}, plc-sim's {@code Status/RoleCommand}): one UInt16[5] in one
+ * Write, the deadline (the wall clock now plus the command timeout, as unsigned 64-bit epoch
+ * milliseconds, high word first) and the role. The controller refuses a command past its deadline
+ * ({@code Bad_OutOfRange}), so a role write the link stopped waiting for is never executed late;
+ * the wall clocks must agree to well within the command timeout. Without a role command variable
+ * the link writes the role variable, without a deadline, and says so once at start.
+ *
  * <p>Thread-safe. {@link #close()} is idempotent and ends the connector thread.
  */
 public final class OpcUaLink implements ControllerLink {
+
+    private static final Logger log = LoggerFactory.getLogger(OpcUaLink.class);
 
     /** A tag write for a command gets more time than a poll, as on Modbus. */
     static final Duration COMMAND_TIMEOUT = Duration.ofMillis(250);
@@ -98,6 +113,8 @@ public final class OpcUaLink implements ControllerLink {
     private final Duration responseTimeout;
     private final Duration commandTimeout;
     private final Ticker ticker;
+    private final Clock wallClock;
+    private final Optional<String> roleCommand;
     private final UaConnector connector;
     private final ServerClock clock = new ServerClock(Duration.ofSeconds(10).toNanos());
     private final AtomicLong statusPushed = new AtomicLong();
@@ -125,7 +142,25 @@ public final class OpcUaLink implements ControllerLink {
             Duration maxBackoff,
             Ticker ticker,
             OpcUaCredentials credentials) {
+        this(controllerId, endpoint, nodes, responseTimeout, maxBackoff, ticker, credentials, Clock.systemUTC());
+    }
+
+    /**
+     * As the constructor without {@code wallClock}, with the wall clock that role command deadlines
+     * are taken from (the controller's must match it to well within the command timeout).
+     */
+    public OpcUaLink(
+            String controllerId,
+            OpcUaEndpoint endpoint,
+            StatusNodes nodes,
+            Duration responseTimeout,
+            Duration maxBackoff,
+            Ticker ticker,
+            OpcUaCredentials credentials,
+            Clock wallClock) {
         this.controllerId = Objects.requireNonNull(controllerId, "controllerId");
+        this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
+        this.roleCommand = nodes.roleCommand();
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.responseTimeout = Objects.requireNonNull(responseTimeout, "responseTimeout");
         this.commandTimeout = COMMAND_TIMEOUT.compareTo(responseTimeout) > 0 ? COMMAND_TIMEOUT : responseTimeout;
@@ -149,6 +184,12 @@ public final class OpcUaLink implements ControllerLink {
                 maxBackoff,
                 endpoint.subscribe() ? publishing : null,
                 requestTimeout);
+        if (roleCommand.isEmpty()) {
+            log.warn(
+                    "role commands to {} carry no deadline (nodes.roleCommand: none): a role write the gateway gave"
+                            + " up on may still be executed late",
+                    controllerId);
+        }
         connector.start();
     }
 
@@ -312,10 +353,24 @@ public final class OpcUaLink implements ControllerLink {
         if (connection == null) {
             return prefixed(what, connector.notConnected());
         }
-        int value = role.code();
-        NodeId node = connection.statusNodes()[UaValues.ROLE];
-        LinkResult<WriteAnswer> written = connection.write(
-                new WriteValue[] {writeValue(node, new Variant(Unsigned.ushort(value)))}, commandTimeout);
+        WriteValue write;
+        long deadline = 0;
+        if (roleCommand.isPresent()) {
+            Optional<NodeId> node = connection.node(roleCommand.get());
+            if (node.isEmpty()) {
+                return LinkResult.failed(
+                        LinkError.PROTOCOL,
+                        what + ": the namespace of the role command node " + roleCommand.get()
+                                + " is not on the server; configure nodes.roleCommand, or none to write the role"
+                                + " without a deadline");
+            }
+            deadline = wallClock.millis() + commandTimeout.toMillis();
+            write = writeValue(node.get(), new Variant(roleCommand(deadline, role)));
+        } else {
+            NodeId node = connection.statusNodes()[UaValues.ROLE];
+            write = writeValue(node, new Variant(Unsigned.ushort(role.code())));
+        }
+        LinkResult<WriteAnswer> written = connection.write(new WriteValue[] {write}, commandTimeout);
         if (written instanceof LinkResult.Failed<WriteAnswer> failed) {
             return LinkResult.failed(failed.error(), what + ": " + failed.detail());
         }
@@ -323,9 +378,26 @@ public final class OpcUaLink implements ControllerLink {
         newestInfo(answer.receivedNanos());
         StatusCode result = answer.results()[0];
         if (!result.isGood()) {
+            if (roleCommand.isPresent() && result.value() == StatusCodes.Bad_OutOfRange) {
+                return LinkResult.failed(
+                        LinkError.REJECTED,
+                        what + ": controller refused the role command as stale or invalid (Bad_OutOfRange): its"
+                                + " deadline " + deadline + " had passed by the controller's clock, or the clocks"
+                                + " differ by more than the " + commandTimeout.toMillis() + " ms command timeout");
+            }
             return LinkResult.failed(LinkError.REJECTED, what + ": " + UaFailures.name(result));
         }
         return status(connection.read(connection.statusNodes(), commandTimeout));
+    }
+
+    /** The role command block: deadline as u64 epoch ms, high word first, then the role. */
+    static UShort[] roleCommand(long deadlineEpochMillis, RuntimeRole role) {
+        UShort[] block = new UShort[5];
+        for (int i = 0; i < 4; i++) {
+            block[i] = Unsigned.ushort((int) (deadlineEpochMillis >>> (48 - 16 * i)) & 0xFFFF);
+        }
+        block[4] = Unsigned.ushort(role.code());
+        return block;
     }
 
     /**

@@ -12,15 +12,18 @@ import dev.failover.gateway.link.LinkResult;
 import dev.failover.gateway.link.RunStatus;
 import dev.failover.gateway.link.RuntimeRole;
 import dev.failover.gateway.link.StatusReading;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * The Modbus link against golden frames (Modbus Application Protocol v1.1b3, §6.3 read holding
- * registers, §6.6 write single register, §7 exception responses) and against answers a correct
- * server never sends.
+ * registers, §6.6 write single register, §6.12 write multiple registers, §7 exception responses) and
+ * against answers a correct server never sends.
  */
 @Timeout(10)
 class ModbusLinkFrameTest {
@@ -28,8 +31,23 @@ class ModbusLinkFrameTest {
     /** Status block 0..4: heartbeat 0x0102, RUN, ACTIVE, flags 0b11, fault 0. */
     private static final String STATUS_PDU = "01" + "03" + "0a" + "0102" + "0001" + "0001" + "0003" + "0000";
 
+    /** 2026-01-01T00:00:00Z in epoch ms: the wall clock of the links that write role commands. */
+    private static final long NOW = 1_767_225_600_000L;
+
     private ScriptedPeer peer;
     private ModbusLink link;
+
+    private ModbusLink linkTo(ScriptedPeer p, StatusRegisters registers) {
+        return new ModbusLink(
+                "plc-x",
+                new ModbusEndpoint("127.0.0.1", p.port(), 1),
+                registers,
+                Duration.ofMillis(200),
+                Duration.ofMillis(50),
+                Ticker.system(),
+                null,
+                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+    }
 
     private ModbusLink linkTo(ScriptedPeer p) {
         return new ModbusLink(
@@ -66,9 +84,28 @@ class ModbusLinkFrameTest {
     }
 
     @Test
-    void writesTheRoleWithWriteSingleRegisterThenReadsTheStatusBack() throws Exception {
+    void writesTheRoleCommandBlockWithItsDeadlineInOneRequestThenReadsTheStatusBack() throws Exception {
+        peer = new ScriptedPeer(req -> req[7] == 0x10
+                ? frame(transactionId(req), "01" + "10" + "001e" + "0005")
+                : frame(transactionId(req), STATUS_PDU));
+        link = linkTo(peer, StatusRegisters.defaults());
+
+        LinkResult<StatusReading> result = link.writeRole(RuntimeRole.STANDBY);
+
+        // Function 16, address 30, 5 registers, 10 bytes: the deadline NOW + 250 ms (the command
+        // timeout) = 0x0000_019B_76DA_A8FA, high word first, then role 2 (STANDBY).
+        assertThat(Long.toHexString(NOW + 250)).isEqualTo("19b76daa8fa");
+        assertThat(peer.nextRequest())
+                .isEqualTo("000100000011" + "01" + "10" + "001e" + "0005" + "0a" + "0000" + "019b" + "76da" + "a8fa"
+                        + "0002");
+        assertThat(peer.nextRequest()).isEqualTo("000200000006" + "01" + "03" + "0000" + "0005");
+        assertThat(result.isOk()).isTrue();
+    }
+
+    @Test
+    void withoutARoleCommandBlockWritesTheRoleWithWriteSingleRegister() throws Exception {
         peer = new ScriptedPeer(req -> req[7] == 6 ? req.clone() : frame(transactionId(req), STATUS_PDU));
-        link = linkTo(peer);
+        link = linkTo(peer, StatusRegisters.defaults().withRoleCommand(StatusRegisters.NO_ROLE_COMMAND));
 
         LinkResult<StatusReading> result = link.writeRole(RuntimeRole.STANDBY);
 
@@ -76,6 +113,36 @@ class ModbusLinkFrameTest {
         assertThat(peer.nextRequest()).isEqualTo("000100000006" + "01" + "06" + "0002" + "0002");
         assertThat(peer.nextRequest()).isEqualTo("000200000006" + "01" + "03" + "0000" + "0005");
         assertThat(result.isOk()).isTrue();
+    }
+
+    @Test
+    void aRoleCommandRefusedWithException03IsReportedAsStaleOrInvalid() throws Exception {
+        peer = new ScriptedPeer(req -> frame(transactionId(req), "01" + "90" + "03"));
+        link = linkTo(peer, StatusRegisters.defaults());
+
+        LinkResult<StatusReading> result = link.writeRole(RuntimeRole.ACTIVE);
+
+        assertThat(result)
+                .isEqualTo(LinkResult.failed(
+                        LinkError.REJECTED,
+                        "writing role ACTIVE: controller refused the role command as stale or invalid (exception 03):"
+                                + " its deadline " + (NOW + 250) + " had passed by the controller's clock, or the"
+                                + " clocks differ by more than the 250 ms command timeout"));
+    }
+
+    @Test
+    void aControllerWithoutTheBlockIsToldHowToConfigureIt() throws Exception {
+        peer = new ScriptedPeer(req -> frame(transactionId(req), "01" + "90" + "02"));
+        link = linkTo(peer, StatusRegisters.defaults());
+
+        LinkResult<StatusReading> result = link.writeRole(RuntimeRole.ACTIVE);
+
+        assertThat(result)
+                .isInstanceOfSatisfying(
+                        LinkResult.Failed.class,
+                        f -> assertThat(f.detail())
+                                .contains("no role command block at 30 (exception 02)")
+                                .contains("registers.roleCommand"));
     }
 
     @Test
@@ -114,14 +181,14 @@ class ModbusLinkFrameTest {
 
     @Test
     void anExceptionResponseIsARejectionAndKeepsTheConnection() throws Exception {
-        peer = new ScriptedPeer(req -> frame(transactionId(req), "01" + "86" + "04"));
+        peer = new ScriptedPeer(req -> frame(transactionId(req), "01" + "90" + "04"));
         link = linkTo(peer);
 
         LinkResult<StatusReading> result = link.writeRole(RuntimeRole.ACTIVE);
 
         assertThat(result)
                 .isEqualTo(
-                        LinkResult.failed(LinkError.REJECTED, "writing role ACTIVE: exception code 4 for function 6"));
+                        LinkResult.failed(LinkError.REJECTED, "writing role ACTIVE: exception code 4 for function 16"));
     }
 
     @Test

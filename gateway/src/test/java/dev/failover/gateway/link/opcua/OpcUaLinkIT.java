@@ -27,9 +27,11 @@ import dev.failover.plcsim.SimConfig;
 import dev.failover.plcsim.SimulatedPlc;
 import dev.failover.plcsim.opcua.PlcOpcUaServer;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -93,7 +95,10 @@ class OpcUaLinkIT {
         pki = UaTestPki.create(dir);
         gateway = pki.credentials("gw-user", "gateway");
         plant = Plant.inMemory();
-        plc = SimulatedPlc.start(SimConfig.of("A", Role.ACTIVE).withOpcUa(pki.controllerServer("plc-a")), plant);
+        // Shared by every test: it keeps ACTIVE across the crash test, so no test depends on the order.
+        plc = SimulatedPlc.start(
+                SimConfig.of("A", Role.ACTIVE).withRetainActiveRole(true).withOpcUa(pki.controllerServer("plc-a")),
+                plant);
     }
 
     @AfterAll
@@ -119,14 +124,20 @@ class OpcUaLinkIT {
     }
 
     OpcUaLink link(SimulatedPlc p, boolean subscribe, OpcUaCredentials credentials, Duration timeout) {
+        return link(p, subscribe, credentials, timeout, StatusNodes.defaults());
+    }
+
+    OpcUaLink link(
+            SimulatedPlc p, boolean subscribe, OpcUaCredentials credentials, Duration timeout, StatusNodes nodes) {
         OpcUaLink link = new OpcUaLink(
                 "plc-" + p.snapshot().name(),
                 new OpcUaEndpoint(url(p), SecurityPolicyName.BASIC256SHA256, subscribe),
-                StatusNodes.defaults(),
+                nodes,
                 timeout,
                 BACKOFF,
                 Ticker.system(),
-                credentials);
+                credentials,
+                Clock.systemUTC());
         closeAfter.add(link);
         return link;
     }
@@ -202,6 +213,49 @@ class OpcUaLinkIT {
                     .until(() -> link.writeRole(RuntimeRole.ACTIVE) instanceof LinkResult.Ok<StatusReading> r
                             && r.value().role() == RuntimeRole.ACTIVE);
         }
+    }
+
+    @Test
+    void aControllerWhoseClockIsPastTheDeadlineRefusesTheRoleCommandAndNothingChanges() throws Exception {
+        try (SimulatedPlc ahead = SimulatedPlc.start(
+                SimConfig.of("S", Role.STANDBY).withOpcUa(pki.controllerServer("plc-s")),
+                plant,
+                Clock.offset(Clock.systemUTC(), Duration.ofHours(1)))) {
+            OpcUaLink link = link(ahead, false, gateway);
+            await().atMost(WAIT).until(link::connected);
+
+            LinkResult.Failed<?> refused = failed(link.writeRole(RuntimeRole.ACTIVE));
+
+            assertThat(refused.error()).isEqualTo(LinkError.REJECTED);
+            assertThat(refused.detail())
+                    .startsWith("writing role ACTIVE: controller refused the role command as stale or invalid"
+                            + " (Bad_OutOfRange)");
+            assertThat(ahead.snapshot().role()).isEqualTo(Role.STANDBY);
+
+            OpcUaLink withoutDeadline =
+                    link(ahead, false, gateway, TIMEOUT, StatusNodes.defaults().withRoleCommand(Optional.empty()));
+            await().atMost(WAIT).until(withoutDeadline::connected);
+            assertThat(ok(withoutDeadline.writeRole(RuntimeRole.ACTIVE)).role())
+                    .as("nodes.roleCommand none: the role variable, no deadline, the clock does not matter")
+                    .isEqualTo(RuntimeRole.ACTIVE);
+        }
+    }
+
+    @Test
+    void aRoleCommandNodeMissingOnTheServerIsAProtocolErrorNamingTheFix() {
+        OpcUaLink link = link(
+                plc,
+                false,
+                gateway,
+                TIMEOUT,
+                StatusNodes.defaults().withRoleCommand(Optional.of("nsu=urn:plant:other;s=Status/RoleCommand")));
+        await().atMost(WAIT).until(link::connected);
+
+        LinkResult.Failed<?> failed = failed(link.writeRole(RuntimeRole.STANDBY));
+
+        assertThat(failed.error()).isEqualTo(LinkError.PROTOCOL);
+        assertThat(failed.detail()).contains("role command node").contains("nodes.roleCommand");
+        assertThat(plc.snapshot().role()).isEqualTo(Role.ACTIVE);
     }
 
     @Test
