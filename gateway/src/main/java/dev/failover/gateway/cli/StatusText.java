@@ -94,13 +94,18 @@ public final class StatusText {
             return base + ": " + r.path("failure").asText();
         }
         return base
-                + String.format(
-                        Locale.ROOT,
-                        ": RTO %.1f ms (detection %.1f ms, switchover %.1f ms), old active %s",
-                        r.path("rtoMs").asDouble(),
-                        r.path("detectionMs").asDouble(),
-                        r.path("switchoverMs").asDouble(),
-                        r.path("oldActive").asText());
+                + ": RTO " + millis(r, "rtoMs", "rtoUnknown")
+                + " (detection " + millis(r, "detectionMs", "detectionUnknown")
+                + String.format(Locale.ROOT, ", switchover %.1f ms)", r.path("switchoverMs").asDouble())
+                + ", old active " + r.path("oldActive").asText()
+                + (r.path("attempts").asInt(1) > 1 ? ", after " + r.path("attempts").asInt() + " attempts" : "");
+    }
+
+    /** A figure in ms, or "unknown (why)" when the report says it is not known. */
+    private static String millis(JsonNode r, String field, String unknownField) {
+        return r.has(field)
+                ? String.format(Locale.ROOT, "%.1f ms", r.path(field).asDouble())
+                : "unknown (" + r.path(unknownField).asText() + ")";
     }
 
     /** A command's answer as one line: {@code DONE: detail} or {@code REJECTED ROLE_NOT_PERMITTED: detail}. */

@@ -65,7 +65,7 @@ public final class StatusJson {
             mirror.put("lagCycles", m.lagCycles());
             mirror.put("lastCycleAgeMs", m.lastCycleAgeMillis());
             mirror.put("valuesCopied", m.valuesCopied());
-            mirror.put("why", m.why());
+            mirror.put("why", mirrorWhy(s, m));
             ObjectNode rejected = mirror.putObject("rejected");
             m.rejected().forEach((tag, r) -> rejected.put(tag, r.rule() + ": " + r.detail()));
         }
@@ -79,6 +79,22 @@ public final class StatusJson {
                     .put("reason", t.reason());
         }
         return node;
+    }
+
+    /**
+     * The mirror's reason, consistent with the pair status of the same answer: the mirror's own
+     * reason is from its last cycle, which may precede a state change this status already shows.
+     */
+    static String mirrorWhy(PairStatus s, MirrorStatus m) {
+        boolean steady = s.state() == dev.failover.gateway.failover.PairState.PROTECTED
+                || s.state() == dev.failover.gateway.failover.PairState.UNPROTECTED;
+        if (!steady) {
+            return "paused while the pair is " + s.state();
+        }
+        if (!m.activeId().isEmpty() && !m.activeId().equals(s.activeId())) {
+            return "waiting for its first cycle from " + s.activeId();
+        }
+        return m.why();
     }
 
     public static ObjectNode report(ObjectMapper json, SwitchoverReport r) {
