@@ -65,7 +65,7 @@ public final class StatusJson {
             mirror.put("lagCycles", m.lagCycles());
             mirror.put("lastCycleAgeMs", m.lastCycleAgeMillis());
             mirror.put("valuesCopied", m.valuesCopied());
-            mirror.put("why", mirrorWhy(s, m));
+            mirror.put("why", mirrorWhy(s, m, supervisor.mirror()));
             ObjectNode rejected = mirror.putObject("rejected");
             m.rejected().forEach((tag, r) -> rejected.put(tag, r.rule() + ": " + r.detail()));
         }
@@ -85,7 +85,7 @@ public final class StatusJson {
      * The mirror's reason, consistent with the pair status of the same answer: the mirror's own
      * reason is from its last cycle, which may precede a state change this status already shows.
      */
-    static String mirrorWhy(PairStatus s, MirrorStatus m) {
+    static String mirrorWhy(PairStatus s, MirrorStatus m, dev.failover.gateway.mirror.StateMirror mirror) {
         boolean steady = s.state() == dev.failover.gateway.failover.PairState.PROTECTED
                 || s.state() == dev.failover.gateway.failover.PairState.UNPROTECTED;
         if (!steady) {
@@ -93,6 +93,11 @@ public final class StatusJson {
         }
         if (!m.activeId().isEmpty() && !m.activeId().equals(s.activeId())) {
             return "waiting for its first cycle from " + s.activeId();
+        }
+        if (!m.why().isEmpty()
+                && !s.transitions().isEmpty()
+                && !mirror.cycledSince(s.transitions().getLast().atNanos())) {
+            return "waiting for its first cycle since the pair became " + s.state();
         }
         return m.why();
     }

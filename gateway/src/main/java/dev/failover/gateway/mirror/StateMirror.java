@@ -171,6 +171,12 @@ public final class StateMirror implements AutoCloseable {
                 s.why());
     }
 
+    /** Whether a mirror cycle completed after {@code tickerNanos} (for example the pair's last transition). */
+    public boolean cycledSince(long tickerNanos) {
+        long last = snapshot.lastCompletedNanos();
+        return last != Long.MIN_VALUE && last - tickerNanos >= 0;
+    }
+
     /** Starts the mirror's thread, if the pair has mirrored tags. */
     public synchronized void start() {
         if (!enabled || thread != null) {
