@@ -193,11 +193,10 @@ public final class BenchDemo {
                 }
                 double rto = (report.completedNanos() - originNanos) / 1e6;
                 long origin = originNanos;
-                await(standbyId + " drives the process, as it reports itself", () -> observer
-                        .drivingFrom(standbyId, origin)
-                        .isPresent());
-                double rtoOutside =
-                        (observer.drivingFrom(standbyId, origin).getAsLong() - originNanos) / 1e6;
+                await(
+                        standbyId + " drives the process, as it reports itself",
+                        () -> observer.drivingFrom(standbyId, origin).isPresent());
+                double rtoOutside = (observer.drivingFrom(standbyId, origin).getAsLong() - originNanos) / 1e6;
                 out.printf(
                         Locale.ROOT,
                         "      failover complete: RTO %.1f ms from the kill to %s verified ACTIVE and driving%n",

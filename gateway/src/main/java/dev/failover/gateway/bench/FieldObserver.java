@@ -72,10 +72,8 @@ public final class FieldObserver implements AutoCloseable {
         });
         threads.add(Thread.ofPlatform().name("observe-plant").daemon(true).start(() -> loop(this::readPlant)));
         for (Controller c : controllers) {
-            threads.add(Thread.ofPlatform()
-                    .name("observe-" + c.name())
-                    .daemon(true)
-                    .start(() -> loop(() -> ask(c))));
+            threads.add(
+                    Thread.ofPlatform().name("observe-" + c.name()).daemon(true).start(() -> loop(() -> ask(c))));
         }
     }
 

@@ -63,14 +63,19 @@ public final class SimProcess implements AutoCloseable {
                 plant.toString()));
         args.addAll(tlsOptions);
         Launched l = launch(name, args, READY, log);
-        return new SimProcess(name, l.process(), Integer.parseInt(l.ready().group(3)), Integer.parseInt(l.ready().group(5)));
+        return new SimProcess(
+                name,
+                l.process(),
+                Integer.parseInt(l.ready().group(3)),
+                Integer.parseInt(l.ready().group(5)));
     }
 
     /** Starts the relay box on {@code plant}; its {@link #controlPort()} takes the relay commands. */
     public static SimProcess relayBox(Path plant, Path log) throws IOException {
         Launched l = launch(
                 "relay box", List.of("relay", "--plant", plant.toString(), "--control-port", "0"), RELAY_READY, log);
-        return new SimProcess("relay box", l.process(), -1, Integer.parseInt(l.ready().group(2)));
+        return new SimProcess(
+                "relay box", l.process(), -1, Integer.parseInt(l.ready().group(2)));
     }
 
     private record Launched(Process process, Matcher ready) {}

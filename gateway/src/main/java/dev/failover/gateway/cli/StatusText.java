@@ -96,9 +96,14 @@ public final class StatusText {
         return base
                 + ": RTO " + millis(r, "rtoMs", "rtoUnknown")
                 + " (detection " + millis(r, "detectionMs", "detectionUnknown")
-                + String.format(Locale.ROOT, ", switchover %.1f ms)", r.path("switchoverMs").asDouble())
+                + String.format(
+                        Locale.ROOT,
+                        ", switchover %.1f ms)",
+                        r.path("switchoverMs").asDouble())
                 + ", old active " + r.path("oldActive").asText()
-                + (r.path("attempts").asInt(1) > 1 ? ", after " + r.path("attempts").asInt() + " attempts" : "");
+                + (r.path("attempts").asInt(1) > 1
+                        ? ", after " + r.path("attempts").asInt() + " attempts"
+                        : "");
     }
 
     /** A figure in ms, or "unknown (why)" when the report says it is not known. */

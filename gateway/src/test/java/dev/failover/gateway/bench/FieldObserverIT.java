@@ -46,9 +46,10 @@ class FieldObserverIT {
             FieldObserver observer = watch(plant, a, b);
             try {
                 long start = System.nanoTime();
-                await().atMost(Duration.ofSeconds(10)).until(() -> observer.drivingFrom("plc-a", start - 1_000_000_000L)
-                                .isPresent()
-                        && observer.samples() > 200);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> observer.drivingFrom("plc-a", start - 1_000_000_000L)
+                                        .isPresent()
+                                && observer.samples() > 200);
                 assertThat(observer.twoDrivers()).isZero();
                 assertThat(observer.twoActive()).isZero();
                 assertThat(observer.role("plc-b")).isEqualTo("STANDBY");

@@ -62,8 +62,7 @@ class FenceLedgerTest {
             ledger.outcome("plc-a", true, true);
         }
         Path file = dir.resolve("state/fences-tank-1.log");
-        Files.writeString(
-                file, Files.readString(file) + "17650 confirmed rest", StandardCharsets.UTF_8);
+        Files.writeString(file, Files.readString(file) + "17650 confirmed rest", StandardCharsets.UTF_8);
         try (FenceLedger again = open()) {
             assertThat(again.recorded()).isEqualTo(Map.of("plc-a", Recorded.CUT));
         }

@@ -24,7 +24,8 @@ class SimFenceIT {
 
             assertThat(((LinkResult.Ok<Boolean>) fence.cut()).value()).isFalse();
             assertThat(plant.outputEnabled("plc-a")).isFalse();
-            assertThat(((LinkResult.Ok<Boolean>) fence.outputsEnabled()).value()).isFalse();
+            assertThat(((LinkResult.Ok<Boolean>) fence.outputsEnabled()).value())
+                    .isFalse();
 
             assertThat(((LinkResult.Ok<Boolean>) fence.restore()).value()).isTrue();
             assertThat(plant.outputEnabled("plc-a")).isTrue();

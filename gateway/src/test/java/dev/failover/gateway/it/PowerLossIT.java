@@ -76,8 +76,10 @@ class PowerLossIT {
         observer = FieldObserver.start(
                 plant,
                 List.of(
-                        new FieldObserver.Controller(SimPair.A, "127.0.0.1", plcs.get(SimPair.A).controlPort()),
-                        new FieldObserver.Controller(SimPair.B, "127.0.0.1", plcs.get(SimPair.B).controlPort())));
+                        new FieldObserver.Controller(
+                                SimPair.A, "127.0.0.1", plcs.get(SimPair.A).controlPort()),
+                        new FieldObserver.Controller(
+                                SimPair.B, "127.0.0.1", plcs.get(SimPair.B).controlPort())));
         gateway = Gateway.start(
                 SimPair.config(
                         FailoverPolicy.defaults().withHoldDown(HOLD_DOWN),
@@ -194,13 +196,19 @@ class PowerLossIT {
     private void awaitProtected(String active) {
         await().atMost(WAIT).until(() -> {
             PairStatus s = gateway.pair(SimPair.PAIR).status();
-            return s.state() == PairState.PROTECTED && active.equals(s.activeId()) && s.fenced().isEmpty();
+            return s.state() == PairState.PROTECTED
+                    && active.equals(s.activeId())
+                    && s.fenced().isEmpty();
         });
     }
 
     private void assertNoOverlapSeen() {
         assertThat(observer.samples()).isGreaterThan(100);
-        assertThat(observer.twoDrivers()).as("plant readings with two feeders: %s", observer.violations()).isZero();
-        assertThat(observer.twoActive()).as("instants with two ACTIVE: %s", observer.violations()).isZero();
+        assertThat(observer.twoDrivers())
+                .as("plant readings with two feeders: %s", observer.violations())
+                .isZero();
+        assertThat(observer.twoActive())
+                .as("instants with two ACTIVE: %s", observer.violations())
+                .isZero();
     }
 }

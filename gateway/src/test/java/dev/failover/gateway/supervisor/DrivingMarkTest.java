@@ -43,7 +43,8 @@ class DrivingMarkTest {
         Files.writeString(dir.resolve("driving-tank-1"), "not a time");
         assertThat(new DrivingMark(dir.resolve("driving-tank-1"), Clock.systemUTC()).recorded())
                 .isEmpty();
-        assertThat(new DrivingMark(dir.resolve("absent"), Clock.systemUTC()).recorded()).isEmpty();
+        assertThat(new DrivingMark(dir.resolve("absent"), Clock.systemUTC()).recorded())
+                .isEmpty();
     }
 
     private static final class MutableClock extends Clock {

@@ -29,7 +29,8 @@ class RepeatFilterTest {
         }
         out.addAll(filter.admit(event(61_000, "STEP_FAILED", "fence: relay unreachable")));
 
-        assertThat(out).extracting(GatewayEvent::type)
+        assertThat(out)
+                .extracting(GatewayEvent::type)
                 .containsExactly("STEP_FAILED", "SWITCHOVER_FAILED", "EVENTS_REPEATED", "STEP_FAILED");
         assertThat(out.get(2).fields()).containsEntry("repeats", 749).containsEntry("repeatedType", "STEP_FAILED");
     }
@@ -37,10 +38,14 @@ class RepeatFilterTest {
     @Test
     void aDifferentEventAlwaysPasses() {
         RepeatFilter filter = new RepeatFilter(Duration.ofMinutes(1));
-        assertThat(filter.admit(event(0, "STEP_FAILED", "fence: relay unreachable"))).hasSize(1);
-        assertThat(filter.admit(event(1, "STEP_FAILED", "fence: relay refused"))).hasSize(1);
-        assertThat(filter.admit(event(2, "CONTROLLER_HEALTH", "controller healthy"))).hasSize(1);
-        assertThat(filter.admit(event(3, "CONTROLLER_HEALTH", "controller healthy"))).hasSize(1);
+        assertThat(filter.admit(event(0, "STEP_FAILED", "fence: relay unreachable")))
+                .hasSize(1);
+        assertThat(filter.admit(event(1, "STEP_FAILED", "fence: relay refused")))
+                .hasSize(1);
+        assertThat(filter.admit(event(2, "CONTROLLER_HEALTH", "controller healthy")))
+                .hasSize(1);
+        assertThat(filter.admit(event(3, "CONTROLLER_HEALTH", "controller healthy")))
+                .hasSize(1);
     }
 
     @Test
