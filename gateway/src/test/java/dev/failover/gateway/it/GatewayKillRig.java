@@ -45,9 +45,9 @@ import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 
 /**
- * What {@link GatewayKillIT} runs on: two plc-sim controllers in this JVM serving Modbus/TCP Security
- * only (certificates from a {@link TestPki}), a gateway configuration file written as an installation
- * would write it (security section, state directory and event log in {@code dir}), the gateway as a
+ * What {@link GatewayKillIT} and {@link RestartSafetyIT} run on: two plc-sim controllers in this JVM
+ * serving Modbus/TCP Security only (certificates from a {@link TestPki}) on one in-memory plant with a
+ * relay box, a gateway configuration file written as an installation would write it (security section, state directory and event log in {@code dir}), the gateway as a
  * {@link GatewayProcess} on it, operator alice signing {@code level_setpoint} writes and submitting
  * them over the TLS control endpoint, and links of its own (a gateway-role certificate) that read the
  * controllers directly. The state files are read only while no gateway runs, or are files the
@@ -105,6 +105,8 @@ final class GatewayKillRig implements AutoCloseable {
     private final Identity operator;
     private final SSLContext operatorTls;
     private final Map<String, ModbusLink> readers;
+    private final Map<String, SimulatedPlc> plcs;
+    private final int relayPort;
     private final Path config;
     private int nextRaw = 1000;
     private int starts;
@@ -121,9 +123,11 @@ final class GatewayKillRig implements AutoCloseable {
             SimulatedPlc b = controller("plc-b", Role.STANDBY);
             SSLContext reader = pki.tlsContext(pki.gateway("kill-it-reader", "gateway"));
             readers = Map.of("plc-a", reader(a, reader), "plc-b", reader(b, reader));
+            plcs = Map.of("plc-a", a, "plc-b", b);
             RelayBox relays = RelayBox.start(plant, "127.0.0.1", 0);
             open.add(relays);
-            config = writeConfig(a, b, relays.port());
+            relayPort = relays.port();
+            config = writeConfig(a, b, relayPort);
         } catch (Exception e) {
             close();
             throw e;
@@ -154,10 +158,26 @@ final class GatewayKillRig implements AutoCloseable {
         });
     }
 
-    private JsonNode pairStatus() throws IOException {
+    /** The pair's entry of the gateway's {@code status} answer (see {@code control/StatusJson}). */
+    JsonNode pairStatus() throws IOException {
         return call(json.createObjectNode().put("op", "status").put("pair", PAIR))
                 .path("pairs")
                 .path(0);
+    }
+
+    /** The plant both controllers act on: the independent witness of who drives. */
+    Plant plant() {
+        return plant;
+    }
+
+    /** Controller {@code id} ("plc-a" or "plc-b"), for its faults, snapshot and control port. */
+    SimulatedPlc plc(String id) {
+        return plcs.get(id);
+    }
+
+    /** The port of the relay box the gateway's fences talk to (plc-sim's line protocol). */
+    int relayPort() {
+        return relayPort;
     }
 
     String activeId() throws IOException {
