@@ -2,8 +2,11 @@ package dev.failover.gateway.failover;
 
 import static dev.failover.gateway.failover.Harness.A;
 import static dev.failover.gateway.failover.Harness.B;
+import static dev.failover.gateway.failover.Harness.demote;
 import static dev.failover.gateway.failover.Harness.faulted;
+import static dev.failover.gateway.failover.Harness.fence;
 import static dev.failover.gateway.failover.Harness.healthy;
+import static dev.failover.gateway.failover.Harness.promote;
 import static dev.failover.gateway.failover.Harness.suspect;
 import static dev.failover.gateway.failover.Harness.unreachable;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,18 +31,6 @@ import org.junit.jupiter.api.Test;
  * docs/architecture.md are named where a test protects one.
  */
 class FailoverControllerTest {
-
-    private static Action demote(String id) {
-        return new Action.Demote(id);
-    }
-
-    private static Action promote(String id) {
-        return new Action.Promote(id);
-    }
-
-    private static Action fence(String id) {
-        return new Action.Fence(id);
-    }
 
     /** Runs a reachable failover from {@code from} to {@code to} and returns the pair to PROTECTED. */
     private static void failover(Harness h, String from, String to) {

@@ -3,8 +3,12 @@ package dev.failover.gateway.failover;
 import static dev.failover.gateway.failover.Harness.A;
 import static dev.failover.gateway.failover.Harness.B;
 import static dev.failover.gateway.failover.Harness.cut;
+import static dev.failover.gateway.failover.Harness.demote;
 import static dev.failover.gateway.failover.Harness.faulted;
+import static dev.failover.gateway.failover.Harness.fence;
 import static dev.failover.gateway.failover.Harness.healthy;
+import static dev.failover.gateway.failover.Harness.promote;
+import static dev.failover.gateway.failover.Harness.unfence;
 import static dev.failover.gateway.failover.Harness.unreachable;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,22 +28,6 @@ import org.junit.jupiter.api.Test;
  * delays; retries back off; reports tell what happened.
  */
 class FieldTruthTest {
-
-    private static Action demote(String id) {
-        return new Action.Demote(id);
-    }
-
-    private static Action promote(String id) {
-        return new Action.Promote(id);
-    }
-
-    private static Action fence(String id) {
-        return new Action.Fence(id);
-    }
-
-    private static Action unfence(String id) {
-        return new Action.Unfence(id);
-    }
 
     @Nested
     class RestartedGateway {

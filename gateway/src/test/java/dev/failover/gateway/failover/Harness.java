@@ -77,6 +77,22 @@ final class Harness implements FailoverEvents {
         return new Health(id, Condition.FAILED, true, role, RunStatus.FAULT, true, 7, 100_000, 0, 0, 3, "FAULT", 0);
     }
 
+    static Action demote(String id) {
+        return new Action.Demote(id);
+    }
+
+    static Action promote(String id) {
+        return new Action.Promote(id);
+    }
+
+    static Action fence(String id) {
+        return new Action.Fence(id);
+    }
+
+    static Action unfence(String id) {
+        return new Action.Unfence(id);
+    }
+
     /** Feeds a poll result as if the poll had been sent just now. */
     List<Action> health(Health h) {
         return polledAt(h, ticker.nanos());
