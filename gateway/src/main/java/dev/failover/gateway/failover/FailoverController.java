@@ -315,7 +315,10 @@ public final class FailoverController {
             return List.of();
         }
         if (o.reachable() && o.role() == RuntimeRole.ACTIVE) {
-            raise(Alarm.SPLIT_BRAIN, other + " reports ACTIVE while " + active + " is active: demoting " + other);
+            if (!fenced.contains(other)) {
+                // A fenced controller cannot drive: its claim is made consistent, but it is no split brain.
+                raise(Alarm.SPLIT_BRAIN, other + " reports ACTIVE while " + active + " is active: demoting " + other);
+            }
             return issue(new Action.Demote(other));
         }
         clear(Alarm.SPLIT_BRAIN);
