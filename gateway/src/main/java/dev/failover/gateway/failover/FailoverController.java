@@ -255,7 +255,7 @@ public final class FailoverController {
                     : Alarm.NO_STANDBY_READY;
             return block(alarm, why + "; standby " + other + " is not ready (" + notReady(other, o) + ")");
         }
-        if (!holdDownOver(now) && !knownNotDriving(active)) {
+        if (!holdDownOver(now) && mayKeepDriving(active, a)) {
             return block(Alarm.HOLD_DOWN, why + "; failover waits for the hold-down of " + policy.holdDown());
         }
         if (now < nextAttemptNanos) {
@@ -278,6 +278,20 @@ public final class FailoverController {
     /** Known not to drive: its fresh answer says so, or its fence reports its outputs cut. */
     private boolean knownNotDriving(String id) {
         return fenced.contains(id) || health.get(id).knownNotDriving();
+    }
+
+    /**
+     * Whether waiting out the hold-down leaves the process driven: the lost active answers and still
+     * drives (a frozen heartbeat, a slow answer), or it is silent and cannot be fenced. A silent one
+     * that can be fenced is cut and replaced at once, and one known not to drive is replaced at once:
+     * the hold-down spaces switchovers against flapping, it never keeps a process undriven (safety
+     * rule 9), and break before make still confirms the old active cannot drive before any promotion.
+     */
+    private boolean mayKeepDriving(String id, Health h) {
+        if (knownNotDriving(id)) {
+            return false;
+        }
+        return h.reachable() || !fenceable.contains(id);
     }
 
     /** Neither controller drives the process, as far as the field tells (an unreachable unfenced one might). */

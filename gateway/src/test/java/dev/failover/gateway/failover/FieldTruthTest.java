@@ -161,6 +161,44 @@ class FieldTruthTest {
     }
 
     @Nested
+    class HoldDown {
+
+        @Test
+        void aSilentActiveThatCanBeFencedIsCutAndReplacedAtOnce() {
+            // Safety rule 9: a controller that lost power inside the hold-down leaves the process undriven;
+            // fencing it makes the promotion safe, so waiting would only keep the process undriven.
+            Harness h = new Harness().protectedWithAActive();
+            h.health(faulted(A, RuntimeRole.ACTIVE));
+            h.done(demote(A), true);
+            h.done(promote(B), true);
+            h.health(healthy(B, RuntimeRole.ACTIVE));
+            h.health(healthy(A, RuntimeRole.STANDBY));
+            h.advance(Duration.ofSeconds(1));
+
+            assertThat(h.health(unreachable(B, RuntimeRole.ACTIVE))).containsExactly(fence(B));
+            assertThat(h.done(fence(B), true)).containsExactly(promote(A));
+            assertThat(h.alarmed(Alarm.HOLD_DOWN)).isFalse();
+        }
+
+        @Test
+        void aSilentActiveWithoutAFenceStillWaitsForIt() {
+            // It may still drive, and nothing can confirm otherwise: the hold-down holds.
+            FailoverPolicy presume =
+                    FailoverPolicy.defaults().withUnreachableActive(UnreachableActive.PRESUME_DOWN, Duration.ZERO);
+            Harness h = new Harness(presume, Set.of()).protectedWithAActive();
+            h.health(faulted(A, RuntimeRole.ACTIVE));
+            h.done(demote(A), true);
+            h.done(promote(B), true);
+            h.health(healthy(B, RuntimeRole.ACTIVE));
+            h.health(healthy(A, RuntimeRole.STANDBY));
+            h.advance(Duration.ofSeconds(1));
+
+            assertThat(h.health(unreachable(B, RuntimeRole.ACTIVE))).isEmpty();
+            assertThat(h.alarmed(Alarm.HOLD_DOWN)).isTrue();
+        }
+    }
+
+    @Nested
     class PresumeDown {
 
         @Test

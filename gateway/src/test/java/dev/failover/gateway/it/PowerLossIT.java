@@ -47,11 +47,6 @@ class PowerLossIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
     /** Twice the RTO p99 target: a loaded build machine must not fail the test, a stuck failover must. */
     private static final double RTO_LIMIT_MS = 200;
-    /**
-     * Shorter than the default, so that rounds follow each other sooner. The hold-down still applies
-     * to a silent active (it might drive), so each round waits it out.
-     */
-    private static final Duration HOLD_DOWN = Duration.ofSeconds(1);
 
     @TempDir
     Path dir;
@@ -64,7 +59,6 @@ class PowerLossIT {
     private Gateway gateway;
     private final BlockingQueue<SwitchoverReport> reports = new LinkedBlockingQueue<>();
     private final List<String> figures = new ArrayList<>();
-    private long lastSwitchNanos = System.nanoTime();
 
     @BeforeEach
     void start() throws Exception {
@@ -82,7 +76,9 @@ class PowerLossIT {
                                 SimPair.B, "127.0.0.1", plcs.get(SimPair.B).controlPort())));
         gateway = Gateway.start(
                 SimPair.config(
-                        FailoverPolicy.defaults().withHoldDown(HOLD_DOWN),
+                        // The defaults, hold-down included: the rounds follow each other within it, and a
+                        // silent active that can be fenced must still be replaced at once (safety rule 9).
+                        FailoverPolicy.defaults(),
                         plcs.get(SimPair.A).modbusPort(),
                         plcs.get(SimPair.B).modbusPort(),
                         relays.controlPort()),
@@ -90,7 +86,13 @@ class PowerLossIT {
                 Clock.systemUTC(),
                 e -> {});
         gateway.pair(SimPair.PAIR).onSwitchover(reports::add);
-        awaitProtected(SimPair.A);
+        // Normally plc-a; a start-up hiccup on a loaded machine may have switched (issue 10): take either.
+        await().atMost(WAIT).until(() -> protectedWith(SimPair.A) || protectedWith(SimPair.B));
+        reports.clear();
+    }
+
+    private String active() {
+        return gateway.pair(SimPair.PAIR).status().activeId();
     }
 
     @AfterEach
@@ -116,10 +118,9 @@ class PowerLossIT {
 
     @Test
     void killingTheActivesProcessFailsOverEveryTime() throws Exception {
-        String active = SimPair.A;
+        String active = active();
         for (int round = 1; round <= 3; round++) {
             String standby = SimPair.other(active);
-            awaitHoldDownOver();
             long t0 = System.nanoTime();
             plcs.get(active).kill();
 
@@ -146,10 +147,9 @@ class PowerLossIT {
 
     @Test
     void stoppingTheActivesProcessFailsOverAndItResumesAsTheStandby() throws Exception {
-        String active = SimPair.A;
+        String active = active();
         for (int round = 1; round <= 2; round++) {
             String standby = SimPair.other(active);
-            awaitHoldDownOver();
             long t0 = System.nanoTime();
             plcs.get(active).signal("STOP");
 
@@ -175,7 +175,6 @@ class PowerLossIT {
             assertThat(report).as("a completed failover after " + what).isNotNull();
         }
         assertThat(report.to()).isEqualTo(to);
-        lastSwitchNanos = report.completedNanos();
         assertThat(report.oldActive()).isEqualTo(SwitchoverReport.OldActive.FENCED);
         await().atMost(WAIT).until(() -> observer.drivingFrom(to, t0).isPresent());
         double outside = (observer.drivingFrom(to, t0).getAsLong() - t0) / 1e6;
@@ -189,17 +188,15 @@ class PowerLossIT {
         return outside;
     }
 
-    private void awaitHoldDownOver() {
-        await().atMost(WAIT).until(() -> System.nanoTime() - lastSwitchNanos > HOLD_DOWN.toNanos() + 50_000_000);
+    private void awaitProtected(String active) {
+        await().atMost(WAIT).until(() -> protectedWith(active));
     }
 
-    private void awaitProtected(String active) {
-        await().atMost(WAIT).until(() -> {
-            PairStatus s = gateway.pair(SimPair.PAIR).status();
-            return s.state() == PairState.PROTECTED
-                    && active.equals(s.activeId())
-                    && s.fenced().isEmpty();
-        });
+    private boolean protectedWith(String active) {
+        PairStatus s = gateway.pair(SimPair.PAIR).status();
+        return s.state() == PairState.PROTECTED
+                && active.equals(s.activeId())
+                && s.fenced().isEmpty();
     }
 
     private void assertNoOverlapSeen() {
