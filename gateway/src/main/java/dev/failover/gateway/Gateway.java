@@ -19,6 +19,7 @@ import dev.failover.gateway.events.LogEventSink;
 import dev.failover.gateway.events.RecentEvents;
 import dev.failover.gateway.fence.Fence;
 import dev.failover.gateway.fence.SimFence;
+import dev.failover.gateway.health.PauseDetector;
 import dev.failover.gateway.journal.CommandJournal;
 import dev.failover.gateway.journal.PendingCommand;
 import dev.failover.gateway.link.ControllerLink;
@@ -58,6 +59,7 @@ public final class Gateway implements AutoCloseable {
     private final Function<HardwareConfig, PairHardware> hardware;
     private final AutoDetectedGpio ownedGpio;
     private final Map<String, BoxController> boxes = new LinkedHashMap<>();
+    private PauseDetector pauses;
     private JsonLinesEventLog eventLog;
     private ControlServer control;
     private GatewaySecurity security;
@@ -107,6 +109,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void startParts(Ticker ticker, Clock clock, EventSink extra) throws IOException {
+        pauses = PauseDetector.start(ticker, pauseTolerance(config));
         events.add(new LogEventSink()).add(recent);
         if (extra != null) {
             events.add(extra);
@@ -216,7 +219,7 @@ public final class Gateway implements AutoCloseable {
                             + ")",
                     clock);
         }
-        return new PairSupervisor(pair, links, fences, ticker, clock, events);
+        return new PairSupervisor(pair, links, fences, ticker, clock, events, pauses);
     }
 
     /**
@@ -258,6 +261,24 @@ public final class Gateway implements AutoCloseable {
                             // Its value may be in force although it was never acknowledged: say so apart.
                             p.appliedToActive() ? "GATEWAY_RESTARTED_AFTER_WRITE" : "GATEWAY_RESTARTED")));
         }
+    }
+
+    /**
+     * A stall of the gateway longer than this may have delayed an answer past its timeout: a third of
+     * the shortest response timeout of any pair, at least 2 ms (the detector's own wake-up jitter).
+     */
+    static Duration pauseTolerance(GatewayConfig config) {
+        Duration shortest = config.pairs().stream()
+                .map(p -> p.failover().responseTimeout())
+                .min(Duration::compareTo)
+                .orElse(Duration.ofMillis(15));
+        Duration third = shortest.dividedBy(3);
+        return third.compareTo(Duration.ofMillis(2)) < 0 ? Duration.ofMillis(2) : third;
+    }
+
+    /** The gateway's own pause figures (safety rule 10), for status and benchmarks. */
+    public PauseDetector.Figures pauseFigures() {
+        return pauses.figures();
     }
 
     private void insecure(PairConfig pair, String controller, String message, Clock clock) {
@@ -332,6 +353,9 @@ public final class Gateway implements AutoCloseable {
             control.close();
         }
         supervisors.forEach(PairSupervisor::close);
+        if (pauses != null) {
+            pauses.close();
+        }
         boxes.values().forEach(box -> {
             events.remove(box);
             try {

@@ -339,7 +339,8 @@ public final class BenchDemo {
         return s.state() == dev.failover.gateway.failover.PairState.PROTECTED
                 && active.equals(s.activeId())
                 && s.fenced().isEmpty()
-                && standby.readyAsStandby();
+                && standby.readyAsStandby()
+                && gateway.pair("tank-1").detectionArmed();
     }
 
     private static List<String> tls(BenchPki pki, String controller) {

@@ -281,7 +281,7 @@ public final class SimPair implements AutoCloseable {
 
     /**
      * True when the pair is PROTECTED with {@code active} active and the other controller a healthy,
-     * unfenced standby whose outputs are enabled again.
+     * unfenced standby whose outputs are enabled again, and failure detection is armed for both.
      */
     public boolean protectedWith(String active) {
         PairStatus s = status();
@@ -291,7 +291,10 @@ public final class SimPair implements AutoCloseable {
                 && standby.condition() == Condition.HEALTHY
                 && standby.role() == RuntimeRole.STANDBY
                 && s.fenced().isEmpty()
-                && plc(other(active)).snapshot().outputEnable();
+                && plc(other(active)).snapshot().outputEnable()
+                // Timeouts count only once detection is armed (safety rule 10): a test injecting a soft
+                // fault (hang, slow, frozen heartbeat) waits for it.
+                && supervisor().detectionArmed();
     }
 
     /** Waits until {@code condition} holds, checking every millisecond, or throws after {@code timeout}. */

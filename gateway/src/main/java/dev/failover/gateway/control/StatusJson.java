@@ -48,6 +48,7 @@ public final class StatusJson {
             cn.put("heartbeat", h.heartbeat());
             cn.put("latencyMs", h.latencyNanos() < 0 ? -1 : round(h.latencyNanos() / 1e6));
             cn.put("fenced", s.fenced().contains(c.id()));
+            cn.put("detectionArmed", supervisor.detectionArmed(c.id()));
             cn.put("reason", h.reason());
         }
         ObjectNode alarms = node.putObject("alarms");

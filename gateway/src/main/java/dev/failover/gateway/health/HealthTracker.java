@@ -14,6 +14,17 @@ import dev.failover.gateway.link.StatusReading;
  * seen) controller needs {@code recoveryPolls} good polls in a row to be {@link
  * Condition#HEALTHY} again, so a flickering controller does not look ready.
  *
+ * <p><b>A miss counts only if the gateway was there to see it</b> (safety rule 10). A bad poll whose
+ * only evidence is the absence of an answer in time ({@link Evidence#SOFT}: a timeout, a heartbeat
+ * that did not advance) is <em>inconclusive</em>, and counts neither way, when the gateway itself
+ * was paused or late during it ({@link Observation#onTime()}), when the other controller of the pair
+ * missed at the same time (common mode: the gateway's side, not the controller's), or before the
+ * tracker is <em>armed</em>. The tracker arms after {@code armAfter} good on-time polls in a row, or
+ * {@code armWithin} after its first observation, whichever comes first: until then a cold gateway
+ * (class loading, TLS handshakes) cannot convict a controller by its own slowness, while hard
+ * evidence (refused or reset connections, a malformed or refused answer, a reported fault) counts at
+ * once.
+ *
  * <p>Not thread-safe: one tracker is fed by one thread.
  */
 public final class HealthTracker {
@@ -22,18 +33,45 @@ public final class HealthTracker {
     private final int missesBeforeFault;
     private final int recoveryPolls;
 
+    private final int armAfter;
+    private final long armWithinNanos;
+
     private Health health;
     private int consecutiveGood;
     private int previousHeartbeat = -1;
+    private long firstSeenNanos = Long.MIN_VALUE;
+    private int onTimeGoodInRow;
+    private boolean armed;
+    private Evidence lastFailure = Evidence.SOFT;
 
+    /** A tracker that is armed from the start: every miss the gateway saw on time counts. */
     public HealthTracker(String controllerId, int missesBeforeFault, int recoveryPolls) {
-        if (missesBeforeFault < 1 || recoveryPolls < 1) {
-            throw new IllegalArgumentException("missesBeforeFault and recoveryPolls must be at least 1");
+        this(controllerId, missesBeforeFault, recoveryPolls, 0, 0);
+    }
+
+    /**
+     * @param armAfter good on-time polls in a row that arm the tracker
+     * @param armWithinNanos time after the first observation that arms it anyway (a controller that
+     *     stops answering soon after start must still be convicted)
+     */
+    public HealthTracker(
+            String controllerId, int missesBeforeFault, int recoveryPolls, int armAfter, long armWithinNanos) {
+        if (missesBeforeFault < 1 || recoveryPolls < 1 || armAfter < 0 || armWithinNanos < 0) {
+            throw new IllegalArgumentException(
+                    "missesBeforeFault and recoveryPolls must be at least 1, the arming figures not negative");
         }
         this.controllerId = controllerId;
         this.missesBeforeFault = missesBeforeFault;
         this.recoveryPolls = recoveryPolls;
+        this.armAfter = armAfter;
+        this.armWithinNanos = armWithinNanos;
+        this.armed = armAfter == 0;
         this.health = Health.unknown(controllerId);
+    }
+
+    /** Whether timeouts count yet: armed after enough good on-time polls, or by time. */
+    public boolean armed() {
+        return armed;
     }
 
     public Health health() {
@@ -42,29 +80,109 @@ public final class HealthTracker {
 
     /** Folds one poll into the verdict and returns the new health. */
     public Health observe(Observation observation) {
+        return observe(observation, false);
+    }
+
+    /**
+     * Folds one poll into the verdict and returns the new health.
+     *
+     * @param otherMissedToo the other controller of the pair missed a poll at the same time: a soft miss
+     *     is then common mode (the gateway's side), not evidence against this controller
+     */
+    public Health observe(Observation observation, boolean otherMissedToo) {
         if (!observation.controllerId().equals(controllerId)) {
             throw new IllegalArgumentException(
                     "observation of " + observation.controllerId() + " fed to tracker of " + controllerId);
         }
+        if (firstSeenNanos == Long.MIN_VALUE) {
+            firstSeenNanos = observation.sentNanos();
+        }
+        if (!armed && armWithinNanos > 0 && observation.doneNanos() - firstSeenNanos >= armWithinNanos) {
+            armed = true;
+        }
         return switch (observation.result()) {
             case LinkResult.Ok<StatusReading> ok -> answered(observation, ok);
-            case LinkResult.Failed<StatusReading> failed ->
-                bad(observation, false, failed.error() + ": " + failed.detail(), null, -1);
+            case LinkResult.Failed<StatusReading> failed -> {
+                Evidence evidence = Evidence.of(failed.error(), lastFailure);
+                if (failed.error() != dev.failover.gateway.link.LinkError.BACKING_OFF) {
+                    lastFailure = evidence;
+                }
+                String what = failed.error() + ": " + failed.detail();
+                String discount = evidence == Evidence.SOFT ? discount(observation, otherMissedToo) : null;
+                yield discount == null
+                        ? bad(observation, false, what, null, -1)
+                        : inconclusive(observation, what + " (inconclusive: " + discount + ")");
+            }
         };
+    }
+
+    /** Why a soft miss is no evidence against the controller, or {@code null} when it counts. */
+    private String discount(Observation observation, boolean otherMissedToo) {
+        if (!observation.onTime()) {
+            return "the gateway itself was paused or late";
+        }
+        if (otherMissedToo) {
+            return "the other controller missed at the same time (common mode)";
+        }
+        if (!armed) {
+            return "detection not armed yet";
+        }
+        return null;
+    }
+
+    /** A bad poll that counts neither way: the verdict, the counts and the flags stay as they were. */
+    private Health inconclusive(Observation observation, String reason) {
+        onTimeGoodInRow = 0;
+        Health h = health;
+        health = new Health(
+                controllerId,
+                h.condition(),
+                h.reachable(),
+                h.role(),
+                h.status(),
+                h.outputsEnabled(),
+                h.driving(),
+                h.heartbeat(),
+                h.latencyNanos(),
+                h.lastGoodNanos(),
+                h.badSinceNanos(),
+                h.consecutiveBad(),
+                reason,
+                h.sampledNanos());
+        return health;
     }
 
     private Health answered(Observation observation, LinkResult.Ok<StatusReading> ok) {
         StatusReading reading = ok.value();
         int previous = previousHeartbeat;
         previousHeartbeat = reading.heartbeat();
-        String problem = null;
         if (reading.status() != RunStatus.RUN) {
-            problem = "controller reports status " + reading.status() + " (fault code " + reading.faultCode() + ")";
-        } else if (previous >= 0 && reading.heartbeat() == previous) {
-            problem = "heartbeat did not advance (stuck at " + reading.heartbeat() + ")";
+            // The controller's own report: hard evidence.
+            lastFailure = Evidence.HARD;
+            return bad(
+                    observation,
+                    true,
+                    "controller reports status " + reading.status() + " (fault code " + reading.faultCode() + ")",
+                    reading,
+                    ok.latencyNanos());
         }
-        if (problem != null) {
-            return bad(observation, true, problem, reading, ok.latencyNanos());
+        if (previous >= 0 && reading.heartbeat() == previous) {
+            // Two answers without a scan between them: the controller stalls, or the two reads came too
+            // close after a pause of the gateway's. Soft: it counts only when the gateway ran on time.
+            String what = "heartbeat did not advance (stuck at " + reading.heartbeat() + ")";
+            String discount = discount(observation, false);
+            return discount == null
+                    ? bad(observation, true, what, reading, ok.latencyNanos())
+                    : inconclusive(observation, what + " (inconclusive: " + discount + ")");
+        }
+        if (observation.onTime()) {
+            onTimeGoodInRow++;
+            if (!armed && onTimeGoodInRow >= armAfter) {
+                armed = true;
+            }
+        } else {
+            // A late poll says nothing of the baseline: the row starts again.
+            onTimeGoodInRow = 0;
         }
         consecutiveGood++;
         Condition condition = health.condition();
@@ -90,6 +208,7 @@ public final class HealthTracker {
 
     private Health bad(Observation observation, boolean reachable, String reason, StatusReading reading, long latency) {
         consecutiveGood = 0;
+        onTimeGoodInRow = 0;
         int misses = health.consecutiveBad() + 1;
         Condition condition = health.condition();
         Condition next;

@@ -14,6 +14,7 @@ import dev.failover.gateway.fence.FenceLedger;
 import dev.failover.gateway.health.Condition;
 import dev.failover.gateway.health.Health;
 import dev.failover.gateway.health.HealthTracker;
+import dev.failover.gateway.health.LocalPauses;
 import dev.failover.gateway.health.Observation;
 import dev.failover.gateway.journal.CommandJournal;
 import dev.failover.gateway.journal.OwedWrites;
@@ -75,6 +76,19 @@ public final class PairSupervisor implements AutoCloseable {
     private final Clock clock;
     private FenceLedger ledger;
     private DrivingMark drivingMark;
+    private final LocalPauses pauses;
+    /** Soft misses in a row on each controller's poll connection: touched by that controller's poll thread only. */
+    private final Map<String, Integer> softMissesInRow = new ConcurrentHashMap<>();
+    /** When each controller last missed a poll softly (decision thread): common mode is both at once. */
+    private final Map<String, Long> lastSoftMissNanos = new HashMap<>();
+
+    private boolean commonModeAnnounced;
+    private final Map<String, Boolean> armed = new ConcurrentHashMap<>();
+
+    /** Good on-time polls in a row that arm a controller's detection (about half a second at 20 ms). */
+    static final int ARM_AFTER_POLLS = 25;
+    /** Detection arms this long after a controller's first poll in any case. */
+    static final java.time.Duration ARM_WITHIN = java.time.Duration.ofSeconds(10);
 
     public PairSupervisor(
             PairConfig config,
@@ -83,7 +97,23 @@ public final class PairSupervisor implements AutoCloseable {
             Ticker ticker,
             Clock clock,
             EventSink events) {
+        this(config, links, fences, ticker, clock, events, LocalPauses.NEVER);
+    }
+
+    /**
+     * @param pauses when the gateway itself was not running on time: a timeout then is no evidence
+     *     against a controller (safety rule 10)
+     */
+    public PairSupervisor(
+            PairConfig config,
+            Map<String, ControllerLink> links,
+            Map<String, Fence> fences,
+            Ticker ticker,
+            Clock clock,
+            EventSink events,
+            LocalPauses pauses) {
         this.config = config;
+        this.pauses = pauses;
         this.links = Map.copyOf(links);
         this.fences = Map.copyOf(fences);
         this.ticker = ticker;
@@ -102,7 +132,15 @@ public final class PairSupervisor implements AutoCloseable {
         this.executor =
                 new ActionExecutor(links, fences, ticker, policy.pollPeriod().multipliedBy(5));
         for (String id : links.keySet()) {
-            trackers.put(id, new HealthTracker(id, policy.missesBeforeFault(), policy.recoveryPolls()));
+            trackers.put(
+                    id,
+                    new HealthTracker(
+                            id,
+                            policy.missesBeforeFault(),
+                            policy.recoveryPolls(),
+                            ARM_AFTER_POLLS,
+                            ARM_WITHIN.toNanos()));
+            armed.put(id, false);
         }
         this.decisions = Executors.newSingleThreadExecutor(named("decide-" + config.name()));
         this.controlProbeEvery =
@@ -306,12 +344,79 @@ public final class PairSupervisor implements AutoCloseable {
             log.error("poll of {} threw", link.controllerId(), e);
             result = LinkResult.failed(dev.failover.gateway.link.LinkError.PROTOCOL, e.toString());
         }
-        Observation observation = new Observation(link.controllerId(), sent, ticker.nanos(), result);
+        long done = ticker.nanos();
+        submit(new Observation(link.controllerId(), sent, done, result, pauses.ranThrough(sent, done)));
+        boolean soft = result instanceof LinkResult.Failed<StatusReading> f
+                && f.error() == dev.failover.gateway.link.LinkError.TIMEOUT;
+        int inRow = soft ? softMissesInRow.merge(link.controllerId(), 1, Integer::sum) : 0;
+        if (!soft) {
+            softMissesInRow.put(link.controllerId(), 0);
+        }
+        if (inRow == 1) {
+            // Corroboration, at once rather than at the next slot: ask again over the control connection,
+            // already open. An answer clears the miss (a lost segment, a stuck poll connection); another
+            // timeout is a second, independent miss (safety rule 10).
+            long probeSent = ticker.nanos();
+            LinkResult<StatusReading> probe = link.readStatusForControl();
+            long probeDone = ticker.nanos();
+            submit(new Observation(
+                    link.controllerId(), probeSent, probeDone, probe, pauses.ranThrough(probeSent, probeDone)));
+        }
+    }
+
+    private void submit(Observation observation) {
         try {
             decisions.execute(() -> observe(observation));
         } catch (RejectedExecutionException e) {
-            log.debug("supervisor closed, dropping observation of {}", link.controllerId());
+            log.debug("supervisor closed, dropping observation of {}", observation.controllerId());
         }
+    }
+
+    /** Whether detection is armed for both controllers (timeouts count; see {@link HealthTracker}). */
+    public boolean detectionArmed() {
+        return armed.values().stream().allMatch(Boolean::booleanValue);
+    }
+
+    /** Whether detection is armed for {@code controllerId}. */
+    public boolean detectionArmed(String controllerId) {
+        return armed.getOrDefault(controllerId, false);
+    }
+
+    /**
+     * Whether {@code observation} is a soft miss while the other controller missed too, within about a
+     * poll period: then the gateway's side failed (its network, itself), not the controllers.
+     */
+    private boolean commonMode(Observation observation) {
+        String id = observation.controllerId();
+        boolean softMiss = observation.result() instanceof LinkResult.Failed<StatusReading> f
+                && f.error() == dev.failover.gateway.link.LinkError.TIMEOUT;
+        if (!softMiss) {
+            if (observation.result().isOk()) {
+                lastSoftMissNanos.remove(id);
+                if (lastSoftMissNanos.isEmpty()) {
+                    commonModeAnnounced = false;
+                }
+            }
+            return false;
+        }
+        lastSoftMissNanos.put(id, observation.doneNanos());
+        String other = id.equals(config.primary().id())
+                ? config.secondary().id()
+                : config.primary().id();
+        Long otherMiss = lastSoftMissNanos.get(other);
+        long window = config.failover().pollPeriod().toNanos()
+                + config.failover().responseTimeout().toNanos();
+        boolean both = otherMiss != null && Math.abs(observation.doneNanos() - otherMiss) <= window;
+        if (both && !commonModeAnnounced) {
+            commonModeAnnounced = true;
+            publisher.publish(
+                    "COMMON_MODE_MISS",
+                    "",
+                    "both controllers missed polls at the same time: the gateway or its network, not the"
+                            + " controllers; no failover on it",
+                    Map.of());
+        }
+        return both;
     }
 
     /**
@@ -336,7 +441,15 @@ public final class PairSupervisor implements AutoCloseable {
         }
         HealthTracker tracker = trackers.get(observation.controllerId());
         Condition before = tracker.health().condition();
-        Health health = tracker.observe(observation);
+        Health health = tracker.observe(observation, commonMode(observation));
+        if (tracker.armed() && !armed.get(observation.controllerId())) {
+            armed.put(observation.controllerId(), true);
+            publisher.publish(
+                    "DETECTION_ARMED",
+                    observation.controllerId(),
+                    "detection armed: timeouts of " + observation.controllerId() + " now count as missed polls",
+                    Map.of());
+        }
         if (health.condition() != before) {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("from", before.name());

@@ -196,7 +196,8 @@ class PowerLossIT {
         PairStatus s = gateway.pair(SimPair.PAIR).status();
         return s.state() == PairState.PROTECTED
                 && active.equals(s.activeId())
-                && s.fenced().isEmpty();
+                && s.fenced().isEmpty()
+                && gateway.pair(SimPair.PAIR).detectionArmed();
     }
 
     private void assertNoOverlapSeen() {

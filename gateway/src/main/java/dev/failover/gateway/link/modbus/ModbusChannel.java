@@ -205,6 +205,10 @@ final class ModbusChannel implements AutoCloseable {
                     secure.setSoTimeout(handshakeTimeoutMillis);
                     secure.startHandshake();
                     s = secure;
+                } catch (SocketTimeoutException e) {
+                    // A handshake that did not finish in time (a cold peer, a busy gateway) is no answer,
+                    // not a refusal: soft evidence (safety rule 10), reported as a timeout.
+                    throw e;
                 } catch (IOException e) {
                     // The TCP connection was made: whatever broke now broke the handshake (a peer that
                     // refuses our certificate may just reset the connection).

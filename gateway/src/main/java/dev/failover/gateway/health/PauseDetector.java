@@ -1,0 +1,139 @@
+package dev.failover.gateway.health;
+
+import dev.failover.gateway.Ticker;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Knows when the gateway itself was not running (safety rule 10: a miss counts only if the gateway
+ * was there to see it). A thread sleeps a fixed short interval and records how late it wakes, as
+ * jHiccup does: a late wake-up means the process was not running on time, whatever the cause (a
+ * GC pause, a busy CPU, SIGSTOP, a suspended VM). A poll that timed out while the gateway was not
+ * running is no evidence against the controller: its answer may have been waiting in the socket.
+ *
+ * <p>Thread-safe. {@link #ranThrough} may wait a little for the detector's own thread to have looked
+ * past the interval asked about (after a stop, every thread resumes at once, the detector's too).
+ */
+public final class PauseDetector implements LocalPauses, AutoCloseable {
+
+    /** How often the detector's thread wakes. */
+    static final long TICK_NANOS = 1_000_000;
+    /** Pauses remembered, newest last: enough for the intervals the polls ask about. */
+    private static final int REMEMBERED = 256;
+    /** The longest a caller waits for the detector to catch up before it counts the interval as a pause. */
+    private static final long CATCH_UP_NANOS = 200_000_000;
+
+    private final Ticker ticker;
+    private final long toleranceNanos;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    // Guarded by this.
+    private long lastTickNanos;
+    private final Deque<long[]> pauses = new ArrayDeque<>();
+    private long ticks;
+    private long pauseCount;
+    private long maxLatenessNanos;
+    /** Counts of lateness by power-of-two bucket of microseconds, for the p99. */
+    private final long[] lateness = new long[40];
+
+    private PauseDetector(Ticker ticker, Duration tolerance) {
+        this.ticker = ticker;
+        this.toleranceNanos = tolerance.toNanos();
+        this.lastTickNanos = ticker.nanos();
+        this.thread = Thread.ofPlatform().name("pause-detector").daemon(true).start(this::loop);
+    }
+
+    /**
+     * Starts the detector's thread. A wake-up later than {@code tolerance} (beyond the tick) is a
+     * pause: any poll whose exchange overlaps it is judged inconclusive.
+     */
+    public static PauseDetector start(Ticker ticker, Duration tolerance) {
+        return new PauseDetector(ticker, tolerance);
+    }
+
+    private void loop() {
+        while (running) {
+            long before = ticker.nanos();
+            LockSupport.parkNanos(TICK_NANOS);
+            tick(before, ticker.nanos());
+        }
+    }
+
+    private synchronized void tick(long before, long now) {
+        long late = Math.max(0, now - before - TICK_NANOS);
+        ticks++;
+        maxLatenessNanos = Math.max(maxLatenessNanos, late);
+        lateness[Math.min(lateness.length - 1, 64 - Long.numberOfLeadingZeros(late / 1_000))]++;
+        if (late > toleranceNanos) {
+            pauseCount++;
+            if (pauses.size() == REMEMBERED) {
+                pauses.removeFirst();
+            }
+            pauses.addLast(new long[] {before, now});
+        }
+        lastTickNanos = now;
+        notifyAll();
+    }
+
+    @Override
+    public boolean ranThrough(long fromNanos, long toNanos) {
+        // The wait is bounded on the system clock, whatever the ticker: a fake one must not hang a caller.
+        long giveUp = System.nanoTime() + CATCH_UP_NANOS;
+        synchronized (this) {
+            while (lastTickNanos - toNanos < 0) {
+                long left = giveUp - System.nanoTime();
+                if (left <= 0 || !running) {
+                    // The detector itself did not get to run: the gateway was not running on time either.
+                    return false;
+                }
+                try {
+                    wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            for (long[] p : pauses) {
+                if (p[1] - fromNanos > 0 && toNanos - p[0] > 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** The detector's figures since start: how often and how badly the gateway was late. */
+    public synchronized Figures figures() {
+        long rank = (long) Math.ceil(ticks * 0.99);
+        long seen = 0;
+        long p99Micros = 0;
+        for (int i = 0; i < lateness.length; i++) {
+            seen += lateness[i];
+            if (seen >= rank) {
+                p99Micros = i == 0 ? 0 : 1L << (i - 1);
+                break;
+            }
+        }
+        return new Figures(ticks, pauseCount, p99Micros / 1_000.0, maxLatenessNanos / 1e6);
+    }
+
+    /**
+     * @param ticks wake-ups since start
+     * @param pauses wake-ups later than the tolerance
+     * @param p99Millis the 99th percentile of lateness (lower bound of its power-of-two bucket)
+     * @param maxMillis the worst lateness
+     */
+    public record Figures(long ticks, long pauses, double p99Millis, double maxMillis) {}
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.failover.gateway.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.failover.gateway.link.LinkError;
+import dev.failover.gateway.link.LinkResult;
+import dev.failover.gateway.link.RunStatus;
+import dev.failover.gateway.link.RuntimeRole;
+import dev.failover.gateway.link.StatusReading;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Safety rule 10: a miss counts only if the gateway was there to see it. Soft evidence (a timeout, a
+ * frozen heartbeat) is discounted while the gateway was paused, in common mode and before arming;
+ * hard evidence always counts.
+ */
+class DetectionTest {
+
+    private static final int ARM_AFTER = 5;
+    private static final long ARM_WITHIN = 10_000_000_000L;
+
+    private final HealthTracker tracker = new HealthTracker("plc-a", 3, 2, ARM_AFTER, ARM_WITHIN);
+    private long now = 1_000;
+    private int heartbeat = 10;
+
+    private Health good() {
+        heartbeat += 2;
+        return answer(RunStatus.RUN, heartbeat, true);
+    }
+
+    private Health answer(RunStatus status, int hb, boolean onTime) {
+        now += 20_000_000;
+        StatusReading reading = new StatusReading(hb, status, RuntimeRole.ACTIVE, true, true, 0);
+        return tracker.observe(new Observation("plc-a", now, now + 1_000_000, LinkResult.ok(reading, 1), onTime));
+    }
+
+    private Health failed(LinkError error, boolean onTime) {
+        return failed(error, onTime, false);
+    }
+
+    private Health failed(LinkError error, boolean onTime, boolean otherMissedToo) {
+        now += 20_000_000;
+        return tracker.observe(
+                new Observation("plc-a", now, now + 15_000_000, LinkResult.failed(error, "test"), onTime),
+                otherMissedToo);
+    }
+
+    private void arm() {
+        for (int i = 0; i < ARM_AFTER; i++) {
+            good();
+        }
+        assertThat(tracker.armed()).isTrue();
+        assertThat(tracker.health().condition()).isEqualTo(Condition.HEALTHY);
+    }
+
+    @Nested
+    class Armed {
+
+        @Test
+        void threeOnTimeTimeoutsConvict() {
+            arm();
+            failed(LinkError.TIMEOUT, true);
+            failed(LinkError.TIMEOUT, true);
+            assertThat(failed(LinkError.TIMEOUT, true).condition()).isEqualTo(Condition.FAILED);
+        }
+
+        @Test
+        void aTimeoutWhileTheGatewayWasPausedIsInconclusive() {
+            arm();
+            Health h = failed(LinkError.TIMEOUT, false);
+
+            assertThat(h.condition()).isEqualTo(Condition.HEALTHY);
+            assertThat(h.consecutiveBad()).isZero();
+            assertThat(h.reason()).contains("inconclusive").contains("paused");
+        }
+
+        @Test
+        void misplacedTimeoutsAroundAPauseNeverAddUpToAConviction() {
+            arm();
+            failed(LinkError.TIMEOUT, true);
+            failed(LinkError.TIMEOUT, false);
+            failed(LinkError.TIMEOUT, false);
+            assertThat(tracker.health().condition()).isEqualTo(Condition.SUSPECT);
+            assertThat(tracker.health().consecutiveBad()).isEqualTo(1);
+            // Fresh on-time misses after the pause still convict: a real fault is not hidden by it.
+            failed(LinkError.TIMEOUT, true);
+            assertThat(failed(LinkError.TIMEOUT, true).condition()).isEqualTo(Condition.FAILED);
+        }
+
+        @Test
+        void aMissWhileTheOtherControllerMissedTooIsCommonMode() {
+            arm();
+            for (int i = 0; i < 5; i++) {
+                failed(LinkError.TIMEOUT, true, true);
+            }
+            assertThat(tracker.health().condition()).isEqualTo(Condition.HEALTHY);
+            assertThat(tracker.health().reason()).contains("common mode");
+        }
+
+        @Test
+        void aFrozenHeartbeatSeenAcrossAPauseIsInconclusive() {
+            arm();
+            Health h = answer(RunStatus.RUN, heartbeat, false);
+            assertThat(h.consecutiveBad()).isZero();
+            assertThat(h.reason()).contains("heartbeat did not advance").contains("inconclusive");
+            assertThat(answer(RunStatus.RUN, heartbeat, true).consecutiveBad()).isEqualTo(1);
+        }
+
+        @Test
+        void backingOffAfterATimeoutStaysSoftAndAfterARefusalStaysHard() {
+            arm();
+            failed(LinkError.TIMEOUT, true);
+            assertThat(failed(LinkError.BACKING_OFF, false).consecutiveBad()).isEqualTo(1);
+            failed(LinkError.UNREACHABLE, false);
+            assertThat(failed(LinkError.BACKING_OFF, false).consecutiveBad()).isEqualTo(3);
+        }
+    }
+
+    @Nested
+    class BeforeArming {
+
+        @Test
+        void timeoutsAloneNeverConvictAColdGateway() {
+            good();
+            for (int i = 0; i < 10; i++) {
+                failed(LinkError.TIMEOUT, true);
+            }
+            assertThat(tracker.armed()).isFalse();
+            assertThat(tracker.health().consecutiveBad()).isZero();
+            assertThat(tracker.health().reason()).contains("not armed");
+        }
+
+        @Test
+        void hardEvidenceCountsAtOnce() {
+            good();
+            failed(LinkError.UNREACHABLE, false);
+            failed(LinkError.CONNECTION_LOST, true);
+            assertThat(failed(LinkError.UNREACHABLE, true).consecutiveBad()).isEqualTo(3);
+            assertThat(tracker.health().condition()).isEqualTo(Condition.FAILED);
+        }
+
+        @Test
+        void aReportedFaultCountsAtOnce() {
+            good();
+            answer(RunStatus.FAULT, ++heartbeat, false);
+            answer(RunStatus.FAULT, ++heartbeat, true);
+            assertThat(answer(RunStatus.FAULT, ++heartbeat, true).condition()).isEqualTo(Condition.FAILED);
+        }
+
+        @Test
+        void lateGoodPollsDoNotArm() {
+            for (int i = 0; i < ARM_AFTER * 2; i++) {
+                heartbeat += 2;
+                answer(RunStatus.RUN, heartbeat, i % 2 == 0);
+            }
+            assertThat(tracker.armed()).isFalse();
+        }
+
+        @Test
+        void armsByTimeEvenIfTheControllerStopsAnsweringSoonAfterStart() {
+            // Otherwise a controller that hangs a moment after start would never be convicted.
+            good();
+            failed(LinkError.TIMEOUT, true);
+            now += ARM_WITHIN;
+            failed(LinkError.TIMEOUT, true);
+            assertThat(tracker.armed()).isTrue();
+            failed(LinkError.TIMEOUT, true);
+            assertThat(failed(LinkError.TIMEOUT, true).condition()).isEqualTo(Condition.FAILED);
+        }
+    }
+}
