@@ -19,7 +19,8 @@ import dev.failover.gateway.link.StatusReading;
  * that did not advance) is <em>inconclusive</em>, and counts neither way, when the gateway itself
  * was paused or late during it ({@link Observation#onTime()}), when the other controller of the pair
  * missed at the same time (common mode: the gateway's side, not the controller's), or before the
- * tracker is <em>armed</em>. The tracker arms after {@code armAfter} good on-time polls in a row, or
+ * tracker is <em>armed</em> (for a controller that has answered before; one that never did is not
+ * being convicted, and discovery has its own grace for it). The tracker arms after {@code armAfter} good on-time polls in a row, or
  * {@code armWithin} after its first observation, whichever comes first: until then a cold gateway
  * (class loading, TLS handshakes) cannot convict a controller by its own slowness, while hard
  * evidence (refused or reset connections, a malformed or refused answer, a reported fault) counts at
@@ -124,7 +125,9 @@ public final class HealthTracker {
         if (otherMissedToo) {
             return "the other controller missed at the same time (common mode)";
         }
-        if (!armed) {
+        if (!armed && health.condition() != Condition.UNKNOWN) {
+            // A controller that never answered is not convicted by this (it was never healthy); its
+            // misses make it FAILED, and discovery gives it its own grace before acting on that.
             return "detection not armed yet";
         }
         return null;

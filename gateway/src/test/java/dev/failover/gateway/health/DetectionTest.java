@@ -123,12 +123,21 @@ class DetectionTest {
         @Test
         void timeoutsAloneNeverConvictAColdGateway() {
             good();
+            assertThat(good().condition()).isEqualTo(Condition.HEALTHY);
             for (int i = 0; i < 10; i++) {
                 failed(LinkError.TIMEOUT, true);
             }
             assertThat(tracker.armed()).isFalse();
             assertThat(tracker.health().consecutiveBad()).isZero();
             assertThat(tracker.health().reason()).contains("not armed");
+        }
+
+        @Test
+        void aControllerThatNeverAnsweredBecomesFailedSoDiscoveryCanTreatItAsUnreadable() {
+            failed(LinkError.TIMEOUT, true);
+            failed(LinkError.TIMEOUT, true);
+            assertThat(failed(LinkError.TIMEOUT, true).condition()).isEqualTo(Condition.FAILED);
+            assertThat(tracker.armed()).isFalse();
         }
 
         @Test
