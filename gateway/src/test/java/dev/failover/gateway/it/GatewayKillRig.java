@@ -112,8 +112,23 @@ final class GatewayKillRig implements AutoCloseable {
     private int starts;
     private GatewayProcess gateway;
 
+    /** Looser than the defaults: JVMs start on this machine while the pair runs. */
+    static final String LOOSE_FAILOVER =
+            "pollPeriod: 50ms\nresponseTimeout: 40ms\nmissesBeforeFault: 5\nfailback: manual\n";
+
+    /** The defaults of docs/configuration.md, for tests that prove them. */
+    static final String DEFAULT_FAILOVER = "failback: manual\n";
+
+    private final String failover;
+
     GatewayKillRig(Path dir) throws Exception {
+        this(dir, LOOSE_FAILOVER);
+    }
+
+    /** @param failover the pair's {@code failover:} section, one key per line */
+    GatewayKillRig(Path dir, String failover) throws Exception {
         this.dir = dir;
+        this.failover = failover;
         try {
             pki = TestPki.create(dir);
             IssuedCertificate alice = pki.operator("alice", "operator");
@@ -317,12 +332,7 @@ final class GatewayKillRig implements AutoCloseable {
                       - {name: %s, address: %d, type: uint16, scale: 0.01, unit: "%%", min: 0, max: 100,
                          mirrored: true, writableBy: [operator]}
                     failover:
-                      # Looser than the defaults: JVMs start on this machine while the pair runs.
-                      pollPeriod: 50ms
-                      responseTimeout: 40ms
-                      missesBeforeFault: 5
-                      failback: manual
-                """.formatted(
+                %s                """.formatted(
                         dir.resolve("events.jsonl"),
                         pki.pki().caChainFile(),
                         pki.crlFile(),
@@ -335,7 +345,8 @@ final class GatewayKillRig implements AutoCloseable {
                         b.modbusPort(),
                         relayPort,
                         SETPOINT,
-                        SETPOINT_REGISTER);
+                        SETPOINT_REGISTER,
+                        failover.indent(6).stripTrailing());
         return Files.writeString(dir.resolve("gateway.yaml"), yaml, StandardCharsets.UTF_8);
     }
 
