@@ -13,25 +13,26 @@ import java.util.concurrent.locks.LockSupport;
  * GC pause, a busy CPU, SIGSTOP, a suspended VM). A poll that timed out while the gateway was not
  * running is no evidence against the controller: its answer may have been waiting in the socket.
  *
- * <p>Thread-safe. {@link #ranThrough} may wait a little for the detector's own thread to have looked
- * past the interval asked about (after a stop, every thread resumes at once, the detector's too).
+ * <p>Thread-safe and cheap for its callers: {@link #ranThrough} never waits. When the detector's own
+ * thread has not woken for longer than a tick plus the tolerance, the gateway is in a pause right now
+ * (after a stop every thread resumes at once, and a poll thread may look before the detector does),
+ * and nothing is vouched for.
  */
 public final class PauseDetector implements LocalPauses, AutoCloseable {
 
-    /** How often the detector's thread wakes. */
-    static final long TICK_NANOS = 1_000_000;
     /** Pauses remembered, newest last: enough for the intervals the polls ask about. */
     private static final int REMEMBERED = 256;
-    /** The longest a caller waits for the detector to catch up before it counts the interval as a pause. */
-    private static final long CATCH_UP_NANOS = 200_000_000;
 
     private final Ticker ticker;
     private final long toleranceNanos;
+    /** How often the detector's thread wakes: half the tolerance, 1 to 5 ms (each wake-up costs CPU). */
+    private final long tickNanos;
+
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile long lastTickNanos;
 
     // Guarded by this.
-    private long lastTickNanos;
     private final Deque<long[]> pauses = new ArrayDeque<>();
     private long ticks;
     private long pauseCount;
@@ -42,6 +43,7 @@ public final class PauseDetector implements LocalPauses, AutoCloseable {
     private PauseDetector(Ticker ticker, Duration tolerance) {
         this.ticker = ticker;
         this.toleranceNanos = tolerance.toNanos();
+        this.tickNanos = Math.clamp(toleranceNanos / 2, 1_000_000L, 5_000_000L);
         this.lastTickNanos = ticker.nanos();
         this.thread = Thread.ofPlatform().name("pause-detector").daemon(true).start(this::loop);
     }
@@ -57,13 +59,13 @@ public final class PauseDetector implements LocalPauses, AutoCloseable {
     private void loop() {
         while (running) {
             long before = ticker.nanos();
-            LockSupport.parkNanos(TICK_NANOS);
+            LockSupport.parkNanos(tickNanos);
             tick(before, ticker.nanos());
         }
     }
 
     private synchronized void tick(long before, long now) {
-        long late = Math.max(0, now - before - TICK_NANOS);
+        long late = Math.max(0, now - before - tickNanos);
         ticks++;
         maxLatenessNanos = Math.max(maxLatenessNanos, late);
         lateness[Math.min(lateness.length - 1, 64 - Long.numberOfLeadingZeros(late / 1_000))]++;
@@ -75,27 +77,15 @@ public final class PauseDetector implements LocalPauses, AutoCloseable {
             pauses.addLast(new long[] {before, now});
         }
         lastTickNanos = now;
-        notifyAll();
     }
 
     @Override
     public boolean ranThrough(long fromNanos, long toNanos) {
-        // The wait is bounded on the system clock, whatever the ticker: a fake one must not hang a caller.
-        long giveUp = System.nanoTime() + CATCH_UP_NANOS;
+        if (!running || ticker.nanos() - lastTickNanos > tickNanos + toleranceNanos) {
+            // The detector itself has not run for a while: the gateway is paused or starved right now.
+            return false;
+        }
         synchronized (this) {
-            while (lastTickNanos - toNanos < 0) {
-                long left = giveUp - System.nanoTime();
-                if (left <= 0 || !running) {
-                    // The detector itself did not get to run: the gateway was not running on time either.
-                    return false;
-                }
-                try {
-                    wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
             for (long[] p : pauses) {
                 if (p[1] - fromNanos > 0 && toNanos - p[0] > 0) {
                     return false;
@@ -132,8 +122,5 @@ public final class PauseDetector implements LocalPauses, AutoCloseable {
     public void close() {
         running = false;
         thread.interrupt();
-        synchronized (this) {
-            notifyAll();
-        }
     }
 }

@@ -25,6 +25,9 @@ class PauseDetectorTest {
             long quietTo = ticker.nanos();
             assertThat(detector.ranThrough(quietFrom, quietTo)).isTrue();
 
+            // A few more ticks first: the tick that spans the jump must begin after the quiet interval.
+            long ticksNow = detector.figures().ticks();
+            await().atMost(Duration.ofSeconds(5)).until(() -> detector.figures().ticks() > ticksNow + 3);
             long before = ticker.nanos();
             jump.addAndGet(200_000_000);
             await().atMost(Duration.ofSeconds(5)).until(() -> detector.figures().pauses() > 0);
