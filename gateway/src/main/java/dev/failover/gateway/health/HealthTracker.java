@@ -111,7 +111,7 @@ public final class HealthTracker {
                 String what = failed.error() + ": " + failed.detail();
                 String discount = evidence == Evidence.SOFT ? discount(observation, otherMissedToo) : null;
                 yield discount == null
-                        ? bad(observation, false, what, null, -1)
+                        ? bad(observation, false, what + evidenceNote(evidence), null, -1)
                         : inconclusive(observation, what + " (inconclusive: " + discount + ")");
             }
         };
@@ -131,6 +131,16 @@ public final class HealthTracker {
             return "detection not armed yet";
         }
         return null;
+    }
+
+    /**
+     * What a counted miss rests on, for the verdict's reason and so for every failover event (safety
+     * rule 7): the evidence, and for soft evidence the checks it passed.
+     */
+    private static String evidenceNote(Evidence evidence) {
+        return evidence == Evidence.HARD
+                ? " [hard evidence]"
+                : " [soft evidence: the gateway ran on time, the other controller was not missing too]";
     }
 
     /** A bad poll that counts neither way: the verdict, the counts and the flags stay as they were. */
@@ -165,7 +175,8 @@ public final class HealthTracker {
             return bad(
                     observation,
                     true,
-                    "controller reports status " + reading.status() + " (fault code " + reading.faultCode() + ")",
+                    "controller reports status " + reading.status() + " (fault code " + reading.faultCode() + ")"
+                            + " [its own report]",
                     reading,
                     ok.latencyNanos());
         }
@@ -175,7 +186,7 @@ public final class HealthTracker {
             String what = "heartbeat did not advance (stuck at " + reading.heartbeat() + ")";
             String discount = discount(observation, false);
             return discount == null
-                    ? bad(observation, true, what, reading, ok.latencyNanos())
+                    ? bad(observation, true, what + evidenceNote(Evidence.SOFT), reading, ok.latencyNanos())
                     : inconclusive(observation, what + " (inconclusive: " + discount + ")");
         }
         if (observation.onTime()) {

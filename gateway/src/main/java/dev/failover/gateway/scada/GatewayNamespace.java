@@ -296,6 +296,8 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
             setGood(
                     cBase + StatusTree.ControllerVariable.FENCED.name,
                     s.fenced().contains(c.id()));
+            setGood(cBase + StatusTree.ControllerVariable.DRIVING.name, h.drives());
+            setGood(cBase + StatusTree.ControllerVariable.DETECTION_ARMED.name, pair.detectionArmed(c.id()));
             setGood(cBase + StatusTree.ControllerVariable.ENDPOINT.name, link.endpoint());
             setGood(cBase + StatusTree.ControllerVariable.SECURE.name, link.secure());
         }

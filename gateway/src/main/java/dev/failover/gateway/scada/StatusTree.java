@@ -59,6 +59,9 @@ final class StatusTree {
         LATENCY("LatencyMs", NodeIds.Double, "round trip of the last answered poll, ms; -1 before any"),
         REASON("Reason", NodeIds.String, "why the last poll was bad; empty when good"),
         FENCED("Fenced", NodeIds.Boolean, "whether its outputs are cut by its fence"),
+        DRIVING("Driving", NodeIds.Boolean, "whether its last answer said it drives its outputs"),
+        DETECTION_ARMED(
+                "DetectionArmed", NodeIds.Boolean, "whether its timeouts count as missed polls yet (safety rule 10)"),
         ENDPOINT("Endpoint", NodeIds.String, "how the gateway reaches it"),
         SECURE("Secure", NodeIds.Boolean, "whether the link is authenticated and encrypted");
 
