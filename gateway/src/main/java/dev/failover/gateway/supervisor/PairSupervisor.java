@@ -79,10 +79,9 @@ public final class PairSupervisor implements AutoCloseable {
     private final LocalPauses pauses;
     /** Soft misses in a row on each controller's poll connection: touched by that controller's poll thread only. */
     private final Map<String, Integer> softMissesInRow = new ConcurrentHashMap<>();
-    /** When each controller last missed a poll softly (decision thread): common mode is both at once. */
-    private final Map<String, Long> lastSoftMissNanos = new HashMap<>();
+    /** Whether both controllers miss at once (decision thread). */
+    private final CommonMode commonMode;
 
-    private boolean commonModeAnnounced;
     private final Map<String, Boolean> armed = new ConcurrentHashMap<>();
 
     /** Good on-time polls in a row that arm a controller's detection (about half a second at 20 ms). */
@@ -142,6 +141,10 @@ public final class PairSupervisor implements AutoCloseable {
                             ARM_WITHIN.toNanos()));
             armed.put(id, false);
         }
+        this.commonMode = new CommonMode(
+                config.primary().id(),
+                config.secondary().id(),
+                policy.pollPeriod().plus(policy.responseTimeout()).toNanos());
         this.decisions = Executors.newSingleThreadExecutor(named("decide-" + config.name()));
         this.controlProbeEvery =
                 (int) Math.max(1, 1_000_000_000L / policy.pollPeriod().toNanos());
@@ -220,60 +223,8 @@ public final class PairSupervisor implements AutoCloseable {
      * presumed to hold (safety rule 8). Disagreements are events.
      */
     private void reconcile() {
-        Map<String, FenceLedger.Recorded> recorded = Map.of();
-        if (ledger != null) {
-            try {
-                recorded = ledger.recorded();
-            } catch (IOException e) {
-                publisher.publish(
-                        "FENCE_RECORD_UNREADABLE",
-                        "",
-                        "cannot read the fence record " + ledger.file() + ": " + e.getMessage()
-                                + "; relying on the relays' feedback",
-                        Map.of("file", ledger.file().toString()));
-            }
-        }
-        Map<String, Boolean> state = new HashMap<>();
-        for (Map.Entry<String, Fence> e : fences.entrySet()) {
-            String id = e.getKey();
-            FenceLedger.Recorded was = recorded.getOrDefault(id, FenceLedger.Recorded.NONE);
-            LinkResult<Boolean> read = e.getValue().outputsEnabled();
-            boolean cut;
-            String detail;
-            if (read instanceof LinkResult.Ok<Boolean> ok) {
-                cut = !ok.value();
-                detail = "relay of " + id + " reports outputs " + (cut ? "cut" : "enabled");
-                boolean agrees = switch (was) {
-                    case NONE -> !cut;
-                    case CUT -> cut;
-                    case RESTORED -> !cut;
-                    case UNCERTAIN -> false;
-                };
-                if (!agrees) {
-                    publisher.publish(
-                            "FENCE_RECONCILED",
-                            id,
-                            "the fence record says " + was.name().toLowerCase(java.util.Locale.ROOT) + ", the " + detail
-                                    + ": the relay's feedback is taken",
-                            Map.of("recorded", was.name(), "cut", cut));
-                }
-            } else {
-                cut = was == FenceLedger.Recorded.CUT || was == FenceLedger.Recorded.UNCERTAIN;
-                detail = "relay of " + id + " cannot be read (" + ((LinkResult.Failed<Boolean>) read).detail()
-                        + "); presumed " + (cut ? "cut" : "enabled") + " from the fence record ("
-                        + was.name().toLowerCase(java.util.Locale.ROOT) + ")";
-                publisher.publish("FENCE_STATE_UNKNOWN", id, detail, Map.of("recorded", was.name(), "cut", cut));
-            }
-            state.put(id, cut);
-            Input.FenceObserved seen = new Input.FenceObserved(id, cut, detail);
+        for (Input.FenceObserved seen : FenceReconciliation.run(fences, ledger, publisher)) {
             decisions.execute(() -> decide(seen));
-        }
-        if (ledger != null) {
-            try {
-                ledger.compact(state);
-            } catch (IOException e) {
-                log.warn("could not compact the fence record {}: {}", ledger.file(), e.toString());
-            }
         }
         if (drivingMark != null) {
             drivingMark.recorded().ifPresent(millis -> {
@@ -383,32 +334,12 @@ public final class PairSupervisor implements AutoCloseable {
     }
 
     /**
-     * Whether {@code observation} is a soft miss while the other controller missed too, within about a
-     * poll period: then the gateway's side failed (its network, itself), not the controllers.
+     * Whether {@code observation} is a soft miss while the other controller missed too: then the
+     * gateway's side failed (its network, itself), not the controllers; announced once an episode.
      */
     private boolean commonMode(Observation observation) {
-        String id = observation.controllerId();
-        boolean softMiss = observation.result() instanceof LinkResult.Failed<StatusReading> f
-                && f.error() == dev.failover.gateway.link.LinkError.TIMEOUT;
-        if (!softMiss) {
-            if (observation.result().isOk()) {
-                lastSoftMissNanos.remove(id);
-                if (lastSoftMissNanos.isEmpty()) {
-                    commonModeAnnounced = false;
-                }
-            }
-            return false;
-        }
-        lastSoftMissNanos.put(id, observation.doneNanos());
-        String other = id.equals(config.primary().id())
-                ? config.secondary().id()
-                : config.primary().id();
-        Long otherMiss = lastSoftMissNanos.get(other);
-        long window = config.failover().pollPeriod().toNanos()
-                + config.failover().responseTimeout().toNanos();
-        boolean both = otherMiss != null && Math.abs(observation.doneNanos() - otherMiss) <= window;
-        if (both && !commonModeAnnounced) {
-            commonModeAnnounced = true;
+        CommonMode.Verdict verdict = commonMode.judge(observation);
+        if (verdict.newEpisode()) {
             publisher.publish(
                     "COMMON_MODE_MISS",
                     "",
@@ -416,7 +347,7 @@ public final class PairSupervisor implements AutoCloseable {
                             + " controllers; no failover on it",
                     Map.of());
         }
-        return both;
+        return verdict.commonMode();
     }
 
     /**

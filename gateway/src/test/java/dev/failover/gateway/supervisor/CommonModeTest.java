@@ -1,0 +1,64 @@
+package dev.failover.gateway.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.failover.gateway.health.Observation;
+import dev.failover.gateway.link.LinkError;
+import dev.failover.gateway.link.LinkResult;
+import dev.failover.gateway.link.RunStatus;
+import dev.failover.gateway.link.RuntimeRole;
+import dev.failover.gateway.link.StatusReading;
+import org.junit.jupiter.api.Test;
+
+/** Both controllers missing at once is the gateway's side, not a controller's fault (safety rule 10). */
+class CommonModeTest {
+
+    private static final long MS = 1_000_000;
+    private final CommonMode commonMode = new CommonMode("plc-a", "plc-b", 35 * MS);
+
+    private static Observation timeout(String id, long doneMillis) {
+        return new Observation(id, (doneMillis - 15) * MS, doneMillis * MS, LinkResult.failed(LinkError.TIMEOUT, "t"));
+    }
+
+    private static Observation answer(String id, long doneMillis) {
+        StatusReading r = new StatusReading(1, RunStatus.RUN, RuntimeRole.ACTIVE, true, true, 0);
+        return new Observation(id, (doneMillis - 1) * MS, doneMillis * MS, LinkResult.ok(r, MS));
+    }
+
+    @Test
+    void aMissOfOneControllerAloneIsNotCommonMode() {
+        assertThat(commonMode.judge(timeout("plc-a", 100)).commonMode()).isFalse();
+        assertThat(commonMode.judge(answer("plc-b", 101)).commonMode()).isFalse();
+        assertThat(commonMode.judge(timeout("plc-a", 120)).commonMode()).isFalse();
+    }
+
+    @Test
+    void missesOfBothWithinTheWindowAreCommonModeAnnouncedOncePerEpisode() {
+        assertThat(commonMode.judge(timeout("plc-a", 100)).commonMode()).isFalse();
+        CommonMode.Verdict both = commonMode.judge(timeout("plc-b", 110));
+        assertThat(both.commonMode()).isTrue();
+        assertThat(both.newEpisode()).isTrue();
+        CommonMode.Verdict again = commonMode.judge(timeout("plc-a", 120));
+        assertThat(again.commonMode()).isTrue();
+        assertThat(again.newEpisode()).isFalse();
+
+        commonMode.judge(answer("plc-a", 140));
+        commonMode.judge(answer("plc-b", 141));
+        commonMode.judge(timeout("plc-a", 200));
+        assertThat(commonMode.judge(timeout("plc-b", 205)).newEpisode()).isTrue();
+    }
+
+    @Test
+    void missesFartherApartThanTheWindowAreNot() {
+        commonMode.judge(timeout("plc-a", 100));
+        assertThat(commonMode.judge(timeout("plc-b", 140)).commonMode()).isFalse();
+    }
+
+    @Test
+    void aRefusedConnectionIsHardEvidenceAndNeverCommonMode() {
+        commonMode.judge(timeout("plc-b", 100));
+        Observation refused = new Observation(
+                "plc-a", 95 * MS, 101 * MS, LinkResult.failed(LinkError.UNREACHABLE, "connection refused"));
+        assertThat(commonMode.judge(refused).commonMode()).isFalse();
+    }
+}
