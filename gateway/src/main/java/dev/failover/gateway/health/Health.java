@@ -125,40 +125,12 @@ public record Health(
      * verified promotion confirmed it drives, a verified demotion that it no longer does.
      */
     public Health withRole(RuntimeRole verified) {
-        return new Health(
-                controllerId,
-                condition,
-                reachable,
-                verified,
-                status,
-                outputsEnabled,
-                verified == RuntimeRole.ACTIVE,
-                heartbeat,
-                latencyNanos,
-                lastGoodNanos,
-                badSinceNanos,
-                consecutiveBad,
-                reason,
-                sampledNanos);
+        return with(verified, outputsEnabled, verified == RuntimeRole.ACTIVE, condition, reason);
     }
 
     /** This health with the output-enable state a verified fence step established, and not driving when cut. */
     public Health withOutputsEnabled(boolean enabled) {
-        return new Health(
-                controllerId,
-                condition,
-                reachable,
-                role,
-                status,
-                enabled,
-                enabled && driving,
-                heartbeat,
-                latencyNanos,
-                lastGoodNanos,
-                badSinceNanos,
-                consecutiveBad,
-                reason,
-                sampledNanos);
+        return with(role, enabled, enabled && driving, condition, reason);
     }
 
     /**
@@ -166,21 +138,7 @@ public record Health(
      * before a verified step, whose flags are out of date while its verdict is not.
      */
     public Health withFieldOf(Health verified) {
-        return new Health(
-                controllerId,
-                condition,
-                reachable,
-                verified.role,
-                status,
-                verified.outputsEnabled,
-                verified.driving,
-                heartbeat,
-                latencyNanos,
-                lastGoodNanos,
-                badSinceNanos,
-                consecutiveBad,
-                reason,
-                sampledNanos);
+        return with(verified.role, verified.outputsEnabled, verified.driving, condition, reason);
     }
 
     /**
@@ -188,9 +146,18 @@ public record Health(
      * (for example while it is given the acknowledged writes it missed), with the reason.
      */
     public Health notReady(String why) {
+        return with(role, outputsEnabled, driving, condition == Condition.HEALTHY ? Condition.SUSPECT : condition, why);
+    }
+
+    /** This health with another reason: a poll that was inconclusive changes nothing else. */
+    public Health withReason(String why) {
+        return with(role, outputsEnabled, driving, condition, why);
+    }
+
+    private Health with(RuntimeRole role, boolean outputsEnabled, boolean driving, Condition condition, String reason) {
         return new Health(
                 controllerId,
-                condition == Condition.HEALTHY ? Condition.SUSPECT : condition,
+                condition,
                 reachable,
                 role,
                 status,
@@ -201,7 +168,7 @@ public record Health(
                 lastGoodNanos,
                 badSinceNanos,
                 consecutiveBad,
-                why,
+                reason,
                 sampledNanos);
     }
 

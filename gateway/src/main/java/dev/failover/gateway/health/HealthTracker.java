@@ -146,22 +146,7 @@ public final class HealthTracker {
     /** A bad poll that counts neither way: the verdict, the counts and the flags stay as they were. */
     private Health inconclusive(Observation observation, String reason) {
         onTimeGoodInRow = 0;
-        Health h = health;
-        health = new Health(
-                controllerId,
-                h.condition(),
-                h.reachable(),
-                h.role(),
-                h.status(),
-                h.outputsEnabled(),
-                h.driving(),
-                h.heartbeat(),
-                h.latencyNanos(),
-                h.lastGoodNanos(),
-                h.badSinceNanos(),
-                h.consecutiveBad(),
-                reason,
-                h.sampledNanos());
+        health = health.withReason(reason);
         return health;
     }
 
