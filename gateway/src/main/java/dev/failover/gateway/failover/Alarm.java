@@ -24,5 +24,10 @@ public enum Alarm {
      * No controller drives the process (both report that they do not drive, or are fenced), and the
      * gateway could not restore one yet (safety rule 9: an undriven process is an emergency).
      */
-    NO_DRIVER
+    NO_DRIVER,
+    /**
+     * Both controllers miss polls at the same time: the gateway, its host or its network is failing,
+     * not the controllers; such misses never fail over (safety rule 10).
+     */
+    COMMON_MODE_MISS
 }

@@ -156,6 +156,14 @@ public final class FailoverController {
                 }
                 yield List.of();
             }
+            case Input.CommonModeObserved common -> {
+                if (common.active()) {
+                    raise(Alarm.COMMON_MODE_MISS, common.detail());
+                } else {
+                    clear(Alarm.COMMON_MODE_MISS);
+                }
+                yield List.of();
+            }
             case Input.LastDriven last -> {
                 lastDrivenNanos = Math.max(lastDrivenNanos, last.nanos());
                 yield List.of();

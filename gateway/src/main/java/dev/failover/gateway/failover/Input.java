@@ -24,6 +24,12 @@ public sealed interface Input {
      */
     record LastDriven(long nanos) implements Input {}
 
+    /**
+     * Both controllers miss polls at the same time ({@code active}), or no longer do: the gateway's
+     * side, not the controllers' (safety rule 10). Raises or clears {@link Alarm#COMMON_MODE_MISS}.
+     */
+    record CommonModeObserved(boolean active, String detail) implements Input {}
+
     /** An operator asks to switch to the standby. */
     record SwitchoverRequested(String requestId, String requestedBy, String reason) implements Input {}
 }

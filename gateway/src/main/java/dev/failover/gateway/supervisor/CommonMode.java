@@ -28,21 +28,26 @@ final class CommonMode {
         this.windowNanos = windowNanos;
     }
 
-    /** The verdict on one poll, and whether it starts a new episode of common-mode misses (to announce). */
-    record Verdict(boolean commonMode, boolean newEpisode) {}
+    /**
+     * The verdict on one poll, and whether it starts a new episode of common-mode misses or ends one
+     * (to raise or clear the alarm).
+     */
+    record Verdict(boolean commonMode, boolean newEpisode, boolean episodeEnded) {}
 
     Verdict judge(Observation observation) {
         String id = observation.controllerId();
         boolean softMiss =
                 observation.result() instanceof LinkResult.Failed<StatusReading> f && f.error() == LinkError.TIMEOUT;
         if (!softMiss) {
+            boolean ended = false;
             if (observation.result().isOk()) {
                 lastSoftMissNanos.remove(id);
-                if (lastSoftMissNanos.isEmpty()) {
+                if (lastSoftMissNanos.isEmpty() && episode) {
                     episode = false;
+                    ended = true;
                 }
             }
-            return new Verdict(false, false);
+            return new Verdict(false, false, ended);
         }
         lastSoftMissNanos.put(id, observation.doneNanos());
         Long otherMiss = lastSoftMissNanos.get(id.equals(first) ? second : first);
@@ -51,6 +56,6 @@ final class CommonMode {
         if (both) {
             episode = true;
         }
-        return new Verdict(both, announce);
+        return new Verdict(both, announce, false);
     }
 }

@@ -340,12 +340,12 @@ public final class PairSupervisor implements AutoCloseable {
     private boolean commonMode(Observation observation) {
         CommonMode.Verdict verdict = commonMode.judge(observation);
         if (verdict.newEpisode()) {
-            publisher.publish(
-                    "COMMON_MODE_MISS",
-                    "",
-                    "both controllers missed polls at the same time: the gateway or its network, not the"
-                            + " controllers; no failover on it",
-                    Map.of());
+            decide(new Input.CommonModeObserved(
+                    true,
+                    "both controllers missed polls at the same time: the gateway, its host or its network,"
+                            + " not the controllers; no failover on it"));
+        } else if (verdict.episodeEnded()) {
+            decide(new Input.CommonModeObserved(false, ""));
         }
         return verdict.commonMode();
     }

@@ -199,6 +199,23 @@ class FieldTruthTest {
     }
 
     @Nested
+    class CommonModeAlarm {
+
+        @Test
+        void isRaisedAndClearedAsTheSupervisorObservesItWithoutAnyAction() {
+            Harness h = new Harness().protectedWithAActive();
+
+            assertThat(h.fsm.handle(new Input.CommonModeObserved(true, "both missed")))
+                    .isEmpty();
+            assertThat(h.alarmed(Alarm.COMMON_MODE_MISS)).isTrue();
+            assertThat(h.state()).isEqualTo(PairState.PROTECTED);
+
+            h.fsm.handle(new Input.CommonModeObserved(false, ""));
+            assertThat(h.alarmed(Alarm.COMMON_MODE_MISS)).isFalse();
+        }
+    }
+
+    @Nested
     class PresumeDown {
 
         @Test

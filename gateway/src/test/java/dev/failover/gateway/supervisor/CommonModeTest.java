@@ -42,8 +42,8 @@ class CommonModeTest {
         assertThat(again.commonMode()).isTrue();
         assertThat(again.newEpisode()).isFalse();
 
-        commonMode.judge(answer("plc-a", 140));
-        commonMode.judge(answer("plc-b", 141));
+        assertThat(commonMode.judge(answer("plc-a", 140)).episodeEnded()).isFalse();
+        assertThat(commonMode.judge(answer("plc-b", 141)).episodeEnded()).isTrue();
         commonMode.judge(timeout("plc-a", 200));
         assertThat(commonMode.judge(timeout("plc-b", 205)).newEpisode()).isTrue();
     }
