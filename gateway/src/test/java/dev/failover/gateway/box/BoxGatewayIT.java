@@ -159,7 +159,7 @@ class BoxGatewayIT {
 
     @Test
     void aHungActiveIsCutByItsRelayBeforeTheStandbyIsPromotedAndRestoredWhenItReturns() {
-        await().atMost(WAIT).until(() -> leds() == LedPattern.HEALTHY);
+        awaitSteadyHealthy();
         int mark = ledHistory.size();
 
         a.faults().hang();
@@ -202,7 +202,7 @@ class BoxGatewayIT {
 
     @Test
     void aKeyPressSwitchesOverWithoutTouchingTheRelays() {
-        await().atMost(WAIT).until(() -> leds() == LedPattern.HEALTHY);
+        awaitSteadyHealthy();
         int mark = ledHistory.size();
         // The key is active low and the mock input starts LOW: held at start, which is no press.
         key(DigitalState.HIGH);
@@ -313,6 +313,19 @@ class BoxGatewayIT {
         if (now != null && (ledHistory.isEmpty() || ledHistory.getLast() != now)) {
             ledHistory.add(now);
         }
+    }
+
+    /**
+     * Waits until the LEDs show HEALTHY steadily, with the pair protected and detection armed: a
+     * pattern written one LED at a time passes through others, and a start-up transition can show
+     * HEALTHY for an instant before the pair is settled.
+     */
+    private void awaitSteadyHealthy() {
+        await().atMost(WAIT)
+                .during(Duration.ofMillis(200))
+                .until(() -> leds() == LedPattern.HEALTHY
+                        && status().state() == dev.failover.gateway.failover.PairState.PROTECTED
+                        && gateway.pair(PAIR).detectionArmed());
     }
 
     /** The LED patterns shown since {@code mark} entries of the history. */
