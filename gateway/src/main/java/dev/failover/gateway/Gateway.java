@@ -152,7 +152,8 @@ public final class Gateway implements AutoCloseable {
             }
         }
         if (security == null) {
-            control = new ControlServer(config.controlHost(), config.controlPort(), supervisors, null, null);
+            control = new ControlServer(
+                    config.controlHost(), config.controlPort(), supervisors, null, null, pauses::figures);
         } else {
             CommandGuard guard = new CommandGuard(
                     config.security().commands(),
@@ -165,7 +166,7 @@ public final class Gateway implements AutoCloseable {
             supervisors.forEach(s -> s.attachJournal(journal));
             commands = new CommandService(guard, supervisors, journal, events, clock);
             control = new ControlServer(
-                    config.controlHost(), config.controlPort(), supervisors, security.tls(), commands);
+                    config.controlHost(), config.controlPort(), supervisors, security.tls(), commands, pauses::figures);
         }
         if (config.scadaServer().isPresent()) {
             // Started before the polls: its start-up (Netty, class loading) must not delay the first polls.

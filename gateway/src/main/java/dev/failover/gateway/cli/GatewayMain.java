@@ -222,6 +222,9 @@ public final class GatewayMain {
             out.println(answer.toPrettyString());
         } else if (answer.path("ok").asBoolean()) {
             answer.path("pairs").forEach(p -> out.print(StatusText.render(p)));
+            if (answer.has("gateway")) {
+                out.println(StatusText.gateway(answer.path("gateway")));
+            }
         } else {
             err.println("error: " + answer.path("error").asText());
         }

@@ -85,6 +85,16 @@ public final class StatusText {
         return b.toString();
     }
 
+    /** The gateway's own line: how often and how badly it ran late (its pause detector). */
+    public static String gateway(JsonNode g) {
+        return String.format(
+                Locale.ROOT,
+                "gateway: %d pause(s) since start, p99 lateness %.1f ms, worst %.1f ms",
+                g.path("pauses").asLong(),
+                g.path("pauseP99Ms").asDouble(),
+                g.path("pauseMaxMs").asDouble());
+    }
+
     /** One switchover report as one line. */
     public static String report(JsonNode r) {
         String base = r.path("kind").asText() + " "

@@ -55,8 +55,26 @@ public final class ControlServer implements AutoCloseable {
      *     plaintext, status-only endpoint
      * @param commands the command service, or {@code null} when the gateway takes no commands
      */
+    private final java.util.function.Supplier<dev.failover.gateway.health.PauseDetector.Figures> pauses;
+
     public ControlServer(String host, int port, List<PairSupervisor> pairs, SSLContext tls, CommandService commands)
             throws IOException {
+        this(host, port, pairs, tls, commands, () -> null);
+    }
+
+    /**
+     * @param pauses the gateway's own pause figures for the status answer (safety rule 10), or a
+     *     supplier of {@code null} without a pause detector
+     */
+    public ControlServer(
+            String host,
+            int port,
+            List<PairSupervisor> pairs,
+            SSLContext tls,
+            CommandService commands,
+            java.util.function.Supplier<dev.failover.gateway.health.PauseDetector.Figures> pauses)
+            throws IOException {
+        this.pauses = pauses;
         InetAddress address = InetAddress.getByName(host);
         if (!address.isLoopbackAddress()) {
             throw new IllegalArgumentException("the control endpoint binds loopback only, not " + host);
@@ -178,6 +196,14 @@ public final class ControlServer implements AutoCloseable {
             if (pairName.isEmpty() || p.pairName().equals(pairName)) {
                 list.add(StatusJson.pair(json, p));
             }
+        }
+        dev.failover.gateway.health.PauseDetector.Figures f = pauses.get();
+        if (f != null) {
+            // How late the gateway itself runs: the misses it could not hold against a controller.
+            answer.putObject("gateway")
+                    .put("pauses", f.pauses())
+                    .put("pauseP99Ms", f.p99Millis())
+                    .put("pauseMaxMs", Math.round(f.maxMillis() * 100) / 100.0);
         }
         return list.isEmpty() ? error("no pair named '" + pairName + "'") : answer;
     }

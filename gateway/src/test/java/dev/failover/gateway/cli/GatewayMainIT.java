@@ -96,7 +96,9 @@ class GatewayMainIT {
                     .startsWith("pair tank-1: PROTECTED, active plc-a, 0 switchover(s)")
                     .contains("plc-a    primary  ACTIVE   HEALTHY")
                     .contains("plc-b    standby  STANDBY  HEALTHY")
-                    .contains("alarms: none");
+                    .contains("alarms: none")
+                    .containsPattern(
+                            "gateway: \\d+ pause\\(s\\) since start, p99 lateness [\\d.]+ ms, worst [\\d.]+ ms");
 
             assertThat(run("status", "--json", "--control", control)).isZero();
             assertThat(out()).contains("\"state\" : \"PROTECTED\"").contains("Modbus TCP (plaintext, INSECURE)");
