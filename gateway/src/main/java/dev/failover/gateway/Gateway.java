@@ -277,11 +277,6 @@ public final class Gateway implements AutoCloseable {
         return third.compareTo(Duration.ofMillis(2)) < 0 ? Duration.ofMillis(2) : third;
     }
 
-    /** The gateway's own pause figures (safety rule 10), for status and benchmarks. */
-    public PauseDetector.Figures pauseFigures() {
-        return pauses.figures();
-    }
-
     private void insecure(PairConfig pair, String controller, String message, Clock clock) {
         events.publish(new GatewayEvent(clock.instant(), "INSECURE_MODE", pair.name(), controller, message, Map.of()));
     }

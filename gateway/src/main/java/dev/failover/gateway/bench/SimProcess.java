@@ -133,11 +133,6 @@ public final class SimProcess implements AutoCloseable {
         return controlPort;
     }
 
-    /** Sends one control-port command and returns the answer line. */
-    public String control(String command) throws IOException {
-        return ControlClient.send("127.0.0.1", controlPort, command, Duration.ofSeconds(2));
-    }
-
     /** The fields of the controller's {@code status} answer (role, driving, level, ...). */
     public Map<String, String> status() throws IOException {
         return ControlClient.status("127.0.0.1", controlPort, Duration.ofSeconds(2));

@@ -27,9 +27,4 @@ final class Backoff {
         long base = firstNanos > (capNanos >> doublings) ? capNanos : Math.min(capNanos, firstNanos << doublings);
         return (long) (base * (0.8 + 0.4 * jitter.nextDouble()));
     }
-
-    /** The longest delay it can return. */
-    long maxNanos() {
-        return (long) (capNanos * 1.2);
-    }
 }

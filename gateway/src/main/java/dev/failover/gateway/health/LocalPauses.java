@@ -11,7 +11,4 @@ public interface LocalPauses {
      * time): only then is a poll that timed out over that interval evidence against the controller.
      */
     boolean ranThrough(long fromNanos, long toNanos);
-
-    /** A gateway that is never paused: for tests that make no pauses. */
-    LocalPauses NEVER = (from, to) -> true;
 }

@@ -89,16 +89,6 @@ public final class PairSupervisor implements AutoCloseable {
     /** Detection arms this long after a controller's first poll in any case. */
     static final java.time.Duration ARM_WITHIN = java.time.Duration.ofSeconds(10);
 
-    public PairSupervisor(
-            PairConfig config,
-            Map<String, ControllerLink> links,
-            Map<String, Fence> fences,
-            Ticker ticker,
-            Clock clock,
-            EventSink events) {
-        this(config, links, fences, ticker, clock, events, LocalPauses.NEVER);
-    }
-
     /**
      * @param pauses when the gateway itself was not running on time: a timeout then is no evidence
      *     against a controller (safety rule 10)

@@ -32,16 +32,6 @@ import org.junit.jupiter.api.Test;
  */
 class FailoverControllerTest {
 
-    /** Runs a reachable failover from {@code from} to {@code to} and returns the pair to PROTECTED. */
-    private static void failover(Harness h, String from, String to) {
-        assertThat(h.health(faulted(from, RuntimeRole.ACTIVE))).containsExactly(demote(from));
-        assertThat(h.done(demote(from), true)).containsExactly(promote(to));
-        assertThat(h.done(promote(to), true)).isEmpty();
-        h.health(healthy(to, RuntimeRole.ACTIVE));
-        h.health(healthy(from, RuntimeRole.STANDBY));
-        assertThat(h.state()).isEqualTo(PairState.PROTECTED);
-    }
-
     @Nested
     class Discovery {
 
@@ -194,7 +184,7 @@ class FailoverControllerTest {
         @Test
         void theStandbyIsNotReadyAgainUntilItHasRecovered() {
             Harness h = new Harness().protectedWithAActive();
-            failover(h, A, B);
+            h.failover(A, B);
             h.health(faulted(A, RuntimeRole.STANDBY));
             assertThat(h.state()).isEqualTo(PairState.UNPROTECTED);
             assertThat(h.alarmed(Alarm.STANDBY_UNAVAILABLE)).isTrue();
@@ -421,7 +411,7 @@ class FailoverControllerTest {
             // Safety rule 2: the hold-down bounds how often the pair switches. B's heartbeat is frozen,
             // but it still drives the process: waiting leaves the process driven.
             Harness h = new Harness().protectedWithAActive();
-            failover(h, A, B);
+            h.failover(A, B);
             h.advance(Duration.ofSeconds(1));
 
             assertThat(h.health(Harness.frozen(B))).isEmpty();
@@ -437,7 +427,7 @@ class FailoverControllerTest {
             // Safety rule 9: B reports FAULT and drives nothing; within the hold-down it is replaced at once,
             // since break before make already makes the promotion safe.
             Harness h = new Harness().protectedWithAActive();
-            failover(h, A, B);
+            h.failover(A, B);
             h.advance(Duration.ofSeconds(1));
 
             assertThat(h.health(faulted(B, RuntimeRole.ACTIVE))).containsExactly(demote(B));
@@ -449,7 +439,7 @@ class FailoverControllerTest {
         void anActiveDemotedByAnotherClientWithinTheHoldDownIsReplacedAtOnce() {
             // The case: a gateway-role client wrote STANDBY into the active inside the hold-down.
             Harness h = new Harness().protectedWithAActive();
-            failover(h, A, B);
+            h.failover(A, B);
             h.advance(Duration.ofSeconds(1));
 
             List<Action> actions = h.health(healthy(B, RuntimeRole.STANDBY));
@@ -461,7 +451,7 @@ class FailoverControllerTest {
         @Test
         void failbackIsNotAutomaticByDefault() {
             Harness h = new Harness().protectedWithAActive();
-            failover(h, A, B);
+            h.failover(A, B);
             for (int i = 0; i < 60; i++) {
                 h.advance(Duration.ofMinutes(1));
                 assertThat(h.health(healthy(A, RuntimeRole.STANDBY))).isEmpty();
@@ -474,7 +464,7 @@ class FailoverControllerTest {
             FailoverPolicy policy =
                     FailoverPolicy.defaults().withFailback(FailbackMode.AUTOMATIC, Duration.ofSeconds(60));
             Harness h = new Harness(policy, Set.of(A, B)).protectedWithAActive();
-            failover(h, A, B);
+            h.failover(A, B);
 
             h.advance(Duration.ofSeconds(30));
             assertThat(h.health(healthy(A, RuntimeRole.STANDBY))).isEmpty();
@@ -495,12 +485,12 @@ class FailoverControllerTest {
             FailoverPolicy policy =
                     FailoverPolicy.defaults().withHoldDown(Duration.ofMillis(1)).withStorm(2, Duration.ofMinutes(10));
             Harness h = new Harness(policy, Set.of(A, B)).protectedWithAActive();
-            failover(h, A, B);
+            h.failover(A, B);
             h.advance(Duration.ofSeconds(1));
-            failover(h, B, A);
+            h.failover(B, A);
             assertThat(h.alarmed(Alarm.SWITCHOVER_STORM)).isFalse();
             h.advance(Duration.ofSeconds(1));
-            failover(h, A, B);
+            h.failover(A, B);
             assertThat(h.alarmed(Alarm.SWITCHOVER_STORM)).isTrue();
 
             h.advance(Duration.ofMinutes(11));
@@ -638,7 +628,7 @@ class FailoverControllerTest {
     @Test
     void everyStateChangeIsLoggedWithItsReason() {
         Harness h = new Harness().protectedWithAActive();
-        failover(h, A, B);
+        h.failover(A, B);
         assertThat(h.transitions)
                 .extracting(t -> t.from() + "->" + t.to())
                 .containsExactly(

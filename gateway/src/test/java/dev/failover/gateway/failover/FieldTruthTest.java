@@ -167,12 +167,7 @@ class FieldTruthTest {
         void aSilentActiveThatCanBeFencedIsCutAndReplacedAtOnce() {
             // Safety rule 9: a controller that lost power inside the hold-down leaves the process undriven;
             // fencing it makes the promotion safe, so waiting would only keep the process undriven.
-            Harness h = new Harness().protectedWithAActive();
-            h.health(faulted(A, RuntimeRole.ACTIVE));
-            h.done(demote(A), true);
-            h.done(promote(B), true);
-            h.health(healthy(B, RuntimeRole.ACTIVE));
-            h.health(healthy(A, RuntimeRole.STANDBY));
+            Harness h = new Harness().protectedWithAActive().failover(A, B);
             h.advance(Duration.ofSeconds(1));
 
             assertThat(h.health(unreachable(B, RuntimeRole.ACTIVE))).containsExactly(fence(B));
@@ -185,12 +180,7 @@ class FieldTruthTest {
             // It may still drive, and nothing can confirm otherwise: the hold-down holds.
             FailoverPolicy presume =
                     FailoverPolicy.defaults().withUnreachableActive(UnreachableActive.PRESUME_DOWN, Duration.ZERO);
-            Harness h = new Harness(presume, Set.of()).protectedWithAActive();
-            h.health(faulted(A, RuntimeRole.ACTIVE));
-            h.done(demote(A), true);
-            h.done(promote(B), true);
-            h.health(healthy(B, RuntimeRole.ACTIVE));
-            h.health(healthy(A, RuntimeRole.STANDBY));
+            Harness h = new Harness(presume, Set.of()).protectedWithAActive().failover(A, B);
             h.advance(Duration.ofSeconds(1));
 
             assertThat(h.health(unreachable(B, RuntimeRole.ACTIVE))).isEmpty();

@@ -138,6 +138,17 @@ final class Harness implements FailoverEvents {
         return this;
     }
 
+    /** Runs a reachable failover from {@code from} to {@code to} and returns the pair to PROTECTED. */
+    Harness failover(String from, String to) {
+        assertThat(health(faulted(from, RuntimeRole.ACTIVE))).containsExactly(demote(from));
+        assertThat(done(demote(from), true)).containsExactly(promote(to));
+        assertThat(done(promote(to), true)).isEmpty();
+        health(healthy(to, RuntimeRole.ACTIVE));
+        health(healthy(from, RuntimeRole.STANDBY));
+        assertThat(state()).isEqualTo(PairState.PROTECTED);
+        return this;
+    }
+
     PairState state() {
         return fsm.status().state();
     }
