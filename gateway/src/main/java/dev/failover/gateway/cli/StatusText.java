@@ -24,7 +24,7 @@ public final class StatusText {
         for (JsonNode c : pair.path("controllers")) {
             b.append(String.format(
                     Locale.ROOT,
-                    "  %-8s %-8s %-8s %-8s %-6s %7s  hb %-5d %s%s%s%n",
+                    "  %-8s %-8s %-8s %-8s %-6s %7s  deadline %-7s hb %-5d %s%s%s%n",
                     c.path("id").asText(),
                     c.path("preferredRole").asText(),
                     c.path("role").asText(),
@@ -33,6 +33,7 @@ public final class StatusText {
                     c.path("latencyMs").asDouble() < 0
                             ? "-"
                             : c.path("latencyMs").asDouble() + "ms",
+                    c.path("responseDeadline").path("ms").asDouble() + "ms",
                     c.path("heartbeat").asInt(),
                     c.path("endpoint").asText(),
                     c.path("fenced").asBoolean() ? "  FENCED" : "",

@@ -8,7 +8,11 @@ import java.util.Objects;
  * messages naming the key, and again here as a last guard.
  *
  * @param pollPeriod how often each controller is polled (both of them, every period)
- * @param responseTimeout an answer slower than this is a missed poll
+ * @param responseTimeout the floor of each controller's adaptive response deadline: a poll is never
+ *     given less time than this (see {@link dev.failover.gateway.health.ResponseDeadline})
+ * @param responseTimeoutMax the ceiling of the adaptive response deadline, and the deadline before the
+ *     first answers are measured: an answer slower than this is always a missed poll. Equal to {@code
+ *     responseTimeout} for a fixed deadline
  * @param missesBeforeFault bad polls in a row that make a controller FAILED
  * @param recoveryPolls good polls in a row before a failed controller is healthy again
  * @param holdDown minimum time between two automatic switchovers
@@ -22,6 +26,7 @@ import java.util.Objects;
 public record FailoverPolicy(
         Duration pollPeriod,
         Duration responseTimeout,
+        Duration responseTimeoutMax,
         int missesBeforeFault,
         int recoveryPolls,
         Duration holdDown,
@@ -57,6 +62,7 @@ public record FailoverPolicy(
     public FailoverPolicy {
         Objects.requireNonNull(pollPeriod, "pollPeriod");
         Objects.requireNonNull(responseTimeout, "responseTimeout");
+        Objects.requireNonNull(responseTimeoutMax, "responseTimeoutMax");
         Objects.requireNonNull(holdDown, "holdDown");
         Objects.requireNonNull(failback, "failback");
         Objects.requireNonNull(failbackAfter, "failbackAfter");
@@ -69,6 +75,9 @@ public record FailoverPolicy(
         if (responseTimeout.compareTo(pollPeriod) >= 0 || responseTimeout.isNegative() || responseTimeout.isZero()) {
             throw new IllegalArgumentException("responseTimeout must be positive and shorter than pollPeriod");
         }
+        if (responseTimeoutMax.compareTo(responseTimeout) < 0) {
+            throw new IllegalArgumentException("responseTimeoutMax must not be shorter than responseTimeout");
+        }
         if (missesBeforeFault < 2) {
             throw new IllegalArgumentException("missesBeforeFault must be at least 2: one missed poll is not a fault");
         }
@@ -77,7 +86,49 @@ public record FailoverPolicy(
         }
     }
 
-    /** The defaults: 20 ms polls, 15 ms timeout, 3 misses, 3 recovery polls, 10 s hold-down, manual failback. */
+    /**
+     * A policy whose adaptive response deadline ranges from {@code responseTimeout} to {@link
+     * #defaultMax its default ceiling}.
+     */
+    public FailoverPolicy(
+            Duration pollPeriod,
+            Duration responseTimeout,
+            int missesBeforeFault,
+            int recoveryPolls,
+            Duration holdDown,
+            FailbackMode failback,
+            Duration failbackAfter,
+            UnreachableActive unreachableActive,
+            Duration presumeDownAfter,
+            int stormMaxSwitchovers,
+            Duration stormWindow) {
+        this(
+                pollPeriod,
+                responseTimeout,
+                defaultMax(responseTimeout),
+                missesBeforeFault,
+                recoveryPolls,
+                holdDown,
+                failback,
+                failbackAfter,
+                unreachableActive,
+                presumeDownAfter,
+                stormMaxSwitchovers,
+                stormWindow);
+    }
+
+    /**
+     * The ceiling of the adaptive response deadline when none is configured: four times the floor, as
+     * RFC 6298 allows four mean deviations above the smoothed round trip.
+     */
+    public static Duration defaultMax(Duration responseTimeout) {
+        return responseTimeout.multipliedBy(4);
+    }
+
+    /**
+     * The defaults: 20 ms polls, an adaptive response deadline of 15 to 60 ms, 3 misses, 3 recovery
+     * polls, 10 s hold-down, manual failback.
+     */
     public static FailoverPolicy defaults() {
         return new FailoverPolicy(
                 Duration.ofMillis(20),
@@ -111,6 +162,7 @@ public record FailoverPolicy(
         return new FailoverPolicy(
                 pollPeriod,
                 responseTimeout,
+                responseTimeoutMax,
                 missesBeforeFault,
                 recoveryPolls,
                 value,
@@ -126,6 +178,7 @@ public record FailoverPolicy(
         return new FailoverPolicy(
                 pollPeriod,
                 responseTimeout,
+                responseTimeoutMax,
                 missesBeforeFault,
                 recoveryPolls,
                 holdDown,
@@ -141,6 +194,7 @@ public record FailoverPolicy(
         return new FailoverPolicy(
                 pollPeriod,
                 responseTimeout,
+                responseTimeoutMax,
                 missesBeforeFault,
                 recoveryPolls,
                 holdDown,
@@ -156,6 +210,7 @@ public record FailoverPolicy(
         return new FailoverPolicy(
                 pollPeriod,
                 responseTimeout,
+                responseTimeoutMax,
                 missesBeforeFault,
                 recoveryPolls,
                 holdDown,

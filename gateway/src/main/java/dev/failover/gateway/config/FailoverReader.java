@@ -13,6 +13,7 @@ final class FailoverReader {
     static final List<String> FAILOVER_KEYS = List.of(
             "pollPeriod",
             "responseTimeout",
+            "responseTimeoutMax",
             "missesBeforeFault",
             "recoveryPolls",
             "holdDown",
@@ -43,6 +44,8 @@ final class FailoverReader {
         FailoverPolicy d = FailoverPolicy.defaults();
         Optional<Duration> pollPeriod = m.get("pollPeriod", d.pollPeriod(), YamlValue::duration);
         Optional<Duration> responseTimeout = m.get("responseTimeout", d.responseTimeout(), YamlValue::duration);
+        Optional<Duration> responseTimeoutMax = responseTimeout.flatMap(
+                floor -> m.get("responseTimeoutMax", FailoverPolicy.defaultMax(floor), YamlValue::duration));
         Optional<Integer> misses = m.get("missesBeforeFault", d.missesBeforeFault(), v -> v.integer(MISSES));
         Optional<Integer> recovery = m.get("recoveryPolls", d.recoveryPolls(), v -> v.integer(AT_LEAST_ONE));
         Optional<Duration> holdDown = m.get("holdDown", d.holdDown(), YamlValue::duration);
@@ -56,7 +59,9 @@ final class FailoverReader {
 
         boolean timing = pollPeriod.isPresent()
                 && responseTimeout.isPresent()
-                && checkTiming(m, pollPeriod.get(), responseTimeout.get());
+                && checkTiming(m, pollPeriod.get(), responseTimeout.get())
+                && responseTimeoutMax.isPresent()
+                && checkCeiling(m, responseTimeout.get(), responseTimeoutMax.get());
         if (!timing
                 || misses.isEmpty()
                 || recovery.isEmpty()
@@ -71,6 +76,7 @@ final class FailoverReader {
         return Optional.of(new FailoverPolicy(
                 pollPeriod.get(),
                 responseTimeout.get(),
+                responseTimeoutMax.get(),
                 misses.get(),
                 recovery.get(),
                 holdDown.get(),
@@ -106,6 +112,20 @@ final class FailoverReader {
                             + ", the default). Set a longer pollPeriod, or a responseTimeout shorter than "
                             + YamlValue.format(pollPeriod) + ".");
         }
+        return false;
+    }
+
+    /** The adaptive deadline's ceiling may not be below its floor; reported on {@code responseTimeoutMax}. */
+    private static boolean checkCeiling(YamlMap m, Duration floor, Duration ceiling) {
+        if (ceiling.compareTo(floor) >= 0) {
+            return true;
+        }
+        m.optional("responseTimeoutMax")
+                .orElseThrow()
+                .report(YamlValue.format(ceiling) + " is shorter than responseTimeout (" + YamlValue.format(floor)
+                        + "). responseTimeoutMax is the ceiling of the adaptive response deadline and"
+                        + " responseTimeout its floor: make it at least " + YamlValue.format(floor)
+                        + " (equal for a fixed deadline).");
         return false;
     }
 

@@ -9,6 +9,7 @@ import dev.failover.gateway.failover.PairStatus;
 import dev.failover.gateway.failover.SwitchoverReport;
 import dev.failover.gateway.failover.Transition;
 import dev.failover.gateway.health.Health;
+import dev.failover.gateway.health.ResponseDeadline;
 import dev.failover.gateway.mirror.MirrorStatus;
 import dev.failover.gateway.supervisor.PairSupervisor;
 import java.util.List;
@@ -49,6 +50,14 @@ public final class StatusJson {
             cn.put("latencyMs", h.latencyNanos() < 0 ? -1 : round(h.latencyNanos() / 1e6));
             cn.put("fenced", s.fenced().contains(c.id()));
             cn.put("detectionArmed", supervisor.detectionArmed(c.id()));
+            ResponseDeadline.Figures d = supervisor.responseDeadline(c.id());
+            ObjectNode deadline = cn.putObject("responseDeadline");
+            deadline.put("ms", round(d.deadlineMillis()));
+            if (d.samples() > 0) {
+                deadline.put("srttMs", round(d.srttMillis()));
+                deadline.put("rttvarMs", round(d.rttvarMillis()));
+            }
+            deadline.put("samples", d.samples());
             cn.put("reason", h.reason());
         }
         ObjectNode alarms = node.putObject("alarms");

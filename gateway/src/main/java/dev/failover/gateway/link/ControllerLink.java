@@ -1,6 +1,7 @@
 package dev.failover.gateway.link;
 
 import dev.failover.gateway.config.TagConfig;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -19,8 +20,22 @@ public interface ControllerLink extends AutoCloseable {
     /** A description of the endpoint for status output, for example {@code modbus-tls://127.0.0.1:802/1}. */
     String endpoint();
 
-    /** Reads the status block (heartbeat, status, role, flags) in one exchange. */
-    LinkResult<StatusReading> readStatus();
+    /**
+     * The response timeout of reads that are not given their own deadline: the ceiling of the pair's
+     * adaptive response deadline.
+     */
+    Duration responseTimeout();
+
+    /** Reads the status block (heartbeat, status, role, flags) in one exchange, within the response timeout. */
+    default LinkResult<StatusReading> readStatus() {
+        return readStatus(responseTimeout());
+    }
+
+    /**
+     * The health poll: reads the status block over the poll connection, waiting at most {@code
+     * deadline} for the answer (the controller's adaptive response deadline).
+     */
+    LinkResult<StatusReading> readStatus(Duration deadline);
 
     /**
      * Writes the runtime role register, then reads the status block back.
@@ -29,8 +44,13 @@ public interface ControllerLink extends AutoCloseable {
      */
     LinkResult<StatusReading> writeRole(RuntimeRole role);
 
-    /** Reads the status block over the control connection (not the poll connection). */
-    LinkResult<StatusReading> readStatusForControl();
+    /** Reads the status block over the control connection (not the poll connection), within the response timeout. */
+    default LinkResult<StatusReading> readStatusForControl() {
+        return readStatusForControl(responseTimeout());
+    }
+
+    /** Reads the status block over the control connection, waiting at most {@code deadline}. */
+    LinkResult<StatusReading> readStatusForControl(Duration deadline);
 
     /**
      * Writes tags, then reads them back, in as few exchanges as the protocol allows (a Modbus link

@@ -47,7 +47,9 @@ public final class Links {
             SSLContext tls,
             OpcUaCredentials opcUa,
             Clock wallClock) {
-        Duration timeout = pair.failover().responseTimeout();
+        // Reads without a deadline of their own (control reads, verification) get the adaptive
+        // deadline's ceiling; the polls pass their own.
+        Duration timeout = pair.failover().responseTimeoutMax();
         return switch (controller.endpoint()) {
             case ModbusEndpoint modbus ->
                 new ModbusLink(

@@ -298,6 +298,9 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
                     s.fenced().contains(c.id()));
             setGood(cBase + StatusTree.ControllerVariable.DRIVING.name, h.drives());
             setGood(cBase + StatusTree.ControllerVariable.DETECTION_ARMED.name, pair.detectionArmed(c.id()));
+            setGood(
+                    cBase + StatusTree.ControllerVariable.RESPONSE_DEADLINE.name,
+                    pair.responseDeadline(c.id()).deadlineMillis());
             setGood(cBase + StatusTree.ControllerVariable.ENDPOINT.name, link.endpoint());
             setGood(cBase + StatusTree.ControllerVariable.SECURE.name, link.secure());
         }

@@ -62,6 +62,10 @@ final class StatusTree {
         DRIVING("Driving", NodeIds.Boolean, "whether its last answer said it drives its outputs"),
         DETECTION_ARMED(
                 "DetectionArmed", NodeIds.Boolean, "whether its timeouts count as missed polls yet (safety rule 10)"),
+        RESPONSE_DEADLINE(
+                "ResponseDeadlineMs",
+                NodeIds.Double,
+                "how long its next poll waits for an answer, ms: the adaptive deadline (RFC 6298)"),
         ENDPOINT("Endpoint", NodeIds.String, "how the gateway reaches it"),
         SECURE("Secure", NodeIds.Boolean, "whether the link is authenticated and encrypted");
 

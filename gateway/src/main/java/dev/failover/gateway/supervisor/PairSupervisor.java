@@ -16,6 +16,7 @@ import dev.failover.gateway.health.Health;
 import dev.failover.gateway.health.HealthTracker;
 import dev.failover.gateway.health.LocalPauses;
 import dev.failover.gateway.health.Observation;
+import dev.failover.gateway.health.ResponseDeadline;
 import dev.failover.gateway.journal.CommandJournal;
 import dev.failover.gateway.journal.OwedWrites;
 import dev.failover.gateway.link.ControllerLink;
@@ -26,6 +27,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -83,11 +85,13 @@ public final class PairSupervisor implements AutoCloseable {
     private final CommonMode commonMode;
 
     private final Map<String, Boolean> armed = new ConcurrentHashMap<>();
+    /** Each controller's adaptive response deadline: fed by its poll thread, read by status. */
+    private final Map<String, ResponseDeadline> deadlines = new HashMap<>();
 
     /** Good on-time polls in a row that arm a controller's detection (about half a second at 20 ms). */
     static final int ARM_AFTER_POLLS = 25;
     /** Detection arms this long after a controller's first poll in any case. */
-    static final java.time.Duration ARM_WITHIN = java.time.Duration.ofSeconds(10);
+    static final Duration ARM_WITHIN = Duration.ofSeconds(10);
 
     /**
      * @param pauses when the gateway itself was not running on time: a timeout then is no evidence
@@ -130,11 +134,12 @@ public final class PairSupervisor implements AutoCloseable {
                             ARM_AFTER_POLLS,
                             ARM_WITHIN.toNanos()));
             armed.put(id, false);
+            deadlines.put(id, new ResponseDeadline(policy.responseTimeout(), policy.responseTimeoutMax()));
         }
         this.commonMode = new CommonMode(
                 config.primary().id(),
                 config.secondary().id(),
-                policy.pollPeriod().plus(policy.responseTimeout()).toNanos());
+                policy.pollPeriod().plus(policy.responseTimeoutMax()).toNanos());
         this.decisions = Executors.newSingleThreadExecutor(named("decide-" + config.name()));
         this.controlProbeEvery =
                 (int) Math.max(1, 1_000_000_000L / policy.pollPeriod().toNanos());
@@ -276,17 +281,20 @@ public final class PairSupervisor implements AutoCloseable {
 
     private void poll(ControllerLink link) {
         probeControlPath(link);
+        ResponseDeadline deadline = deadlines.get(link.controllerId());
+        Duration wait = deadline.current();
         long sent = ticker.nanos();
         LinkResult<StatusReading> result;
         try {
-            result = link.readStatus();
+            result = link.readStatus(wait);
         } catch (RuntimeException e) {
             // A link must not throw, but a poll thread that dies silently would blind the gateway.
             log.error("poll of {} threw", link.controllerId(), e);
             result = LinkResult.failed(dev.failover.gateway.link.LinkError.PROTOCOL, e.toString());
         }
         long done = ticker.nanos();
-        submit(new Observation(link.controllerId(), sent, done, result, pauses.ranThrough(sent, done)));
+        submit(measured(
+                deadline, new Observation(link.controllerId(), sent, done, result, pauses.ranThrough(sent, done))));
         boolean soft = result instanceof LinkResult.Failed<StatusReading> f
                 && f.error() == dev.failover.gateway.link.LinkError.TIMEOUT;
         int inRow = soft ? softMissesInRow.merge(link.controllerId(), 1, Integer::sum) : 0;
@@ -298,11 +306,33 @@ public final class PairSupervisor implements AutoCloseable {
             // already open. An answer clears the miss (a lost segment, a stuck poll connection); another
             // timeout is a second, independent miss (safety rule 10).
             long probeSent = ticker.nanos();
-            LinkResult<StatusReading> probe = link.readStatusForControl();
+            LinkResult<StatusReading> probe = link.readStatusForControl(wait);
             long probeDone = ticker.nanos();
-            submit(new Observation(
-                    link.controllerId(), probeSent, probeDone, probe, pauses.ranThrough(probeSent, probeDone)));
+            submit(measured(
+                    deadline,
+                    new Observation(
+                            link.controllerId(),
+                            probeSent,
+                            probeDone,
+                            probe,
+                            pauses.ranThrough(probeSent, probeDone))));
         }
+    }
+
+    /**
+     * Feeds the round trip of an answered poll to the controller's response deadline, when the gateway
+     * ran on time throughout (a pause of its own would pass for a slow controller).
+     */
+    private static Observation measured(ResponseDeadline deadline, Observation observation) {
+        if (observation.onTime() && observation.result() instanceof LinkResult.Ok<StatusReading> ok) {
+            deadline.sample(ok.latencyNanos());
+        }
+        return observation;
+    }
+
+    /** The adaptive response deadline of {@code controllerId}: its round-trip figures and the deadline now. */
+    public ResponseDeadline.Figures responseDeadline(String controllerId) {
+        return deadlines.get(controllerId).figures();
     }
 
     private void submit(Observation observation) {

@@ -122,6 +122,7 @@ class ConfigLoaderTest {
                                     new FailoverPolicy(
                                             Duration.ofMillis(50),
                                             Duration.ofMillis(40),
+                                            Duration.ofMillis(45),
                                             4,
                                             5,
                                             Duration.ofSeconds(30),
@@ -395,7 +396,7 @@ class ConfigLoaderTest {
             assertThat(problemsOf("broken-unknown-key.yaml")).isEqualTo("""
                             broken-unknown-key.yaml:3: gateway.evenLog: unknown key 'evenLog'. Did you mean 'eventLog'?
                             broken-unknown-key.yaml:14: pairs[0].failover.pollperiod: unknown key 'pollperiod'. Did you mean 'pollPeriod'?
-                            broken-unknown-key.yaml:15: pairs[0].failover.watchdog: unknown key 'watchdog'. Remove it, or use one of: pollPeriod, responseTimeout, missesBeforeFault, recoveryPolls, holdDown, failback, failbackAfter, unreachableActive, presumeDownAfter, storm.""");
+                            broken-unknown-key.yaml:15: pairs[0].failover.watchdog: unknown key 'watchdog'. Remove it, or use one of: pollPeriod, responseTimeout, responseTimeoutMax, missesBeforeFault, recoveryPolls, holdDown, failback, failbackAfter, unreachableActive, presumeDownAfter, storm.""");
         }
 
         @Test
@@ -425,6 +426,12 @@ class ConfigLoaderTest {
             assertThat(problemsOf("broken-timeout.yaml")).isEqualTo("""
                             broken-timeout.yaml:14: pairs[0].failover.responseTimeout: 100ms is not shorter than pollPeriod (100ms). Make responseTimeout shorter than pollPeriod: a poll must be answered or missed before the next one.
                             broken-timeout.yaml:24: pairs[1].failover.pollPeriod: 10ms is not longer than responseTimeout (15ms, the default). Set a longer pollPeriod, or a responseTimeout shorter than 10ms.""");
+        }
+
+        @Test
+        void theDeadlinesCeilingIsNotBelowItsFloor() {
+            assertThat(problemsOf("broken-timeout-max.yaml")).isEqualTo("""
+                            broken-timeout-max.yaml:15: pairs[0].failover.responseTimeoutMax: 10ms is shorter than responseTimeout (20ms). responseTimeoutMax is the ceiling of the adaptive response deadline and responseTimeout its floor: make it at least 20ms (equal for a fixed deadline).""");
         }
 
         @Test

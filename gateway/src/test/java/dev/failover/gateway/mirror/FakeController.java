@@ -86,7 +86,7 @@ final class FakeController implements ControllerLink {
     }
 
     @Override
-    public LinkResult<StatusReading> readStatus() {
+    public LinkResult<StatusReading> readStatus(java.time.Duration deadline) {
         throw new UnsupportedOperationException("the mirror does not poll");
     }
 
@@ -96,7 +96,12 @@ final class FakeController implements ControllerLink {
     }
 
     @Override
-    public LinkResult<StatusReading> readStatusForControl() {
+    public java.time.Duration responseTimeout() {
+        return java.time.Duration.ofMillis(15);
+    }
+
+    @Override
+    public LinkResult<StatusReading> readStatusForControl(java.time.Duration deadline) {
         throw new UnsupportedOperationException("the mirror does not poll");
     }
 

@@ -309,7 +309,7 @@ class TagScannerTest {
         }
 
         @Override
-        public LinkResult<StatusReading> readStatus() {
+        public LinkResult<StatusReading> readStatus(java.time.Duration deadline) {
             throw new UnsupportedOperationException("the scanner reads tags only");
         }
 
@@ -319,7 +319,12 @@ class TagScannerTest {
         }
 
         @Override
-        public LinkResult<StatusReading> readStatusForControl() {
+        public java.time.Duration responseTimeout() {
+            return java.time.Duration.ofMillis(15);
+        }
+
+        @Override
+        public LinkResult<StatusReading> readStatusForControl(java.time.Duration deadline) {
             throw new UnsupportedOperationException("the scanner reads tags only");
         }
 

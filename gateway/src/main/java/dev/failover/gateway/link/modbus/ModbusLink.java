@@ -67,6 +67,7 @@ public final class ModbusLink implements ControllerLink {
     private final boolean secure;
     private volatile boolean readWriteSupported = true;
     private final int commandTimeoutMillis;
+    private final Duration responseTimeout;
     private final Clock clock;
 
     /** A plain Modbus TCP link (no TLS): for controllers explicitly configured as insecure, and tests. */
@@ -112,6 +113,7 @@ public final class ModbusLink implements ControllerLink {
             SSLContext tls,
             Clock clock) {
         this.controllerId = controllerId;
+        this.responseTimeout = responseTimeout;
         this.clock = clock;
         this.endpoint = endpoint;
         this.registers = registers;
@@ -149,20 +151,26 @@ public final class ModbusLink implements ControllerLink {
     }
 
     @Override
-    public LinkResult<StatusReading> readStatus() {
-        return readStatus(poll);
+    public Duration responseTimeout() {
+        return responseTimeout;
     }
 
     @Override
-    public LinkResult<StatusReading> readStatusForControl() {
-        return readStatus(control);
+    public LinkResult<StatusReading> readStatus(Duration deadline) {
+        return readStatus(poll, millis(deadline));
     }
 
-    private LinkResult<StatusReading> readStatus(ModbusChannel channel) {
-        return readStatus(channel, -1);
+    @Override
+    public LinkResult<StatusReading> readStatusForControl(Duration deadline) {
+        return readStatus(control, millis(deadline));
     }
 
-    /** The status block; {@code timeoutMillis} -1 for the channel's response timeout. */
+    /** Socket timeouts are whole milliseconds: a deadline is rounded up, never down. */
+    private static int millis(Duration deadline) {
+        return (int) Math.max(1, (deadline.toNanos() + 999_999) / 1_000_000);
+    }
+
+    /** The status block, waiting at most {@code timeoutMillis}. */
     private LinkResult<StatusReading> readStatus(ModbusChannel channel, int timeoutMillis) {
         int first = registers.first();
         Function<ModbusResponse, StatusReading> decode = response -> {
@@ -177,7 +185,7 @@ public final class ModbusLink implements ControllerLink {
                     r.getRegisterValue(registers.faultCode() - first));
         };
         ReadMultipleRegistersRequest request = new ReadMultipleRegistersRequest(first, registers.count());
-        return timeoutMillis < 0 ? channel.exchange(request, decode) : channel.exchange(request, decode, timeoutMillis);
+        return channel.exchange(request, decode, timeoutMillis);
     }
 
     /**

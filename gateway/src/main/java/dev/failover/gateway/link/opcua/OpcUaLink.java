@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * A second session would add a second connection to keep alive and nothing a role write could gain. Node ids given as {@code
  * nsu=<uri>;...} are resolved against the namespace table of each new session.
  *
- * <p><b>Status: poll and subscription.</b> {@link #readStatus()} is the health poll and must never
+ * <p><b>Status: poll and subscription.</b> {@link #readStatus(Duration)} is the health poll and must never
  * report an answer the controller did not give recently. With {@code subscribe} off it is one Read of
  * the five status variables, bounded by the response timeout, and its latency is the round trip.
  * With {@code subscribe} on, the link also keeps a subscription to them (publishing every max(10 ms,
@@ -225,18 +225,23 @@ public final class OpcUaLink implements ControllerLink {
     }
 
     @Override
-    public LinkResult<StatusReading> readStatus() {
+    public Duration responseTimeout() {
+        return responseTimeout;
+    }
+
+    @Override
+    public LinkResult<StatusReading> readStatus(Duration deadline) {
         UaConnection connection = connector.connection();
         if (connection == null) {
             return connector.notConnected();
         }
         if (endpoint.subscribe()) {
-            LinkResult<StatusReading> pushed = fromSubscription(connection);
+            LinkResult<StatusReading> pushed = fromSubscription(connection, deadline);
             if (pushed != null) {
                 return pushed;
             }
         }
-        LinkResult<ReadAnswer> read = connection.read(connection.statusNodes(), responseTimeout);
+        LinkResult<ReadAnswer> read = connection.read(connection.statusNodes(), deadline);
         LinkResult<StatusReading> result = status(read);
         if (result instanceof LinkResult.Ok<StatusReading> reading) {
             synchronized (servedLock) {
@@ -247,7 +252,7 @@ public final class OpcUaLink implements ControllerLink {
     }
 
     /** The latest notification if it may stand for a Read (see the class comment), else {@code null}. */
-    private LinkResult<StatusReading> fromSubscription(UaConnection connection) {
+    private LinkResult<StatusReading> fromSubscription(UaConnection connection, Duration deadline) {
         StatusSubscription subscription = connection.subscription();
         if (subscription == null || subscription.broken()) {
             connector.ensureSubscription(connection);
@@ -266,7 +271,7 @@ public final class OpcUaLink implements ControllerLink {
         }
         long sampledAt = Math.min(sampled.getAsLong(), snapshot.arrivedNanos());
         long age = now - sampledAt;
-        if (age > responseTimeout.toNanos()) {
+        if (age > deadline.toNanos()) {
             return null;
         }
         StatusReading reading;
@@ -306,12 +311,12 @@ public final class OpcUaLink implements ControllerLink {
     }
 
     @Override
-    public LinkResult<StatusReading> readStatusForControl() {
+    public LinkResult<StatusReading> readStatusForControl(Duration deadline) {
         UaConnection connection = connector.connection();
         if (connection == null) {
             return connector.notConnected();
         }
-        return status(connection.read(connection.statusNodes(), responseTimeout));
+        return status(connection.read(connection.statusNodes(), deadline));
     }
 
     /** Decodes a Read of the status block, calibrating the server clock with it. */
