@@ -59,6 +59,7 @@ public final class FieldObserver implements AutoCloseable {
     private final Map<String, Report> latest = new HashMap<>();
     private final Map<String, java.util.ArrayDeque<Report>> recent = new HashMap<>();
     private final Map<String, List<Long>> drivingStarts = new HashMap<>();
+    private final Map<String, Long> roleChanges = new HashMap<>();
 
     private FieldObserver(Plant plant, List<Controller> controllers) {
         if (controllers.size() != 2) {
@@ -147,6 +148,9 @@ public final class FieldObserver implements AutoCloseable {
                 drivingStarts.get(c.name()).add(r.atNanos());
             }
             latest.put(c.name(), r);
+            if (r.roleChanges() >= 0) {
+                roleChanges.put(c.name(), r.roleChanges());
+            }
             java.util.ArrayDeque<Report> mine = recent.get(c.name());
             mine.addLast(r);
             if (mine.size() > HISTORY) {
@@ -231,6 +235,14 @@ public final class FieldObserver implements AutoCloseable {
                 .mapToLong(Long::longValue)
                 .filter(t -> t >= sinceNanos)
                 .findFirst();
+    }
+
+    /**
+     * How many role changes {@code name} counted since it started, as it last reported (the controller's
+     * own counter: false failovers seen from outside), or -1 before any report.
+     */
+    public synchronized long roleChanges(String name) {
+        return roleChanges.getOrDefault(name, -1L);
     }
 
     /** The latest role {@code name} reported, or empty text if it did not answer its last reading. */
