@@ -50,6 +50,7 @@ public final class StatusJson {
             cn.put("latencyMs", h.latencyNanos() < 0 ? -1 : round(h.latencyNanos() / 1e6));
             cn.put("fenced", s.fenced().contains(c.id()));
             cn.put("detectionArmed", supervisor.detectionArmed(c.id()));
+            cn.put("partner", supervisor.partnerView(c.id()).name());
             ResponseDeadline.Figures d = supervisor.responseDeadline(c.id());
             ObjectNode deadline = cn.putObject("responseDeadline");
             deadline.put("ms", round(d.deadlineMillis()));

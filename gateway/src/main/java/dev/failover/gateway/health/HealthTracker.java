@@ -1,6 +1,7 @@
 package dev.failover.gateway.health;
 
 import dev.failover.gateway.link.LinkResult;
+import dev.failover.gateway.link.PartnerView;
 import dev.failover.gateway.link.RunStatus;
 import dev.failover.gateway.link.StatusReading;
 
@@ -26,6 +27,14 @@ import dev.failover.gateway.link.StatusReading;
  * evidence (refused or reset connections, a malformed or refused answer, a reported fault) counts at
  * once.
  *
+ * <p><b>The partner's view.</b> Where the pair has a partner link (each controller watches the
+ * other's heartbeat over a link of its own), the other controller's fresh report of this one is
+ * independent evidence: a soft miss while the partner has lost this controller on the partner link
+ * counts even before the tracker is armed (two witnesses agree); a soft miss while the partner still
+ * sees it alive counts as before (a controller whose communication hangs must still be failed over)
+ * but says so in its reason: its communication failed, not its program. The partner's view never
+ * overrides a pause of the gateway or common mode: those discount the gateway's own observation.
+ *
  * <p>Not thread-safe: one tracker is fed by one thread.
  */
 public final class HealthTracker {
@@ -44,6 +53,8 @@ public final class HealthTracker {
     private int onTimeGoodInRow;
     private boolean armed;
     private Evidence lastFailure = Evidence.SOFT;
+    private PartnerView partnerView = PartnerView.NONE;
+    private long partnerViewNanos = Long.MIN_VALUE;
 
     /** A tracker that is armed from the start: every miss the gateway saw on time counts. */
     public HealthTracker(String controllerId, int missesBeforeFault, int recoveryPolls) {
@@ -79,9 +90,17 @@ public final class HealthTracker {
         return health;
     }
 
+    /**
+     * What this controller last reported of its partner, if it reported it in a poll sent at or after
+     * {@code sinceNanos}; {@link PartnerView#NONE} when it has no partner link or the report is older.
+     */
+    public PartnerView partnerViewSince(long sinceNanos) {
+        return partnerViewNanos >= sinceNanos ? partnerView : PartnerView.NONE;
+    }
+
     /** Folds one poll into the verdict and returns the new health. */
     public Health observe(Observation observation) {
-        return observe(observation, false);
+        return observe(observation, false, PartnerView.NONE);
     }
 
     /**
@@ -89,8 +108,10 @@ public final class HealthTracker {
      *
      * @param otherMissedToo the other controller of the pair missed a poll at the same time: a soft miss
      *     is then common mode (the gateway's side), not evidence against this controller
+     * @param partnerSays what the other controller reports of this one over the partner link, fresh
+     *     (see {@link #partnerViewSince}); {@link PartnerView#NONE} when there is no such report
      */
-    public Health observe(Observation observation, boolean otherMissedToo) {
+    public Health observe(Observation observation, boolean otherMissedToo, PartnerView partnerSays) {
         if (!observation.controllerId().equals(controllerId)) {
             throw new IllegalArgumentException(
                     "observation of " + observation.controllerId() + " fed to tracker of " + controllerId);
@@ -102,30 +123,30 @@ public final class HealthTracker {
             armed = true;
         }
         return switch (observation.result()) {
-            case LinkResult.Ok<StatusReading> ok -> answered(observation, ok);
+            case LinkResult.Ok<StatusReading> ok -> answered(observation, ok, partnerSays);
             case LinkResult.Failed<StatusReading> failed -> {
                 Evidence evidence = Evidence.of(failed.error(), lastFailure);
                 if (failed.error() != dev.failover.gateway.link.LinkError.BACKING_OFF) {
                     lastFailure = evidence;
                 }
                 String what = failed.error() + ": " + failed.detail();
-                String discount = evidence == Evidence.SOFT ? discount(observation, otherMissedToo) : null;
+                String discount = evidence == Evidence.SOFT ? discount(observation, otherMissedToo, partnerSays) : null;
                 yield discount == null
-                        ? bad(observation, false, what + evidenceNote(evidence), null, -1)
+                        ? bad(observation, false, what + evidenceNote(evidence, partnerSays), null, -1)
                         : inconclusive(observation, what + " (inconclusive: " + discount + ")");
             }
         };
     }
 
     /** Why a soft miss is no evidence against the controller, or {@code null} when it counts. */
-    private String discount(Observation observation, boolean otherMissedToo) {
+    private String discount(Observation observation, boolean otherMissedToo, PartnerView partnerSays) {
         if (!observation.onTime()) {
             return "the gateway itself was paused or late";
         }
         if (otherMissedToo) {
             return "the other controller missed at the same time (common mode)";
         }
-        if (!armed && health.condition() != Condition.UNKNOWN) {
+        if (!armed && health.condition() != Condition.UNKNOWN && partnerSays != PartnerView.LOST) {
             // A controller that never answered is not convicted by this (it was never healthy); its
             // misses make it FAILED, and discovery gives it its own grace before acting on that.
             return "detection not armed yet";
@@ -137,10 +158,18 @@ public final class HealthTracker {
      * What a counted miss rests on, for the verdict's reason and so for every failover event (safety
      * rule 7): the evidence, and for soft evidence the checks it passed.
      */
-    private static String evidenceNote(Evidence evidence) {
-        return evidence == Evidence.HARD
-                ? " [hard evidence]"
-                : " [soft evidence: the gateway ran on time, the other controller was not missing too]";
+    private static String evidenceNote(Evidence evidence, PartnerView partnerSays) {
+        if (evidence == Evidence.HARD) {
+            return " [hard evidence]";
+        }
+        String checks = "soft evidence: the gateway ran on time, the other controller was not missing too";
+        return switch (partnerSays) {
+            case NONE -> " [" + checks + "]";
+            case LOST -> " [" + checks + "; corroborated: its partner has lost it on the partner link]";
+            case ALIVE ->
+                " [" + checks + "; its partner still sees it alive on the partner link: its communication"
+                        + " failed, not its program]";
+        };
     }
 
     /** A bad poll that counts neither way: the verdict, the counts and the flags stay as they were. */
@@ -150,8 +179,10 @@ public final class HealthTracker {
         return health;
     }
 
-    private Health answered(Observation observation, LinkResult.Ok<StatusReading> ok) {
+    private Health answered(Observation observation, LinkResult.Ok<StatusReading> ok, PartnerView partnerSays) {
         StatusReading reading = ok.value();
+        partnerView = reading.partner();
+        partnerViewNanos = observation.sentNanos();
         int previous = previousHeartbeat;
         previousHeartbeat = reading.heartbeat();
         if (reading.status() != RunStatus.RUN) {
@@ -169,9 +200,14 @@ public final class HealthTracker {
             // Two answers without a scan between them: the controller stalls, or the two reads came too
             // close after a pause of the gateway's. Soft: it counts only when the gateway ran on time.
             String what = "heartbeat did not advance (stuck at " + reading.heartbeat() + ")";
-            String discount = discount(observation, false);
+            String discount = discount(observation, false, partnerSays);
             return discount == null
-                    ? bad(observation, true, what + evidenceNote(Evidence.SOFT), reading, ok.latencyNanos())
+                    ? bad(
+                            observation,
+                            true,
+                            what + evidenceNote(Evidence.SOFT, partnerSays),
+                            reading,
+                            ok.latencyNanos())
                     : inconclusive(observation, what + " (inconclusive: " + discount + ")");
         }
         if (observation.onTime()) {

@@ -21,6 +21,7 @@ import dev.failover.gateway.journal.CommandJournal;
 import dev.failover.gateway.journal.OwedWrites;
 import dev.failover.gateway.link.ControllerLink;
 import dev.failover.gateway.link.LinkResult;
+import dev.failover.gateway.link.PartnerView;
 import dev.failover.gateway.link.StatusReading;
 import dev.failover.gateway.mirror.StateMirror;
 import java.io.IOException;
@@ -85,6 +86,8 @@ public final class PairSupervisor implements AutoCloseable {
     private final CommonMode commonMode;
 
     private final Map<String, Boolean> armed = new ConcurrentHashMap<>();
+    /** What each controller last reported of its partner over the partner link (decision thread; read by status). */
+    private final Map<String, PartnerView> partnerViews = new ConcurrentHashMap<>();
     /** Each controller's adaptive response deadline: fed by its poll thread, read by status. */
     private final Map<String, ResponseDeadline> deadlines = new HashMap<>();
 
@@ -392,7 +395,12 @@ public final class PairSupervisor implements AutoCloseable {
         }
         HealthTracker tracker = trackers.get(observation.controllerId());
         Condition before = tracker.health().condition();
-        Health health = tracker.observe(observation, commonMode(observation));
+        // The partner's report counts only if it was read within a poll period of this poll.
+        HealthTracker partner = trackers.get(other(observation.controllerId()));
+        PartnerView partnerSays = partner.partnerViewSince(
+                observation.sentNanos() - config.failover().pollPeriod().toNanos());
+        Health health = tracker.observe(observation, commonMode(observation), partnerSays);
+        partnerViewChanged(observation.controllerId(), tracker.partnerViewSince(Long.MIN_VALUE));
         if (tracker.armed() && !armed.get(observation.controllerId())) {
             armed.put(observation.controllerId(), true);
             publisher.publish(
@@ -418,6 +426,43 @@ public final class PairSupervisor implements AutoCloseable {
         if (mark != null && health.drives() && health.controllerId().equals(controller.activeId())) {
             mark.driving(health.controllerId());
         }
+    }
+
+    private String other(String controllerId) {
+        return controllerId.equals(config.primary().id())
+                ? config.secondary().id()
+                : config.primary().id();
+    }
+
+    /**
+     * Records what {@code controllerId} reports of its partner over the partner link, and announces when
+     * it loses its partner there or sees it again: a lost partner link while the gateway still reads the
+     * partner is a broken link (or tampering), and worth an event of its own.
+     */
+    private void partnerViewChanged(String controllerId, PartnerView view) {
+        PartnerView before = partnerViews.put(controllerId, view);
+        if (before == null || before == view || (before == PartnerView.NONE && view == PartnerView.ALIVE)) {
+            return;
+        }
+        String partner = other(controllerId);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("partner", partner);
+        fields.put("from", before.name());
+        fields.put("to", view.name());
+        publisher.publish(
+                "PARTNER_LINK",
+                controllerId,
+                switch (view) {
+                    case LOST -> controllerId + " has lost its partner " + partner + " on the partner link";
+                    case ALIVE -> controllerId + " sees its partner " + partner + " again on the partner link";
+                    case NONE -> controllerId + " no longer reports a partner link";
+                },
+                fields);
+    }
+
+    /** What {@code controllerId} last reported of its partner over the partner link. */
+    public PartnerView partnerView(String controllerId) {
+        return partnerViews.getOrDefault(controllerId, PartnerView.NONE);
     }
 
     /**

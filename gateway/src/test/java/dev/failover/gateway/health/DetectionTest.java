@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.failover.gateway.link.LinkError;
 import dev.failover.gateway.link.LinkResult;
+import dev.failover.gateway.link.PartnerView;
 import dev.failover.gateway.link.RunStatus;
 import dev.failover.gateway.link.RuntimeRole;
 import dev.failover.gateway.link.StatusReading;
@@ -40,10 +41,15 @@ class DetectionTest {
     }
 
     private Health failed(LinkError error, boolean onTime, boolean otherMissedToo) {
+        return failed(error, onTime, otherMissedToo, PartnerView.NONE);
+    }
+
+    private Health failed(LinkError error, boolean onTime, boolean otherMissedToo, PartnerView partnerSays) {
         now += 20_000_000;
         return tracker.observe(
                 new Observation("plc-a", now, now + 15_000_000, LinkResult.failed(error, "test"), onTime),
-                otherMissedToo);
+                otherMissedToo,
+                partnerSays);
     }
 
     private void arm() {
@@ -114,6 +120,57 @@ class DetectionTest {
             assertThat(failed(LinkError.BACKING_OFF, false).consecutiveBad()).isEqualTo(1);
             failed(LinkError.UNREACHABLE, false);
             assertThat(failed(LinkError.BACKING_OFF, false).consecutiveBad()).isEqualTo(3);
+        }
+    }
+
+    @Nested
+    class ThePartnersView {
+
+        @Test
+        void aPartnerThatLostTheControllerCorroboratesTimeoutsBeforeArming() {
+            good();
+            failed(LinkError.TIMEOUT, true, false, PartnerView.LOST);
+            failed(LinkError.TIMEOUT, true, false, PartnerView.LOST);
+            Health h = failed(LinkError.TIMEOUT, true, false, PartnerView.LOST);
+
+            assertThat(tracker.armed()).isFalse();
+            assertThat(h.condition()).isEqualTo(Condition.FAILED);
+            assertThat(h.reason()).contains("corroborated: its partner has lost it");
+        }
+
+        @Test
+        void aPartnerThatStillSeesTheControllerDoesNotStopAConvictionButSaysSo() {
+            // A controller whose communication hangs must be failed over even though it still scans.
+            arm();
+            failed(LinkError.TIMEOUT, true, false, PartnerView.ALIVE);
+            failed(LinkError.TIMEOUT, true, false, PartnerView.ALIVE);
+            Health h = failed(LinkError.TIMEOUT, true, false, PartnerView.ALIVE);
+
+            assertThat(h.condition()).isEqualTo(Condition.FAILED);
+            assertThat(h.reason()).contains("still sees it alive").contains("communication failed");
+        }
+
+        @Test
+        void thePartnersViewNeverOverridesAPauseOfTheGatewayOrCommonMode() {
+            arm();
+            assertThat(failed(LinkError.TIMEOUT, false, false, PartnerView.LOST).consecutiveBad())
+                    .isZero();
+            assertThat(failed(LinkError.TIMEOUT, true, true, PartnerView.LOST).consecutiveBad())
+                    .isZero();
+            assertThat(tracker.health().condition()).isEqualTo(Condition.HEALTHY);
+        }
+
+        @Test
+        void theControllersOwnReportOfItsPartnerIsKeptWithItsTime() {
+            now += 20_000_000;
+            StatusReading reading =
+                    new StatusReading(11, RunStatus.RUN, RuntimeRole.ACTIVE, true, true, 0, PartnerView.LOST);
+            tracker.observe(new Observation("plc-a", now, now + 1_000_000, LinkResult.ok(reading, 1), true));
+
+            assertThat(tracker.partnerViewSince(now)).isEqualTo(PartnerView.LOST);
+            assertThat(tracker.partnerViewSince(now + 1))
+                    .as("older than asked for")
+                    .isEqualTo(PartnerView.NONE);
         }
     }
 

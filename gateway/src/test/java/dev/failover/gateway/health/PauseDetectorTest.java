@@ -14,12 +14,18 @@ import org.junit.jupiter.api.Test;
  */
 class PauseDetectorTest {
 
+    /**
+     * Far above what a loaded test machine stalls a thread for, so that the quiet intervals are quiet;
+     * the detector still ticks every 5 ms.
+     */
+    private static final Duration TOLERANCE = Duration.ofMillis(50);
+
     private final AtomicLong jump = new AtomicLong();
     private final Ticker ticker = () -> System.nanoTime() + jump.get();
 
     @Test
     void aQuietIntervalRanThroughAndAnIntervalOverlappingAPauseDidNot() {
-        try (PauseDetector detector = PauseDetector.start(ticker, Duration.ofMillis(5))) {
+        try (PauseDetector detector = PauseDetector.start(ticker, TOLERANCE)) {
             long quietFrom = ticker.nanos();
             await().atMost(Duration.ofSeconds(5)).until(() -> detector.figures().ticks() > 20);
             long quietTo = ticker.nanos();
@@ -29,19 +35,19 @@ class PauseDetectorTest {
             long ticksNow = detector.figures().ticks();
             await().atMost(Duration.ofSeconds(5)).until(() -> detector.figures().ticks() > ticksNow + 3);
             long before = ticker.nanos();
-            jump.addAndGet(200_000_000);
+            jump.addAndGet(500_000_000);
             await().atMost(Duration.ofSeconds(5)).until(() -> detector.figures().pauses() > 0);
             long after = ticker.nanos();
 
             assertThat(detector.ranThrough(before, after)).isFalse();
             assertThat(detector.ranThrough(quietFrom, quietTo)).isTrue();
-            assertThat(detector.figures().maxMillis()).isGreaterThanOrEqualTo(190);
+            assertThat(detector.figures().maxMillis()).isGreaterThanOrEqualTo(490);
         }
     }
 
     @Test
     void anIntervalTheDetectorHasNotSeenYetIsWaitedForThenJudged() {
-        try (PauseDetector detector = PauseDetector.start(ticker, Duration.ofMillis(5))) {
+        try (PauseDetector detector = PauseDetector.start(ticker, TOLERANCE)) {
             long from = ticker.nanos();
             long to = from + 3_000_000;
 
@@ -51,7 +57,7 @@ class PauseDetectorTest {
 
     @Test
     void aClosedDetectorCannotVouchForAnything() {
-        PauseDetector detector = PauseDetector.start(ticker, Duration.ofMillis(5));
+        PauseDetector detector = PauseDetector.start(ticker, TOLERANCE);
         detector.close();
         long now = ticker.nanos();
         assertThat(detector.ranThrough(now, now + 10_000_000)).isFalse();

@@ -16,7 +16,6 @@ import dev.failover.gateway.config.TagConfig;
 import dev.failover.gateway.link.ControllerLink;
 import dev.failover.gateway.link.LinkError;
 import dev.failover.gateway.link.LinkResult;
-import dev.failover.gateway.link.RunStatus;
 import dev.failover.gateway.link.RuntimeRole;
 import dev.failover.gateway.link.StatusReading;
 import java.time.Clock;
@@ -69,6 +68,7 @@ public final class ModbusLink implements ControllerLink {
     private final int commandTimeoutMillis;
     private final Duration responseTimeout;
     private final Clock clock;
+    private final Function<ModbusResponse, StatusReading> statusDecoder = this::decodeStatus;
 
     /** A plain Modbus TCP link (no TLS): for controllers explicitly configured as insecure, and tests. */
     public ModbusLink(
@@ -172,20 +172,19 @@ public final class ModbusLink implements ControllerLink {
 
     /** The status block, waiting at most {@code timeoutMillis}. */
     private LinkResult<StatusReading> readStatus(ModbusChannel channel, int timeoutMillis) {
+        ReadMultipleRegistersRequest request = new ReadMultipleRegistersRequest(registers.first(), registers.count());
+        return channel.exchange(request, statusDecoder, timeoutMillis);
+    }
+
+    private StatusReading decodeStatus(ModbusResponse response) {
+        ReadMultipleRegistersResponse r = (ReadMultipleRegistersResponse) response;
         int first = registers.first();
-        Function<ModbusResponse, StatusReading> decode = response -> {
-            ReadMultipleRegistersResponse r = (ReadMultipleRegistersResponse) response;
-            int flags = r.getRegisterValue(registers.flags() - first);
-            return new StatusReading(
-                    r.getRegisterValue(registers.heartbeat() - first),
-                    RunStatus.fromCode(r.getRegisterValue(registers.status() - first)),
-                    RuntimeRole.fromCode(r.getRegisterValue(registers.role() - first)),
-                    (flags & 1) != 0,
-                    (flags & 2) != 0,
-                    r.getRegisterValue(registers.faultCode() - first));
-        };
-        ReadMultipleRegistersRequest request = new ReadMultipleRegistersRequest(first, registers.count());
-        return channel.exchange(request, decode, timeoutMillis);
+        return StatusReading.decode(
+                r.getRegisterValue(registers.heartbeat() - first),
+                r.getRegisterValue(registers.status() - first),
+                r.getRegisterValue(registers.role() - first),
+                r.getRegisterValue(registers.flags() - first),
+                r.getRegisterValue(registers.faultCode() - first));
     }
 
     /**

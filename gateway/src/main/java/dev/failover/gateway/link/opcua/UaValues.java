@@ -3,8 +3,6 @@ package dev.failover.gateway.link.opcua;
 import dev.failover.gateway.config.TagConfig;
 import dev.failover.gateway.config.TagConfig.TagType;
 import dev.failover.gateway.link.LinkError;
-import dev.failover.gateway.link.RunStatus;
-import dev.failover.gateway.link.RuntimeRole;
 import dev.failover.gateway.link.StatusReading;
 import java.util.List;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
@@ -138,14 +136,7 @@ final class UaValues {
             }
             v[i] = u.intValue();
         }
-        int flags = v[FLAGS];
-        return new StatusReading(
-                v[HEARTBEAT],
-                RunStatus.fromCode(v[STATUS]),
-                RuntimeRole.fromCode(v[ROLE]),
-                (flags & 1) != 0,
-                (flags & 2) != 0,
-                v[FAULT_CODE]);
+        return StatusReading.decode(v[HEARTBEAT], v[STATUS], v[ROLE], v[FLAGS], v[FAULT_CODE]);
     }
 
     private static Object goodValue(String what, DataValue value) throws Unexpected {
