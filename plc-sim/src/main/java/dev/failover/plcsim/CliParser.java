@@ -19,7 +19,7 @@ final class CliParser {
     static final String USAGE = """
             usage: plc-sim run --name NAME [--role active|standby] [--port N] [--control-port N]
                                [--bind ADDRESS] [--unit-id N] [--scan-ms N] [--plant FILE]
-                               [--retain-active-role]
+                               [--retain-active-role] [--partner-timeout-ms N]
                                [--tls-keystore FILE.p12 (--tls-keystore-password-file FILE
                                                          | --tls-keystore-password-env VAR)
                                 --trust PKI_DIR|CA.pem [--crl CRL.pem] [--write-roles ROLE,..]
@@ -30,7 +30,8 @@ final class CliParser {
                    plc-sim relay --plant FILE [--control-port N] [--bind ADDRESS]
                    plc-sim ctl --port N [--host HOST] COMMAND...
             commands: crash, hang, freeze-heartbeat, fault, slow <ms>, drop, drop once, lose <n>,
-                      stall <ms>, corrupt, corrupt-setpoints, clear, output-enable on|off, status
+                      stall <ms>, corrupt, corrupt-setpoints, clear, output-enable on|off,
+                      partner-link cut|restore, status
             relay commands: output-enable NAME on|off [deadline=EPOCH_MS], status [NAME]""";
 
     private static final String KEYSTORE = "--tls-keystore";
@@ -46,6 +47,7 @@ final class CliParser {
     private static final String OPCUA_PASSWORD_FILE = "--opcua-keystore-password-file";
     private static final String OPCUA_PASSWORD_ENV = "--opcua-keystore-password-env";
     private static final String RETAIN_ACTIVE_ROLE = "--retain-active-role";
+    private static final String PARTNER_TIMEOUT = "--partner-timeout-ms";
     /** Options without a value: present or absent. */
     private static final Set<String> FLAGS = Set.of(RETAIN_ACTIVE_ROLE);
     /** Options that only mean something with {@link #OPCUA_PORT}. */
@@ -75,7 +77,8 @@ final class CliParser {
             OPCUA_KEYSTORE,
             OPCUA_PASSWORD_FILE,
             OPCUA_PASSWORD_ENV,
-            RETAIN_ACTIVE_ROLE);
+            RETAIN_ACTIVE_ROLE,
+            PARTNER_TIMEOUT);
     private static final Set<String> CTL_OPTIONS = Set.of("--port", "--host");
     private static final Set<String> RELAY_OPTIONS = Set.of("--plant", "--control-port", "--bind");
 
@@ -148,6 +151,8 @@ final class CliParser {
             int controlPort = integer(options, "--control-port", 0, 0, 65535);
             int unitId = integer(options, "--unit-id", 1, 1, 255);
             int scanMs = integer(options, "--scan-ms", 10, 1, 60_000);
+            int partnerTimeoutMs =
+                    integer(options, PARTNER_TIMEOUT, (int) SimConfig.DEFAULT_PARTNER_TIMEOUT.toMillis(), 1, 60_000);
             SimConfig config = new SimConfig(
                             options.get("--name"),
                             role,
@@ -156,7 +161,8 @@ final class CliParser {
                             controlPort,
                             unitId,
                             Duration.ofMillis(scanMs))
-                    .withRetainActiveRole(options.containsKey(RETAIN_ACTIVE_ROLE));
+                    .withRetainActiveRole(options.containsKey(RETAIN_ACTIVE_ROLE))
+                    .withPartnerTimeout(Duration.ofMillis(partnerTimeoutMs));
             Optional<OpcUaOptions> opcUa = opcUa(options, port, controlPort);
             return new Cli.Run(
                     config,

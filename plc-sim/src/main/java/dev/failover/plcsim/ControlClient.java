@@ -53,7 +53,7 @@ public final class ControlClient {
 
     /**
      * Sends {@code status} and returns its {@code key=value} fields (name, role, status, heartbeat,
-     * driving, outputEnable, level, faults, tls).
+     * driving, outputEnable, level, faults, tls, roleChanges, partner, ageMs).
      *
      * @throws IOException as {@link #send}, or if the answer is not {@code OK}
      */

@@ -42,6 +42,13 @@ final class ControlDispatcher {
                 case ControlCommand.Lose lose -> faults.lose(lose.count());
                 case ControlCommand.Stall stall -> faults.stall(stall.duration());
                 case ControlCommand.OutputEnable enable -> faults.outputEnable(enable.on());
+                case ControlCommand.PartnerLink link -> {
+                    if (link.cut()) {
+                        faults.cutPartnerLink();
+                    } else {
+                        faults.restorePartnerLink();
+                    }
+                }
             }
             return "OK";
         } catch (RuntimeException e) {
@@ -67,15 +74,17 @@ final class ControlDispatcher {
 
     /**
      * {@code OK name=A role=ACTIVE status=RUN heartbeat=123 driving=true outputEnable=true level=50.00
-     * faults=hang,slow:30 tls=true roleChanges=3}: new fields are only ever appended, so parsers keep
-     * working. {@code roleChanges} counts role changes since the process started, so an observer can
-     * tell that a controller kept its role between two readings.
+     * faults=hang,slow:30 tls=true roleChanges=3 partner=alive ageMs=4}: new fields are only ever
+     * appended, so parsers keep working. {@code roleChanges} counts role changes since the process
+     * started, so an observer can tell that a controller kept its role between two readings. {@code
+     * partner} is {@code alive}, {@code lost} or {@code none} (no partner link) and {@code ageMs} the
+     * {@code PARTNER_AGE_MS} register, both as of the last scan.
      */
     static String statusLine(SimSnapshot s) {
         return String.format(
                 Locale.ROOT,
                 "OK name=%s role=%s status=%s heartbeat=%d driving=%b outputEnable=%b level=%.2f faults=%s tls=%b"
-                        + " roleChanges=%d",
+                        + " roleChanges=%d partner=%s ageMs=%d",
                 s.name(),
                 s.role(),
                 s.status(),
@@ -85,6 +94,8 @@ final class ControlDispatcher {
                 s.levelPercent(),
                 String.join(",", s.faults()),
                 s.tls(),
-                s.roleChanges());
+                s.roleChanges(),
+                s.partner().text(),
+                s.partnerAgeMillis());
     }
 }

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -26,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * while {@code ACTIVE} becomes {@code STANDBY} at once: a fenced controller never reports {@code
  * ACTIVE}, and a promotion while the input is off is refused (exception 04).
  *
+ * <p>The partner link: every scan publishes the {@code HEARTBEAT} value as this controller's life
+ * sign in its plant slot and reads its partner's, which a {@link PartnerMonitor} judges. A controller
+ * that does not scan (crashed) publishes nothing, so its partner sees the life sign frozen; with the
+ * link cut ({@link ControllerFault#PARTNER_LINK_CUT}) this controller still publishes but no longer
+ * sees its partner's updates.
+ *
  * <p>Thread-safe: every method holds the object's monitor, so register reads see one scan's values
  * and a role write is visible to the next read at once.
  */
@@ -40,6 +47,7 @@ final class Controller {
     private final Clock wallClock;
     private final boolean retainActiveRole;
     private final PiController pi = new PiController();
+    private final PartnerMonitor partner;
 
     // Guarded by this.
     private Settings settings;
@@ -66,6 +74,7 @@ final class Controller {
         this.nanoTime = nanoTime;
         this.wallClock = wallClock;
         this.retainActiveRole = config.retainActiveRole();
+        this.partner = new PartnerMonitor(config.partnerTimeout());
         this.settings = Settings.initial(config.initialRole());
         this.configHash = settings.configHash(scanPeriod);
         this.lastScanNanos = nanoTime.getAsLong();
@@ -100,11 +109,23 @@ final class Controller {
         if (!faults.contains(ControllerFault.FREEZE_HEARTBEAT)) {
             heartbeat = (heartbeat + 1) & 0xFFFF;
         }
+        exchangeLifeSigns();
         if (status == Status.INIT) {
             status = Status.RUN;
             log.info("In RUN as {}", settings.role());
         }
         scanTimeMicros = (int) Math.min(0xFFFF, Math.max(0, (nanoTime.getAsLong() - start) / 1000));
+    }
+
+    /** Publishes the heartbeat as the life sign and judges the partner's; the caller holds the monitor. */
+    private void exchangeLifeSigns() {
+        Optional<PartnerSign> seen = slot.exchangeLifeSign(heartbeat);
+        long now = nanoTime.getAsLong();
+        if (faults.contains(ControllerFault.PARTNER_LINK_CUT)) {
+            partner.scanWithoutNews(now);
+        } else {
+            partner.scan(seen, now);
+        }
     }
 
     /**
@@ -154,7 +175,15 @@ final class Controller {
         }
     }
 
-    /** Removes every controller fault; a faulted controller resets through {@code INIT}. */
+    /** Restores a cut partner link: the next scan sees the partner's life sign again. */
+    synchronized void restorePartnerLink() {
+        faults.remove(ControllerFault.PARTNER_LINK_CUT);
+    }
+
+    /**
+     * Removes every controller fault (a cut partner link included); a faulted controller resets
+     * through {@code INIT}.
+     */
     synchronized void clearFaults() {
         faults.clear();
         if (status == Status.FAULT) {
@@ -208,7 +237,7 @@ final class Controller {
     /**
      * Restart after a crash: retentive settings kept, except that an {@code ACTIVE} controller comes
      * back {@code STANDBY} unless {@link SimConfig#retainActiveRole()}; heartbeat restarts at 0, status
-     * {@code INIT}.
+     * {@code INIT}, and the partner is judged afresh.
      */
     synchronized void restart() {
         if (settings.role() == Role.ACTIVE && !retainActiveRole) {
@@ -218,6 +247,7 @@ final class Controller {
         }
         status = Status.INIT;
         heartbeat = 0;
+        partner.reset();
         lastScanNanos = nanoTime.getAsLong();
     }
 
@@ -235,6 +265,8 @@ final class Controller {
                 pump,
                 plant,
                 configHash,
-                faults);
+                faults,
+                partner.status(),
+                partner.ageMillis());
     }
 }

@@ -5,7 +5,9 @@ enum ControllerFault {
     FREEZE_HEARTBEAT("freeze-heartbeat"),
     FAULT("fault"),
     CORRUPT("corrupt"),
-    CORRUPT_SETPOINTS("corrupt-setpoints");
+    CORRUPT_SETPOINTS("corrupt-setpoints"),
+    /** The partner link is cut: this controller no longer sees its partner's life sign. */
+    PARTNER_LINK_CUT("partner-link-cut");
 
     private final String text;
 

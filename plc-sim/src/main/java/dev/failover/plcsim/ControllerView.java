@@ -17,7 +17,9 @@ record ControllerView(
         double pumpPercent,
         PlantState plant,
         byte[] configHash,
-        Set<ControllerFault> faults) {
+        Set<ControllerFault> faults,
+        PartnerStatus partner,
+        int partnerAgeMillis) {
 
     ControllerView {
         configHash = configHash.clone();
@@ -27,5 +29,10 @@ record ControllerView(
     /** More than one controller has a slot in the plant. */
     boolean plantShared() {
         return plant.controllers() > 1;
+    }
+
+    /** This controller has a partner link: another controller has a slot in its plant. */
+    boolean partnerLinked() {
+        return partner != PartnerStatus.NONE;
     }
 }

@@ -107,7 +107,24 @@ public final class FaultInjector {
     }
 
     /**
-     * Clears every fault and restarts a crashed controller in its retained role on its old port.
+     * Cuts this controller's side of the partner link: it keeps publishing its own life sign, so the
+     * partner still sees it, but it no longer sees the partner's updates. The partner's heartbeat
+     * looks frozen to it, so after the partner timeout (and 5 scans) it reports the partner lost, as a
+     * controller with a broken sync link would. Lasts until {@link #restorePartnerLink()} or {@link
+     * #clear()}.
+     */
+    public void cutPartnerLink() {
+        logged("partner-link cut", () -> controller.inject(ControllerFault.PARTNER_LINK_CUT));
+    }
+
+    /** Restores the partner link cut by {@link #cutPartnerLink()}; the next scan sees the partner again. */
+    public void restorePartnerLink() {
+        logged("partner-link restore", controller::restorePartnerLink);
+    }
+
+    /**
+     * Clears every fault (a cut partner link included) and restarts a crashed controller in its
+     * retained role on its old port.
      *
      * @throws java.io.UncheckedIOException if the Modbus port cannot be bound again
      */

@@ -5,6 +5,7 @@ import dev.failover.plcsim.process.InMemoryPlant;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The physical tank that one or more controllers act on.
@@ -22,6 +23,11 @@ import java.util.Map;
  * process's last "driving" exchange counts for nothing, not for another 500 ms). The relay is also the
  * controller's output-enable input. It lives with the slot: a controller that restarts and
  * re-attaches finds it as it was (still cut, say); a newly claimed slot starts closed.
+ *
+ * <p><b>Partner link.</b> Each slot also carries its controller's life sign, the value of its {@code
+ * HEARTBEAT} register, published at every scan ({@link Slot#exchangeLifeSign(int)}), as a redundant
+ * pair's sync link would carry it: each controller reads its partner's there. The partner is the other
+ * controller that has a slot (with more than two, the one that published last).
  *
  * <p>Implementations are thread-safe: {@link #inMemory()} can be shared by several {@link
  * SimulatedPlc} in one JVM, {@link #file(Path)} by several processes.
@@ -90,6 +96,15 @@ public interface Plant extends AutoCloseable {
          * @param valvePercent valve setpoint, applied to the plant only while {@code driving}
          */
         PlantState exchange(double pumpPercent, boolean driving, double valvePercent);
+
+        /**
+         * Publishes this controller's life sign (its {@code HEARTBEAT} register, 0 to 65535) in its slot
+         * and reads its partner's. The life sign stays in the slot when the controller stops
+         * publishing (crashed, paused, killed), so the partner sees it frozen.
+         *
+         * @return the partner's slot as it is now; empty if no other controller has a slot in the plant
+         */
+        Optional<PartnerSign> exchangeLifeSign(int heartbeat);
 
         /** This slot's relay contact, as {@link Plant#outputEnabled(String)}. */
         boolean outputEnabled();

@@ -28,7 +28,9 @@ final class RegisterMap implements RegisterBank {
     static final int FAULT_CODE = 4;
     static final int SCAN_TIME_US = 5;
     static final int ROLE_CHANGES = 6;
-    static final int RESERVED = 7;
+    /** Milliseconds since the partner's heartbeat last changed, 65535 when unknown or saturated. */
+    static final int PARTNER_AGE_MS = 7;
+
     static final int LEVEL = 10;
     static final int PUMP = 11;
     static final int VALVE = 12;
@@ -52,6 +54,8 @@ final class RegisterMap implements RegisterBank {
     static final int FLAG_OUTPUT_ENABLE = 1;
     static final int FLAG_DRIVING = 1 << 1;
     static final int FLAG_PLANT_SHARED = 1 << 2;
+    static final int FLAG_PARTNER_ALIVE = 1 << 3;
+    static final int FLAG_PARTNER_LINK = 1 << 4;
 
     /** Corrupt process and setpoint values read above this, so they are never a plausible 0-100 % reading. */
     static final int GARBAGE_MIN = 0xA000;
@@ -121,7 +125,7 @@ final class RegisterMap implements RegisterBank {
     }
 
     static boolean readable(int address) {
-        return (address >= HEARTBEAT && address <= RESERVED)
+        return (address >= HEARTBEAT && address <= PARTNER_AGE_MS)
                 || (address >= LEVEL && address <= INFLOW)
                 || (address >= LEVEL_SP && address <= TI)
                 || (address >= ROLE_COMMAND && address < ROLE_COMMAND + ROLE_COMMAND_SIZE)
@@ -168,6 +172,7 @@ final class RegisterMap implements RegisterBank {
             case FAULT_CODE -> view.faults().contains(ControllerFault.FAULT) ? 1 : 0;
             case SCAN_TIME_US -> view.scanTimeMicros();
             case ROLE_CHANGES -> view.roleChanges();
+            case PARTNER_AGE_MS -> view.partnerAgeMillis();
             case LEVEL -> percent(view.plant().levelPercent());
             case PUMP -> percent(view.pumpPercent());
             case VALVE -> percent(view.plant().valvePercent());
@@ -191,7 +196,9 @@ final class RegisterMap implements RegisterBank {
     private static int flags(ControllerView view) {
         return (view.outputEnable() ? FLAG_OUTPUT_ENABLE : 0)
                 | (view.driving() ? FLAG_DRIVING : 0)
-                | (view.plantShared() ? FLAG_PLANT_SHARED : 0);
+                | (view.plantShared() ? FLAG_PLANT_SHARED : 0)
+                | (view.partner() == PartnerStatus.ALIVE ? FLAG_PARTNER_ALIVE : 0)
+                | (view.partnerLinked() ? FLAG_PARTNER_LINK : 0);
     }
 
     private static int hashRegister(byte[] hash, int index) {

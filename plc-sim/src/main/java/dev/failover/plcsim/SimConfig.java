@@ -32,6 +32,8 @@ import javax.net.ssl.SSLContext;
  * @param retainActiveRole whether a controller that was {@code ACTIVE} when it crashed comes back
  *     {@code ACTIVE} after {@code clear}; off by default, so a restarted controller never claims the
  *     process its partner may have taken over. For plants without a gateway only
+ * @param partnerTimeout how long the partner's heartbeat must stand still (and over at least 5 of
+ *     this controller's scans) before the partner counts as lost: 1 ms to 60 s, 60 ms by default
  */
 public record SimConfig(
         String name,
@@ -43,10 +45,14 @@ public record SimConfig(
         Duration scanPeriod,
         Optional<Tls> tls,
         Optional<OpcUa> opcUa,
-        boolean retainActiveRole) {
+        boolean retainActiveRole,
+        Duration partnerTimeout) {
 
     /** Longest accepted name: the {@code NAME} block holds 32 ASCII bytes. */
     public static final int MAX_NAME_LENGTH = 32;
+
+    /** The partner timeout when none is given. */
+    public static final Duration DEFAULT_PARTNER_TIMEOUT = Duration.ofMillis(60);
 
     private static final Duration MIN_SCAN = Duration.ofMillis(1);
     private static final Duration MAX_SCAN = Duration.ofSeconds(60);
@@ -58,6 +64,7 @@ public record SimConfig(
         Objects.requireNonNull(scanPeriod, "scanPeriod must not be null");
         Objects.requireNonNull(tls, "tls must not be null (Optional.empty() for plain Modbus TCP)");
         Objects.requireNonNull(opcUa, "opcUa must not be null (Optional.empty() for no OPC UA server)");
+        Objects.requireNonNull(partnerTimeout, "partnerTimeout must not be null");
         if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
             throw new IllegalArgumentException(
                     "name must be 1 to " + MAX_NAME_LENGTH + " characters, got '" + name + "'");
@@ -78,6 +85,9 @@ public record SimConfig(
         if (scanPeriod.compareTo(MIN_SCAN) < 0 || scanPeriod.compareTo(MAX_SCAN) > 0) {
             throw new IllegalArgumentException("scanPeriod must be 1 ms to 60 s, got " + scanPeriod);
         }
+        if (partnerTimeout.compareTo(MIN_SCAN) < 0 || partnerTimeout.compareTo(MAX_SCAN) > 0) {
+            throw new IllegalArgumentException("partnerTimeout must be 1 ms to 60 s, got " + partnerTimeout);
+        }
         int plainPort = tls.map(t -> t.plainPort().orElse(0)).orElse(0);
         if (plainPort != 0 && (plainPort == modbusPort || plainPort == controlPort)) {
             throw new IllegalArgumentException(
@@ -88,6 +98,32 @@ public record SimConfig(
             throw new IllegalArgumentException(
                     "opcUa.port must differ from the Modbus, control and plain ports, got " + opcUaPort);
         }
+    }
+
+    /** A controller with the {@linkplain #DEFAULT_PARTNER_TIMEOUT default partner timeout}. */
+    public SimConfig(
+            String name,
+            Role initialRole,
+            String bindAddress,
+            int modbusPort,
+            int controlPort,
+            int unitId,
+            Duration scanPeriod,
+            Optional<Tls> tls,
+            Optional<OpcUa> opcUa,
+            boolean retainActiveRole) {
+        this(
+                name,
+                initialRole,
+                bindAddress,
+                modbusPort,
+                controlPort,
+                unitId,
+                scanPeriod,
+                tls,
+                opcUa,
+                retainActiveRole,
+                DEFAULT_PARTNER_TIMEOUT);
     }
 
     /** A controller that comes back {@code STANDBY} after a crash: the configuration without {@code retainActiveRole}. */
@@ -146,7 +182,8 @@ public record SimConfig(
                 scanPeriod,
                 Optional.of(tls),
                 opcUa,
-                retainActiveRole);
+                retainActiveRole,
+                partnerTimeout);
     }
 
     /** This configuration also serving OPC UA, as {@code opcUa} says. */
@@ -161,7 +198,8 @@ public record SimConfig(
                 scanPeriod,
                 tls,
                 Optional.of(opcUa),
-                retainActiveRole);
+                retainActiveRole,
+                partnerTimeout);
     }
 
     /**
@@ -170,7 +208,36 @@ public record SimConfig(
      */
     public SimConfig withRetainActiveRole(boolean retain) {
         return new SimConfig(
-                name, initialRole, bindAddress, modbusPort, controlPort, unitId, scanPeriod, tls, opcUa, retain);
+                name,
+                initialRole,
+                bindAddress,
+                modbusPort,
+                controlPort,
+                unitId,
+                scanPeriod,
+                tls,
+                opcUa,
+                retain,
+                partnerTimeout);
+    }
+
+    /**
+     * This configuration with {@code timeout} as the partner timeout: the partner counts as lost when
+     * its heartbeat has stood still for this long and over at least 5 of this controller's scans.
+     */
+    public SimConfig withPartnerTimeout(Duration timeout) {
+        return new SimConfig(
+                name,
+                initialRole,
+                bindAddress,
+                modbusPort,
+                controlPort,
+                unitId,
+                scanPeriod,
+                tls,
+                opcUa,
+                retainActiveRole,
+                timeout);
     }
 
     /**

@@ -22,6 +22,11 @@ import java.util.Set;
  * @param faults active faults in a fixed order, e.g. {@code hang}, {@code slow:30}, {@code lose:2}
  * @param tls whether the Modbus port serves Modbus/TCP Security rather than plain Modbus TCP
  * @param roleChanges role changes since the process started (wraps at 65536)
+ * @param partner the partner as this controller judged it at its last scan ({@link
+ *     PartnerStatus#NONE} without a partner link)
+ * @param partnerAgeMillis milliseconds since the partner's heartbeat last changed, as of the last
+ *     scan ({@code PARTNER_AGE_MS}): 65535 when saturated, without a partner link, or when its
+ *     heartbeat was never seen changing
  */
 public record SimSnapshot(
         String name,
@@ -35,12 +40,15 @@ public record SimSnapshot(
         double inflowPercent,
         Set<String> faults,
         boolean tls,
-        int roleChanges) {
+        int roleChanges,
+        PartnerStatus partner,
+        int partnerAgeMillis) {
 
     public SimSnapshot {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(partner, "partner");
         faults = Collections.unmodifiableSet(new LinkedHashSet<>(faults));
     }
 }

@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * output-enable} command sets. Role commands with a deadline (registers 30-34) are checked against the
  * wall clock given at start.
  *
+ * <p>Controllers sharing a plant see each other through it (the partner link): each publishes its
+ * heartbeat there every scan and judges its partner's ({@code FLAGS} bits 3 and 4, {@code
+ * PARTNER_AGE_MS}); {@link FaultInjector#cutPartnerLink()} cuts this controller's side of the link.
+ *
  * <p>Thread-safe.
  */
 public final class SimulatedPlc implements AutoCloseable {
@@ -262,7 +266,9 @@ public final class SimulatedPlc implements AutoCloseable {
                 view.plant().inflowPercent(),
                 active,
                 tls(),
-                view.roleChanges());
+                view.roleChanges(),
+                view.partner(),
+                view.partnerAgeMillis());
     }
 
     void crash() {

@@ -32,13 +32,16 @@ class CliParserTest {
             "20",
             "--plant",
             "/tmp/tank.plant",
-            "--retain-active-role"
+            "--retain-active-role",
+            "--partner-timeout-ms",
+            "80"
         });
 
         assertThat(cli)
                 .isEqualTo(new Cli.Run(
                         new SimConfig("A", Role.ACTIVE, "0.0.0.0", 5020, 5021, 3, Duration.ofMillis(20))
-                                .withRetainActiveRole(true),
+                                .withRetainActiveRole(true)
+                                .withPartnerTimeout(Duration.ofMillis(80)),
                         Optional.of(Path.of("/tmp/tank.plant")),
                         Optional.empty()));
     }
@@ -259,8 +262,17 @@ class CliParserTest {
         assertThat(invalid("ctl", "--port", "5021")).startsWith("ctl needs a command");
         assertThat(invalid("stop")).isEqualTo("unknown command 'stop': expected 'run', 'relay' or 'ctl'");
         assertThat(invalid()).isEqualTo("missing command: 'run', 'relay' or 'ctl'");
+        assertThat(invalid("run", "--name", "A", "--partner-timeout-ms", "0"))
+                .isEqualTo("--partner-timeout-ms needs a whole number from 1 to 60000, got '0'");
         assertThat(invalid("run", "--name", "A", "--retain-active-role=yes"))
                 .isEqualTo("option --retain-active-role takes no value, got '--retain-active-role=yes'");
+    }
+
+    @Test
+    void thePartnerTimeoutDefaultsToSixtyMilliseconds() {
+        Cli cli = CliParser.parse(new String[] {"run", "--name", "A", "--plant", "/tmp/tank.plant"});
+
+        assertThat(((Cli.Run) cli).config().partnerTimeout()).isEqualTo(Duration.ofMillis(60));
     }
 
     @Test

@@ -41,7 +41,7 @@ class ControlPortIT {
     void statusReportsTheController() throws Exception {
         assertThat(send("status"))
                 .matches("OK name=A role=ACTIVE status=RUN heartbeat=\\d+ driving=true outputEnable=true"
-                        + " level=\\d{1,3}\\.\\d{2} faults= tls=false roleChanges=0");
+                        + " level=\\d{1,3}\\.\\d{2} faults= tls=false roleChanges=0 partner=none ageMs=65535");
     }
 
     @Test

@@ -291,8 +291,18 @@ class FaultInjectionIT {
         faults.lose(3);
         faults.stall(Duration.ofSeconds(30));
         faults.corrupt();
+        faults.cutPartnerLink();
         assertThat(plc.snapshot().faults())
-                .containsExactly("freeze-heartbeat", "fault", "corrupt", "hang", "slow:30", "drop", "lose:3", "stall");
+                .containsExactly(
+                        "freeze-heartbeat",
+                        "fault",
+                        "corrupt",
+                        "partner-link-cut",
+                        "hang",
+                        "slow:30",
+                        "drop",
+                        "lose:3",
+                        "stall");
 
         faults.clear();
 

@@ -44,9 +44,10 @@ class GoldenFrameIT {
         // Transaction 0x1234, protocol 0, length 6, unit 1, function 3, address 0, quantity 8.
         String request = "12 34 00 00 00 06 01 03 00 00 00 08";
         // Length 19: unit, function, byte count 16, then HEARTBEAT=1, STATUS=RUN, ROLE=ACTIVE,
-        // FLAGS=output-enable, FAULT_CODE=0, SCAN_TIME_US=0, ROLE_CHANGES=0, reserved.
+        // FLAGS=output-enable, FAULT_CODE=0, SCAN_TIME_US=0, ROLE_CHANGES=0, PARTNER_AGE_MS=65535 (no
+        // partner: the plant is private).
         // FLAGS shows no driving yet: the first scan is the INIT scan, which never drives.
-        String response = "12 34 00 00 00 13 01 03 10 00 01 00 01 00 01 00 01 00 00 00 00 00 00 00 00";
+        String response = "12 34 00 00 00 13 01 03 10 00 01 00 01 00 01 00 01 00 00 00 00 00 00 ff ff";
 
         assertThat(exchange(request)).isEqualTo(response);
     }

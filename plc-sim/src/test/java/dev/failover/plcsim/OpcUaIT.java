@@ -56,12 +56,13 @@ class OpcUaIT {
 
     private static OpcUaFixture ua;
     private static final Plcs plcs = new Plcs();
+    private static final Plant plant = Plant.inMemory();
     private static SimulatedPlc plc;
 
     @BeforeAll
     static void start() throws Exception {
         ua = OpcUaFixture.create(dir);
-        plc = plcs.start(SimConfig.of("A", Role.ACTIVE).withOpcUa(ua.serverConfig()), Plant.inMemory());
+        plc = plcs.start(SimConfig.of("A", Role.ACTIVE).withOpcUa(ua.serverConfig()), plant);
     }
 
     @AfterAll
@@ -95,6 +96,26 @@ class OpcUaIT {
             assertThat(name.value().value()).isEqualTo("A");
             DataValue hash = client.readValue(0, TimestampsToReturn.Both, node(client, "Identity/CONFIG_HASH"));
             assertThat(((ByteString) hash.value().value()).length()).isEqualTo(32);
+        }
+    }
+
+    @Test
+    void partnerAgeIsAStatusVariableBesideFlags() throws Exception {
+        try (var closer = new OpcUaFixture.Disconnecting(connect(ua.operatorUser))) {
+            OpcUaClient client = closer.client();
+            NodeId age = node(client, "Status/PARTNER_AGE_MS");
+            NodeId flags = node(client, "Status/FLAGS");
+            int partnerBits = RegisterMap.FLAG_PARTNER_ALIVE | RegisterMap.FLAG_PARTNER_LINK;
+            await().atMost(Duration.ofSeconds(2)).until(() -> plc.snapshot().heartbeat() > 0);
+            assertThat(readUInt16(client, age)).as("alone in the plant").isEqualTo(0xFFFF);
+            assertThat(readUInt16(client, flags) & partnerBits).isZero();
+
+            // A partner on the same tank (left in the plant: A then sees it lost, and no test here reads that).
+            try (SimulatedPlc partner = SimulatedPlc.start(SimConfig.of("B", Role.STANDBY), plant)) {
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> readUInt16(client, age) < 1000
+                                && (readUInt16(client, flags) & partnerBits) == partnerBits);
+            }
         }
     }
 

@@ -35,9 +35,12 @@ class RedundantPairIT {
         try (ModbusTestClient standby = ModbusTestClient.connect(b.modbusPort())) {
             await().atMost(WAIT).until(() -> standby.read(RegisterMap.INFLOW) > 0);
             assertThat(standby.read(RegisterMap.PUMP)).isZero();
-            assertThat(standby.read(RegisterMap.FLAGS))
-                    .as("output-enable on, not driving, plant shared")
-                    .isEqualTo(RegisterMap.FLAG_OUTPUT_ENABLE | RegisterMap.FLAG_PLANT_SHARED);
+            // Bits 0-2 and the partner link; whether the partner is alive is PartnerLinkIT's matter.
+            assertThat(standby.read(RegisterMap.FLAGS) & ~RegisterMap.FLAG_PARTNER_ALIVE)
+                    .as("output-enable on, not driving, plant shared, partner link")
+                    .isEqualTo(RegisterMap.FLAG_OUTPUT_ENABLE
+                            | RegisterMap.FLAG_PLANT_SHARED
+                            | RegisterMap.FLAG_PARTNER_LINK);
         }
         SimSnapshot active = a.snapshot();
         SimSnapshot passive = b.snapshot();

@@ -45,11 +45,11 @@ class RegisterMapIT {
         assertThat(block[RegisterMap.STATUS]).isEqualTo(Status.RUN.code());
         assertThat(block[RegisterMap.ROLE]).isEqualTo(Role.STANDBY.code());
         assertThat(block[RegisterMap.FLAGS])
-                .as("output-enable on, not driving, plant private")
+                .as("output-enable on, not driving, plant private, no partner link")
                 .isEqualTo(1);
         assertThat(block[RegisterMap.FAULT_CODE]).isZero();
         assertThat(block[RegisterMap.ROLE_CHANGES]).isZero();
-        assertThat(block[RegisterMap.RESERVED]).isZero();
+        assertThat(block[RegisterMap.PARTNER_AGE_MS]).as("no partner").isEqualTo(0xFFFF);
     }
 
     @Test

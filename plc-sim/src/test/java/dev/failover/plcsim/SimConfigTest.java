@@ -37,6 +37,20 @@ class SimConfigTest {
         assertThatThrownBy(() -> config(0, -1, 1, 10)).hasMessageStartingWith("controlPort must be 0 to 65535");
         assertThatThrownBy(() -> config(0, 0, 0, 10)).hasMessage("unitId must be 1 to 255, got 0");
         assertThatThrownBy(() -> config(0, 0, 1, 0)).hasMessageStartingWith("scanPeriod must be 1 ms to 60 s");
+        assertThatThrownBy(() -> SimConfig.of("A", Role.ACTIVE).withPartnerTimeout(Duration.ZERO))
+                .hasMessage("partnerTimeout must be 1 ms to 60 s, got PT0S");
+        assertThatThrownBy(() -> SimConfig.of("A", Role.ACTIVE).withPartnerTimeout(Duration.ofSeconds(61)))
+                .hasMessageStartingWith("partnerTimeout must be 1 ms to 60 s");
+    }
+
+    @Test
+    void thePartnerTimeoutDefaultsToSixtyMillisecondsAndSurvivesTheOtherWithers() throws Exception {
+        SimConfig config = SimConfig.of("A", Role.ACTIVE).withPartnerTimeout(Duration.ofMillis(250));
+
+        assertThat(SimConfig.of("A", Role.ACTIVE).partnerTimeout()).isEqualTo(Duration.ofMillis(60));
+        assertThat(config.withRetainActiveRole(true).partnerTimeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.withTls(SSLContext.getDefault(), Set.of("gateway")).partnerTimeout())
+                .isEqualTo(Duration.ofMillis(250));
     }
 
     @Test

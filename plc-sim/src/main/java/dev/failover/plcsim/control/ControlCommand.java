@@ -11,7 +11,8 @@ public sealed interface ControlCommand
                 ControlCommand.Slow,
                 ControlCommand.Lose,
                 ControlCommand.Stall,
-                ControlCommand.OutputEnable {
+                ControlCommand.OutputEnable,
+                ControlCommand.PartnerLink {
 
     /** Longest accepted delay for {@code slow} and {@code stall}: ten minutes. */
     long MAX_DELAY_MS = 600_000;
@@ -56,6 +57,9 @@ public sealed interface ControlCommand
     /** {@code output-enable on|off}. */
     record OutputEnable(boolean on) implements ControlCommand {}
 
+    /** {@code partner-link cut|restore}: {@code cut} is true for {@code cut}. */
+    record PartnerLink(boolean cut) implements ControlCommand {}
+
     /** Result of {@link #parse(String)}. */
     sealed interface Parsed {
         /** A valid command. */
@@ -67,7 +71,7 @@ public sealed interface ControlCommand
 
     /** Every command form, for help texts. */
     String SYNTAX = "crash, hang, freeze-heartbeat, fault, slow <ms>, drop, drop once, lose <n>, stall <ms>, corrupt,"
-            + " corrupt-setpoints, clear, output-enable on|off, status";
+            + " corrupt-setpoints, clear, output-enable on|off, partner-link cut|restore, status";
 
     /** Parses one line of the protocol. */
     static Parsed parse(String line) {

@@ -41,6 +41,7 @@ final class ControlParser {
                         "a request count",
                         n -> new ControlCommand.Lose((int) n));
             case "output-enable" -> outputEnable(args);
+            case "partner-link" -> partnerLink(args);
             default -> new Parsed.Invalid("unknown command '" + joined + "'; commands: " + ControlCommand.SYNTAX);
         };
     }
@@ -53,6 +54,16 @@ final class ControlParser {
             return new Parsed.Valid(new ControlCommand.OutputEnable(false));
         }
         return new Parsed.Invalid("output-enable needs 'on' or 'off', got '" + String.join(" ", args) + "'");
+    }
+
+    private static Parsed partnerLink(List<String> args) {
+        if (args.equals(List.of("cut"))) {
+            return new Parsed.Valid(new ControlCommand.PartnerLink(true));
+        }
+        if (args.equals(List.of("restore"))) {
+            return new Parsed.Valid(new ControlCommand.PartnerLink(false));
+        }
+        return new Parsed.Invalid("partner-link needs 'cut' or 'restore', got '" + String.join(" ", args) + "'");
     }
 
     private static Parsed millis(String verb, List<String> args, Function<Duration, ControlCommand> make) {

@@ -38,8 +38,8 @@ record Tag(String folder, String name, int address, int count, Type type, boolea
     static final List<String> FOLDERS = List.of(STATUS, PROCESS, SETPOINTS, IDENTITY);
 
     /**
-     * The register map of docs/plc-sim.md, by folder (register 7, reserved, is left out; the role
-     * command block 30-34 is {@code Status/RoleCommand}).
+     * The register map of docs/plc-sim.md, by folder (the role command block 30-34 is {@code
+     * Status/RoleCommand}).
      */
     static final List<Tag> ALL = List.of(
             uint16(STATUS, "HEARTBEAT", 0, false),
@@ -49,6 +49,7 @@ record Tag(String folder, String name, int address, int count, Type type, boolea
             uint16(STATUS, "FAULT_CODE", 4, false),
             uint16(STATUS, "SCAN_TIME_US", 5, false),
             uint16(STATUS, "ROLE_CHANGES", 6, false),
+            uint16(STATUS, "PARTNER_AGE_MS", 7, false),
             new Tag(STATUS, "RoleCommand", 30, 5, Type.UINT16_ARRAY, true),
             uint16(PROCESS, "LEVEL", 10, false),
             uint16(PROCESS, "PUMP", 11, false),

@@ -1,6 +1,7 @@
 package dev.failover.plcsim.process;
 
 import java.util.Arrays;
+import java.util.OptionalInt;
 
 /** {@link TankStore} in plain fields, for a plant private to one JVM. Not thread-safe. */
 final class HeapTankStore implements TankStore {
@@ -13,6 +14,9 @@ final class HeapTankStore implements TankStore {
     private final boolean[] driving = new boolean[SLOTS];
     private final long[] seen = new long[SLOTS];
     private final boolean[] relayCut = new boolean[SLOTS];
+    private final boolean[] published = new boolean[SLOTS];
+    private final int[] lifeSigns = new int[SLOTS];
+    private final long[] lifeSignSeconds = new long[SLOTS];
 
     HeapTankStore(long nowMicros) {
         lastUpdateMicros = nowMicros;
@@ -89,5 +93,29 @@ final class HeapTankStore implements TankStore {
     @Override
     public void slotRelayCut(int i, boolean cut) {
         relayCut[i] = cut;
+    }
+
+    @Override
+    public OptionalInt slotLifeSign(int i) {
+        return published[i] ? OptionalInt.of(lifeSigns[i]) : OptionalInt.empty();
+    }
+
+    @Override
+    public long slotLifeSignSeconds(int i) {
+        return lifeSignSeconds[i];
+    }
+
+    @Override
+    public void slotLifeSign(int i, int heartbeat, long epochSeconds) {
+        published[i] = true;
+        lifeSigns[i] = heartbeat & 0xFFFF;
+        lifeSignSeconds[i] = epochSeconds;
+    }
+
+    @Override
+    public void clearLifeSign(int i) {
+        published[i] = false;
+        lifeSigns[i] = 0;
+        lifeSignSeconds[i] = 0;
     }
 }

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * {@link TankStore} in a memory-mapped plant file shared between processes. Not thread-safe: the
@@ -21,8 +22,14 @@ import java.util.Optional;
  *   <li>48-51: driving (int, 0 or 1)
  *   <li>52-55: output-enable relay (int): 0 closed, 1 cut. Files written before the relay existed have
  *       0 there, so their relays read closed; the format version stays 1
- *   <li>56-63: unused, 0
+ *   <li>56-59: life sign (int): 0 never published, else {@code 0x10000 | heartbeat}, the value of the
+ *       controller's {@code HEARTBEAT} register at its last scan
+ *   <li>60-63: when the life sign was last published, epoch seconds (unsigned int); 0 never
  * </ul>
+ *
+ * <p>Files written before the partner link existed have 0 at 56-63, so their slots read as never
+ * having published; the format version stays 1, and a plc-sim without the partner link ignores these
+ * bytes.
  */
 final class MappedTankStore implements TankStore {
 
@@ -40,6 +47,10 @@ final class MappedTankStore implements TankStore {
     private static final int SLOT_SEEN = 40;
     private static final int SLOT_DRIVING = 48;
     private static final int SLOT_RELAY = 52;
+    private static final int SLOT_LIFE_SIGN = 56;
+    private static final int SLOT_LIFE_SIGN_TIME = 60;
+    /** Set in a published life sign, so that heartbeat 0 differs from "never published". */
+    private static final int PUBLISHED = 0x10000;
 
     /** Size of a plant file in bytes. */
     static final int SIZE = OFF_FIRST_SLOT + SLOTS * SLOT_SIZE;
@@ -151,6 +162,29 @@ final class MappedTankStore implements TankStore {
     @Override
     public void slotRelayCut(int i, boolean cut) {
         buffer.putInt(slot(i) + SLOT_RELAY, cut ? 1 : 0);
+    }
+
+    @Override
+    public OptionalInt slotLifeSign(int i) {
+        int sign = buffer.getInt(slot(i) + SLOT_LIFE_SIGN);
+        return (sign & PUBLISHED) != 0 ? OptionalInt.of(sign & 0xFFFF) : OptionalInt.empty();
+    }
+
+    @Override
+    public long slotLifeSignSeconds(int i) {
+        return Integer.toUnsignedLong(buffer.getInt(slot(i) + SLOT_LIFE_SIGN_TIME));
+    }
+
+    @Override
+    public void slotLifeSign(int i, int heartbeat, long epochSeconds) {
+        buffer.putInt(slot(i) + SLOT_LIFE_SIGN, PUBLISHED | (heartbeat & 0xFFFF));
+        buffer.putInt(slot(i) + SLOT_LIFE_SIGN_TIME, (int) epochSeconds);
+    }
+
+    @Override
+    public void clearLifeSign(int i) {
+        buffer.putInt(slot(i) + SLOT_LIFE_SIGN, 0);
+        buffer.putInt(slot(i) + SLOT_LIFE_SIGN_TIME, 0);
     }
 
     private static int slot(int i) {

@@ -1,5 +1,6 @@
 package dev.failover.plcsim.process;
 
+import dev.failover.plcsim.PartnerSign;
 import dev.failover.plcsim.Plant;
 import dev.failover.plcsim.PlantState;
 import dev.failover.plcsim.SimConfig;
@@ -9,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,6 +24,12 @@ import java.util.function.Function;
  * <p>A slot contributes to the inflow only while its controller says it drives, its last exchange is
  * fresh ({@link #STALE_MICROS}) and its relay is closed: the relay is checked here, in the plant, so a
  * cut takes effect at once whatever the controller's process does (runs, is paused or is dead).
+ *
+ * <p>The partner link: each slot holds its controller's last published life sign and when it was
+ * published. A controller's partner is the other claimed slot that published most recently (slots
+ * that never published count as the oldest; a tie goes to the first slot), so in a pair it is simply
+ * the other controller, and a third, stale slot left in the file by an earlier run does not displace
+ * a partner that stopped publishing a moment ago.
  */
 abstract sealed class SharedTank implements Plant permits InMemoryPlant, FilePlant {
 
@@ -126,7 +134,22 @@ abstract sealed class SharedTank implements Plant permits InMemoryPlant, FilePla
         store.claimSlot(free, name);
         store.writeSlot(free, 0.0, false, 0L);
         store.slotRelayCut(free, false);
+        store.clearLifeSign(free);
         return free;
+    }
+
+    /** The partner of slot {@code own}: the other claimed slot that published last, or -1. */
+    private static int partnerOf(TankStore store, int own) {
+        int partner = -1;
+        for (int i = 0; i < TankStore.SLOTS; i++) {
+            if (i == own || store.slotName(i).isEmpty()) {
+                continue;
+            }
+            if (partner < 0 || store.slotLifeSignSeconds(i) > store.slotLifeSignSeconds(partner)) {
+                partner = i;
+            }
+        }
+        return partner;
     }
 
     /** Integrates once over the interval since the last update, then reports the state at {@code now}. */
@@ -213,6 +236,17 @@ abstract sealed class SharedTank implements Plant permits InMemoryPlant, FilePla
                     store.valve(valve);
                 }
                 return state(store, now);
+            });
+        }
+
+        @Override
+        public Optional<PartnerSign> exchangeLifeSign(int heartbeat) {
+            return locked(store -> {
+                store.slotLifeSign(index, heartbeat & 0xFFFF, clock.instant().getEpochSecond());
+                int partner = partnerOf(store, index);
+                return partner < 0
+                        ? Optional.<PartnerSign>empty()
+                        : Optional.of(new PartnerSign(store.slotName(partner), store.slotLifeSign(partner)));
             });
         }
 

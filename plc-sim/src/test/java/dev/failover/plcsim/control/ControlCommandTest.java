@@ -37,6 +37,9 @@ class ControlCommandTest {
         assertThat(ControlCommand.parse("lose 3")).isEqualTo(valid(new ControlCommand.Lose(3)));
         assertThat(ControlCommand.parse("output-enable off")).isEqualTo(valid(new ControlCommand.OutputEnable(false)));
         assertThat(ControlCommand.parse("output-enable on\r")).isEqualTo(valid(new ControlCommand.OutputEnable(true)));
+        assertThat(ControlCommand.parse("partner-link cut")).isEqualTo(valid(new ControlCommand.PartnerLink(true)));
+        assertThat(ControlCommand.parse(" Partner-Link  RESTORE "))
+                .isEqualTo(valid(new ControlCommand.PartnerLink(false)));
     }
 
     @Test
@@ -49,6 +52,8 @@ class ControlCommandTest {
         assertThat(reason("stall 1e3")).startsWith("stall needs a delay in ms as a whole number");
         assertThat(reason("lose 0")).isEqualTo("lose needs a request count from 1 to 1000000, got 0");
         assertThat(reason("output-enable")).isEqualTo("output-enable needs 'on' or 'off', got ''");
+        assertThat(reason("partner-link")).isEqualTo("partner-link needs 'cut' or 'restore', got ''");
+        assertThat(reason("partner-link off")).isEqualTo("partner-link needs 'cut' or 'restore', got 'off'");
         assertThat(reason("   ")).startsWith("empty command");
     }
 

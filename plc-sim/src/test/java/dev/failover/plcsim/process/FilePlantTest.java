@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.failover.plcsim.PartnerSign;
 import dev.failover.plcsim.Plant;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -154,6 +157,86 @@ class FilePlantTest {
             assertThat(plant.read().drivers()).isEqualTo(1);
             assertThat(plant.read().inflowPercent()).isEqualTo(50);
             assertThat(plant.read().levelPercent()).isEqualTo(40);
+        }
+    }
+
+    @Test
+    void theLifeSignIsTheIntAtOffset56OfItsSlotAndItsTimeTheIntAt60() throws Exception {
+        Path file = dir.resolve("tank.plant");
+        try (FilePlant plantA = FilePlant.open(file, clock);
+                FilePlant plantB = FilePlant.open(file, clock)) {
+            Plant.Slot a = plantA.attach("A");
+            Plant.Slot b = plantB.attach("B");
+
+            assertThat(a.exchangeLifeSign(0x1234))
+                    .as("B has not published yet")
+                    .contains(new PartnerSign("B", OptionalInt.empty()));
+            assertThat(b.exchangeLifeSign(0)).contains(new PartnerSign("A", OptionalInt.of(0x1234)));
+            assertThat(a.exchangeLifeSign(0x1235))
+                    .as("heartbeat 0 is a life sign, not 'never published'")
+                    .contains(new PartnerSign("B", OptionalInt.of(0)));
+        }
+
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
+        int slotB = 40 + MappedTankStore.SLOT_SIZE;
+        assertThat(bytes.getInt(40 + 56)).as("A: published, heartbeat 0x1235").isEqualTo(0x11235);
+        assertThat(bytes.getInt(slotB + 56)).as("B: published, heartbeat 0").isEqualTo(0x10000);
+        assertThat(Integer.toUnsignedLong(bytes.getInt(40 + 60)))
+                .isEqualTo(clock.instant().getEpochSecond());
+    }
+
+    @Test
+    void aFileWrittenBeforeThePartnerLinkReadsAsNeverPublished() throws Exception {
+        // A plant file as the format without life signs wrote it: A and B claimed, bytes 56-63 zero.
+        ByteBuffer old = ByteBuffer.allocate(MappedTankStore.SIZE);
+        old.put(0, MappedTankStore.MAGIC);
+        old.putInt(8, 1);
+        old.putInt(12, 8);
+        old.putDouble(16, 50.0);
+        old.putDouble(24, 30.0);
+        old.putLong(32, SharedTank.epochMicros(clock));
+        old.put(40, "A".getBytes(StandardCharsets.US_ASCII));
+        old.put(40 + MappedTankStore.SLOT_SIZE, "B".getBytes(StandardCharsets.US_ASCII));
+        Path file = Files.write(dir.resolve("old.plant"), old.array());
+
+        try (FilePlant plant = FilePlant.open(file, clock)) {
+            assertThat(plant.attach("A").exchangeLifeSign(5)).contains(new PartnerSign("B", OptionalInt.empty()));
+        }
+    }
+
+    @Test
+    void thePartnerIsTheOtherSlotThatPublishedLast() {
+        Path file = dir.resolve("tank.plant");
+        try (FilePlant plant = FilePlant.open(file, clock)) {
+            Plant.Slot stale = plant.attach("OLD");
+            Plant.Slot a = plant.attach("A");
+            assertThat(a.exchangeLifeSign(1))
+                    .as("the only other slot")
+                    .map(PartnerSign::name)
+                    .contains("OLD");
+            stale.exchangeLifeSign(40);
+            stale.close();
+            clock.advance(Duration.ofHours(1));
+            Plant.Slot b = plant.attach("B");
+            assertThat(a.exchangeLifeSign(2))
+                    .as("B never published: OLD did, an hour ago")
+                    .map(PartnerSign::name)
+                    .contains("OLD");
+
+            b.exchangeLifeSign(1);
+            b.close();
+            clock.advance(Duration.ofHours(1));
+
+            assertThat(a.exchangeLifeSign(3))
+                    .as("B stopped publishing, but more recently than OLD")
+                    .contains(new PartnerSign("B", OptionalInt.of(1)));
+        }
+    }
+
+    @Test
+    void aControllerAloneInThePlantHasNoPartner() {
+        try (FilePlant plant = FilePlant.open(dir.resolve("tank.plant"), clock)) {
+            assertThat(plant.attach("A").exchangeLifeSign(1)).isEqualTo(Optional.empty());
         }
     }
 }

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.failover.plcsim.PartnerSign;
 import dev.failover.plcsim.Plant;
 import dev.failover.plcsim.PlantState;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class InMemoryPlantTest {
@@ -248,5 +250,20 @@ class InMemoryPlantTest {
 
         assertThatThrownBy(() -> plant.outputEnable("P8", false)).hasMessageContaining("no free slot");
         assertThat(plant.outputEnabled("P8")).isTrue();
+    }
+
+    @Test
+    void partnersReadEachOthersLifeSignAndAClosedSlotKeepsItsLast() {
+        Plant.Slot a = plant.attach("A");
+        assertThat(a.exchangeLifeSign(1)).as("alone").isEmpty();
+        Plant.Slot b = plant.attach("B");
+
+        assertThat(a.exchangeLifeSign(2)).contains(new PartnerSign("B", OptionalInt.empty()));
+        assertThat(b.exchangeLifeSign(9)).contains(new PartnerSign("A", OptionalInt.of(2)));
+        b.close();
+
+        assertThat(a.exchangeLifeSign(3))
+                .as("a stopped controller's life sign stays, frozen")
+                .contains(new PartnerSign("B", OptionalInt.of(9)));
     }
 }
