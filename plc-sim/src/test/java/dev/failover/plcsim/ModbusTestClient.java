@@ -36,7 +36,7 @@ import javax.net.ssl.SSLSocket;
  */
 final class ModbusTestClient implements AutoCloseable {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final Runnable closer;
     private final AbstractModbusTransport transport;

@@ -90,8 +90,10 @@ public final class StatusText {
     public static String gateway(JsonNode g) {
         return String.format(
                 Locale.ROOT,
-                "gateway: %d pause(s) since start, p99 lateness %.1f ms, worst %.1f ms",
+                "gateway: %d pause(s) since start, %d collection(s) over the tolerance, p99 lateness %.1f ms,"
+                        + " worst %.1f ms",
                 g.path("pauses").asLong(),
+                g.path("gcPauses").asLong(),
                 g.path("pauseP99Ms").asDouble(),
                 g.path("pauseMaxMs").asDouble());
     }

@@ -202,6 +202,7 @@ public final class ControlServer implements AutoCloseable {
             // How late the gateway itself runs: the misses it could not hold against a controller.
             answer.putObject("gateway")
                     .put("pauses", f.pauses())
+                    .put("gcPauses", f.gcPauses())
                     .put("pauseP99Ms", f.p99Millis())
                     .put("pauseMaxMs", Math.round(f.maxMillis() * 100) / 100.0);
         }

@@ -33,6 +33,7 @@ public final class PauseDetector implements LocalPauses, AutoCloseable {
     private final long tickNanos;
 
     private final Thread thread;
+    private final GcPauses gc;
     private volatile boolean running = true;
     private volatile long lastTickNanos;
 
@@ -40,6 +41,7 @@ public final class PauseDetector implements LocalPauses, AutoCloseable {
     private final Deque<long[]> pauses = new ArrayDeque<>();
     private long ticks;
     private long pauseCount;
+    private long gcPauses;
     private long maxLatenessNanos;
     /** Counts of lateness by power-of-two bucket of microseconds, for the p99. */
     private final long[] lateness = new long[40];
@@ -50,6 +52,7 @@ public final class PauseDetector implements LocalPauses, AutoCloseable {
         this.tickNanos = Math.clamp(toleranceNanos, 1_000_000L, 5_000_000L);
         this.lastTickNanos = ticker.nanos();
         this.thread = Thread.ofPlatform().name("pause-detector").daemon(true).start(this::loop);
+        this.gc = GcPauses.watch(this, ticker, toleranceNanos);
     }
 
     /**
@@ -68,6 +71,22 @@ public final class PauseDetector implements LocalPauses, AutoCloseable {
         }
     }
 
+    /**
+     * Records a pause that another source saw (the JVM's own report of a collection that stopped every
+     * thread, see {@link GcPauses}): polls overlapping {@code [fromNanos, toNanos]} prove nothing.
+     */
+    synchronized void pause(long fromNanos, long toNanos) {
+        gcPauses++;
+        remember(fromNanos, toNanos);
+    }
+
+    private void remember(long fromNanos, long toNanos) {
+        if (pauses.size() == REMEMBERED) {
+            pauses.removeFirst();
+        }
+        pauses.addLast(new long[] {fromNanos, toNanos});
+    }
+
     private synchronized void tick(long before, long now) {
         long late = Math.max(0, now - before - tickNanos);
         ticks++;
@@ -75,10 +94,7 @@ public final class PauseDetector implements LocalPauses, AutoCloseable {
         lateness[Math.min(lateness.length - 1, 64 - Long.numberOfLeadingZeros(late / 1_000))]++;
         if (late > toleranceNanos) {
             pauseCount++;
-            if (pauses.size() == REMEMBERED) {
-                pauses.removeFirst();
-            }
-            pauses.addLast(new long[] {before, now});
+            remember(before, now);
         }
         lastTickNanos = now;
     }
@@ -111,19 +127,21 @@ public final class PauseDetector implements LocalPauses, AutoCloseable {
                 break;
             }
         }
-        return new Figures(ticks, pauseCount, p99Micros / 1_000.0, maxLatenessNanos / 1e6);
+        return new Figures(ticks, pauseCount, gcPauses, p99Micros / 1_000.0, maxLatenessNanos / 1e6);
     }
 
     /**
      * @param ticks wake-ups since start
      * @param pauses wake-ups later than the tolerance
+     * @param gcPauses collections the JVM reported that stopped the gateway longer than the tolerance
      * @param p99Millis the 99th percentile of lateness (lower bound of its power-of-two bucket)
      * @param maxMillis the worst lateness
      */
-    public record Figures(long ticks, long pauses, double p99Millis, double maxMillis) {}
+    public record Figures(long ticks, long pauses, long gcPauses, double p99Millis, double maxMillis) {}
 
     @Override
     public void close() {
+        gc.close();
         running = false;
         thread.interrupt();
     }

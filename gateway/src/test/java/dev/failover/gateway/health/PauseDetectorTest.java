@@ -62,4 +62,18 @@ class PauseDetectorTest {
         long now = ticker.nanos();
         assertThat(detector.ranThrough(now, now + 10_000_000)).isFalse();
     }
+
+    @Test
+    void aGarbageCollectionTheJvmReportsIsAPauseAtTheTimeItRan() {
+        // Tolerance zero: every collection the JVM reports counts, so System.gc() makes one.
+        try (PauseDetector detector = PauseDetector.start(ticker, Duration.ZERO)) {
+            long before = ticker.nanos();
+            System.gc();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> detector.figures().gcPauses() > 0);
+            long after = ticker.nanos();
+
+            assertThat(detector.ranThrough(before, after)).isFalse();
+        }
+    }
 }
