@@ -1,5 +1,6 @@
 package dev.failover.gateway.health;
 
+import dev.failover.gateway.link.LinkError;
 import dev.failover.gateway.link.LinkResult;
 import dev.failover.gateway.link.PartnerView;
 import dev.failover.gateway.link.RunStatus;
@@ -98,6 +99,20 @@ public final class HealthTracker {
         return partnerViewNanos >= sinceNanos ? partnerView : PartnerView.NONE;
     }
 
+    /**
+     * Whether {@code observation}, not yet folded in, is a soft miss: a timeout, or an answer in RUN whose
+     * heartbeat did not advance. Both controllers missing softly at once is common mode.
+     */
+    public boolean softMiss(Observation observation) {
+        return switch (observation.result()) {
+            case LinkResult.Ok<StatusReading> ok ->
+                ok.value().status() == RunStatus.RUN
+                        && previousHeartbeat >= 0
+                        && ok.value().heartbeat() == previousHeartbeat;
+            case LinkResult.Failed<StatusReading> failed -> failed.error() == LinkError.TIMEOUT;
+        };
+    }
+
     /** Folds one poll into the verdict and returns the new health. */
     public Health observe(Observation observation) {
         return observe(observation, false, PartnerView.NONE);
@@ -123,10 +138,10 @@ public final class HealthTracker {
             armed = true;
         }
         return switch (observation.result()) {
-            case LinkResult.Ok<StatusReading> ok -> answered(observation, ok, partnerSays);
+            case LinkResult.Ok<StatusReading> ok -> answered(observation, ok, otherMissedToo, partnerSays);
             case LinkResult.Failed<StatusReading> failed -> {
                 Evidence evidence = Evidence.of(failed.error(), lastFailure);
-                if (failed.error() != dev.failover.gateway.link.LinkError.BACKING_OFF) {
+                if (failed.error() != LinkError.BACKING_OFF) {
                     lastFailure = evidence;
                 }
                 String what = failed.error() + ": " + failed.detail();
@@ -179,7 +194,8 @@ public final class HealthTracker {
         return health;
     }
 
-    private Health answered(Observation observation, LinkResult.Ok<StatusReading> ok, PartnerView partnerSays) {
+    private Health answered(
+            Observation observation, LinkResult.Ok<StatusReading> ok, boolean otherMissedToo, PartnerView partnerSays) {
         StatusReading reading = ok.value();
         partnerView = reading.partner();
         partnerViewNanos = observation.sentNanos();
@@ -200,7 +216,7 @@ public final class HealthTracker {
             // Two answers without a scan between them: the controller stalls, or the two reads came too
             // close after a pause of the gateway's. Soft: it counts only when the gateway ran on time.
             String what = "heartbeat did not advance (stuck at " + reading.heartbeat() + ")";
-            String discount = discount(observation, false, partnerSays);
+            String discount = discount(observation, otherMissedToo, partnerSays);
             return discount == null
                     ? bad(
                             observation,

@@ -1,17 +1,16 @@
 package dev.failover.gateway.supervisor;
 
 import dev.failover.gateway.health.Observation;
-import dev.failover.gateway.link.LinkError;
-import dev.failover.gateway.link.LinkResult;
-import dev.failover.gateway.link.StatusReading;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Tells a controller's missed poll from a miss of the gateway's own side (safety rule 10): when both
- * controllers of a pair time out within about a poll period of each other, the fault is most likely
- * the gateway's or its network's, and neither miss is evidence against a controller. Not
- * thread-safe: the pair's decision thread feeds it.
+ * controllers of a pair miss softly (a timeout, or an answer whose heartbeat did not advance) within
+ * about a poll period of each other, the fault is most likely common to both (the gateway, its host
+ * or its network; or a host both controllers share, starved or stopped), and neither miss is evidence
+ * against a controller: a failover could not help. Not thread-safe: the pair's decision thread feeds
+ * it.
  */
 final class CommonMode {
 
@@ -34,10 +33,12 @@ final class CommonMode {
      */
     record Verdict(boolean commonMode, boolean newEpisode, boolean episodeEnded) {}
 
-    Verdict judge(Observation observation) {
+    /**
+     * @param softMiss whether the poll is a soft miss of its controller (the health tracker knows:
+     *     {@link dev.failover.gateway.health.HealthTracker#softMiss})
+     */
+    Verdict judge(Observation observation, boolean softMiss) {
         String id = observation.controllerId();
-        boolean softMiss =
-                observation.result() instanceof LinkResult.Failed<StatusReading> f && f.error() == LinkError.TIMEOUT;
         if (!softMiss) {
             boolean ended = false;
             if (observation.result().isOk()) {

@@ -360,8 +360,8 @@ public final class PairSupervisor implements AutoCloseable {
      * Whether {@code observation} is a soft miss while the other controller missed too: then the
      * gateway's side failed (its network, itself), not the controllers; announced once an episode.
      */
-    private boolean commonMode(Observation observation) {
-        CommonMode.Verdict verdict = commonMode.judge(observation);
+    private boolean commonMode(Observation observation, boolean softMiss) {
+        CommonMode.Verdict verdict = commonMode.judge(observation, softMiss);
         if (verdict.newEpisode()) {
             decide(new Input.CommonModeObserved(
                     true,
@@ -399,7 +399,8 @@ public final class PairSupervisor implements AutoCloseable {
         HealthTracker partner = trackers.get(other(observation.controllerId()));
         PartnerView partnerSays = partner.partnerViewSince(
                 observation.sentNanos() - config.failover().pollPeriod().toNanos());
-        Health health = tracker.observe(observation, commonMode(observation), partnerSays);
+        boolean common = commonMode(observation, tracker.softMiss(observation));
+        Health health = tracker.observe(observation, common, partnerSays);
         partnerViewChanged(observation.controllerId(), tracker.partnerViewSince(Long.MIN_VALUE));
         if (tracker.armed() && !armed.get(observation.controllerId())) {
             armed.put(observation.controllerId(), true);

@@ -98,7 +98,7 @@ class GatewayMainIT {
                     .contains("plc-b    standby  STANDBY  HEALTHY")
                     .contains("alarms: none")
                     .containsPattern(
-                            "gateway: \\d+ pause\\(s\\) since start, p99 lateness [\\d.]+ ms, worst [\\d.]+ ms");
+                            "gateway: \\d+ pause\\(s\\) since start, \\d+ collection\\(s\\) over the tolerance, p99 lateness [\\d.]+ ms, worst [\\d.]+ ms");
 
             assertThat(run("status", "--json", "--control", control)).isZero();
             assertThat(out()).contains("\"state\" : \"PROTECTED\"").contains("Modbus TCP (plaintext, INSECURE)");

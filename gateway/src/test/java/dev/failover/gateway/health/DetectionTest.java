@@ -105,6 +105,22 @@ class DetectionTest {
         }
 
         @Test
+        void aFrozenHeartbeatWhileTheOtherControllerMissedTooIsCommonMode() {
+            arm();
+            for (int i = 0; i < 5; i++) {
+                now += 20_000_000;
+                StatusReading same = new StatusReading(heartbeat, RunStatus.RUN, RuntimeRole.ACTIVE, true, true, 0);
+                Observation o = new Observation("plc-a", now, now + 1_000_000, LinkResult.ok(same, 1), true);
+                assertThat(tracker.softMiss(o)).isTrue();
+                tracker.observe(o, true, PartnerView.NONE);
+            }
+            assertThat(tracker.health().condition()).isEqualTo(Condition.HEALTHY);
+            assertThat(tracker.health().reason())
+                    .contains("heartbeat did not advance")
+                    .contains("common mode");
+        }
+
+        @Test
         void aFrozenHeartbeatSeenAcrossAPauseIsInconclusive() {
             arm();
             Health h = answer(RunStatus.RUN, heartbeat, false);

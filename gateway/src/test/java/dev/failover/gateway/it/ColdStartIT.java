@@ -44,11 +44,31 @@ class ColdStartIT {
             long attempts = rig.events().stream()
                     .filter(e -> e.path("type").asText().startsWith("SWITCHOVER_"))
                     .count();
-            assertThat(switched).as("starts that switched the healthy pair").isEmpty();
+            assertThat(switched)
+                    .as("starts that switched the healthy pair; the events of every start:%n%s", eventLines(rig))
+                    .isEmpty();
             assertThat(attempts)
                     .as("switchover events over %d cold starts", STARTS)
                     .isZero();
         }
+    }
+
+    private static String eventLines(GatewayKillRig rig) throws Exception {
+        StringBuilder b = new StringBuilder();
+        for (JsonNode e : rig.events()) {
+            String type = e.path("type").asText();
+            if (!type.equals("DETECTION_ARMED") && !type.equals("PARTNER_LINK")) {
+                b.append(e.path("time").asText())
+                        .append(' ')
+                        .append(type)
+                        .append(' ')
+                        .append(e.path("controller").asText())
+                        .append(": ")
+                        .append(e.path("message").asText())
+                        .append('\n');
+            }
+        }
+        return b.toString();
     }
 
     private static boolean armed(GatewayKillRig rig) throws Exception {

@@ -25,40 +25,60 @@ class CommonModeTest {
         return new Observation(id, (doneMillis - 1) * MS, doneMillis * MS, LinkResult.ok(r, MS));
     }
 
+    /** A timeout is a soft miss; an answer is not, unless its heartbeat did not advance ({@link #frozen}). */
+    private CommonMode.Verdict judge(Observation o) {
+        return commonMode.judge(
+                o, o.result() instanceof LinkResult.Failed<StatusReading> f && f.error() == LinkError.TIMEOUT);
+    }
+
+    private CommonMode.Verdict frozen(String id, long doneMillis) {
+        return commonMode.judge(answer(id, doneMillis), true);
+    }
+
+    @Test
+    void heartbeatsThatStopOnBothControllersAtOnceAreCommonModeToo() {
+        // Both controllers starved on one host: a failover could not help.
+        assertThat(frozen("plc-a", 100).commonMode()).isFalse();
+        CommonMode.Verdict both = frozen("plc-b", 110);
+        assertThat(both.commonMode()).isTrue();
+        assertThat(both.newEpisode()).isTrue();
+        assertThat(judge(timeout("plc-a", 120)).commonMode()).isTrue();
+    }
+
     @Test
     void aMissOfOneControllerAloneIsNotCommonMode() {
-        assertThat(commonMode.judge(timeout("plc-a", 100)).commonMode()).isFalse();
-        assertThat(commonMode.judge(answer("plc-b", 101)).commonMode()).isFalse();
-        assertThat(commonMode.judge(timeout("plc-a", 120)).commonMode()).isFalse();
+        assertThat(judge(timeout("plc-a", 100)).commonMode()).isFalse();
+        assertThat(judge(answer("plc-b", 101)).commonMode()).isFalse();
+        assertThat(judge(timeout("plc-a", 120)).commonMode()).isFalse();
     }
 
     @Test
     void missesOfBothWithinTheWindowAreCommonModeAnnouncedOncePerEpisode() {
-        assertThat(commonMode.judge(timeout("plc-a", 100)).commonMode()).isFalse();
-        CommonMode.Verdict both = commonMode.judge(timeout("plc-b", 110));
+        assertThat(judge(timeout("plc-a", 100)).commonMode()).isFalse();
+        CommonMode.Verdict both = judge(timeout("plc-b", 110));
         assertThat(both.commonMode()).isTrue();
         assertThat(both.newEpisode()).isTrue();
-        CommonMode.Verdict again = commonMode.judge(timeout("plc-a", 120));
+        CommonMode.Verdict again = judge(timeout("plc-a", 120));
         assertThat(again.commonMode()).isTrue();
         assertThat(again.newEpisode()).isFalse();
 
-        assertThat(commonMode.judge(answer("plc-a", 140)).episodeEnded()).isFalse();
-        assertThat(commonMode.judge(answer("plc-b", 141)).episodeEnded()).isTrue();
-        commonMode.judge(timeout("plc-a", 200));
-        assertThat(commonMode.judge(timeout("plc-b", 205)).newEpisode()).isTrue();
+        assertThat(judge(answer("plc-a", 140)).episodeEnded()).isFalse();
+        assertThat(judge(answer("plc-b", 141)).episodeEnded()).isTrue();
+        judge(timeout("plc-a", 200));
+        assertThat(judge(timeout("plc-b", 205)).newEpisode()).isTrue();
     }
 
     @Test
     void missesFartherApartThanTheWindowAreNot() {
-        commonMode.judge(timeout("plc-a", 100));
-        assertThat(commonMode.judge(timeout("plc-b", 140)).commonMode()).isFalse();
+        judge(timeout("plc-a", 100));
+        assertThat(judge(timeout("plc-b", 140)).commonMode()).isFalse();
     }
 
     @Test
     void aRefusedConnectionIsHardEvidenceAndNeverCommonMode() {
-        commonMode.judge(timeout("plc-b", 100));
+        judge(timeout("plc-b", 100));
         Observation refused = new Observation(
                 "plc-a", 95 * MS, 101 * MS, LinkResult.failed(LinkError.UNREACHABLE, "connection refused"));
-        assertThat(commonMode.judge(refused).commonMode()).isFalse();
+        assertThat(judge(refused).commonMode()).isFalse();
     }
 }
