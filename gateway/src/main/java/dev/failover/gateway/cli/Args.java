@@ -1,10 +1,13 @@
 package dev.failover.gateway.cli;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Minimal command-line parsing: {@code --name value} options, {@code --flag} flags and positionals. */
 final class Args {
@@ -15,6 +18,8 @@ final class Args {
             super(message);
         }
     }
+
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m)");
 
     private final Map<String, String> options = new HashMap<>();
     private final Map<String, List<String>> repeated = new HashMap<>();
@@ -84,6 +89,72 @@ final class Args {
         } catch (NumberFormatException e) {
             throw new UsageException("--" + name + " must be a whole number, got '" + v + "'");
         }
+    }
+
+    /** A duration option written as a whole number and a unit, ms, s or m (500ms, 30s, 2m), from min to max. */
+    Duration duration(String name, Duration fallback, Duration min, Duration max) throws UsageException {
+        String v = options.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        Duration d = parseDuration(v)
+                .orElseThrow(() -> new UsageException(
+                        "--" + name + " must be a whole number with a unit, ms, s or m (30s), got '" + v + "'"));
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new UsageException(
+                    "--" + name + " must be between " + text(min) + " and " + text(max) + ", got " + v);
+        }
+        return d;
+    }
+
+    static java.util.Optional<Duration> parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.strip());
+        if (!m.matches()) {
+            return java.util.Optional.empty();
+        }
+        long amount = Long.parseLong(m.group(1));
+        return java.util.Optional.of(
+                switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    default -> Duration.ofMinutes(amount);
+                });
+    }
+
+    private static String text(Duration d) {
+        if (d.toMillis() % 1000 != 0) {
+            return d.toMillis() + "ms";
+        }
+        return d.toSeconds() % 60 == 0 && d.toSeconds() > 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
+    }
+
+    /**
+     * A comma-separated list of whole numbers (1,10,50), each from min to max, in the order given;
+     * a number given twice is an error (a pair count run twice is a typing mistake).
+     */
+    List<Integer> integers(String name, List<Integer> fallback, int min, int max) throws UsageException {
+        String v = options.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        List<Integer> values = new ArrayList<>();
+        for (String item : v.split(",", -1)) {
+            int n;
+            try {
+                n = Integer.parseInt(item.strip());
+            } catch (NumberFormatException e) {
+                throw new UsageException(
+                        "--" + name + " must be whole numbers separated by commas (1,10,50), got '" + v + "'");
+            }
+            if (n < min || n > max) {
+                throw new UsageException("--" + name + " values must be between " + min + " and " + max + ", got " + n);
+            }
+            if (values.contains(n)) {
+                throw new UsageException("--" + name + " names " + n + " twice");
+            }
+            values.add(n);
+        }
+        return List.copyOf(values);
     }
 
     List<String> positionals() {

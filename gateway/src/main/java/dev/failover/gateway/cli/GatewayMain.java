@@ -10,6 +10,7 @@ import dev.failover.gateway.bench.CommandBenchmark;
 import dev.failover.gateway.bench.FailoverBenchmark;
 import dev.failover.gateway.bench.RpoBenchmark;
 import dev.failover.gateway.bench.ScadaBenchmark;
+import dev.failover.gateway.bench.ScaleBenchmark;
 import dev.failover.gateway.command.CommandAction;
 import dev.failover.gateway.config.ConfigException;
 import dev.failover.gateway.config.ConfigLoader;
@@ -65,16 +66,24 @@ public final class GatewayMain {
               rpo-benchmark [--changes N] [--trials N] [--commands N] [--threads N] [--out FILE]
                                                 mirror lag, loss at takeover, commands/s with and without
                                                 the journal's disk syncs (docs/benchmarks.md)
+              scale-benchmark [--pairs 1,10,50] [--duration 30s] [--warmup 15s] [--crashes N] [--out FILE]
+                                                one gateway process supervising N pairs: CPU, RSS, threads,
+                                                allocation rate, RTO of N crashes, false failovers
+                                                (docs/benchmarks.md); GATEWAY_JAVA_OPTS sets its JVM options
             """;
 
     private GatewayMain() {}
 
     public static void main(String[] args) {
         if (args.length > 0
-                && (args[0].equals("bench") || args[0].equals("benchmark"))
+                && (args[0].equals("bench") || args[0].equals("benchmark") || args[0].equals("scale-benchmark"))
                 && System.getProperty("logback.configurationFile") == null) {
             // The bench prints progress on stdout; its log goes to bench-data/gateway.log instead.
             System.setProperty("logback.configurationFile", "logback-bench.xml");
+            if (args[0].equals("scale-benchmark") && System.getProperty("gateway.log.file") == null) {
+                // The controllers' log; the gateway under measurement is a process with a log of its own.
+                System.setProperty("gateway.log.file", "bench-data/scale-benchmark.log");
+            }
         }
         int code = run(Arrays.asList(args), System.out, System.err);
         System.exit(code);
@@ -133,6 +142,25 @@ public final class GatewayMain {
                                             a.integer("trials", 200, 1, 100_000),
                                             a.integer("commands", 20_000, 0, 10_000_000),
                                             a.integer("threads", 2, 1, 64)),
+                                    a.get("out", null));
+                }
+                case "scale-benchmark" -> {
+                    Args a = Args.parse(rest, Set.of("pairs", "duration", "warmup", "crashes", "out"), Set.of());
+                    yield new ScaleBenchmark(out, System.getenv("GATEWAY_JAVA_OPTS"))
+                            .run(
+                                    new ScaleBenchmark.Settings(
+                                            a.integers("pairs", List.of(1, 10, 50), 1, 500),
+                                            a.duration(
+                                                    "duration",
+                                                    Duration.ofSeconds(30),
+                                                    Duration.ofSeconds(1),
+                                                    Duration.ofHours(1)),
+                                            a.duration(
+                                                    "warmup",
+                                                    Duration.ofSeconds(15),
+                                                    Duration.ZERO,
+                                                    Duration.ofHours(1)),
+                                            a.integer("crashes", 10, 0, 500)),
                                     a.get("out", null));
                 }
                 case "benchmark" -> {
