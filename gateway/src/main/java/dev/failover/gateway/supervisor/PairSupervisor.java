@@ -59,6 +59,10 @@ public final class PairSupervisor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PairSupervisor.class);
 
     private final PairConfig config;
+    /** The two ids, looked up once: the decision thread needs the other of a pair on every poll. */
+    private final String primaryId;
+
+    private final String secondaryId;
     private final Map<String, ControllerLink> links;
     private final Ticker ticker;
     private final FailoverController controller;
@@ -109,6 +113,8 @@ public final class PairSupervisor implements AutoCloseable {
             EventSink events,
             LocalPauses pauses) {
         this.config = config;
+        this.primaryId = config.primary().id();
+        this.secondaryId = config.secondary().id();
         this.pauses = pauses;
         this.links = Map.copyOf(links);
         this.fences = Map.copyOf(fences);
@@ -430,9 +436,7 @@ public final class PairSupervisor implements AutoCloseable {
     }
 
     private String other(String controllerId) {
-        return controllerId.equals(config.primary().id())
-                ? config.secondary().id()
-                : config.primary().id();
+        return controllerId.equals(primaryId) ? secondaryId : primaryId;
     }
 
     /**
