@@ -1,10 +1,13 @@
 package dev.failover.gateway.cli;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Minimal command-line parsing: {@code --name value} options, {@code --flag} flags and positionals. */
 final class Args {
@@ -15,6 +18,8 @@ final class Args {
             super(message);
         }
     }
+
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
 
     private final Map<String, String> options = new HashMap<>();
     private final Map<String, List<String>> repeated = new HashMap<>();
@@ -84,6 +89,37 @@ final class Args {
         } catch (NumberFormatException e) {
             throw new UsageException("--" + name + " must be a whole number, got '" + v + "'");
         }
+    }
+
+    /**
+     * A duration written as a whole number and a unit ({@code 500ms}, {@code 60s}, {@code 10m},
+     * {@code 1h}, as in the configuration file), or {@code 0}; at most {@code max}.
+     */
+    Duration duration(String name, Duration fallback, Duration max) throws UsageException {
+        String v = options.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        if (v.equals("0")) {
+            return Duration.ZERO;
+        }
+        Matcher m = DURATION.matcher(v);
+        if (!m.matches()) {
+            throw new UsageException("--" + name
+                    + " must be a number with a unit (ms, s, m or h), e.g. 60s or 10m, or 0; got '" + v + "'");
+        }
+        long amount = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofHours(amount);
+        };
+        if (d.compareTo(max) > 0) {
+            String most = max.toMinutes() % 60 == 0 ? max.toHours() + "h" : max.toMinutes() + "m";
+            throw new UsageException("--" + name + " must be at most " + most + ", got '" + v + "'");
+        }
+        return d;
     }
 
     List<String> positionals() {
