@@ -55,6 +55,8 @@ public final class SimPair implements AutoCloseable {
     public static final String PAIR = "tank-1";
     public static final String A = "plc-a";
     public static final String B = "plc-b";
+    /** The controllers' scan period unless told otherwise: plc-sim's default. */
+    public static final Duration DEFAULT_SCAN = Duration.ofMillis(10);
 
     private final Plant plant;
     private final RelayBox relays;
@@ -74,7 +76,16 @@ public final class SimPair implements AutoCloseable {
 
     /** Starts plc-a active and plc-b standby, and a gateway with {@code policy} supervising them. */
     public static SimPair start(FailoverPolicy policy, boolean withFences, EventSink events) throws IOException {
-        return start(policy, withFences, events, null, null, false);
+        return start(policy, withFences, events, DEFAULT_SCAN);
+    }
+
+    /**
+     * As {@link #start(FailoverPolicy, boolean, EventSink)}, the controllers scanning every {@code
+     * scanPeriod}: a policy polling faster than every two scans sees heartbeats that did not advance.
+     */
+    public static SimPair start(FailoverPolicy policy, boolean withFences, EventSink events, Duration scanPeriod)
+            throws IOException {
+        return start(policy, withFences, events, null, null, false, scanPeriod);
     }
 
     /**
@@ -84,7 +95,19 @@ public final class SimPair implements AutoCloseable {
     public static SimPair startSecure(
             FailoverPolicy policy, boolean withFences, EventSink events, TestPki pki, Path stateDir)
             throws IOException {
-        return start(policy, withFences, events, pki, stateDir, false);
+        return startSecure(policy, withFences, events, pki, stateDir, DEFAULT_SCAN);
+    }
+
+    /** As {@link #startSecure(FailoverPolicy, boolean, EventSink, TestPki, Path)}, scanning every {@code scanPeriod}. */
+    public static SimPair startSecure(
+            FailoverPolicy policy,
+            boolean withFences,
+            EventSink events,
+            TestPki pki,
+            Path stateDir,
+            Duration scanPeriod)
+            throws IOException {
+        return start(policy, withFences, events, pki, stateDir, false, scanPeriod);
     }
 
     /**
@@ -95,22 +118,28 @@ public final class SimPair implements AutoCloseable {
     public static SimPair startWithScada(
             FailoverPolicy policy, boolean withFences, EventSink events, TestPki pki, Path stateDir)
             throws IOException {
-        return start(policy, withFences, events, pki, stateDir, true);
+        return start(policy, withFences, events, pki, stateDir, true, DEFAULT_SCAN);
     }
 
     /** The application URI of the gateway's OPC UA certificate in {@link #startWithScada}. */
     public static final String GATEWAY_UA_URI = "urn:test:failover-gateway";
 
     private static SimPair start(
-            FailoverPolicy policy, boolean withFences, EventSink events, TestPki pki, Path stateDir, boolean scada)
+            FailoverPolicy policy,
+            boolean withFences,
+            EventSink events,
+            TestPki pki,
+            Path stateDir,
+            boolean scada,
+            Duration scanPeriod)
             throws IOException {
         Plant plant = Plant.inMemory();
         SimulatedPlc a = null;
         SimulatedPlc b = null;
         RelayBox relays = null;
         try {
-            a = SimulatedPlc.start(simConfig(A, Role.ACTIVE, pki), plant);
-            b = SimulatedPlc.start(simConfig(B, Role.STANDBY, pki), plant);
+            a = SimulatedPlc.start(simConfig(A, Role.ACTIVE, pki, scanPeriod), plant);
+            b = SimulatedPlc.start(simConfig(B, Role.STANDBY, pki, scanPeriod), plant);
             relays = withFences ? RelayBox.start(plant, "127.0.0.1", 0) : null;
             GatewayConfig config = config(policy, relays, a, b);
             if (pki != null) {
@@ -137,8 +166,8 @@ public final class SimPair implements AutoCloseable {
         }
     }
 
-    private static SimConfig simConfig(String name, Role role, TestPki pki) throws PkiException {
-        SimConfig plain = SimConfig.of(name, role);
+    private static SimConfig simConfig(String name, Role role, TestPki pki, Duration scanPeriod) throws PkiException {
+        SimConfig plain = new SimConfig(name, role, "127.0.0.1", 0, 0, 1, scanPeriod);
         return pki == null ? plain : plain.withTls(pki.tlsContext(pki.controller(name)), Set.of("gateway"));
     }
 

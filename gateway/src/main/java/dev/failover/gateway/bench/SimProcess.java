@@ -39,15 +39,19 @@ public final class SimProcess implements AutoCloseable {
         this.controlPort = controlPort;
     }
 
-    /** Starts a controller on free ports and waits for its READY line; its log goes to {@code log}. */
-    public static SimProcess start(String name, String role, Path plant, Path log, List<String> tlsOptions)
+    /**
+     * Starts a controller on free ports and waits for its READY line; its log goes to {@code log}.
+     *
+     * @param options further {@code plc-sim run} options (TLS, {@code --scan-ms}), see docs/plc-sim.md
+     */
+    public static SimProcess start(String name, String role, Path plant, Path log, List<String> options)
             throws IOException {
-        return start(name, role, plant, log, tlsOptions, 0, 0);
+        return start(name, role, plant, log, options, 0, 0);
     }
 
     /** Starts a controller on the given ports (0: any free port), for example again after it was killed. */
     public static SimProcess start(
-            String name, String role, Path plant, Path log, List<String> tlsOptions, int modbusPort, int controlPort)
+            String name, String role, Path plant, Path log, List<String> options, int modbusPort, int controlPort)
             throws IOException {
         List<String> args = new java.util.ArrayList<>(List.of(
                 "run",
@@ -61,7 +65,7 @@ public final class SimProcess implements AutoCloseable {
                 Integer.toString(controlPort),
                 "--plant",
                 plant.toString()));
-        args.addAll(tlsOptions);
+        args.addAll(options);
         Launched l = launch(name, args, READY, log);
         return new SimProcess(
                 name,

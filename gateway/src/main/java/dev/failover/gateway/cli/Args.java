@@ -19,7 +19,7 @@ final class Args {
         }
     }
 
-    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m)");
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
 
     private final Map<String, String> options = new HashMap<>();
     private final Map<String, List<String>> repeated = new HashMap<>();
@@ -91,15 +91,18 @@ final class Args {
         }
     }
 
-    /** A duration option written as a whole number and a unit, ms, s or m (500ms, 30s, 2m), from min to max. */
+    /**
+     * A duration option written as a whole number and a unit, ms, s, m or h (500ms, 30s, 2m, 1h, as in
+     * the configuration file), or 0, from min to max.
+     */
     Duration duration(String name, Duration fallback, Duration min, Duration max) throws UsageException {
         String v = options.get(name);
         if (v == null) {
             return fallback;
         }
         Duration d = parseDuration(v)
-                .orElseThrow(() -> new UsageException(
-                        "--" + name + " must be a whole number with a unit, ms, s or m (30s), got '" + v + "'"));
+                .orElseThrow(() -> new UsageException("--" + name
+                        + " must be a whole number with a unit, ms, s, m or h (30s, 10m), or 0; got '" + v + "'"));
         if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
             throw new UsageException(
                     "--" + name + " must be between " + text(min) + " and " + text(max) + ", got " + v);
@@ -108,6 +111,9 @@ final class Args {
     }
 
     static java.util.Optional<Duration> parseDuration(String text) {
+        if (text.strip().equals("0")) {
+            return java.util.Optional.of(Duration.ZERO);
+        }
         Matcher m = DURATION.matcher(text.strip());
         if (!m.matches()) {
             return java.util.Optional.empty();
@@ -117,15 +123,22 @@ final class Args {
                 switch (m.group(2)) {
                     case "ms" -> Duration.ofMillis(amount);
                     case "s" -> Duration.ofSeconds(amount);
-                    default -> Duration.ofMinutes(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    default -> Duration.ofHours(amount);
                 });
     }
 
     private static String text(Duration d) {
+        if (d.isZero()) {
+            return "0";
+        }
         if (d.toMillis() % 1000 != 0) {
             return d.toMillis() + "ms";
         }
-        return d.toSeconds() % 60 == 0 && d.toSeconds() > 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
+        if (d.toSeconds() % 3600 == 0) {
+            return d.toHours() + "h";
+        }
+        return d.toSeconds() % 60 == 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
     }
 
     /**

@@ -57,8 +57,13 @@ public final class GatewayMain {
                       password from --identity-password-file FILE or the environment variable given by
                       --identity-password-env (default OPERATOR_KEYSTORE_PASSWORD); never an argument
               bench [--keep-running]            failover demo on two simulated PLCs (docs/bench.md)
-              benchmark [--faults N] [--jitter N] [--tls] [--out FILE]
-                                                RTO benchmark per fault type (docs/benchmarks.md)
+              benchmark [--sections LIST] [--faults N] [--jitter N] [--soak DURATION] [--fast-soak DURATION]
+                        [--tls] [--out FILE]
+                                                failover benchmark (docs/benchmarks.md): RTO per fault type
+                                                unloaded and under full CPU load, a soak of a healthy pair
+                                                with the gateway paused and polls lost, a 5 ms poll profile.
+                                                LIST: unloaded,starvation,soak,fast (default: all);
+                                                --soak default 10m, --fast-soak 2m, 0 skips (e.g. 60s, 90s)
               command-benchmark [--commands N] [--threads N] [--out FILE]
                                                 signed commands per second and latency (docs/benchmarks.md)
               scada-benchmark [--reads N] [--changes N]
@@ -164,13 +169,17 @@ public final class GatewayMain {
                                     a.get("out", null));
                 }
                 case "benchmark" -> {
-                    Args a = Args.parse(rest, Set.of("faults", "jitter", "out"), Set.of("tls"));
+                    Args a = Args.parse(
+                            rest, Set.of("sections", "faults", "jitter", "soak", "fast-soak", "out"), Set.of("tls"));
                     yield new FailoverBenchmark(out)
-                            .run(
+                            .run(new FailoverBenchmark.Settings(
+                                    sections(a.get("sections", "unloaded,starvation,soak,fast")),
                                     a.integer("faults", 50, 1, 10_000),
                                     a.integer("jitter", 100, 0, 100_000),
-                                    a.get("out", null),
-                                    a.flag("tls"));
+                                    a.flag("tls"),
+                                    a.duration("soak", Duration.ofMinutes(10), Duration.ZERO, Duration.ofHours(24)),
+                                    a.duration("fast-soak", Duration.ofMinutes(2), Duration.ZERO, Duration.ofHours(24)),
+                                    a.get("out", null)));
                 }
                 default -> throw new Args.UsageException("unknown command '" + command + "'");
             };
@@ -178,6 +187,14 @@ public final class GatewayMain {
             err.println("error: " + e.getMessage());
             err.print(USAGE);
             return ExitCode.USAGE;
+        }
+    }
+
+    private static Set<FailoverBenchmark.Section> sections(String list) throws Args.UsageException {
+        try {
+            return FailoverBenchmark.Section.parse(list);
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("--sections: " + e.getMessage());
         }
     }
 

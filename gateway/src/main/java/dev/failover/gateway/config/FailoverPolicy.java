@@ -158,6 +158,25 @@ public record FailoverPolicy(
         return pollPeriod.multipliedBy(missesBeforeFault);
     }
 
+    /**
+     * This policy polling every {@code period}, with {@code timeout} the floor of the adaptive response
+     * deadline (its ceiling {@link #defaultMax the default}) and {@code misses} before a fault.
+     */
+    public FailoverPolicy withPolling(Duration period, Duration timeout, int misses) {
+        return new FailoverPolicy(
+                period,
+                timeout,
+                misses,
+                recoveryPolls,
+                holdDown,
+                failback,
+                failbackAfter,
+                unreachableActive,
+                presumeDownAfter,
+                stormMaxSwitchovers,
+                stormWindow);
+    }
+
     public FailoverPolicy withHoldDown(Duration value) {
         return new FailoverPolicy(
                 pollPeriod,

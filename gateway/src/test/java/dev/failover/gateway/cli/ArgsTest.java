@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The option types the benchmarks take: lists of whole numbers and durations. */
+/** The option types the benchmarks take: lists of whole numbers and durations ({@code --soak 60s}). */
 class ArgsTest {
 
     private static Args parse(String... args) throws Args.UsageException {
@@ -51,8 +51,45 @@ class ArgsTest {
                 .isEqualTo(Duration.ofSeconds(10));
         assertThatThrownBy(() -> parse("--duration", "500ms").duration("duration", min, min, max))
                 .isInstanceOf(Args.UsageException.class)
-                .hasMessageContaining("between 1s and 60m");
+                .hasMessageContaining("between 1s and 1h");
         assertThatThrownBy(() -> parse("--duration", "ten").duration("duration", min, min, max))
                 .hasMessageContaining("whole number with a unit");
+    }
+
+    private static Duration soak(String value) throws Args.UsageException {
+        return Args.parse(List.of("--soak", value), Set.of("soak"), Set.of())
+                .duration("soak", Duration.ofMinutes(10), Duration.ZERO, Duration.ofHours(24));
+    }
+
+    @Test
+    void aDurationIsANumberWithTheConfigurationFilesUnits() throws Exception {
+        assertThat(soak("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(soak("60s")).isEqualTo(Duration.ofSeconds(60));
+        assertThat(soak("10m")).isEqualTo(Duration.ofMinutes(10));
+        assertThat(soak("2h")).isEqualTo(Duration.ofHours(2));
+    }
+
+    @Test
+    void zeroNeedsNoUnitAndMeansNone() throws Exception {
+        assertThat(soak("0")).isZero();
+        assertThat(soak("0s")).isZero();
+    }
+
+    @Test
+    void aNumberWithoutAUnitOrAFractionOrANegativeIsAUsageErrorThatShowsTheForm() {
+        for (String bad : List.of("60", "1.5m", "-5s", "10 m", "ten", "5d")) {
+            assertThatThrownBy(() -> soak(bad))
+                    .as(bad)
+                    .isInstanceOf(Args.UsageException.class)
+                    .hasMessage("--soak must be a whole number with a unit, ms, s, m or h (30s, 10m), or 0; got '" + bad
+                            + "'");
+        }
+    }
+
+    @Test
+    void aDurationAboveTheMaximumIsAUsageError() {
+        assertThatThrownBy(() -> soak("25h"))
+                .isInstanceOf(Args.UsageException.class)
+                .hasMessage("--soak must be between 0 and 24h, got 25h");
     }
 }

@@ -76,6 +76,12 @@ class GatewayMainIT {
         assertThat(err()).startsWith("error: option --pair is required\n");
         assertThat(run("benchmark", "--faults", "many")).isEqualTo(2);
         assertThat(err()).startsWith("error: --faults must be a whole number, got 'many'\n");
+        assertThat(run("benchmark", "--soak", "60")).isEqualTo(2);
+        assertThat(err()).startsWith("error: --soak must be a number with a unit");
+        assertThat(run("benchmark", "--sections", "unloaded,cold")).isEqualTo(2);
+        assertThat(err())
+                .startsWith(
+                        "error: --sections: unknown section 'cold'; the sections are unloaded,starvation,soak,fast\n");
         assertThat(run("status", "--control", "nowhere")).isEqualTo(2);
     }
 

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.failover.gateway.bench.GatewayProcess;
 import dev.failover.gateway.it.GatewayKillRig.JournalCopy;
 import dev.failover.gateway.it.GatewayKillRig.Sent;
 import dev.failover.gateway.journal.AcknowledgedValue;

@@ -9,12 +9,13 @@ import dev.failover.certs.Identity;
 import dev.failover.certs.IssuedCertificate;
 import dev.failover.certs.TestPki;
 import dev.failover.gateway.Ticker;
+import dev.failover.gateway.bench.GatewayFiles;
+import dev.failover.gateway.bench.GatewayProcess;
 import dev.failover.gateway.command.Command;
 import dev.failover.gateway.command.CommandAction;
 import dev.failover.gateway.command.cms.CmsEnvelope;
 import dev.failover.gateway.config.ModbusEndpoint;
 import dev.failover.gateway.config.StatusRegisters;
-import dev.failover.gateway.control.GatewayClient;
 import dev.failover.gateway.journal.AcknowledgedValue;
 import dev.failover.gateway.journal.CommandJournal;
 import dev.failover.gateway.journal.JournalRecord;
@@ -47,7 +48,8 @@ import javax.net.ssl.SSLContext;
 /**
  * What {@link GatewayKillIT} and {@link RestartSafetyIT} run on: two plc-sim controllers in this JVM
  * serving Modbus/TCP Security only (certificates from a {@link TestPki}) on one in-memory plant with a
- * relay box, a gateway configuration file written as an installation would write it (security section, state directory and event log in {@code dir}), the gateway as a
+ * relay box, a gateway configuration file written as an installation would write it ({@link
+ * GatewayFiles}: security section, state directory and event log in {@code dir}), the gateway as a
  * {@link GatewayProcess} on it, operator alice signing {@code level_setpoint} writes and submitting
  * them over the TLS control endpoint, and links of its own (a gateway-role certificate) that read the
  * controllers directly. The state files are read only while no gateway runs, or are files the
@@ -55,11 +57,10 @@ import javax.net.ssl.SSLContext;
  */
 final class GatewayKillRig implements AutoCloseable {
 
-    static final String PAIR = "tank-1";
-    static final String SETPOINT = "level_setpoint";
-    static final int SETPOINT_REGISTER = 20;
+    static final String PAIR = GatewayFiles.PAIR;
+    static final String SETPOINT = GatewayFiles.SETPOINT;
+    static final int SETPOINT_REGISTER = GatewayFiles.SETPOINT_REGISTER;
     static final Duration WAIT = Duration.ofSeconds(20);
-    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
     /** One signed write sent to the gateway: its answer, or why none came. */
     record Sent(String id, int raw, byte[] envelope, Optional<JsonNode> answer, String noAnswer) {
@@ -107,7 +108,7 @@ final class GatewayKillRig implements AutoCloseable {
     private final Map<String, ModbusLink> readers;
     private final Map<String, SimulatedPlc> plcs;
     private final int relayPort;
-    private final Path config;
+    private final GatewayFiles files;
     private int nextRaw = 1000;
     private int starts;
     private GatewayProcess gateway;
@@ -119,8 +120,6 @@ final class GatewayKillRig implements AutoCloseable {
     /** The defaults of docs/configuration.md, for tests that prove them. */
     static final String DEFAULT_FAILOVER = "failback: manual\n";
 
-    private final String failover;
-
     GatewayKillRig(Path dir) throws Exception {
         this(dir, LOOSE_FAILOVER);
     }
@@ -128,7 +127,6 @@ final class GatewayKillRig implements AutoCloseable {
     /** @param failover the pair's {@code failover:} section, one key per line */
     GatewayKillRig(Path dir, String failover) throws Exception {
         this.dir = dir;
-        this.failover = failover;
         try {
             pki = TestPki.create(dir);
             IssuedCertificate alice = pki.operator("alice", "operator");
@@ -142,7 +140,8 @@ final class GatewayKillRig implements AutoCloseable {
             RelayBox relays = RelayBox.start(plant, "127.0.0.1", 0);
             open.add(relays);
             relayPort = relays.port();
-            config = writeConfig(a, b, relayPort);
+            files = GatewayFiles.write(
+                    dir, pki, new GatewayFiles.Ports(a.modbusPort(), b.modbusPort(), relayPort), failover, true);
         } catch (Exception e) {
             close();
             throw e;
@@ -152,7 +151,7 @@ final class GatewayKillRig implements AutoCloseable {
     /** Starts a gateway process on the configuration; returns how long until it named its endpoint, in ms. */
     long startGateway() throws IOException, InterruptedException {
         long started = System.nanoTime();
-        gateway = GatewayProcess.start(config, dir.resolve("gateway-" + ++starts + ".log"));
+        gateway = GatewayProcess.start(files.config(), dir.resolve("gateway-" + ++starts + ".log"));
         return (System.nanoTime() - started) / 1_000_000;
     }
 
@@ -162,22 +161,12 @@ final class GatewayKillRig implements AutoCloseable {
 
     /** Polls {@code status} over the control endpoint until the pair is PROTECTED with two healthy controllers. */
     void awaitProtected() {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> {
-            JsonNode pair = pairStatus();
-            boolean healthy = pair.path("controllers").size() == 2;
-            for (JsonNode c : pair.path("controllers")) {
-                healthy &= c.path("condition").asText().equals("HEALTHY")
-                        && !c.path("fenced").asBoolean();
-            }
-            return healthy && pair.path("state").asText().equals("PROTECTED");
-        });
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> GatewayProcess.isProtected(pairStatus()));
     }
 
     /** The pair's entry of the gateway's {@code status} answer (see {@code control/StatusJson}). */
     JsonNode pairStatus() throws IOException {
-        return call(json.createObjectNode().put("op", "status").put("pair", PAIR))
-                .path("pairs")
-                .path(0);
+        return gateway.status(operatorTls, PAIR).path("pairs").path(0);
     }
 
     /** The plant both controllers act on: the independent witness of who drives. */
@@ -228,13 +217,11 @@ final class GatewayKillRig implements AutoCloseable {
     }
 
     JsonNode submit(byte[] envelope) throws IOException {
-        return call(json.createObjectNode()
-                .put("op", "submit")
-                .put("envelope", Base64.getEncoder().encodeToString(envelope)));
-    }
-
-    private JsonNode call(JsonNode request) throws IOException {
-        return GatewayClient.call(operatorTls, "127.0.0.1", gateway.controlPort(), request, CALL_TIMEOUT);
+        return gateway.call(
+                operatorTls,
+                json.createObjectNode()
+                        .put("op", "submit")
+                        .put("envelope", Base64.getEncoder().encodeToString(envelope)));
     }
 
     /** The setpoint register of {@code controller}, read over a link of the rig's own. */
@@ -245,7 +232,7 @@ final class GatewayKillRig implements AutoCloseable {
     }
 
     Path journalFile() {
-        return dir.resolve("state").resolve("command-journal");
+        return files.stateDirectory().resolve("command-journal");
     }
 
     /** Opens a copy of the journal (taken while no gateway runs), so the gateway's own recovery is left to it. */
@@ -265,7 +252,7 @@ final class GatewayKillRig implements AutoCloseable {
 
     /** The ids in the replay store, counting only lines a newline ends (a torn line was never synced). */
     Set<String> replayStoreIds() throws IOException {
-        String text = Files.readString(dir.resolve("state").resolve("command-ids"), StandardCharsets.UTF_8);
+        String text = Files.readString(files.stateDirectory().resolve("command-ids"), StandardCharsets.UTF_8);
         List<String> lines = List.of(text.split("\n", -1));
         return lines.subList(0, lines.size() - 1).stream()
                 .map(line -> line.split(" ")[0])
@@ -274,11 +261,7 @@ final class GatewayKillRig implements AutoCloseable {
 
     /** Every event in the event log, over all the gateway's lives (the file is appended to, one JSON object a line). */
     List<JsonNode> events() throws IOException {
-        List<JsonNode> events = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve("events.jsonl"), StandardCharsets.UTF_8)) {
-            events.add(json.readTree(line));
-        }
-        return events;
+        return files.events();
     }
 
     private SimulatedPlc controller(String name, Role role) throws Exception {
@@ -299,55 +282,6 @@ final class GatewayKillRig implements AutoCloseable {
                 tls);
         open.add(link);
         return link;
-    }
-
-    /** The gateway's configuration file, every path in it absolute. */
-    private Path writeConfig(SimulatedPlc a, SimulatedPlc b, int relayPort) throws Exception {
-        Path password = Files.writeString(
-                dir.resolve("keystore.pw"), new String(TestPki.KEYSTORE_PASSWORD), StandardCharsets.UTF_8);
-        String yaml = """
-                gateway:
-                  name: kill-it-gateway
-                  control: {host: 127.0.0.1, port: 0}
-                  eventLog: '%s'
-                security:
-                  caCertificates: '%s'
-                  crl: '%s'
-                  keystore: '%s'
-                  keystorePassword: {file: '%s'}
-                  stateDirectory: '%s'
-                pairs:
-                  - name: %s
-                    controllers:
-                      - id: plc-a
-                        preferredRole: primary
-                        modbus: {host: 127.0.0.1, port: %d, unitId: 1}
-                        fence: {type: sim, host: 127.0.0.1, port: %d, output: plc-a}
-                      - id: plc-b
-                        preferredRole: standby
-                        modbus: {host: 127.0.0.1, port: %d, unitId: 1}
-                        fence: {type: sim, host: 127.0.0.1, port: %d, output: plc-b}
-                    tags:
-                      - {name: level, address: 10, type: uint16, scale: 0.01, unit: "%%", min: 0, max: 100}
-                      - {name: %s, address: %d, type: uint16, scale: 0.01, unit: "%%", min: 0, max: 100,
-                         mirrored: true, writableBy: [operator]}
-                    failover:
-                %s                """.formatted(
-                        dir.resolve("events.jsonl"),
-                        pki.pki().caChainFile(),
-                        pki.crlFile(),
-                        pki.gateway("gateway", "gateway").keyStore(),
-                        password,
-                        dir.resolve("state"),
-                        PAIR,
-                        a.modbusPort(),
-                        relayPort,
-                        b.modbusPort(),
-                        relayPort,
-                        SETPOINT,
-                        SETPOINT_REGISTER,
-                        failover.indent(6).stripTrailing());
-        return Files.writeString(dir.resolve("gateway.yaml"), yaml, StandardCharsets.UTF_8);
     }
 
     /** Kills a gateway still running (SIGKILL), then closes the readers and the controllers. */

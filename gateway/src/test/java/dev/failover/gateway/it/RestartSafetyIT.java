@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.failover.gateway.bench.FieldObserver;
+import dev.failover.gateway.bench.GatewayProcess;
 import dev.failover.plcsim.ControlClient;
 import dev.failover.plcsim.Role;
 import dev.failover.plcsim.SimulatedPlc;
