@@ -3,8 +3,11 @@ package dev.failover.gateway.bench;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Samples both simulated controllers every half millisecond and counts the samples in which both
- * drove the process at once: the split brain that safety rule 1 forbids.
+ * Samples the pair's plant every half millisecond and counts the samples in which more than one
+ * controller fed it at once: the split brain that safety rule 1 forbids. The plant, not the
+ * controllers' own flags: a controller whose relay the fence has cut still says it drives until its
+ * next scan, while its output no longer reaches the process (two flags read one after the other
+ * counted that as an overlap about once a run).
  */
 final class DrivingSampler implements AutoCloseable {
 
@@ -21,10 +24,9 @@ final class DrivingSampler implements AutoCloseable {
 
     private void loop() {
         while (running) {
-            boolean a = pair.plc(SimPair.A).snapshot().driving();
-            boolean b = pair.plc(SimPair.B).snapshot().driving();
+            int drivers = pair.plant().read().drivers();
             samples.incrementAndGet();
-            if (a && b) {
+            if (drivers > 1) {
                 overlaps.incrementAndGet();
             }
             try {
