@@ -21,10 +21,18 @@ public interface ControllerLink extends AutoCloseable {
     String endpoint();
 
     /**
-     * The response timeout of reads that are not given their own deadline: the ceiling of the pair's
-     * adaptive response deadline.
+     * The response timeout of reads that are not given their own deadline (control reads, tag reads):
+     * the ceiling of the pair's adaptive response deadline until {@link #adapt} sets it.
      */
     Duration responseTimeout();
+
+    /**
+     * Sets the response timeout of reads without a deadline of their own to the controller's current
+     * adaptive response deadline, so that a tag read or a control read on a hung controller does not
+     * hold the control connection (which corroborating probes use) for longer than a poll would wait.
+     * Connection set-up keeps its own, longer timeouts.
+     */
+    void adapt(Duration deadline);
 
     /** Reads the status block (heartbeat, status, role, flags) in one exchange, within the response timeout. */
     default LinkResult<StatusReading> readStatus() {

@@ -303,7 +303,9 @@ public final class PairSupervisor implements AutoCloseable {
         }
         long done = ticker.nanos();
         submit(measured(
-                deadline, new Observation(link.controllerId(), sent, done, result, pauses.ranThrough(sent, done))));
+                link,
+                deadline,
+                new Observation(link.controllerId(), sent, done, result, pauses.ranThrough(sent, done))));
         boolean soft = result instanceof LinkResult.Failed<StatusReading> f
                 && f.error() == dev.failover.gateway.link.LinkError.TIMEOUT;
         int inRow = soft ? softMissesInRow.merge(link.controllerId(), 1, Integer::sum) : 0;
@@ -318,6 +320,7 @@ public final class PairSupervisor implements AutoCloseable {
             LinkResult<StatusReading> probe = link.readStatusForControl(wait);
             long probeDone = ticker.nanos();
             submit(measured(
+                    link,
                     deadline,
                     new Observation(
                             link.controllerId(),
@@ -330,11 +333,13 @@ public final class PairSupervisor implements AutoCloseable {
 
     /**
      * Feeds the round trip of an answered poll to the controller's response deadline, when the gateway
-     * ran on time throughout (a pause of its own would pass for a slow controller).
+     * ran on time throughout (a pause of its own would pass for a slow controller), and gives the link
+     * the new deadline for its other reads.
      */
-    private static Observation measured(ResponseDeadline deadline, Observation observation) {
+    private static Observation measured(ControllerLink link, ResponseDeadline deadline, Observation observation) {
         if (observation.onTime() && observation.result() instanceof LinkResult.Ok<StatusReading> ok) {
             deadline.sample(ok.latencyNanos());
+            link.adapt(deadline.current());
         }
         return observation;
     }

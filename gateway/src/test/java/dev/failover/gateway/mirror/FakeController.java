@@ -101,6 +101,9 @@ final class FakeController implements ControllerLink {
     }
 
     @Override
+    public void adapt(java.time.Duration deadline) {}
+
+    @Override
     public LinkResult<StatusReading> readStatusForControl(java.time.Duration deadline) {
         throw new UnsupportedOperationException("the mirror does not poll");
     }

@@ -324,6 +324,9 @@ class TagScannerTest {
         }
 
         @Override
+        public void adapt(java.time.Duration deadline) {}
+
+        @Override
         public LinkResult<StatusReading> readStatusForControl(java.time.Duration deadline) {
             throw new UnsupportedOperationException("the scanner reads tags only");
         }

@@ -48,6 +48,9 @@ final class ModbusChannel implements AutoCloseable {
     private final String name;
     private final ModbusEndpoint endpoint;
     private final int timeoutMillis;
+    /** The response timeout of exchanges without one of their own; connection set-up keeps {@link #timeoutMillis}. */
+    private volatile int readTimeoutMillis;
+
     private final long maxBackoffNanos;
     private final Ticker ticker;
     private final SSLContext tls;
@@ -79,6 +82,7 @@ final class ModbusChannel implements AutoCloseable {
                 + endpoint.unitId();
         this.endpoint = endpoint;
         this.timeoutMillis = Math.toIntExact(Math.max(1, timeout.toMillis()));
+        this.readTimeoutMillis = timeoutMillis;
         this.maxBackoffNanos = maxBackoff.toNanos();
         this.ticker = ticker;
     }
@@ -88,7 +92,12 @@ final class ModbusChannel implements AutoCloseable {
      * here.
      */
     synchronized <T> LinkResult<T> exchange(ModbusRequest request, Function<ModbusResponse, T> decode) {
-        return exchange(request, decode, timeoutMillis);
+        return exchange(request, decode, readTimeoutMillis);
+    }
+
+    /** Sets the response timeout of exchanges that do not name their own. */
+    void readTimeout(int millis) {
+        readTimeoutMillis = Math.max(1, millis);
     }
 
     /** The same with its own response timeout, for requests that are not polls. */

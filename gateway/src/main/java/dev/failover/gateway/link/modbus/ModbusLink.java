@@ -66,7 +66,7 @@ public final class ModbusLink implements ControllerLink {
     private final boolean secure;
     private volatile boolean readWriteSupported = true;
     private final int commandTimeoutMillis;
-    private final Duration responseTimeout;
+    private volatile Duration responseTimeout;
     private final Clock clock;
     private final Function<ModbusResponse, StatusReading> statusDecoder = this::decodeStatus;
 
@@ -153,6 +153,13 @@ public final class ModbusLink implements ControllerLink {
     @Override
     public Duration responseTimeout() {
         return responseTimeout;
+    }
+
+    @Override
+    public void adapt(Duration deadline) {
+        responseTimeout = deadline;
+        poll.readTimeout(millis(deadline));
+        control.readTimeout(millis(deadline));
     }
 
     @Override

@@ -110,7 +110,9 @@ public final class OpcUaLink implements ControllerLink {
 
     private final String controllerId;
     private final OpcUaEndpoint endpoint;
-    private final Duration responseTimeout;
+    /** Of reads without a deadline of their own: the adaptive deadline once {@link #adapt} sets it. */
+    private volatile Duration responseTimeout;
+
     private final Duration commandTimeout;
     private final Ticker ticker;
     private final Clock wallClock;
@@ -227,6 +229,11 @@ public final class OpcUaLink implements ControllerLink {
     @Override
     public Duration responseTimeout() {
         return responseTimeout;
+    }
+
+    @Override
+    public void adapt(Duration deadline) {
+        responseTimeout = deadline;
     }
 
     @Override

@@ -227,6 +227,21 @@ class ModbusLinkFrameTest {
     }
 
     @Test
+    void readsWithoutADeadlineOfTheirOwnWaitTheAdaptedDeadline() throws Exception {
+        peer = new ScriptedPeer(req -> new byte[0]);
+        link = linkTo(peer);
+
+        link.adapt(java.time.Duration.ofMillis(30));
+
+        assertThat(link.responseTimeout()).isEqualTo(java.time.Duration.ofMillis(30));
+        assertThat(link.readStatusForControl())
+                .isEqualTo(LinkResult.failed(LinkError.TIMEOUT, "no answer within 30 ms"));
+        assertThat(link.readStatus(java.time.Duration.ofMillis(40)))
+                .as("a poll names its own")
+                .isEqualTo(LinkResult.failed(LinkError.TIMEOUT, "no answer within 40 ms"));
+    }
+
+    @Test
     void aLateAnswerToATimedOutRequestIsDiscardedOnTheSameConnection() throws Exception {
         java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
         String lateStatus = "01" + "03" + "0a" + "0001" + "0001" + "0001" + "0003" + "0000";
