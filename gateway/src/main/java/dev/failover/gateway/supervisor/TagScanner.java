@@ -3,6 +3,7 @@ package dev.failover.gateway.supervisor;
 import dev.failover.gateway.config.TagConfig;
 import dev.failover.gateway.failover.PairState;
 import dev.failover.gateway.failover.PairStatus;
+import dev.failover.gateway.health.Condition;
 import dev.failover.gateway.health.Health;
 import dev.failover.gateway.link.ControllerLink;
 import dev.failover.gateway.link.LinkResult;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * Reads a pair's tags from its active controller once per scan period, for the northbound servers.
  * Only a controller that can take commands (active, running, not failed) is read: during a
  * switchover, or while the active is unreachable, the values are kept as {@link
- * TagImage.Quality#LAST_USABLE} and never read from the standby.
+ * TagImage.Quality#LAST_USABLE} and never read from the standby. While the active is SUSPECT (a poll
+ * just missed) a scan is skipped and the values keep their last read: the control connection is left
+ * to the gateway's corroborating probe.
  *
  * <p>One thread per pair; listeners are called on it after every scan with the new image.
  * Thread-safe.
@@ -117,6 +120,12 @@ public final class TagScanner implements AutoCloseable {
             why = "pair " + pairName + " is switching over";
         } else if (health == null || !health.canTakeCommands()) {
             why = "active controller " + active + " is " + (health == null ? "unknown" : health.describe());
+        }
+        if (why == null && health.condition() == Condition.SUSPECT) {
+            // A poll of the active just missed: the control connection belongs to the corroborating
+            // probe now (safety rule 10), and a tag read on a hung controller would hold it for a whole
+            // deadline. The values keep their last read and time until the verdict is in.
+            return;
         }
         Map<String, TagImage.Value> values = new LinkedHashMap<>();
         if (why == null) {

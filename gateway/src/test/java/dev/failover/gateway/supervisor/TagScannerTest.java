@@ -85,6 +85,35 @@ class TagScannerTest {
     }
 
     @Test
+    void whileTheActiveIsSuspectTheScanLeavesTheControlConnectionToTheProbe() {
+        scanOnceGood();
+        TagImage before = scanner.image();
+        clock.advance(Duration.ofMillis(20));
+        status = status(
+                PairState.PROTECTED,
+                "plc-a",
+                new Health(
+                        "plc-a",
+                        Condition.SUSPECT,
+                        true,
+                        RuntimeRole.ACTIVE,
+                        RunStatus.RUN,
+                        true,
+                        41,
+                        1,
+                        0,
+                        0,
+                        1,
+                        "TIMEOUT",
+                        9));
+
+        scanner.scan();
+
+        assertThat(plcA.reads).as("no read while the active is suspect").hasSize(1);
+        assertThat(scanner.image()).isSameAs(before);
+    }
+
+    @Test
     void withoutAnActiveTheLastValuesAreKeptAsLastUsable() {
         scanOnceGood();
         clock.advance(Duration.ofSeconds(1));
