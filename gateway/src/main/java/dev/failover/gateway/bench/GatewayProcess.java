@@ -67,6 +67,12 @@ public final class GatewayProcess implements AutoCloseable {
      */
     public static GatewayProcess start(List<String> launcher, Path config, Path log)
             throws IOException, InterruptedException {
+        return start(launcher, config, log, START_TIMEOUT);
+    }
+
+    /** As {@link #start(List, Path, Path)}, waiting at most {@code startTimeout} (many pairs start slowly). */
+    public static GatewayProcess start(List<String> launcher, Path config, Path log, Duration startTimeout)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of("run", "--config", config.toString()));
         Process process = new ProcessBuilder(command)
@@ -75,11 +81,11 @@ public final class GatewayProcess implements AutoCloseable {
         CompletableFuture<Integer> port = new CompletableFuture<>();
         Thread.ofVirtual().name("gateway-stdout-" + process.pid()).start(() -> readOutput(process, port));
         try {
-            return new GatewayProcess(process, port.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), log);
+            return new GatewayProcess(process, port.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS), log);
         } catch (ExecutionException | TimeoutException e) {
             process.destroyForcibly();
             throw new IOException(
-                    "the gateway did not name its control endpoint within " + START_TIMEOUT + "; its log " + log
+                    "the gateway did not name its control endpoint within " + startTimeout + "; its log " + log
                             + " ends:\n" + tail(log),
                     e);
         } catch (InterruptedException e) {
@@ -165,6 +171,11 @@ public final class GatewayProcess implements AutoCloseable {
 
     public int controlPort() {
         return controlPort;
+    }
+
+    /** Whether the gateway process still runs. */
+    public boolean alive() {
+        return process.isAlive();
     }
 
     public long pid() {

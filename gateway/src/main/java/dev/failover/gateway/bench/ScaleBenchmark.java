@@ -23,7 +23,8 @@ import java.util.stream.Stream;
 /**
  * The footprint and scale benchmark (issue 10, item 6). For each pair count N: N redundant pairs of
  * plc-sim controllers over Modbus/TCP Security in this JVM ({@link ScalePairs}), one gateway
- * supervising them all as a child process with the launcher's JVM options ({@link GatewayChild}),
+ * supervising them all as a child process with the launcher's JVM options ({@link GatewayProcess#launcherLikeThisJvm()}: run from {@code scripts/gateway}, its options or
+ * {@code GATEWAY_JAVA_OPTS}),
  * default failover policy. Once every pair is protected and a warm-up has passed, it measures the
  * gateway process from outside over a window: CPU and, for one pair, CPU by thread ({@link
  * ProcStats}), resident memory and threads, and its allocation rate ({@link HeapAllocation}). Then
@@ -56,14 +57,12 @@ public final class ScaleBenchmark {
     private static final int TOP_THREADS = 10;
 
     private final PrintStream out;
-    private final List<String> javaOptions;
+    private final List<String> javaOptions = GatewayProcess.jvmOptions();
     private final SplittableRandom random = new SplittableRandom();
     private final ObjectMapper json = new ObjectMapper();
 
-    /** @param javaOptions the gateway's JVM options (see {@link GatewayChild#javaOptions(String)}) */
-    public ScaleBenchmark(PrintStream out, String javaOptions) {
+    public ScaleBenchmark(PrintStream out) {
         this.out = out;
-        this.javaOptions = GatewayChild.javaOptions(javaOptions);
     }
 
     /** Runs every pair count; prints the report, also to {@code outFile} unless it is {@code null}. */
@@ -151,8 +150,8 @@ public final class ScaleBenchmark {
             Path config = pairs.writeConfig(dir, pki);
             Duration startTimeout = Duration.ofSeconds(60 + n);
             progress(n, "starting the gateway process: " + String.join(" ", javaOptions));
-            try (GatewayChild gateway =
-                    GatewayChild.start(config, dir.resolve("gateway.log"), javaOptions, startTimeout)) {
+            try (GatewayProcess gateway = GatewayProcess.start(
+                    GatewayProcess.launcherLikeThisJvm(), config, dir.resolve("gateway.log"), startTimeout)) {
                 long started = System.nanoTime();
                 pairs.markBaseline();
                 try {
@@ -224,7 +223,7 @@ public final class ScaleBenchmark {
     }
 
     /** Asks the gateway for its status until every pair is protected with detection armed. */
-    private void awaitProtected(GatewayChild gateway, int n, ScalePki pki, Duration timeout)
+    private void awaitProtected(GatewayProcess gateway, int n, ScalePki pki, Duration timeout)
             throws TimeoutException, InterruptedException, PkiException {
         long deadline = System.nanoTime() + timeout.toNanos();
         int ready = 0;

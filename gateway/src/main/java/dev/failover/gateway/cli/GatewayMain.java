@@ -151,7 +151,7 @@ public final class GatewayMain {
                 }
                 case "scale-benchmark" -> {
                     Args a = Args.parse(rest, Set.of("pairs", "duration", "warmup", "crashes", "out"), Set.of());
-                    yield new ScaleBenchmark(out, System.getenv("GATEWAY_JAVA_OPTS"))
+                    yield new ScaleBenchmark(out)
                             .run(
                                     new ScaleBenchmark.Settings(
                                             a.integers("pairs", List.of(1, 10, 50), 1, 500),

@@ -97,13 +97,4 @@ class ScaleBenchmarkTest {
                 .contains("poll-tank-01-a     1.20")
                 .contains("FAILED: ports exhausted");
     }
-
-    @Test
-    void theGatewayGetsTheLaunchersOptionsUnlessGatewayJavaOptsIsSet() {
-        assertThat(GatewayChild.javaOptions(null))
-                .containsExactly(
-                        "-XX:+UseSerialGC", "-Xms32m", "-Xmx192m", "-Xss512k", "-XX:ReservedCodeCacheSize=48m");
-        assertThat(GatewayChild.javaOptions("  -XX:+UseZGC   -Xmx128m ")).containsExactly("-XX:+UseZGC", "-Xmx128m");
-        assertThat(GatewayChild.javaOptions("")).isEmpty();
-    }
 }

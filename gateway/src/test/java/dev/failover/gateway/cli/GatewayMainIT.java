@@ -77,7 +77,7 @@ class GatewayMainIT {
         assertThat(run("benchmark", "--faults", "many")).isEqualTo(2);
         assertThat(err()).startsWith("error: --faults must be a whole number, got 'many'\n");
         assertThat(run("benchmark", "--soak", "60")).isEqualTo(2);
-        assertThat(err()).startsWith("error: --soak must be a number with a unit");
+        assertThat(err()).startsWith("error: --soak must be a whole number with a unit");
         assertThat(run("benchmark", "--sections", "unloaded,cold")).isEqualTo(2);
         assertThat(err())
                 .startsWith(
