@@ -71,7 +71,7 @@ public final class GatewayMain {
               rpo-benchmark [--changes N] [--trials N] [--commands N] [--threads N] [--out FILE]
                                                 mirror lag, loss at takeover, commands/s with and without
                                                 the journal's disk syncs (docs/benchmarks.md)
-              scale-benchmark [--pairs 1,10,50] [--duration 30s] [--warmup 15s] [--crashes N] [--out FILE]
+              scale-benchmark [--pairs 1,10,50] [--duration 30s] [--warmup 120s] [--crashes N] [--out FILE]
                                                 one gateway process supervising N pairs: CPU, RSS, threads,
                                                 allocation rate, RTO of N crashes, false failovers
                                                 (docs/benchmarks.md); GATEWAY_JAVA_OPTS sets its JVM options
@@ -162,7 +162,7 @@ public final class GatewayMain {
                                                     Duration.ofHours(1)),
                                             a.duration(
                                                     "warmup",
-                                                    Duration.ofSeconds(15),
+                                                    Duration.ofSeconds(120),
                                                     Duration.ZERO,
                                                     Duration.ofHours(1)),
                                             a.integer("crashes", 10, 0, 500)),

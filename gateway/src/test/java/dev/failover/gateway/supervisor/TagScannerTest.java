@@ -85,6 +85,17 @@ class TagScannerTest {
     }
 
     @Test
+    void scansRunOnlyOnceSomeoneListens() {
+        scanner.start();
+        assertThat(scanner.scanning()).as("no SCADA server, no scans").isFalse();
+
+        scanner.onScan(image -> {});
+
+        assertThat(scanner.scanning()).isTrue();
+        scanner.close();
+    }
+
+    @Test
     void whileTheActiveIsSuspectTheScanLeavesTheControlConnectionToTheProbe() {
         scanOnceGood();
         TagImage before = scanner.image();
