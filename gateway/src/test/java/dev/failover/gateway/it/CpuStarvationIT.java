@@ -3,12 +3,10 @@ package dev.failover.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.failover.gateway.bench.BusyLoops;
 import dev.failover.gateway.bench.FieldObserver;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,16 +36,10 @@ class CpuStarvationIT {
     @BeforeEach
     void start() throws Exception {
         rig = new GatewayKillRig(dir, GatewayKillRig.DEFAULT_FAILOVER);
-        observer = FieldObserver.start(
-                rig.plant(),
-                List.of(
-                        new FieldObserver.Controller(
-                                "plc-a", "127.0.0.1", rig.plc("plc-a").controlPort()),
-                        new FieldObserver.Controller(
-                                "plc-b", "127.0.0.1", rig.plc("plc-b").controlPort())));
+        observer = rig.observer();
         rig.startGateway();
         rig.awaitProtected();
-        await().atMost(GatewayKillRig.WAIT).until(this::armed);
+        rig.awaitArmed();
     }
 
     @AfterEach
@@ -68,7 +60,7 @@ class CpuStarvationIT {
                 .until(() -> observer.roleChanges(active) >= 0 && observer.roleChanges(standby) >= 0);
         long activeChanges = observer.roleChanges(active);
         long standbyChanges = observer.roleChanges(standby);
-        int switchovers = switchovers();
+        int switchovers = rig.switchovers();
 
         try (BusyLoops load = BusyLoops.perCore(2)) {
             assertThat(load.count()).isEqualTo(2 * Runtime.getRuntime().availableProcessors());
@@ -85,7 +77,7 @@ class CpuStarvationIT {
                                 .isEqualTo(standbyChanges);
                         return System.nanoTime() >= end;
                     });
-            assertThat(switchovers())
+            assertThat(rig.switchovers())
                     .as("switchovers the gateway made under load")
                     .isEqualTo(switchovers);
             assertThat(observer.role(active)).isEqualTo("ACTIVE");
@@ -102,18 +94,5 @@ class CpuStarvationIT {
         }
         assertThat(observer.twoDrivers()).as("%s", observer.violations()).isZero();
         assertThat(observer.twoActive()).as("%s", observer.violations()).isZero();
-    }
-
-    private boolean armed() throws Exception {
-        for (JsonNode c : rig.pairStatus().path("controllers")) {
-            if (!c.path("detectionArmed").asBoolean()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private int switchovers() throws Exception {
-        return rig.pairStatus().path("switchovers").asInt();
     }
 }

@@ -9,6 +9,7 @@ import dev.failover.certs.Identity;
 import dev.failover.certs.IssuedCertificate;
 import dev.failover.certs.TestPki;
 import dev.failover.gateway.Ticker;
+import dev.failover.gateway.bench.FieldObserver;
 import dev.failover.gateway.bench.GatewayFiles;
 import dev.failover.gateway.bench.GatewayProcess;
 import dev.failover.gateway.command.Command;
@@ -157,6 +158,27 @@ final class GatewayKillRig implements AutoCloseable {
 
     GatewayProcess gateway() {
         return gateway;
+    }
+
+    /** An observer independent of the gateway: the rig's plant and both controllers' control ports. */
+    FieldObserver observer() {
+        return FieldObserver.start(
+                plant,
+                List.of(
+                        new FieldObserver.Controller(
+                                "plc-a", "127.0.0.1", plc("plc-a").controlPort()),
+                        new FieldObserver.Controller(
+                                "plc-b", "127.0.0.1", plc("plc-b").controlPort())));
+    }
+
+    /** The switchovers the running gateway has made since it started. */
+    int switchovers() throws IOException {
+        return pairStatus().path("switchovers").asInt();
+    }
+
+    /** Polls {@code status} until detection is armed for both controllers (their timeouts count). */
+    void awaitArmed() {
+        await().atMost(WAIT).until(() -> GatewayProcess.isArmed(pairStatus()));
     }
 
     /** Polls {@code status} over the control endpoint until the pair is PROTECTED with two healthy controllers. */

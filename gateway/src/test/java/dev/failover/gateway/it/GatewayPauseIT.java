@@ -3,11 +3,9 @@ package dev.failover.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.failover.gateway.bench.FieldObserver;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,22 +31,16 @@ class GatewayPauseIT {
     @BeforeEach
     void start() throws Exception {
         rig = new GatewayKillRig(dir, GatewayKillRig.DEFAULT_FAILOVER);
-        observer = FieldObserver.start(
-                rig.plant(),
-                List.of(
-                        new FieldObserver.Controller(
-                                "plc-a", "127.0.0.1", rig.plc("plc-a").controlPort()),
-                        new FieldObserver.Controller(
-                                "plc-b", "127.0.0.1", rig.plc("plc-b").controlPort())));
+        observer = rig.observer();
         rig.startGateway();
         rig.awaitProtected();
-        await().atMost(GatewayKillRig.WAIT).until(this::armed);
+        rig.awaitArmed();
     }
 
     @AfterEach
     void stop() throws Exception {
         if (rig != null && rig.gateway() != null) {
-            signal("CONT");
+            rig.gateway().signal("CONT");
         }
         if (observer != null) {
             observer.close();
@@ -61,14 +53,14 @@ class GatewayPauseIT {
     @Test
     void pausesOfTheGatewayItselfNeverFailOverAndARealCrashAfterThemStillDoes() throws Exception {
         String active = rig.activeId();
-        int before = switchovers();
+        int before = rig.switchovers();
 
         for (long pauseMillis : new long[] {50, 200, 2_000, 50, 200, 2_000}) {
-            signal("STOP");
+            rig.gateway().signal("STOP");
             await().pollDelay(Duration.ofMillis(pauseMillis))
                     .atMost(Duration.ofMillis(pauseMillis + 1_000))
                     .until(() -> true);
-            signal("CONT");
+            rig.gateway().signal("CONT");
             // Long enough for three polls past the pause to have been judged.
             await().pollDelay(Duration.ofMillis(300))
                     .atMost(Duration.ofSeconds(5))
@@ -77,7 +69,7 @@ class GatewayPauseIT {
             assertThat(rig.activeId())
                     .as("active after a %d ms pause of the gateway", pauseMillis)
                     .isEqualTo(active);
-            assertThat(switchovers())
+            assertThat(rig.switchovers())
                     .as("switchovers after a %d ms pause", pauseMillis)
                     .isEqualTo(before);
         }
@@ -89,26 +81,5 @@ class GatewayPauseIT {
         await().atMost(GatewayKillRig.WAIT).until(() -> standby.equals(rig.activeId()));
         assertThat(observer.twoDrivers()).as("%s", observer.violations()).isZero();
         assertThat(observer.twoActive()).as("%s", observer.violations()).isZero();
-    }
-
-    private boolean armed() throws Exception {
-        for (JsonNode c : rig.pairStatus().path("controllers")) {
-            if (!c.path("detectionArmed").asBoolean()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private int switchovers() throws Exception {
-        return rig.pairStatus().path("switchovers").asInt();
-    }
-
-    private void signal(String name) throws Exception {
-        Process kill = new ProcessBuilder(
-                        "kill", "-" + name, Long.toString(rig.gateway().pid()))
-                .redirectErrorStream(true)
-                .start();
-        assertThat(kill.waitFor()).as("kill -%s", name).isZero();
     }
 }

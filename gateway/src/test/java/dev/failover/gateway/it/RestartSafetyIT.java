@@ -60,11 +60,7 @@ class RestartSafetyIT {
     void start() throws Exception {
         ((ch.qos.logback.classic.Logger) log).setLevel(Level.INFO);
         rig = new GatewayKillRig(dir);
-        observer = FieldObserver.start(
-                rig.plant(),
-                List.of(
-                        new FieldObserver.Controller(A, "127.0.0.1", rig.plc(A).controlPort()),
-                        new FieldObserver.Controller(B, "127.0.0.1", rig.plc(B).controlPort())));
+        observer = rig.observer();
         log.info("gateway named its endpoint after {} ms", rig.startGateway());
         rig.awaitProtected();
         assertThat(rig.activeId()).as("active at the start").isEqualTo(A);
