@@ -48,18 +48,14 @@ public record GatewayFiles(Path config, Path eventLog, Path stateDirectory) {
         GatewayFiles files =
                 new GatewayFiles(dir.resolve("gateway.yaml"), dir.resolve("events.jsonl"), dir.resolve("state"));
         String insecure = tlsToControllers ? "" : ", insecure: true";
-        String yaml = """
-                gateway:
-                  name: child-gateway
-                  control: {host: 127.0.0.1, port: 0}
-                  eventLog: '%s'
-                security:
-                  caCertificates: '%s'
-                  crl: '%s'
-                  keystore: '%s'
-                  keystorePassword: {file: '%s'}
-                  stateDirectory: '%s'
-                pairs:
+        String yaml = header(
+                        "child-gateway",
+                        files,
+                        pki.pki().caChainFile(),
+                        pki.crlFile(),
+                        pki.gateway("gateway", "gateway").keyStore(),
+                        password)
+                + """
                   - name: %s
                     controllers:
                       - id: plc-a
@@ -76,24 +72,39 @@ public record GatewayFiles(Path config, Path eventLog, Path stateDirectory) {
                          mirrored: true, writableBy: [operator]}
                     failover:
                 %s                """.formatted(
-                        files.eventLog(),
-                        pki.pki().caChainFile(),
-                        pki.crlFile(),
-                        pki.gateway("gateway", "gateway").keyStore(),
-                        password,
-                        files.stateDirectory(),
-                        PAIR,
-                        ports.plcA(),
-                        insecure,
-                        ports.relayBox(),
-                        ports.plcB(),
-                        insecure,
-                        ports.relayBox(),
-                        SETPOINT,
-                        SETPOINT_REGISTER,
-                        failover.indent(6).stripTrailing());
+                                PAIR,
+                                ports.plcA(),
+                                insecure,
+                                ports.relayBox(),
+                                ports.plcB(),
+                                insecure,
+                                ports.relayBox(),
+                                SETPOINT,
+                                SETPOINT_REGISTER,
+                                failover.indent(6).stripTrailing());
         Files.writeString(files.config(), yaml, StandardCharsets.UTF_8);
         return files;
+    }
+
+    /**
+     * The start of a gateway configuration as an installation writes it, up to its {@code pairs:} key:
+     * the control endpoint on a free loopback port, the event log and state directory of {@code
+     * files}, and the security section; every path absolute.
+     */
+    static String header(String name, GatewayFiles files, Path caChain, Path crl, Path keystore, Path password) {
+        return """
+                gateway:
+                  name: %s
+                  control: {host: 127.0.0.1, port: 0}
+                  eventLog: '%s'
+                security:
+                  caCertificates: '%s'
+                  crl: '%s'
+                  keystore: '%s'
+                  keystorePassword: {file: '%s'}
+                  stateDirectory: '%s'
+                pairs:
+                """.formatted(name, files.eventLog(), caChain, crl, keystore, password, files.stateDirectory());
     }
 
     /**

@@ -99,25 +99,13 @@ final class ScalePairs implements AutoCloseable {
      * setpoint, mirrored) and the default failover section.
      */
     Path writeConfig(Path dir, ScalePki pki) throws IOException, PkiException {
-        StringBuilder yaml = new StringBuilder("""
-                gateway:
-                  name: scale-benchmark
-                  control: {host: 127.0.0.1, port: 0}
-                  eventLog: '%s'
-                security:
-                  caCertificates: '%s'
-                  crl: '%s'
-                  keystore: '%s'
-                  keystorePassword: {file: '%s'}
-                  stateDirectory: '%s'
-                pairs:
-                """.formatted(
-                        dir.resolve("events.jsonl"),
-                        pki.caChain(),
-                        pki.crl(),
-                        pki.gatewayKeystore(),
-                        pki.passwordFile(),
-                        dir.resolve("state")));
+        StringBuilder yaml = new StringBuilder(GatewayFiles.header(
+                "scale-benchmark",
+                new GatewayFiles(dir.resolve("gateway.yaml"), dir.resolve("events.jsonl"), dir.resolve("state")),
+                pki.caChain(),
+                pki.crl(),
+                pki.gatewayKeystore(),
+                pki.passwordFile()));
         for (Pair p : pairs) {
             yaml.append("""
                       - name: %1$s

@@ -34,6 +34,7 @@ public final class ResponseDeadline {
     private double srtt = Double.NaN;
     private double rttvar;
     private long samples;
+    private volatile long deadlineNanos;
     private volatile Figures figures;
 
     /** The deadline's figures: the smoothed round trip, its mean deviation, and the deadline now. */
@@ -49,12 +50,13 @@ public final class ResponseDeadline {
         }
         this.floorNanos = floor.toNanos();
         this.ceilingNanos = ceiling.toNanos();
+        this.deadlineNanos = ceilingNanos;
         this.figures = new Figures(Double.NaN, Double.NaN, ceilingNanos / 1e6, 0);
     }
 
     /** The deadline for the next poll. */
     public Duration current() {
-        return Duration.ofNanos(Math.round(figures.deadlineMillis() * 1e6));
+        return Duration.ofNanos(deadlineNanos);
     }
 
     /** Folds in the round trip of an answer to a poll the gateway ran on time for. */
@@ -72,6 +74,7 @@ public final class ResponseDeadline {
         }
         samples++;
         long deadline = Math.min(ceilingNanos, Math.round(srtt + Math.max(floorNanos, 4 * rttvar)));
+        deadlineNanos = deadline;
         figures = new Figures(srtt / 1e6, rttvar / 1e6, deadline / 1e6, samples);
     }
 
