@@ -289,7 +289,6 @@ public final class PairSupervisor implements AutoCloseable {
     }
 
     private void poll(ControllerLink link) {
-        probeControlPath(link);
         ResponseDeadline deadline = deadlines.get(link.controllerId());
         Duration wait = deadline.current();
         long sent = ticker.nanos();
@@ -328,6 +327,11 @@ public final class PairSupervisor implements AutoCloseable {
                             probeDone,
                             probe,
                             pauses.ranThrough(probeSent, probeDone))));
+        } else if (result.isOk()) {
+            // After an answered poll, never before one: a probe that times out (the controller hung since)
+            // must not delay the poll that would see it, and after a miss the corroboration probe or the
+            // next poll uses the control connection anyway.
+            probeControlPath(link);
         }
     }
 
@@ -385,8 +389,8 @@ public final class PairSupervisor implements AutoCloseable {
     }
 
     /**
-     * About once a second, reads the status over the control connection too, so the connection a
-     * switchover will use is open and known to work before it is needed (safety rule 3).
+     * About once a second, after an answered poll, reads the status over the control connection too, so
+     * the connection a switchover will use is open and known to work before it is needed (safety rule 3).
      */
     private void probeControlPath(ControllerLink link) {
         int n = pollCounts.merge(link.controllerId(), 1, Integer::sum);
