@@ -54,6 +54,9 @@ public final class Gateway implements AutoCloseable {
 
     private final GatewayConfig config;
     private final EventBus events = new EventBus();
+    /** How long closing waits for the events still queued to be written. */
+    private static final Duration EVENTS_CLOSE_WAIT = Duration.ofSeconds(2);
+
     private final RecentEvents recent = new RecentEvents(500);
     private final List<PairSupervisor> supervisors = new ArrayList<>();
     private final Function<HardwareConfig, PairHardware> hardware;
@@ -110,13 +113,15 @@ public final class Gateway implements AutoCloseable {
 
     private void startParts(Ticker ticker, Clock clock, EventSink extra) throws IOException {
         pauses = PauseDetector.start(ticker, pauseTolerance(config));
-        events.add(new LogEventSink()).add(recent);
+        // The log and the event log are written on the bus's writer thread: a failover decided on a
+        // supervisor's thread must not wait on a disk (see EventBus).
+        events.add(recent).addWriter(new LogEventSink());
         if (extra != null) {
             events.add(extra);
         }
         if (config.eventLog() != null) {
             eventLog = new JsonLinesEventLog(config.eventLog());
-            events.add(eventLog);
+            events.addWriter(eventLog);
         }
         if (config.security() != null) {
             security = GatewaySecurity.open(config.security(), clock);
@@ -367,6 +372,7 @@ public final class Gateway implements AutoCloseable {
                 log.error("shutting Pi4J down failed", e);
             }
         }
+        events.close(EVENTS_CLOSE_WAIT);
         if (eventLog != null) {
             try {
                 eventLog.close();

@@ -55,6 +55,8 @@ public final class BenchDemo {
     private volatile long originNanos = System.nanoTime();
     private volatile boolean showEvents;
     private final List<AutoCloseable> closeLater = new java.util.ArrayList<>();
+    private final java.util.concurrent.ExecutorService printer = java.util.concurrent.Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("demo-printer").daemon(true).factory());
 
     public BenchDemo(PrintStream out) {
         this.out = out;
@@ -204,6 +206,7 @@ public final class BenchDemo {
                 if (!takerId.equals(report.to())) {
                     throw new IOException("the failover went to " + report.to() + ", not " + takerId + ": " + report);
                 }
+                printed();
                 double rto = (report.completedNanos() - originNanos) / 1e6;
                 long origin = originNanos;
                 await(
@@ -243,6 +246,7 @@ public final class BenchDemo {
                 closeLater.add(restarted);
                 await(killedId + " is the standby again", () -> protectedWith(gateway, takerId));
                 showEvents = false;
+                printed();
                 printStatus(gateway);
 
                 step(5, "summary");
@@ -403,13 +407,26 @@ public final class BenchDemo {
         return file;
     }
 
+    /**
+     * Prints an event, on the printer thread: the gateway publishes on the thread that decides a
+     * failover, and a console must not hold that up. The time is taken here, when it was published.
+     */
     private void show(GatewayEvent e) {
         if (!showEvents || !SHOWN.contains(e.type())) {
             return;
         }
         double t = (System.nanoTime() - originNanos) / 1e9;
         String who = e.controller().isEmpty() ? "" : e.controller() + " ";
-        out.printf(Locale.ROOT, "      %+8.3f s  %-20s %s%s%n", t, e.type(), who, e.message());
+        printer.execute(() -> out.printf(Locale.ROOT, "      %+8.3f s  %-20s %s%s%n", t, e.type(), who, e.message()));
+    }
+
+    /** Waits until the events shown so far are printed, so that the demo's own lines come after them. */
+    private void printed() throws InterruptedException {
+        try {
+            printer.submit(() -> {}).get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+            out.println("      (events still being printed: " + e + ")");
+        }
     }
 
     private void printStatus(Gateway gateway) {

@@ -74,7 +74,7 @@ public final class FieldObserver implements AutoCloseable {
         threads.add(Thread.ofPlatform().name("observe-plant").daemon(true).start(() -> loop(this::readPlant)));
         for (Controller c : controllers) {
             threads.add(
-                    Thread.ofPlatform().name("observe-" + c.name()).daemon(true).start(() -> loop(() -> ask(c))));
+                    Thread.ofPlatform().name("observe-" + c.name()).daemon(true).start(() -> asking(c)));
         }
     }
 
@@ -122,18 +122,49 @@ public final class FieldObserver implements AutoCloseable {
         }
     }
 
-    private void ask(Controller c) {
-        Map<String, String> status;
-        long sent = System.nanoTime();
-        try {
-            status = ControlClient.status(c.host(), c.controlPort(), ASK_TIMEOUT);
-        } catch (IOException e) {
-            synchronized (this) {
-                // No answer is no claim; it also breaks the "throughout" of the two-ACTIVE proof.
-                latest.remove(c.name());
+    /**
+     * Asks {@code c} for its status about every millisecond over one connection, kept open: a new
+     * connection per question would cost the controller a connection and a thread a millisecond, load
+     * that the witness itself would put on the pair it watches. A broken connection is opened again.
+     */
+    private void asking(Controller c) {
+        ControlClient.Session session = null;
+        while (running) {
+            try {
+                if (session == null) {
+                    session = ControlClient.Session.open(c.host(), c.controlPort(), ASK_TIMEOUT);
+                }
+                long sent = System.nanoTime();
+                record(c, sent, session.status());
+            } catch (IOException e) {
+                closeQuietly(session);
+                session = null;
+                synchronized (this) {
+                    // No answer is no claim; it also breaks the "throughout" of the two-ACTIVE proof.
+                    latest.remove(c.name());
+                }
             }
-            return;
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
+        closeQuietly(session);
+    }
+
+    private static void closeQuietly(ControlClient.Session session) {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (IOException e) {
+                // Closing a broken connection: nothing more to do.
+            }
+        }
+    }
+
+    private void record(Controller c, long sent, Map<String, String> status) {
         boolean answeredStopped = status.getOrDefault("faults", "").contains("crash");
         Report r = new Report(
                 sent,

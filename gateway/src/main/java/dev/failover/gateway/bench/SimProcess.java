@@ -15,12 +15,33 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One plc-sim process started from this JVM's own class path: a controller ({@code plc-sim run}) or
  * the relay box ({@code plc-sim relay}, the output-enable relays of the bench, a process of its own).
+ *
+ * <p><b>They stand in for hardware of their own.</b> Real controllers and a cabinet's relays have
+ * their own CPUs: a busy gateway box cannot make them answer late. On the bench they share the
+ * machine with the gateway and with the load a benchmark puts on it (busy loops), so they run at a
+ * higher scheduling priority ({@code nice -n -10}) where the operating system permits it, and with a
+ * small heap, like a controller's runtime. The load then starves the gateway, which is what it is
+ * meant to test, not the stand-ins for the plant's hardware. Where raising the priority is not
+ * permitted, they run at the normal priority and {@link #priority()} says so.
  */
 public final class SimProcess implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SimProcess.class);
+
+    /** A controller's runtime on the bench: the serial collector and a small heap (fast start, fast exit). */
+    private static final List<String> JVM_OPTIONS =
+            List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx160m", "-Xss512k", "-XX:ReservedCodeCacheSize=32m");
+
+    private static final int NICENESS = -10;
+
+    /** The command prefix that raises the priority, or none where that is not permitted; probed once. */
+    private static volatile List<String> priorityPrefix;
 
     private static final Pattern READY =
             Pattern.compile("READY name=(\\S+) modbus=(\\S+):(\\d+) control=(\\S+):(\\d+)");
@@ -86,8 +107,10 @@ public final class SimProcess implements AutoCloseable {
 
     private static Launched launch(String name, List<String> args, Pattern readyLine, Path log) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new java.util.ArrayList<>(List.of(
-                java.toString(), "-cp", System.getProperty("java.class.path"), "dev.failover.plcsim.PlcSimMain"));
+        List<String> command = new java.util.ArrayList<>(priorityPrefix());
+        command.add(java.toString());
+        command.addAll(JVM_OPTIONS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.failover.plcsim.PlcSimMain"));
         command.addAll(args);
         Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -108,6 +131,48 @@ public final class SimProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting plc-sim " + name, e);
         }
+    }
+
+    /**
+     * How the stand-ins for the plant's hardware are scheduled: {@code "nice -10"} when raising their
+     * priority is permitted here, else {@code "normal (raising it is not permitted here)"}.
+     */
+    public static String priority() {
+        return priorityPrefix().isEmpty() ? "normal (raising it is not permitted here)" : "nice " + NICENESS;
+    }
+
+    private static List<String> priorityPrefix() {
+        List<String> prefix = priorityPrefix;
+        if (prefix == null) {
+            prefix = probePriority();
+            priorityPrefix = prefix;
+        }
+        return prefix;
+    }
+
+    /** Whether {@code nice -n -10} takes effect here (root, or CAP_SYS_NICE): {@code nice} then prints -10. */
+    private static List<String> probePriority() {
+        List<String> prefix = List.of("nice", "-n", Integer.toString(NICENESS));
+        try {
+            List<String> probe = new java.util.ArrayList<>(prefix);
+            probe.add("nice");
+            Process p = new ProcessBuilder(probe)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0 && printed.equals(Integer.toString(NICENESS))) {
+                return prefix;
+            }
+            log.warn("the simulated controllers and relay box run at the normal priority: raising it is not permitted"
+                    + " here, so a loaded machine also starves them, which real hardware would not be");
+        } catch (IOException e) {
+            log.warn(
+                    "cannot raise the simulated controllers' priority ({}): they run at the normal priority",
+                    e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return List.of();
     }
 
     private static Matcher awaitReady(Process process, Pattern readyLine) {

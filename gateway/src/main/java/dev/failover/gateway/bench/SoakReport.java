@@ -118,6 +118,7 @@ final class SoakReport {
                 BusyLoops.FULL_LOAD_PER_CORE));
         line(b, "failover section", s.failover().strip().replace("\n", ", ") + " (the rest: defaults)");
         line(b, "controllers' scan", s.scanPeriod().toMillis() + " ms");
+        line(b, "controllers' priority", SimProcess.priority() + " (they stand in for hardware of its own)");
         line(
                 b,
                 "gateway paused",

@@ -15,6 +15,7 @@ import dev.failover.gateway.link.LinkResult;
 import dev.failover.gateway.supervisor.PairSupervisor;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs signed commands: the {@link CommandGuard} decides, and an accepted command runs on the
@@ -34,7 +37,11 @@ import java.util.stream.Collectors;
  */
 public final class CommandService {
 
+    private static final Logger log = LoggerFactory.getLogger(CommandService.class);
+
     private static final long SWITCHOVER_WAIT_SECONDS = 15;
+    /** How long a command's answer waits for its events to be written. */
+    private static final Duration EVIDENCE_WAIT = Duration.ofSeconds(2);
 
     private final CommandGuard guard;
     private final CommandJournal journal;
@@ -73,6 +80,7 @@ public final class CommandService {
             fields.put("signer", r.signer());
             fields.put("origin", origin);
             publish("COMMAND_REJECTED", "", "command refused: " + r.detail(), fields, "");
+            evidenceWritten();
             return new CommandResult(
                     r.commandId(), CommandResult.Outcome.REJECTED, r.reason().name(), r.detail());
         }
@@ -106,7 +114,18 @@ public final class CommandService {
         outcome.put("signer", accepted.signer());
         outcome.put("code", result.code());
         publish("COMMAND_" + result.outcome().name(), "", result.detail(), outcome, c.pair());
+        evidenceWritten();
         return result;
+    }
+
+    /**
+     * Waits until the command's events are written (the event log, the log) before its answer goes out:
+     * an acknowledged command's evidence must survive a crash of the gateway right after the answer.
+     */
+    private void evidenceWritten() {
+        if (!events.flush(EVIDENCE_WAIT)) {
+            log.warn("the events of a command were not written within {}: answering anyway", EVIDENCE_WAIT);
+        }
     }
 
     /**
@@ -153,6 +172,7 @@ public final class CommandService {
         if (rejected != null) {
             fields.put("reason", rejected.reason().name());
             publish("COMMAND_REJECTED", "", "write refused: " + rejected.detail(), fields, pairName);
+            evidenceWritten();
             return new CommandResult(
                     id, CommandResult.Outcome.REJECTED, rejected.reason().name(), rejected.detail());
         }
@@ -167,6 +187,7 @@ public final class CommandService {
         outcome.put("signer", user);
         outcome.put("code", result.code());
         publish("COMMAND_" + result.outcome().name(), "", result.detail(), outcome, pairName);
+        evidenceWritten();
         return result;
     }
 

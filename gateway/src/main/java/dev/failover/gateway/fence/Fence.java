@@ -11,7 +11,7 @@ import dev.failover.gateway.link.LinkResult;
  * reached over a network gets a deadline with each command and refuses it once past (safety rule
  * 8). Thread-safe; blocks for at most a short, implementation-defined timeout.
  */
-public interface Fence {
+public interface Fence extends AutoCloseable {
 
     String controllerId();
 
@@ -27,4 +27,8 @@ public interface Fence {
      * (safety rule 8).
      */
     LinkResult<Boolean> outputsEnabled();
+
+    /** Releases what the fence holds open (a connection to a relay box); the relay stays as it is. */
+    @Override
+    default void close() {}
 }

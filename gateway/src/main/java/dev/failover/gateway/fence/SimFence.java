@@ -27,6 +27,8 @@ public final class SimFence implements Fence {
     private final int port;
     private final Duration timeout;
     private final Clock clock;
+    /** The connection kept open to the box, or null until the next command opens one. Guarded by this. */
+    private ControlClient.Session session;
 
     /**
      * @param output the controller's name at the relay box
@@ -70,7 +72,7 @@ public final class SimFence implements Fence {
     private LinkResult<Boolean> exchange(String command, long start) {
         String answer;
         try {
-            answer = ControlClient.send(host, port, command, timeout);
+            answer = send(command);
         } catch (IOException e) {
             return LinkResult.failed(
                     LinkError.UNREACHABLE,
@@ -85,6 +87,52 @@ public final class SimFence implements Fence {
             return LinkResult.failed(LinkError.PROTOCOL, "unexpected relay box answer: " + answer);
         }
         return LinkResult.ok(Boolean.parseBoolean(state), System.nanoTime() - start);
+    }
+
+    /**
+     * Sends one command over the connection kept open to the box, so that a cut is one line on an
+     * established connection, not a connection set-up in the middle of a failover. A kept connection
+     * found broken (the box restarted) is replaced once; a timeout is not retried: the command may
+     * still be under way, and its deadline keeps it from being executed late.
+     */
+    private synchronized String send(String command) throws IOException {
+        boolean reused = session != null;
+        try {
+            return session().send(command);
+        } catch (java.net.SocketTimeoutException e) {
+            drop();
+            throw e;
+        } catch (IOException e) {
+            drop();
+            if (!reused) {
+                throw e;
+            }
+            return session().send(command);
+        }
+    }
+
+    private ControlClient.Session session() throws IOException {
+        if (session == null) {
+            session = ControlClient.Session.open(host, port, timeout);
+        }
+        return session;
+    }
+
+    private void drop() {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (IOException e) {
+                // A broken connection: nothing more to close.
+            }
+            session = null;
+        }
+    }
+
+    /** Closes the connection to the box. */
+    @Override
+    public synchronized void close() {
+        drop();
     }
 
     /** The {@code key=value} words of an answer line. */

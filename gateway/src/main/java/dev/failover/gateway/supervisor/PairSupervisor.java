@@ -579,6 +579,7 @@ public final class PairSupervisor implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         links.values().forEach(ControllerLink::close);
+        fences.values().forEach(Fence::close);
         publisher.flushRepeats();
         if (ledger != null) {
             try {
