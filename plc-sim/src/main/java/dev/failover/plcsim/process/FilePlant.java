@@ -2,6 +2,9 @@ package dev.failover.plcsim.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -10,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -22,22 +26,51 @@ import java.util.function.Function;
  * threads: a second {@code FileChannel.lock()} on the same file from this JVM would throw instead of
  * waiting. Threads that access a plant must not be interrupted: an interrupt during {@code lock()}
  * closes the channel.
+ *
+ * <p><b>Readers take no lock.</b> Every locked access makes the write sequence after the tank's
+ * fields ({@value #SEQUENCE_OFFSET}, 8 bytes) odd before it starts and even when it ends, as a
+ * seqlock does; {@link #read()} copies the fields between two equal, even readings of it and
+ * integrates on the copy. An observer that samples the plant every millisecond then never holds the
+ * lock the controllers' scans and the relay box need: descheduled on a loaded machine while holding
+ * it, a reader would stall them all. A writer killed mid-access leaves the sequence odd; the next
+ * locked access repairs it, and a reader that keeps finding it odd or changing falls back to the lock.
+ * Files written before the sequence existed are {@value #SEQUENCE_OFFSET} bytes long and are extended
+ * by 8 zero bytes when opened; the format version stays 1.
  */
 public final class FilePlant extends SharedTank {
 
     private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+
+    /** Where the write sequence sits: right after the tank's fields. */
+    static final int SEQUENCE_OFFSET = MappedTankStore.SIZE;
+
+    /** Size of a plant file in bytes: the tank's fields and the write sequence. */
+    static final int SIZE = SEQUENCE_OFFSET + Long.BYTES;
+
+    /** Lock-free read attempts that spin before they wait. */
+    private static final int SPINS = 64;
+
+    private static final long WAIT_NANOS = 100_000;
+
+    /** How long a reader waits for a writer to finish before it takes the lock itself. */
+    private static final long SNAPSHOT_PATIENCE_NANOS = 100_000_000;
+
+    private static final VarHandle SEQUENCE = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    private final MappedByteBuffer mapped;
 
     private final Path path;
     private final FileChannel channel;
     private final ReentrantLock jvmLock;
     private final MappedTankStore store;
 
-    private FilePlant(Path path, FileChannel channel, ReentrantLock jvmLock, MappedTankStore store, Clock clock) {
+    private FilePlant(Path path, FileChannel channel, ReentrantLock jvmLock, MappedByteBuffer mapped, Clock clock) {
         super(clock);
         this.path = path;
         this.channel = channel;
         this.jvmLock = jvmLock;
-        this.store = store;
+        this.mapped = mapped;
+        this.store = new MappedTankStore(mapped);
     }
 
     /**
@@ -56,8 +89,8 @@ public final class FilePlant extends SharedTank {
         }
         try {
             ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(path.toRealPath(), p -> new ReentrantLock());
-            MappedTankStore store = mapAndCheck(path, channel, jvmLock, clock);
-            return new FilePlant(path, channel, jvmLock, store, clock);
+            MappedByteBuffer mapped = mapAndCheck(path, channel, jvmLock, clock);
+            return new FilePlant(path, channel, jvmLock, mapped, clock);
         } catch (IOException e) {
             closeQuietly(channel, e);
             throw new UncheckedIOException("cannot use plant file " + path + ": " + e.getMessage(), e);
@@ -67,7 +100,7 @@ public final class FilePlant extends SharedTank {
         }
     }
 
-    private static MappedTankStore mapAndCheck(Path path, FileChannel channel, ReentrantLock jvmLock, Clock clock)
+    private static MappedByteBuffer mapAndCheck(Path path, FileChannel channel, ReentrantLock jvmLock, Clock clock)
             throws IOException {
         jvmLock.lock();
         try {
@@ -82,12 +115,21 @@ public final class FilePlant extends SharedTank {
         }
     }
 
-    private static MappedTankStore checkedStore(Path path, FileChannel channel, Clock clock) throws IOException {
+    private static MappedByteBuffer checkedStore(Path path, FileChannel channel, Clock clock) throws IOException {
         long size = channel.size();
-        if (size != 0 && size != MappedTankStore.SIZE) {
-            throw notAPlant(path, "its size is " + size + " bytes, a plant file has " + MappedTankStore.SIZE);
+        if (size != 0 && size != SIZE && size != SEQUENCE_OFFSET) {
+            throw notAPlant(path, "its size is " + size + " bytes, a plant file has " + SIZE);
         }
-        MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, MappedTankStore.SIZE);
+        if (size == SEQUENCE_OFFSET) {
+            // Check before extending: a file of that size that is no plant must stay as it was.
+            MappedByteBuffer old = channel.map(FileChannel.MapMode.READ_ONLY, 0, SEQUENCE_OFFSET);
+            Optional<String> problem = new MappedTankStore(old).formatProblem();
+            if (problem.isPresent()) {
+                throw notAPlant(path, problem.get());
+            }
+        }
+        // Mapping past the end extends the file with zero bytes: a new sequence starts even.
+        MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, SIZE);
         MappedTankStore store = new MappedTankStore(buffer);
         if (size == 0) {
             store.initialize(epochMicros(clock));
@@ -98,7 +140,7 @@ public final class FilePlant extends SharedTank {
                 throw notAPlant(path, problem.get());
             }
         }
-        return store;
+        return buffer;
     }
 
     private static IllegalArgumentException notAPlant(Path path, String why) {
@@ -120,7 +162,15 @@ public final class FilePlant extends SharedTank {
         try {
             FileLock fileLock = channel.lock();
             try {
-                return action.apply(store);
+                // Odd while this access runs: the next odd value, also after a writer that died mid-access.
+                long sequence = (long) SEQUENCE.getVolatile(mapped, SEQUENCE_OFFSET);
+                long writing = (sequence | 1) + 2;
+                SEQUENCE.setVolatile(mapped, SEQUENCE_OFFSET, writing);
+                try {
+                    return action.apply(store);
+                } finally {
+                    SEQUENCE.setVolatile(mapped, SEQUENCE_OFFSET, writing + 1);
+                }
             } finally {
                 fileLock.release();
             }
@@ -128,6 +178,31 @@ public final class FilePlant extends SharedTank {
             throw new UncheckedIOException("cannot lock plant file " + path + ": " + e.getMessage(), e);
         } finally {
             jvmLock.unlock();
+        }
+    }
+
+    /** A copy taken between two equal, even readings of the write sequence; under the lock if none comes. */
+    @Override
+    <T> T onSnapshot(Function<TankStore, T> action) {
+        long giveUp = System.nanoTime() + SNAPSHOT_PATIENCE_NANOS;
+        for (int attempt = 0; ; attempt++) {
+            long before = (long) SEQUENCE.getVolatile(mapped, SEQUENCE_OFFSET);
+            if ((before & 1) == 0) {
+                HeapTankStore copy = HeapTankStore.copyOf(store);
+                VarHandle.loadLoadFence();
+                if ((long) SEQUENCE.getVolatile(mapped, SEQUENCE_OFFSET) == before) {
+                    return action.apply(copy);
+                }
+            }
+            if (attempt < SPINS) {
+                Thread.onSpinWait();
+            } else if (System.nanoTime() - giveUp < 0) {
+                // A writer is in the middle of an access (or died in one): wait for it, without the lock.
+                LockSupport.parkNanos(WAIT_NANOS);
+            } else {
+                // Left odd by a writer that died, and nobody wrote since: the lock repairs nothing, but it is safe.
+                return locked(locked -> action.apply(HeapTankStore.copyOf(locked)));
+            }
         }
     }
 

@@ -23,6 +23,25 @@ final class HeapTankStore implements TankStore {
         Arrays.fill(names, "");
     }
 
+    /** A copy of every field of {@code source}: a private snapshot to compute on without touching it. */
+    static HeapTankStore copyOf(TankStore source) {
+        HeapTankStore copy = new HeapTankStore(source.lastUpdateMicros());
+        copy.level = source.level();
+        copy.valve = source.valve();
+        for (int i = 0; i < SLOTS; i++) {
+            copy.names[i] = source.slotName(i);
+            copy.pumps[i] = source.slotPump(i);
+            copy.driving[i] = source.slotDriving(i);
+            copy.seen[i] = source.slotSeenMicros(i);
+            copy.relayCut[i] = source.slotRelayCut(i);
+            OptionalInt sign = source.slotLifeSign(i);
+            copy.published[i] = sign.isPresent();
+            copy.lifeSigns[i] = sign.orElse(0);
+            copy.lifeSignSeconds[i] = source.slotLifeSignSeconds(i);
+        }
+        return copy;
+    }
+
     @Override
     public double level() {
         return level;

@@ -52,7 +52,7 @@ final class MappedTankStore implements TankStore {
     /** Set in a published life sign, so that heartbeat 0 differs from "never published". */
     private static final int PUBLISHED = 0x10000;
 
-    /** Size of a plant file in bytes. */
+    /** Size of the tank's fields in bytes; the plant file adds its write sequence after them ({@link FilePlant#SIZE}). */
     static final int SIZE = OFF_FIRST_SLOT + SLOTS * SLOT_SIZE;
 
     private final ByteBuffer buffer;

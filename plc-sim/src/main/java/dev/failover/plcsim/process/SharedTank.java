@@ -46,6 +46,14 @@ abstract sealed class SharedTank implements Plant permits InMemoryPlant, FilePla
     /** Runs {@code action} on the store while holding the plant's lock. */
     abstract <T> T locked(Function<TankStore, T> action);
 
+    /**
+     * Runs {@code action} on a consistent copy of the store, for reading only: what it writes is lost.
+     * By default under the plant's lock, on the store itself.
+     */
+    <T> T onSnapshot(Function<TankStore, T> action) {
+        return locked(action);
+    }
+
     final long nowMicros() {
         return epochMicros(clock);
     }
@@ -64,9 +72,15 @@ abstract sealed class SharedTank implements Plant permits InMemoryPlant, FilePla
         return new TankSlot(index);
     }
 
+    /**
+     * The state now. Integrates on a snapshot where the storage offers one ({@link #onSnapshot}): a
+     * reader (an observer sampling every millisecond) then never holds the lock the controllers' scans
+     * and the relays need, so a reader that is descheduled cannot stall them. The stored level is
+     * integrated by the next exchange or relay change as before; the result is the same.
+     */
     @Override
     public PlantState read() {
-        return locked(store -> advance(store, nowMicros()));
+        return onSnapshot(store -> advance(store, nowMicros()));
     }
 
     @Override

@@ -6,13 +6,20 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.failover.plcsim.PartnerSign;
 import dev.failover.plcsim.Plant;
+import dev.failover.plcsim.PlantState;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +63,87 @@ class FilePlantTest {
                     .isNotNull();
             assertThat(reopened.read().controllers()).isEqualTo(1);
         }
-        assertThat(file).hasSize(MappedTankStore.SIZE);
+        assertThat(file).hasSize(FilePlant.SIZE);
+    }
+
+    @Test
+    void aReadTakesNoLockAndWritesNothing() throws Exception {
+        Path file = dir.resolve("tank.plant");
+        try (FilePlant plant = FilePlant.open(file, clock);
+                FileChannel other = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            plant.attach("A").exchange(100, true, 0);
+            clock.advance(Duration.ofMillis(200));
+            byte[] before = Files.readAllBytes(file);
+
+            // Another holder has the file lock: a locked access from this JVM would throw
+            // OverlappingFileLockException, a reader does not care.
+            try (FileLock held = other.lock()) {
+                PlantState state = plant.read();
+                assertThat(state.levelPercent()).isCloseTo(51, within(1e-9));
+                assertThat(state.drivers()).isEqualTo(1);
+            }
+            assertThat(Files.readAllBytes(file)).as("the file after a read").isEqualTo(before);
+        }
+    }
+
+    @Test
+    void aReaderNeverSeesHalfAnAccess() throws Exception {
+        Path file = dir.resolve("tank.plant");
+        try (FilePlant plant = FilePlant.open(file, clock)) {
+            plant.attach("A").exchange(0, false, 30);
+            CountDownLatch inside = new CountDownLatch(1);
+            CountDownLatch finish = new CountDownLatch(1);
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> plant.locked(store -> {
+                store.valve(10);
+                inside.countDown();
+                await(finish);
+                store.valve(20);
+                return null;
+            }));
+            assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+
+            CompletableFuture<PlantState> reader = CompletableFuture.supplyAsync(plant::read);
+            finish.countDown();
+
+            assertThat(reader.get(10, TimeUnit.SECONDS).valvePercent())
+                    .as("a read that began during the access sees all of it, never the 10 in its middle")
+                    .isEqualTo(20);
+            writer.get(10, TimeUnit.SECONDS);
+            assertThat(plant.read().valvePercent()).isEqualTo(20);
+        }
+    }
+
+    @Test
+    void aSequenceLeftOddByAWriterThatDiedIsRepairedByTheNextAccess() throws Exception {
+        Path file = dir.resolve("tank.plant");
+        try (FilePlant plant = FilePlant.open(file, clock)) {
+            plant.attach("A").exchange(50, true, 30);
+        }
+        // A writer killed in the middle of an access leaves the sequence odd.
+        try (FileChannel raw = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            raw.write(ByteBuffer.allocate(8).putLong(0, 7), FilePlant.SEQUENCE_OFFSET);
+        }
+
+        try (FilePlant plant = FilePlant.open(file, clock)) {
+            assertThat(plant.read().drivers())
+                    .as("read through the lock, after waiting in vain")
+                    .isEqualTo(1);
+            plant.attach("A").exchange(50, true, 30);
+        }
+
+        long sequence = ByteBuffer.wrap(Files.readAllBytes(file)).getLong(FilePlant.SEQUENCE_OFFSET);
+        assertThat(sequence)
+                .as("even again, and past the dead writer's")
+                .isEven()
+                .isGreaterThan(7);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
@@ -74,7 +161,7 @@ class FilePlantTest {
 
         assertThatThrownBy(() -> FilePlant.open(file, clock))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage(file + " is not a plant file: its size is 5 bytes, a plant file has " + MappedTankStore.SIZE
+                .hasMessage(file + " is not a plant file: its size is 5 bytes, a plant file has " + FilePlant.SIZE
                         + "; delete it or choose another --plant path");
         assertThat(Files.readString(file)).as("left untouched").isEqualTo("hello");
     }
@@ -153,6 +240,7 @@ class FilePlantTest {
         Path file = Files.write(dir.resolve("old.plant"), old.array());
 
         try (FilePlant plant = FilePlant.open(file, clock)) {
+            assertThat(file).as("extended by the write sequence").hasSize(FilePlant.SIZE);
             assertThat(plant.outputEnabled("A")).isTrue();
             assertThat(plant.read().drivers()).isEqualTo(1);
             assertThat(plant.read().inflowPercent()).isEqualTo(50);
