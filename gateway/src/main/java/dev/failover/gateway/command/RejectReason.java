@@ -1,14 +1,30 @@
 package dev.failover.gateway.command;
 
-/** Why the command guard refused a command. Each is a test (docs/security.md lists them). */
+/**
+ * Why the command guard refused a command. The guard checks in a fixed order and reports the first
+ * failure (see {@link CommandGuard}); docs/security.md lists every code with an example. Each is a test.
+ */
 public enum RejectReason {
     /** The envelope exceeds the size limit. */
     OVERSIZED,
-    /** Not a single-signer CMS SignedData with its certificate, or content that is not a canonical command. */
+    /**
+     * The envelope is not in the one accepted form (DER-encoded CMS SignedData, one signer, exactly the
+     * signer's certificate, the required signed attributes), the signer's certificate cannot be read,
+     * or the content is not a canonical command.
+     */
     MALFORMED,
-    /** The signature does not verify against the signer's certificate. */
+    /**
+     * The envelope is well formed but uses a digest, signature or key algorithm outside the allow-list
+     * (SHA-256/384/512; ECDSA on P-256 or P-384; RSA PKCS#1 v1.5 with at least 2048 bits), for
+     * example a SHA-1 signature.
+     */
+    UNSUPPORTED_ALGORITHM,
+    /** The signature does not verify against the signer's certificate (or the content does not match its digest). */
     BAD_SIGNATURE,
-    /** The signer's certificate does not chain to the plant's trust anchor. */
+    /**
+     * The signer's certificate does not chain to the plant's trust anchor: a foreign CA, or a certificate
+     * whose issuer's signature does not verify (a tampered certificate, whatever its dates say).
+     */
     UNKNOWN_CA,
     /** The signer's certificate (or one of its issuers) has expired. */
     CERTIFICATE_EXPIRED,
@@ -36,11 +52,16 @@ public enum RejectReason {
     UNKNOWN_PAIR,
     /** The action is not one the gateway knows. */
     UNKNOWN_ACTION,
+    /**
+     * The signed command holds a field or an argument the action does not take, or a JSON key twice:
+     * nothing the signer wrote is ignored. The detail names it.
+     */
+    UNKNOWN_ARGUMENT,
     /** The command is for another pair or action than the method it was sent to (OPC UA methods). */
     WRONG_TARGET,
     /** The tag is not in the pair's tag map. */
     UNKNOWN_TAG,
-    /** An argument is missing or of the wrong type. */
+    /** A required argument is missing or of the wrong type (for example a non-numeric value). */
     BAD_ARGUMENT,
     /** The value is outside the tag's bounds. */
     OUT_OF_BOUNDS
