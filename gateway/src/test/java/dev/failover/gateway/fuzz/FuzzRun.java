@@ -1,0 +1,122 @@
+package dev.failover.gateway.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Runs one fuzz target on a {@link Mutator}'s inputs and checks that no input broke a property.
+ *
+ * <p>By default a run is a fixed number of inputs from a fixed seed, a few seconds' work, so a CI run
+ * is bounded and repeatable. System properties change that for a longer run (docs/security.md,
+ * "Fuzzing"): {@code fuzz.seconds} runs each target for that long instead, {@code fuzz.inputs} sets
+ * the count, {@code fuzz.seed} the seed. A run prints its count, its rate and what the target made of
+ * the inputs; each failing input is saved under {@code target/fuzz-failures/} with its seed and index.
+ */
+final class FuzzRun {
+
+    /** What a target does with one input: returns a short label of the outcome, or throws. */
+    @FunctionalInterface
+    interface Target {
+        String accept(byte[] input) throws Exception;
+    }
+
+    private static final int FAILURES_KEPT = 5;
+
+    private final String name;
+    private final long seed;
+    private final int inputs;
+    private final Duration duration;
+
+    private FuzzRun(String name, long seed, int inputs, Duration duration) {
+        this.name = name;
+        this.seed = seed;
+        this.inputs = inputs;
+        this.duration = duration;
+    }
+
+    /**
+     * A run of {@code defaultInputs} inputs from {@code defaultSeed}, unless the system properties say
+     * otherwise.
+     */
+    static FuzzRun of(String name, long defaultSeed, int defaultInputs) {
+        long seconds = Long.getLong("fuzz.seconds", 0);
+        return new FuzzRun(
+                name,
+                Long.getLong("fuzz.seed", defaultSeed),
+                Integer.getInteger("fuzz.inputs", defaultInputs),
+                seconds > 0 ? Duration.ofSeconds(seconds) : null);
+    }
+
+    long seed() {
+        return seed;
+    }
+
+    /**
+     * Feeds the target inputs until the count (or the time) is reached, prints the figures, and fails
+     * the test if any input made the target throw.
+     */
+    void run(Mutator mutator, Target target) {
+        Map<String, Integer> outcomes = new TreeMap<>();
+        List<String> failures = new ArrayList<>();
+        int failed = 0;
+        long start = System.nanoTime();
+        long end = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
+        int index = 0;
+        while (duration == null ? index < inputs : System.nanoTime() < end) {
+            byte[] input = mutator.next();
+            try {
+                outcomes.merge(target.accept(input), 1, Integer::sum);
+            } catch (Exception | AssertionError | StackOverflowError | OutOfMemoryError e) {
+                failed++;
+                outcomes.merge("FAILED " + e.getClass().getSimpleName(), 1, Integer::sum);
+                if (failures.size() < FAILURES_KEPT) {
+                    failures.add(describe(index, input, e));
+                }
+            }
+            index++;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(
+                Locale.ROOT,
+                "fuzz %s: %d inputs in %.1f s (%.0f inputs/s), seed %d, %d failed; outcomes %s%n",
+                name,
+                index,
+                seconds,
+                index / seconds,
+                seed,
+                failed,
+                outcomes);
+        assertThat(failures)
+                .as("%s: %d of %d inputs broke a property (seed %d); the first ones", name, failed, index, seed)
+                .isEmpty();
+    }
+
+    private String describe(int index, byte[] input, Throwable e) {
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        String saved;
+        try {
+            Path dir = Files.createDirectories(Path.of("target", "fuzz-failures"));
+            Path file = dir.resolve(name + "-seed" + seed + "-input" + index + ".bin");
+            Files.write(file, input);
+            saved = file.toAbsolutePath().toString();
+        } catch (IOException notSaved) {
+            saved = "not saved: " + notSaved.getMessage();
+        }
+        String base64 = Base64.getEncoder().encodeToString(input);
+        return "input " + index + " (" + input.length + " bytes, " + saved + ", base64 "
+                + (base64.length() > 600 ? base64.substring(0, 600) + "..." : base64) + "):\n" + trace;
+    }
+}
