@@ -380,7 +380,8 @@ public final class GatewayMain {
                 commandArgs.put(key, value.matches("-?\\d+(\\.\\d+)?") ? number("--arg " + key, value) : value);
             }
         }
-        if (action == CommandAction.WRITE_TAG && !(commandArgs.containsKey("tag") && commandArgs.containsKey("value"))) {
+        if (action == CommandAction.WRITE_TAG
+                && !(commandArgs.containsKey("tag") && commandArgs.containsKey("value"))) {
             throw new Args.UsageException("write-tag needs --arg tag=NAME and --arg value=NUMBER");
         }
         return commandArgs;

@@ -111,9 +111,7 @@ final class YamlSource {
         if (result.isError()) {
             int offset = in.position();
             String before = new String(bytes, 0, offset, StandardCharsets.UTF_8);
-            int intoLine = before.substring(lineStart(before, before.length()))
-                    .getBytes(StandardCharsets.UTF_8)
-                    .length;
+            int intoLine = before.substring(lineStart(before, before.length())).getBytes(StandardCharsets.UTF_8).length;
             throw single(
                     file,
                     line(before, before.length()),

@@ -116,7 +116,12 @@ class ConfigLimitsTest {
         StringBuilder yaml = new StringBuilder("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
         for (char c = 'b'; c <= 'i'; c++) {
             String previous = "*" + (char) (c - 1);
-            yaml.append(c).append(": &").append(c).append(" [").append(String.join(", ", java.util.Collections.nCopies(9, previous))).append("]\n");
+            yaml.append(c)
+                    .append(": &")
+                    .append(c)
+                    .append(" [")
+                    .append(String.join(", ", java.util.Collections.nCopies(9, previous)))
+                    .append("]\n");
         }
 
         // Lines 2-6 hold 45 aliases; the 51st is the sixth on line 7.

@@ -42,7 +42,8 @@ final class CommandFixture implements AutoCloseable {
     static final String PAIR = SimPair.PAIR;
 
     /** Reasons the guard gives only after it remembered the command's id: the value's checks. */
-    private static final Set<RejectReason> AFTER_REPLAY_CHECK = EnumSet.of(RejectReason.BAD_ARGUMENT, RejectReason.OUT_OF_BOUNDS);
+    private static final Set<RejectReason> AFTER_REPLAY_CHECK =
+            EnumSet.of(RejectReason.BAD_ARGUMENT, RejectReason.OUT_OF_BOUNDS);
 
     private final TestPki pki;
     private final Clock clock = Clock.fixed(Instant.now(), ZoneOffset.UTC);
@@ -81,7 +82,8 @@ final class CommandFixture implements AutoCloseable {
 
     /** The bench's pair (tank-1, plc-a and plc-b) with one tag of each register type. */
     static PairConfig pair() {
-        PairConfig bench = SimPair.config(FailoverPolicy.defaults(), 1502, 1503, 0).pairs().getFirst();
+        PairConfig bench =
+                SimPair.config(FailoverPolicy.defaults(), 1502, 1503, 0).pairs().getFirst();
         return new PairConfig(
                 bench.name(),
                 bench.controllers(),
@@ -119,8 +121,13 @@ final class CommandFixture implements AutoCloseable {
                         alice.privateKey(),
                         alice.chain()),
                 CmsEnvelope.sign(
-                        new Command("fuzz-other-pair", clock.instant(), clock.instant().plusSeconds(60), "tank-9",
-                                        CommandAction.SWITCHOVER, Map.of())
+                        new Command(
+                                        "fuzz-other-pair",
+                                        clock.instant(),
+                                        clock.instant().plusSeconds(60),
+                                        "tank-9",
+                                        CommandAction.SWITCHOVER,
+                                        Map.of())
                                 .canonicalJson(),
                         alice.privateKey(),
                         alice.chain()),
@@ -166,14 +173,18 @@ final class CommandFixture implements AutoCloseable {
         long after = Files.size(nonceFile);
         return switch (decision) {
             case Decision.Accepted a -> {
-                assertThat(nonces.contains(a.command().id())).as("accepted id remembered").isTrue();
+                assertThat(nonces.contains(a.command().id()))
+                        .as("accepted id remembered")
+                        .isTrue();
                 assertThat(after).as("replay store after an accepted command").isGreaterThan(before);
                 yield "ACCEPTED";
             }
             case Decision.Rejected r -> {
                 assertThat(r.detail()).as("detail of %s", r.reason()).isNotBlank();
                 if (after != before) {
-                    assertThat(r.reason()).as("a refusal that changed the replay store").isIn(AFTER_REPLAY_CHECK);
+                    assertThat(r.reason())
+                            .as("a refusal that changed the replay store")
+                            .isIn(AFTER_REPLAY_CHECK);
                     assertThat(nonces.contains(r.commandId())).isTrue();
                 }
                 yield r.reason().name();

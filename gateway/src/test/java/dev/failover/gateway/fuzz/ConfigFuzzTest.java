@@ -26,9 +26,43 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigFuzzTest {
 
     private static final List<byte[]> YAML_TOKENS = Mutator.utf8(
-            "&a ", "*a", "!!str ", "!!null ", "! ", "!<tag:x,1:y> ", "<<: ", "---\n", "...\n", ": ", "- ", "? ", "\t",
-            "#", "'", "\"", "{", "}", "[", "]", ",", "|\n", ">-\n", "%YAML 1.1\n", "\\u0000", "\u00e9", "\ufeff",
-            "\u2028", "\r", "~", "null", "true", "yes", "20ms", "0s", "pairs:\n", "  - name: x\n");
+            "&a ",
+            "*a",
+            "!!str ",
+            "!!null ",
+            "! ",
+            "!<tag:x,1:y> ",
+            "<<: ",
+            "---\n",
+            "...\n",
+            ": ",
+            "- ",
+            "? ",
+            "\t",
+            "#",
+            "'",
+            "\"",
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            "|\n",
+            ">-\n",
+            "%YAML 1.1\n",
+            "\\u0000",
+            "\u00e9",
+            "\ufeff",
+            "\u2028",
+            "\r",
+            "~",
+            "null",
+            "true",
+            "yes",
+            "20ms",
+            "0s",
+            "pairs:\n",
+            "  - name: x\n");
 
     @TempDir
     Path dir;
@@ -48,28 +82,31 @@ class ConfigFuzzTest {
         Set<Path> before = tree(dir);
         FuzzRun run = FuzzRun.of("config", 20261211L, 4_000);
 
-        run.run(new Mutator(run.seed(), corpus(fixtures), YAML_TOKENS, Mutator.utf8("[", "{a: ", "- ", "a:\n ")), input -> {
-            Files.write(file, input);
-            String outcome;
-            try {
-                ConfigLoader.load(file);
-                outcome = "valid";
-            } catch (ConfigException e) {
-                outcome = check(e, file, input);
-            }
-            assertThat(tree(dir)).as("files after loading").isEqualTo(before);
-            return outcome;
-        });
+        run.run(
+                new Mutator(run.seed(), corpus(fixtures), YAML_TOKENS, Mutator.utf8("[", "{a: ", "- ", "a:\n ")),
+                input -> {
+                    Files.write(file, input);
+                    String outcome;
+                    try {
+                        ConfigLoader.load(file);
+                        outcome = "valid";
+                    } catch (ConfigException e) {
+                        outcome = check(e, file, input);
+                    }
+                    assertThat(tree(dir)).as("files after loading").isEqualTo(before);
+                    return outcome;
+                });
     }
 
     /** The problems are about this file, on one of its lines or none, each with what is wrong. */
     private static String check(ConfigException e, Path file, byte[] input) {
         assertThat(e.problems()).isNotEmpty();
         // An upper bound: every byte that is or may be part of a YAML line break (CR, LF, NEL, LS, PS).
-        long lines = 1 + new String(input, StandardCharsets.ISO_8859_1)
-                .chars()
-                .filter(c -> c == '\n' || c == '\r' || c == 0x85 || c == 0xA8 || c == 0xA9)
-                .count();
+        long lines = 1
+                + new String(input, StandardCharsets.ISO_8859_1)
+                        .chars()
+                        .filter(c -> c == '\n' || c == '\r' || c == 0x85 || c == 0xA8 || c == 0xA9)
+                        .count();
         for (ConfigProblem p : e.problems()) {
             assertThat(p.file()).isEqualTo(file);
             assertThat(p.line()).as("line of %s", p).isBetween(0, (int) lines + 1);
@@ -84,7 +121,9 @@ class ConfigFuzzTest {
         if (message.startsWith("not valid YAML")) {
             return "syntax";
         }
-        if (message.contains("not UTF-8") || message.contains("NUL character") || message.contains("not allowed in YAML")) {
+        if (message.contains("not UTF-8")
+                || message.contains("NUL character")
+                || message.contains("not allowed in YAML")) {
             return "characters";
         }
         if (message.contains("nested more than") || message.contains("aliases (*")) {

@@ -41,8 +41,31 @@ class ControlEndpointFuzzIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private static final List<byte[]> JSON_TOKENS = Mutator.utf8(
-            "{", "}", "[", "]", "\"", ":", ",", "null", "true", "-0", "1e999", "\\u0000", "\\ud800", "\\\"", "\"op\":",
-            "\"submit\"", "\"status\"", "\"envelope\":", "\"pair\":", "=", "+/", "\r", "\u00e9", "\u2028", "\ufeff");
+            "{",
+            "}",
+            "[",
+            "]",
+            "\"",
+            ":",
+            ",",
+            "null",
+            "true",
+            "-0",
+            "1e999",
+            "\\u0000",
+            "\\ud800",
+            "\\\"",
+            "\"op\":",
+            "\"submit\"",
+            "\"status\"",
+            "\"envelope\":",
+            "\"pair\":",
+            "=",
+            "+/",
+            "\r",
+            "\u00e9",
+            "\u2028",
+            "\ufeff");
 
     @TempDir
     Path dir;
@@ -50,7 +73,8 @@ class ControlEndpointFuzzIT {
     @Test
     void everyRequestGetsOneAnswerThatSaysWhatWasWrongAndNothingIsWritten() throws Exception {
         try (CommandFixture fixture = CommandFixture.create(dir);
-                CommandJournal journal = CommandJournal.open(dir.resolve("state").resolve("journal"), fixture.clock())) {
+                CommandJournal journal =
+                        CommandJournal.open(dir.resolve("state").resolve("journal"), fixture.clock())) {
             TestPki pki = fixture.pki();
             AtomicInteger rejectedEvents = new AtomicInteger();
             CommandService commands = new CommandService(
@@ -78,11 +102,15 @@ class ControlEndpointFuzzIT {
                     if (outcome.startsWith("REJECTED")) {
                         submits.incrementAndGet();
                     }
-                    assertThat(Files.size(fixture.nonceFile())).as("replay store").isEqualTo(nonces);
+                    assertThat(Files.size(fixture.nonceFile()))
+                            .as("replay store")
+                            .isEqualTo(nonces);
                     assertThat(Files.size(journal.file())).as("command journal").isEqualTo(journalBytes);
                     return outcome;
                 });
-                assertThat(rejectedEvents).as("a COMMAND_REJECTED event per refused command").hasValue(submits.get());
+                assertThat(rejectedEvents)
+                        .as("a COMMAND_REJECTED event per refused command")
+                        .hasValue(submits.get());
             }
         }
     }
@@ -139,7 +167,12 @@ class ControlEndpointFuzzIT {
         }
         String error = node.path("error").asText();
         assertThat(error).as("error in %s", answer).isNotBlank().doesNotStartWith("the gateway could not process");
-        int colon = error.indexOf(':');
-        return "error: " + error.substring(0, Math.min(colon < 0 ? error.length() : colon, 30));
+        // The message up to what it quotes from the request: a label per kind of error.
+        int cut = error.length();
+        for (char c : new char[] {'\'', ':', '('}) {
+            int at = error.indexOf(c);
+            cut = at < 0 ? cut : Math.min(cut, at);
+        }
+        return "error: " + error.substring(0, cut).trim();
     }
 }

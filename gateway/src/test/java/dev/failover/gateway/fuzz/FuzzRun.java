@@ -73,34 +73,62 @@ final class FuzzRun {
         int failed = 0;
         long start = System.nanoTime();
         long end = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
+        long slowest = 0;
+        int slowestIndex = 0;
+        int slowestLength = 0;
         int index = 0;
         while (duration == null ? index < inputs : System.nanoTime() < end) {
             byte[] input = mutator.next();
+            long t0 = System.nanoTime();
             try {
                 outcomes.merge(target.accept(input), 1, Integer::sum);
             } catch (Exception | AssertionError | StackOverflowError | OutOfMemoryError e) {
                 failed++;
-                outcomes.merge("FAILED " + e.getClass().getSimpleName(), 1, Integer::sum);
+                outcomes.merge("FAILED " + where(e), 1, Integer::sum);
                 if (failures.size() < FAILURES_KEPT) {
                     failures.add(describe(index, input, e));
                 }
+            }
+            long took = System.nanoTime() - t0;
+            if (took > slowest) {
+                slowest = took;
+                slowestIndex = index;
+                slowestLength = input.length;
             }
             index++;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(
                 Locale.ROOT,
-                "fuzz %s: %d inputs in %.1f s (%.0f inputs/s), seed %d, %d failed; outcomes %s%n",
+                "fuzz %s: %d inputs in %.1f s (%.0f inputs/s), seed %d, %d failed, slowest input #%d %.1f ms (%d bytes);"
+                        + " outcomes %s%n",
                 name,
                 index,
                 seconds,
                 index / seconds,
                 seed,
                 failed,
+                slowestIndex,
+                slowest / 1e6,
+                slowestLength,
                 outcomes);
         assertThat(failures)
                 .as("%s: %d of %d inputs broke a property (seed %d); the first ones", name, failed, index, seed)
                 .isEmpty();
+    }
+
+    /** The exception's class and the first frame of the project's code it passed: where it escaped. */
+    private static String where(Throwable e) {
+        for (StackTraceElement frame : e.getStackTrace()) {
+            if (frame.getClassName().startsWith("dev.failover.")
+                    && !frame.getClassName().startsWith("dev.failover.gateway.fuzz.")) {
+                String simple =
+                        frame.getClassName().substring(frame.getClassName().lastIndexOf('.') + 1);
+                return e.getClass().getSimpleName() + " at " + simple + "." + frame.getMethodName() + ":"
+                        + frame.getLineNumber();
+            }
+        }
+        return e.getClass().getSimpleName();
     }
 
     private String describe(int index, byte[] input, Throwable e) {

@@ -179,7 +179,8 @@ final class Mutator {
         while (start < in.length && !isDigit(in[start])) {
             start++;
         }
-        byte[] number = BOUNDARY_NUMBERS.get(random.nextInt(BOUNDARY_NUMBERS.size())).getBytes(StandardCharsets.UTF_8);
+        byte[] number =
+                BOUNDARY_NUMBERS.get(random.nextInt(BOUNDARY_NUMBERS.size())).getBytes(StandardCharsets.UTF_8);
         if (start == in.length) {
             return insert(in, number);
         }
