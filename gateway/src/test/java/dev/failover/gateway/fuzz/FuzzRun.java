@@ -8,9 +8,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,7 +30,8 @@ final class FuzzRun {
         String accept(byte[] input) throws Exception;
     }
 
-    private static final int FAILURES_KEPT = 5;
+    /** How many kinds of failure (exception and where it escaped) are described, the first input of each. */
+    private static final int FAILURES_KEPT = 10;
 
     private final String name;
     private final long seed;
@@ -69,13 +68,13 @@ final class FuzzRun {
      */
     void run(Mutator mutator, Target target) {
         Map<String, Integer> outcomes = new TreeMap<>();
-        List<String> failures = new ArrayList<>();
+        Map<String, String> failures = new java.util.LinkedHashMap<>();
         int failed = 0;
         long start = System.nanoTime();
         long end = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
         long slowest = 0;
         int slowestIndex = 0;
-        int slowestLength = 0;
+        byte[] slowestInput = new byte[0];
         int index = 0;
         while (duration == null ? index < inputs : System.nanoTime() < end) {
             byte[] input = mutator.next();
@@ -84,16 +83,17 @@ final class FuzzRun {
                 outcomes.merge(target.accept(input), 1, Integer::sum);
             } catch (Exception | AssertionError | StackOverflowError | OutOfMemoryError e) {
                 failed++;
-                outcomes.merge("FAILED " + where(e), 1, Integer::sum);
-                if (failures.size() < FAILURES_KEPT) {
-                    failures.add(describe(index, input, e));
+                String where = where(e);
+                outcomes.merge("FAILED " + where, 1, Integer::sum);
+                if (failures.size() < FAILURES_KEPT && !failures.containsKey(where)) {
+                    failures.put(where, describe(index, input, e));
                 }
             }
             long took = System.nanoTime() - t0;
             if (took > slowest) {
                 slowest = took;
                 slowestIndex = index;
-                slowestLength = input.length;
+                slowestInput = input;
             }
             index++;
         }
@@ -110,10 +110,11 @@ final class FuzzRun {
                 failed,
                 slowestIndex,
                 slowest / 1e6,
-                slowestLength,
+                slowestInput.length,
                 outcomes);
-        assertThat(failures)
-                .as("%s: %d of %d inputs broke a property (seed %d); the first ones", name, failed, index, seed)
+        save("slowest", slowestIndex, slowestInput);
+        assertThat(failures.values())
+                .as("%s: %d of %d inputs broke a property (seed %d); the first of each kind", name, failed, index, seed)
                 .isEmpty();
     }
 
@@ -128,21 +129,27 @@ final class FuzzRun {
                         + frame.getLineNumber();
             }
         }
-        return e.getClass().getSimpleName();
+        // HotSpot throws a preallocated exception, without its trace, once one has been thrown often
+        // from compiled code (-XX:-OmitStackTraceInFastThrow keeps the traces).
+        return e.getClass().getSimpleName() + (e.getStackTrace().length == 0 ? " (trace omitted by the JVM)" : "");
+    }
+
+    /** Saves an input under target/fuzz-failures (the slowest one too, to look at); returns where. */
+    private String save(String what, int index, byte[] input) {
+        try {
+            Path dir = Files.createDirectories(Path.of("target", "fuzz-failures"));
+            Path file = dir.resolve(name + "-seed" + seed + "-" + what + index + ".bin");
+            Files.write(file, input);
+            return file.toAbsolutePath().toString();
+        } catch (IOException notSaved) {
+            return "not saved: " + notSaved.getMessage();
+        }
     }
 
     private String describe(int index, byte[] input, Throwable e) {
         StringWriter trace = new StringWriter();
         e.printStackTrace(new PrintWriter(trace));
-        String saved;
-        try {
-            Path dir = Files.createDirectories(Path.of("target", "fuzz-failures"));
-            Path file = dir.resolve(name + "-seed" + seed + "-input" + index + ".bin");
-            Files.write(file, input);
-            saved = file.toAbsolutePath().toString();
-        } catch (IOException notSaved) {
-            saved = "not saved: " + notSaved.getMessage();
-        }
+        String saved = save("input", index, input);
         String base64 = Base64.getEncoder().encodeToString(input);
         return "input " + index + " (" + input.length + " bytes, " + saved + ", base64 "
                 + (base64.length() > 600 ? base64.substring(0, 600) + "..." : base64) + "):\n" + trace;
