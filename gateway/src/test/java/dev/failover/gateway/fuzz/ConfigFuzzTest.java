@@ -80,7 +80,7 @@ class ConfigFuzzTest {
         Path file = dir.resolve("gateway.yaml");
         Files.write(file, new byte[0]);
         Set<Path> before = tree(dir);
-        FuzzRun run = FuzzRun.of("config", 20261211L, 4_000);
+        FuzzRun run = FuzzRun.of("config", 20261211L, 6_000);
 
         run.run(
                 new Mutator(run.seed(), corpus(fixtures), YAML_TOKENS, Mutator.utf8("[", "{a: ", "- ", "a:\n ")),

@@ -39,7 +39,7 @@ class EnvelopeFuzzTest {
     @Disabled("until the strict envelope decoder lands: issue 11")
     void everyEnvelopeGetsADecisionAndOnlyACheckedIdIsRemembered() throws Exception {
         try (CommandFixture fixture = CommandFixture.create(dir)) {
-            FuzzRun run = FuzzRun.of("envelope", 20261212L, 6_000);
+            FuzzRun run = FuzzRun.of("envelope", 20261212L, 20_000);
             List<byte[]> nesting = List.of(new byte[] {0x30, (byte) 0x80}, new byte[] {0x30, (byte) 0x82, 0x01, 0x00});
 
             run.run(new Mutator(run.seed(), fixture.envelopes(true), DER_TOKENS, nesting), fixture::check);
