@@ -287,7 +287,7 @@ public final class GatewayMain {
                 ? operator.sign(
                         pair,
                         CommandAction.WRITE_TAG,
-                        Map.of("tag", args.require("tag"), "value", number(args.require("value"))))
+                        Map.of("tag", args.require("tag"), "value", number("--value", args.require("value"))))
                 : operator.sign(
                         pair,
                         CommandAction.SWITCHOVER,
@@ -300,15 +300,7 @@ public final class GatewayMain {
         CommandAction action = CommandAction.fromWire(actionName)
                 .orElseThrow(() -> new Args.UsageException(
                         "unknown action '" + actionName + "'; use write-tag, switchover or start-drill"));
-        Map<String, Object> commandArgs = new java.util.TreeMap<>();
-        for (String kv : args.all("arg")) {
-            int eq = kv.indexOf('=');
-            if (eq <= 0) {
-                throw new Args.UsageException("--arg must be KEY=VALUE, got '" + kv + "'");
-            }
-            String value = kv.substring(eq + 1);
-            commandArgs.put(kv.substring(0, eq), value.matches("-?\\d+(\\.\\d+)?") ? number(value) : value);
-        }
+        Map<String, Object> commandArgs = signedArgs(action, args.all("arg"));
         OperatorIdentity operator = identity(args, System.err);
         if (operator == null) {
             return ExitCode.RUNTIME;
@@ -367,12 +359,61 @@ public final class GatewayMain {
         }
     }
 
-    private static Number number(String text) throws Args.UsageException {
-        try {
-            return text.contains(".") ? (Number) Double.parseDouble(text) : (Number) Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new Args.UsageException("'" + text + "' is not a number");
+    /**
+     * The arguments of {@code sign}'s {@code --arg KEY=VALUE} options. A write-tag needs {@code tag} and
+     * a {@code value} that is a finite number: every tag type is numeric, and the gateway would refuse
+     * anything else, after the command had used up its id. Other values that look like decimal numbers
+     * are signed as numbers, the rest as text.
+     */
+    static Map<String, Object> signedArgs(CommandAction action, List<String> options) throws Args.UsageException {
+        Map<String, Object> commandArgs = new java.util.TreeMap<>();
+        for (String kv : options) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new Args.UsageException("--arg must be KEY=VALUE, got '" + kv + "'");
+            }
+            String key = kv.substring(0, eq);
+            String value = kv.substring(eq + 1);
+            if (action == CommandAction.WRITE_TAG && key.equals("value")) {
+                commandArgs.put(key, number("--arg value", value));
+            } else {
+                commandArgs.put(key, value.matches("-?\\d+(\\.\\d+)?") ? number("--arg " + key, value) : value);
+            }
         }
+        if (action == CommandAction.WRITE_TAG
+                && !(commandArgs.containsKey("tag") && commandArgs.containsKey("value"))) {
+            throw new Args.UsageException("write-tag needs --arg tag=NAME and --arg value=NUMBER");
+        }
+        return commandArgs;
+    }
+
+    /** Decimal digits with an optional sign, fraction and exponent: what JSON can carry as a number. */
+    private static final java.util.regex.Pattern DECIMAL =
+            java.util.regex.Pattern.compile("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?");
+
+    /**
+     * A tag value: a whole number as a long, any other finite decimal as a double. NaN, Infinity, hex
+     * and text are refused (Double.parseDouble takes them all), as is a number too large for a double.
+     *
+     * @param option the option, for the message, e.g. "--value"
+     */
+    static Number number(String option, String text) throws Args.UsageException {
+        if (!DECIMAL.matcher(text).matches()) {
+            throw new Args.UsageException(option + " must be a decimal number such as 55.5, -40 or 1e3, got '" + text
+                    + "': every tag type is numeric, so NaN, Infinity and text are refused");
+        }
+        if (text.matches("[-+]?[0-9]+")) {
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException beyondLong) {
+                // a double below, or refused as too large
+            }
+        }
+        double value = Double.parseDouble(text);
+        if (!Double.isFinite(value)) {
+            throw new Args.UsageException(option + " '" + text + "' is beyond the range of a number (about 1.8e308)");
+        }
+        return value;
     }
 
     private static JsonNode call(Args args, JsonNode request, PrintStream err) throws Args.UsageException {

@@ -1,14 +1,10 @@
 package dev.failover.gateway.config;
 
-import dev.failover.gateway.config.ConfigException.ConfigProblem;
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,11 +12,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
@@ -29,7 +20,8 @@ import org.yaml.snakeyaml.nodes.Node;
  *
  * <p>The YAML is composed into a node tree rather than constructed into maps so that every problem
  * carries the line of its key. Only plain mappings, lists and scalars are accepted: anchors,
- * aliases, merge keys and explicit tags are errors, and so is a key written twice. Problems are
+ * aliases, merge keys and explicit tags (even {@code !!str}) are errors, and so is a key written
+ * twice. The file's size, characters, nesting and aliases are limited ({@link YamlSource}). Problems are
  * collected rather than thrown one by one: a {@link ConfigException} lists all that were found.
  *
  * <p>Stateless and thread-safe.
@@ -59,15 +51,7 @@ public final class ConfigLoader {
      */
     public static GatewayConfig load(Path file) throws ConfigException {
         Objects.requireNonNull(file, "file");
-        String yaml;
-        try {
-            yaml = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            ConfigProblem problem = new ConfigProblem(
-                    file, 0, "", "cannot read the file (" + reason(e) + "). Check the path and permissions.");
-            throw new ConfigException(List.of(problem), e);
-        }
-        return parse(yaml, file);
+        return parse(YamlSource.read(file), file);
     }
 
     /**
@@ -81,38 +65,20 @@ public final class ConfigLoader {
     public static GatewayConfig parse(String yaml, Path sourceForMessages) throws ConfigException {
         Objects.requireNonNull(yaml, "yaml");
         Objects.requireNonNull(sourceForMessages, "sourceForMessages");
+        YamlSource.Composed document = YamlSource.compose(yaml, sourceForMessages);
         Problems problems = new Problems(sourceForMessages);
-        Node root;
-        try {
-            root = compose(yaml);
-        } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            String problem = e.getProblem() == null ? e.getMessage() : e.getProblem();
-            if (problem.startsWith("but ") && e.getContext() != null) {
-                // "but found another document" only makes sense after its context.
-                problem = e.getContext() + ", " + problem;
-            }
-            throw syntaxError(sourceForMessages, line, problem, e);
-        } catch (YAMLException e) {
-            throw syntaxError(sourceForMessages, 0, e.getMessage(), e);
-        }
+        Node root = document.root();
         if (root == null) {
             problems.add(
                     1, "", "the file is empty. Write a 'gateway:' section, a 'security:' section and a 'pairs:' list.");
             throw problems.toException();
         }
-        Optional<GatewayConfig> config =
-                read(new YamlValue(root, "", YamlValue.lineOf(root), problems), sourceForMessages);
+        Optional<GatewayConfig> config = read(
+                new YamlValue(root, "", YamlValue.lineOf(root), problems, document.explicitTags()), sourceForMessages);
         if (!problems.isEmpty()) {
             throw problems.toException();
         }
         return config.orElseThrow(() -> new IllegalStateException("config invalid but no problem reported"));
-    }
-
-    private static Node compose(String yaml) {
-        // Composing never checks duplicate keys (LoaderOptions.setAllowDuplicateKeys applies when
-        // constructing objects); YamlMap does, naming both lines. Aliases are rejected by YamlValue.
-        return new Yaml(new SafeConstructor(new LoaderOptions())).compose(new StringReader(yaml));
     }
 
     private static Optional<GatewayConfig> read(YamlValue root, Path source) {
@@ -251,14 +217,17 @@ public final class ConfigLoader {
         return Optional.of(new GatewaySection(name.get(), host.get(), port.get(), eventLog.get()));
     }
 
-    /** The control endpoint has no authentication yet, so only local processes may reach it. */
+    /**
+     * The control endpoint is for operators on the gateway's own box (TLS with their certificates);
+     * SCADA and remote clients use the OPC UA server. ControlServer binds loopback only.
+     */
     private static Optional<String> loopbackHost(YamlValue value) {
         return value.nonBlank("Write 127.0.0.1.").filter(host -> {
             if (isLoopback(host.trim())) {
                 return true;
             }
-            value.report(YamlValue.quote(host) + " is not a loopback address, and the control endpoint is"
-                    + " unauthenticated in this version. Use 127.0.0.1, ::1 or localhost.");
+            value.report(YamlValue.quote(host) + " is not a loopback address: the control endpoint serves operators"
+                    + " on this box only (remote clients use the OPC UA server). Use 127.0.0.1, ::1 or localhost.");
             return false;
         });
     }
@@ -290,16 +259,6 @@ public final class ConfigLoader {
 
     private static Optional<Path> eventLog(YamlValue value, Path source) {
         return value.path(source, "Write a file path, e.g. events.jsonl.");
-    }
-
-    private static ConfigException syntaxError(Path file, int line, String problem, YAMLException cause) {
-        ConfigProblem p = new ConfigProblem(
-                file,
-                line,
-                "",
-                "not valid YAML (" + problem + "). "
-                        + (line > 0 ? "Fix the syntax near that line." : "Fix the file's syntax."));
-        return new ConfigException(List.of(p), cause);
     }
 
     /** Why a file could not be read, in a few words. */

@@ -39,7 +39,9 @@ final class YamlMap {
         for (NodeTuple tuple : node.getValue()) {
             Node keyNode = tuple.getKeyNode();
             int line = YamlValue.lineOf(keyNode);
-            if (!(keyNode instanceof ScalarNode scalar) || keyNode.getAnchor() != null) {
+            if (!(keyNode instanceof ScalarNode scalar)
+                    || keyNode.getAnchor() != null
+                    || self.explicitTag(keyNode).isPresent()) {
                 problems.add(line, self.path(), "a key here is not a plain word. Write keys as 'name: value'.");
                 continue;
             }
@@ -59,7 +61,7 @@ final class YamlMap {
             } else if (!knownKeys.contains(key)) {
                 problems.add(line, path, "unknown key '" + key + "'. " + unknownKeyFix(key, knownKeys));
             } else {
-                entries.put(key, new YamlValue(tuple.getValueNode(), path, line, problems));
+                entries.put(key, self.child(tuple.getValueNode(), path, line));
             }
         }
     }

@@ -41,17 +41,30 @@ final class YamlValue {
     private final String path;
     private final int line;
     private final Problems problems;
+    private final Map<Integer, String> explicitTags;
     private final boolean supported;
 
     /**
      * @param line the line to report problems on: the line of the node's key, or of the list item
+     * @param explicitTags the tags written in the file, by node start index ({@link YamlSource.Composed})
      */
-    YamlValue(Node node, String path, int line, Problems problems) {
+    YamlValue(Node node, String path, int line, Problems problems, Map<Integer, String> explicitTags) {
         this.node = node;
         this.path = path;
         this.line = line;
         this.problems = problems;
+        this.explicitTags = explicitTags;
         this.supported = checkSupported();
+    }
+
+    /** A value within this one (a mapping's value or a list item), of the same file. */
+    YamlValue child(Node child, String childPath, int childLine) {
+        return new YamlValue(child, childPath, childLine, problems, explicitTags);
+    }
+
+    /** The tag written in the file on {@code n}, if any ({@code !!str}, {@code !}, {@code !custom}). */
+    Optional<String> explicitTag(Node n) {
+        return Optional.ofNullable(explicitTags.get(n.getStartMark().getIndex()));
     }
 
     static int lineOf(Node node) {
@@ -115,7 +128,7 @@ final class YamlValue {
         if (node instanceof SequenceNode sequence) {
             List<YamlValue> items = new ArrayList<>();
             for (Node item : sequence.getValue()) {
-                items.add(new YamlValue(item, path + "[" + items.size() + "]", lineOf(item), problems));
+                items.add(child(item, path + "[" + items.size() + "]", lineOf(item)));
             }
             return Optional.of(items);
         }
@@ -311,8 +324,12 @@ final class YamlValue {
                     + ") are not supported. Write the value out in full.");
             return false;
         }
-        if (!PLAIN_TAGS.contains(node.getTag())) {
-            String tag = node.getTag().getValue().replace(Tag.PREFIX, "!!");
+        // A tag written in the file is refused even where SnakeYAML's resolution would give the same
+        // one: the readers parse the text as written, and a tag such as !!null would otherwise make a
+        // written value count as absent.
+        Optional<String> written = explicitTag(node);
+        if (written.isPresent() || !PLAIN_TAGS.contains(node.getTag())) {
+            String tag = written.orElseGet(() -> node.getTag().getValue().replace(Tag.PREFIX, "!!"));
             report("the YAML tag " + tag + " is not supported. Remove the tag and write a plain value.");
             return false;
         }

@@ -319,9 +319,9 @@ class ConfigLoaderTest {
         void controlHostMustNotBeReachableFromOutside(String host) {
             assertThatThrownBy(() ->
                             parse("gateway: {name: gw, control: {host: '" + host + "'}}\n" + SECURITY + MINIMAL_PAIRS))
-                    .hasMessage("test.yaml:1: gateway.control.host: '" + host + "' is not a loopback address, and the"
-                            + " control endpoint is unauthenticated in this version. Use 127.0.0.1, ::1 or"
-                            + " localhost.");
+                    .hasMessage("test.yaml:1: gateway.control.host: '" + host + "' is not a loopback address: the"
+                            + " control endpoint serves operators on this box only (remote clients use the OPC UA"
+                            + " server). Use 127.0.0.1, ::1 or localhost.");
         }
 
         @Test
@@ -500,8 +500,8 @@ class ConfigLoaderTest {
         void controlEndpointMustBeLoopback() {
             assertThat(problemsOf("broken-control-host.yaml"))
                     .isEqualTo("broken-control-host.yaml:4: gateway.control.host: '0.0.0.0' is not a loopback"
-                            + " address, and the control endpoint is unauthenticated in this version. Use 127.0.0.1,"
-                            + " ::1 or localhost.");
+                            + " address: the control endpoint serves operators on this box only (remote clients use"
+                            + " the OPC UA server). Use 127.0.0.1, ::1 or localhost.");
         }
 
         @Test
