@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,12 +77,11 @@ class ControlEndpointFuzzIT {
 
     /**
      * The same with submit requests that carry signed commands, which the guard refuses for different
-     * reasons, as the start of the mutations. Disabled for the reason EnvelopeFuzzTest is: mutated
-     * envelopes make BouncyCastle throw out of CmsEnvelope.open, and the endpoint answers "the gateway
-     * could not process the request" (about 5 requests in 1,500).
+     * reasons, as the start of the mutations. Before the strict envelope decoder, mutated envelopes made
+     * BouncyCastle throw out of CmsEnvelope.open and the endpoint answered "the gateway could not
+     * process the request" (about 5 requests in 1,500).
      */
     @Test
-    @Disabled("until the strict envelope decoder lands: issue 11")
     void everySubmittedCommandGetsOneAnswerWithAReasonCode() throws Exception {
         fuzz("control-submit", 20261214L, fixture -> fixture.envelopes(false));
     }
