@@ -46,8 +46,9 @@ public final class ConfigLoader {
     static final int DEFAULT_CONTROL_PORT = 7410;
 
     /**
-     * The control endpoint's handshake deadline: long enough for an operator's TLS handshake on a
-     * loaded box, short enough that a connection that says nothing cannot hold a place for long.
+     * How long a new connection to the control endpoint may stay silent: long enough for a client on a
+     * loaded box to start its TLS handshake, short enough that one that says nothing cannot hold a
+     * place for long.
      */
     static final Duration MIN_HANDSHAKE_TIMEOUT = Duration.ofMillis(100);
 
@@ -283,7 +284,7 @@ public final class ConfigLoader {
             }
             value.report(YamlValue.format(d) + " is "
                     + (d.compareTo(MIN_HANDSHAKE_TIMEOUT) < 0
-                            ? "too short for an operator's TLS handshake on a loaded box"
+                            ? "too short: a client on a loaded box may take that long to start its TLS handshake"
                             : "so long that silent connections could hold the endpoint's places for that long")
                     + ". Write a duration from " + YamlValue.format(MIN_HANDSHAKE_TIMEOUT) + " to "
                     + YamlValue.format(MAX_HANDSHAKE_TIMEOUT) + " (default "

@@ -19,8 +19,8 @@ import java.util.Optional;
  *     gateway without security, which only in-process tests and benchmarks do: {@link ConfigLoader}
  *     requires the section in every file
  * @param scada the OPC UA server for SCADA, or {@code null} when the gateway serves none
- * @param controlHandshakeTimeout how long a connection to the control endpoint may take to complete
- *     its TLS handshake (docs/security.md, admission)
+ * @param controlHandshakeTimeout how long a new connection to the control endpoint may stay silent
+ *     before it starts its TLS handshake (docs/security.md, the control endpoint)
  */
 public record GatewayConfig(
         Path source,
@@ -33,7 +33,7 @@ public record GatewayConfig(
         ScadaServerConfig scada,
         Duration controlHandshakeTimeout) {
 
-    /** The control endpoint's handshake deadline unless configured. */
+    /** The control endpoint's handshake timeout unless configured. */
     public static final Duration DEFAULT_CONTROL_HANDSHAKE_TIMEOUT = Duration.ofMillis(500);
 
     public GatewayConfig {
@@ -49,7 +49,7 @@ public record GatewayConfig(
         }
     }
 
-    /** A configuration with the default handshake deadline of the control endpoint. */
+    /** A configuration with the default handshake timeout of the control endpoint. */
     public GatewayConfig(
             Path source,
             String name,

@@ -16,7 +16,8 @@ import java.util.function.BooleanSupplier;
  * address. When a limit is reached, the new connection is admitted and the oldest pending one of
  * that source (or of all, for the total) is evicted: the oldest that has not sent a byte yet if there
  * is one, else the oldest. A peer that opens connections and says nothing can therefore never hold
- * the door; only one that keeps more than the limit of handshakes running at once can delay others.
+ * the door; one that keeps opening handshakes and stalling them (more than the limit per handshake
+ * of an operator) can still delay others, since before its certificate a client looks like any other.
  * An <em>authenticated</em> connection has a slot of its own, counted apart: unauthenticated peers
  * never take those.
  *
@@ -50,7 +51,7 @@ final class Admission {
         AUTHENTICATED,
         /** Closed to admit a newer connection (a limit was reached). */
         EVICTED,
-        /** Its handshake deadline passed before it was authenticated. */
+        /** A handshake timeout passed before it was authenticated. */
         TIMED_OUT,
         RELEASED
     }
@@ -154,7 +155,7 @@ final class Admission {
     }
 
     /**
-     * The handshake deadline of {@code ticket} passed: whether it was still pending (then it is
+     * A handshake timeout of {@code ticket} passed: whether it was still pending (then it is
      * {@link State#TIMED_OUT} and the caller closes it).
      */
     synchronized boolean expire(Ticket ticket) {

@@ -28,8 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection to the control endpoint, on its own virtual thread: admission, the TLS handshake
- * within the handshake deadline, one request and its answer. Every refusal is reported to the
+ * One connection to the control endpoint, on its own virtual thread: admission, the first byte
+ * within the handshake timeout and the TLS handshake within {@link ControlServer#HANDSHAKE_COMPLETION},
+ * one request and its answer. Every refusal is reported to the
  * {@link RefusalReporter} with the peer's address (and certificate subject once known), and answered
  * where the peer can still read an answer.
  *
@@ -70,6 +71,13 @@ final class ControlConnection {
     private final Socket raw;
     private final Admission.Ticket ticket;
     private final String peer;
+    private final long acceptedNanos = System.nanoTime();
+    private volatile long firstByteNanos;
+    /** The deadline now pending: the silence deadline, then the handshake's completion. */
+    private volatile ScheduledFuture<?> deadline;
+    /** Whether the connection timed out silent (rather than in its handshake). */
+    private volatile boolean silent;
+
     private String subject;
 
     ControlConnection(Context context, Socket raw, Admission.Ticket ticket) {
@@ -80,10 +88,9 @@ final class ControlConnection {
     }
 
     void run() {
-        ScheduledFuture<?> deadline;
         try {
             deadline = context.deadlines()
-                    .schedule(this::deadlinePassed, context.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                    .schedule(this::silenceDeadline, context.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {
             // The endpoint is closing.
             context.admission().release(ticket);
@@ -91,7 +98,8 @@ final class ControlConnection {
             return;
         }
         try {
-            raw.setSoTimeout(millis(context.handshakeTimeout()));
+            // The deadlines close the socket; the read timeout is only a backstop behind them.
+            raw.setSoTimeout(millis(ControlServer.HANDSHAKE_COMPLETION));
             InputStream rawIn = raw.getInputStream();
             int first;
             try {
@@ -104,6 +112,7 @@ final class ControlConnection {
                 refuse(RefusalReason.NO_HANDSHAKE, "it closed the connection without sending anything", Map.of());
                 return;
             }
+            firstByteNanos = System.nanoTime();
             context.admission().spoke(ticket);
             if (context.tls() == null) {
                 servePlain(first, rawIn);
@@ -121,7 +130,28 @@ final class ControlConnection {
         }
     }
 
-    private void deadlinePassed() {
+    /**
+     * The handshake timeout after accept: a connection that has sent nothing is closed; one that is
+     * handshaking gets until {@link ControlServer#HANDSHAKE_COMPLETION} after accept to complete.
+     */
+    private void silenceDeadline() {
+        if (firstByteNanos != 0 || bytesWaiting(raw)) {
+            long left = ControlServer.HANDSHAKE_COMPLETION.toNanos() - (System.nanoTime() - acceptedNanos);
+            try {
+                deadline =
+                        context.deadlines().schedule(this::completionDeadline, Math.max(0, left), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException closing) {
+                completionDeadline();
+            }
+            return;
+        }
+        silent = true;
+        if (context.admission().expire(ticket)) {
+            closeQuietly(raw);
+        }
+    }
+
+    private void completionDeadline() {
         if (context.admission().expire(ticket)) {
             closeQuietly(raw);
         }
@@ -141,6 +171,11 @@ final class ControlConnection {
             linger(rawIn);
             return;
         }
+        log.debug(
+                "control connection from {}: first byte after {} ms, handshake done after {} ms",
+                peer,
+                (firstByteNanos - acceptedNanos) / 1_000_000,
+                (System.nanoTime() - acceptedNanos) / 1_000_000);
         if (!admitted(tls.getInputStream(), tls.getOutputStream())) {
             closeTls(tls);
             return;
@@ -292,8 +327,12 @@ final class ControlConnection {
             case TIMED_OUT ->
                 refuse(
                         RefusalReason.HANDSHAKE_TIMEOUT,
-                        (context.tls() == null ? "its request" : "its TLS handshake") + " did not complete within "
-                                + context.handshakeTimeout().toMillis() + " ms",
+                        silent
+                                ? "it sent nothing within "
+                                        + context.handshakeTimeout().toMillis() + " ms"
+                                : (context.tls() == null ? "its request" : "its TLS handshake")
+                                        + " did not complete within "
+                                        + ControlServer.HANDSHAKE_COMPLETION.toSeconds() + " s",
                         Map.of());
             default -> {
                 HandshakeFailures.Refusal refusal = HandshakeFailures.classify(failure);
@@ -320,11 +359,12 @@ final class ControlConnection {
 
     /**
      * Reads what the client still sends after a failed handshake (up to {@value #LINGER_BYTES} bytes,
-     * until it closes or the handshake deadline closes the socket), so that the socket is not closed
+     * until it closes or pauses for the handshake timeout), so that the socket is not closed
      * with unread data: that would reset the connection, and the client could lose the TLS alert.
      */
     private void linger(InputStream rawIn) {
         try {
+            raw.setSoTimeout(millis(context.handshakeTimeout()));
             byte[] sink = new byte[4096];
             int total = 0;
             for (int n = rawIn.read(sink); n != -1 && total < LINGER_BYTES; n = rawIn.read(sink)) {
@@ -335,7 +375,7 @@ final class ControlConnection {
         }
     }
 
-    /** Sends close_notify; waits for the client's for at most the handshake deadline. */
+    /** Sends close_notify; waits for the client's for at most the handshake timeout. */
     private void closeTls(SSLSocket tls) {
         try {
             tls.setSoTimeout(millis(context.handshakeTimeout()));

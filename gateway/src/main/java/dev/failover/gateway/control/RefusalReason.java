@@ -30,7 +30,10 @@ public enum RefusalReason {
     PEER_ABORTED,
     /** The client connected and closed again without sending a byte. */
     NO_HANDSHAKE,
-    /** The handshake did not complete within {@code gateway.control.handshakeTimeout}. */
+    /**
+     * Nothing came within {@code gateway.control.handshakeTimeout}, or the handshake did not complete
+     * within 10 s of accept.
+     */
     HANDSHAKE_TIMEOUT,
     /** A pending connection closed to admit a newer one: too many unauthenticated connections at once. */
     ADMISSION_LIMIT,

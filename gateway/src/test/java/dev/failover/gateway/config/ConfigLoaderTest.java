@@ -341,7 +341,7 @@ class ConfigLoaderTest {
                             + SECURITY + MINIMAL_PAIRS))
                     .hasMessage("test.yaml:4: gateway.control.handshakeTimeout: " + timeout + " is "
                             + (timeout.equals("20ms")
-                                    ? "too short for an operator's TLS handshake on a loaded box"
+                                    ? "too short: a client on a loaded box may take that long to start its TLS handshake"
                                     : "so long that silent connections could hold the endpoint's places for that long")
                             + ". Write a duration from 100ms to 30s (default 500ms).");
         }
