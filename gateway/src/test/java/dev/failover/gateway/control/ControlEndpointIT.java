@@ -354,6 +354,9 @@ class ControlEndpointIT {
         assertThat(refusals("REVOKED")).isNotEmpty();
         assertThat(refusals("PROTOCOL")).isNotEmpty();
         assertThat(refusals("OVERSIZED")).isNotEmpty();
+        assertThat(cli(out, err, identity("status", alice))).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("refused since start: CONTROL_REFUSED 4 (OVERSIZED 1, PROTOCOL 1, REVOKED 1, UNKNOWN_CA 1)");
         // The same command line against a port where nothing listens is the only "cannot reach".
         int closed;
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
