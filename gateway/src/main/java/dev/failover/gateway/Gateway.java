@@ -17,6 +17,7 @@ import dev.failover.gateway.events.GatewayEvent;
 import dev.failover.gateway.events.JsonLinesEventLog;
 import dev.failover.gateway.events.LogEventSink;
 import dev.failover.gateway.events.RecentEvents;
+import dev.failover.gateway.events.RefusalReporter;
 import dev.failover.gateway.fence.Fence;
 import dev.failover.gateway.fence.SimFence;
 import dev.failover.gateway.health.PauseDetector;
@@ -68,6 +69,7 @@ public final class Gateway implements AutoCloseable {
     private GatewaySecurity security;
     private CommandService commands;
     private ScadaServer scada;
+    private RefusalReporter refusals;
 
     private Gateway(GatewayConfig config, Function<HardwareConfig, PairHardware> hardware, AutoDetectedGpio owned) {
         this.config = config;
@@ -156,9 +158,17 @@ public final class Gateway implements AutoCloseable {
                 events.add(box);
             }
         }
+        refusals = new RefusalReporter(events, clock, RefusalReporter.DEFAULT_INTERVAL);
         if (security == null) {
             control = new ControlServer(
-                    config.controlHost(), config.controlPort(), supervisors, null, null, pauses::figures);
+                    config.controlHost(),
+                    config.controlPort(),
+                    config.controlHandshakeTimeout(),
+                    supervisors,
+                    null,
+                    null,
+                    pauses::figures,
+                    refusals);
         } else {
             CommandGuard guard = new CommandGuard(
                     config.security().commands(),
@@ -171,7 +181,14 @@ public final class Gateway implements AutoCloseable {
             supervisors.forEach(s -> s.attachJournal(journal));
             commands = new CommandService(guard, supervisors, journal, events, clock);
             control = new ControlServer(
-                    config.controlHost(), config.controlPort(), supervisors, security.tls(), commands, pauses::figures);
+                    config.controlHost(),
+                    config.controlPort(),
+                    config.controlHandshakeTimeout(),
+                    supervisors,
+                    security.tls(),
+                    commands,
+                    pauses::figures,
+                    refusals);
         }
         if (config.scadaServer().isPresent()) {
             // Started before the polls: its start-up (Netty, class loading) must not delay the first polls.
@@ -182,7 +199,8 @@ public final class Gateway implements AutoCloseable {
                     security.verifier(),
                     config.security().crl(),
                     supervisors,
-                    commands);
+                    commands,
+                    refusals);
         }
         supervisors.forEach(PairSupervisor::start);
         log.info("gateway {} running, control endpoint {}:{}", config.name(), config.controlHost(), control.port());
@@ -352,6 +370,10 @@ public final class Gateway implements AutoCloseable {
         }
         if (control != null) {
             control.close();
+        }
+        if (refusals != null) {
+            // The summaries of the refusals still being counted: before the event writers stop.
+            refusals.close();
         }
         supervisors.forEach(PairSupervisor::close);
         if (pauses != null) {

@@ -15,6 +15,7 @@ import dev.failover.gateway.command.CommandAction;
 import dev.failover.gateway.config.ConfigException;
 import dev.failover.gateway.config.ConfigLoader;
 import dev.failover.gateway.config.GatewayConfig;
+import dev.failover.gateway.control.ControlCallException;
 import dev.failover.gateway.control.GatewayClient;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -259,7 +260,12 @@ public final class GatewayMain {
     private static int status(Args args, PrintStream out, PrintStream err) throws Args.UsageException {
         ObjectNode request = new ObjectMapper().createObjectNode().put("op", "status");
         request.put("pair", args.get("pair", ""));
-        JsonNode answer = call(args, request, err);
+        JsonNode answer;
+        try {
+            answer = call(args, request, err);
+        } catch (NoAnswer e) {
+            return e.exitCode;
+        }
         if (answer == null) {
             return ExitCode.RUNTIME;
         }
@@ -270,8 +276,9 @@ public final class GatewayMain {
             if (answer.has("gateway")) {
                 out.println(StatusText.gateway(answer.path("gateway")));
             }
+            StatusText.refusals(answer.path("doors")).ifPresent(out::println);
         } else {
-            err.println("error: " + answer.path("error").asText());
+            ControlErrors.printError(answer, err);
         }
         return answer.path("ok").asBoolean() ? ExitCode.OK : ExitCode.FAILED;
     }
@@ -337,15 +344,17 @@ public final class GatewayMain {
             throws Args.UsageException {
         ObjectNode request = new ObjectMapper().createObjectNode().put("op", "submit");
         request.put("envelope", Base64.getEncoder().encodeToString(envelope));
-        JsonNode answer = call(args, operator, request, err);
-        if (answer == null) {
-            return ExitCode.RUNTIME;
+        JsonNode answer;
+        try {
+            answer = call(args, operator, request, err);
+        } catch (NoAnswer e) {
+            return e.exitCode;
         }
         if (answer.has("outcome")) {
             out.println(StatusText.commandResult(answer) + " (command "
                     + answer.path("commandId").asText() + ")");
         } else {
-            err.println("error: " + answer.path("error").asText());
+            ControlErrors.printError(answer, err);
         }
         return answer.path("ok").asBoolean() ? ExitCode.OK : ExitCode.FAILED;
     }
@@ -416,7 +425,18 @@ public final class GatewayMain {
         return value;
     }
 
-    private static JsonNode call(Args args, JsonNode request, PrintStream err) throws Args.UsageException {
+    /** A call to the control endpoint got no answer; why was printed. */
+    private static final class NoAnswer extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int exitCode;
+
+        NoAnswer(int exitCode) {
+            super(null, null, false, false);
+            this.exitCode = exitCode;
+        }
+    }
+
+    private static JsonNode call(Args args, JsonNode request, PrintStream err) throws Args.UsageException, NoAnswer {
         OperatorIdentity operator = null;
         if (args.get("identity", null) != null) {
             operator = identity(args, err);
@@ -428,7 +448,7 @@ public final class GatewayMain {
     }
 
     private static JsonNode call(Args args, OperatorIdentity operator, JsonNode request, PrintStream err)
-            throws Args.UsageException {
+            throws Args.UsageException, NoAnswer {
         String control = args.get("control", "127.0.0.1:7410");
         int colon = control.lastIndexOf(':');
         if (colon <= 0) {
@@ -444,10 +464,8 @@ public final class GatewayMain {
         try {
             return GatewayClient.call(
                     operator == null ? null : operator.tls(), host, port, request, Duration.ofSeconds(30));
-        } catch (IOException e) {
-            err.println("error: cannot reach the gateway at " + control + ": " + e.getMessage()
-                    + " (is it running? see --control)");
-            return null;
+        } catch (ControlCallException e) {
+            throw new NoAnswer(ControlErrors.report(control, e, operator, err));
         }
     }
 }

@@ -4,7 +4,9 @@ import dev.failover.certs.CertificateVerifier;
 import dev.failover.certs.Identity;
 import dev.failover.certs.Keystores;
 import dev.failover.certs.PkiException;
+import dev.failover.certs.Purpose;
 import dev.failover.certs.TlsContexts;
+import dev.failover.certs.VerificationResult;
 import dev.failover.gateway.command.Command;
 import dev.failover.gateway.command.CommandAction;
 import dev.failover.gateway.command.cms.CmsEnvelope;
@@ -18,6 +20,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
 
@@ -32,11 +35,13 @@ public final class OperatorIdentity {
     static final Duration VALIDITY = Duration.ofSeconds(60);
 
     private final Identity identity;
+    private final CertificateVerifier verifier;
     private final SSLContext tls;
     private final Clock clock;
 
-    private OperatorIdentity(Identity identity, SSLContext tls, Clock clock) {
+    private OperatorIdentity(Identity identity, CertificateVerifier verifier, SSLContext tls, Clock clock) {
         this.identity = identity;
+        this.verifier = verifier;
         this.tls = tls;
         this.clock = clock;
     }
@@ -55,7 +60,7 @@ public final class OperatorIdentity {
             Identity identity = Keystores.loadIdentity(keystore, password);
             CertificateVerifier verifier =
                     Keystores.verifier(pki.resolve("ca-chain.pem"), List.of(pki.resolve("crl.pem")), clock);
-            return new OperatorIdentity(identity, TlsContexts.create(identity, verifier), clock);
+            return new OperatorIdentity(identity, verifier, TlsContexts.create(identity, verifier), clock);
         } catch (PkiException e) {
             throw new IOException(e.getMessage(), e);
         } finally {
@@ -88,6 +93,17 @@ public final class OperatorIdentity {
     /** The TLS client context: this operator's certificate, the plant PKI as trust. */
     public SSLContext tls() {
         return tls;
+    }
+
+    /**
+     * Why this operator's own certificate is not good for the control endpoint under the plant PKI
+     * it was given (chain, validity, revocation, TLS client use), if it is not: what a gateway that
+     * refused it most likely found.
+     */
+    Optional<VerificationResult.Rejected> ownCertificateProblem() {
+        return verifier.verify(identity.chain(), Purpose.TLS_CLIENT) instanceof VerificationResult.Rejected r
+                ? Optional.of(r)
+                : Optional.empty();
     }
 
     /** A fresh command (random id, valid for a minute from now), signed. */

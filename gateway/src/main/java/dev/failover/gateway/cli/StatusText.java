@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
 
 /** Renders the control endpoint's JSON answers for people. */
 public final class StatusText {
@@ -96,6 +98,28 @@ public final class StatusText {
                 g.path("gcPauses").asLong(),
                 g.path("pauseP99Ms").asDouble(),
                 g.path("pauseMaxMs").asDouble());
+    }
+
+    /**
+     * What the gateway's doors refused since start, as one line ({@code refused since start:
+     * CONTROL_REFUSED 203 (NO_CERTIFICATE 3, UNKNOWN_CA 200)}), or empty when nothing was refused.
+     */
+    public static Optional<String> refusals(JsonNode doors) {
+        StringJoiner types = new StringJoiner("; ", "refused since start: ", "");
+        types.setEmptyValue("");
+        for (Iterator<Map.Entry<String, JsonNode>> it = doors.path("refused").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> type = it.next();
+            long total = 0;
+            StringJoiner reasons = new StringJoiner(", ", " (", ")");
+            for (Iterator<Map.Entry<String, JsonNode>> r = type.getValue().fields(); r.hasNext(); ) {
+                Map.Entry<String, JsonNode> reason = r.next();
+                total += reason.getValue().asLong();
+                reasons.add(reason.getKey() + " " + reason.getValue().asLong());
+            }
+            types.add(type.getKey() + " " + total + reasons);
+        }
+        String line = types.toString();
+        return line.isEmpty() ? Optional.empty() : Optional.of(line);
     }
 
     /** One switchover report as one line. */

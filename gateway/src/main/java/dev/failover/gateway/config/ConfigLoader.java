@@ -7,6 +7,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,10 +32,19 @@ public final class ConfigLoader {
     static final List<String> ROOT_KEYS = List.of("gateway", "security", "opcua", "pairs");
     static final List<String> OPCUA_SERVER_KEYS = List.of("host", "port", "path", "trustDirectory", "anonymous");
     static final List<String> GATEWAY_KEYS = List.of("name", "control", "eventLog");
-    static final List<String> CONTROL_KEYS = List.of("host", "port");
+    static final List<String> CONTROL_KEYS = List.of("host", "port", "handshakeTimeout");
 
     static final String DEFAULT_CONTROL_HOST = "127.0.0.1";
     static final int DEFAULT_CONTROL_PORT = 7410;
+
+    /**
+     * How long a new connection to the control endpoint may stay silent: long enough for a client on a
+     * loaded box to start its TLS handshake, short enough that one that says nothing cannot hold a
+     * place for long.
+     */
+    static final Duration MIN_HANDSHAKE_TIMEOUT = Duration.ofMillis(100);
+
+    static final Duration MAX_HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
 
     /** 0 lets the system pick a free port, which tests and the bench use. */
     private static final IntRange CONTROL_PORT = new IntRange(0, 65535, "a port number");
@@ -110,7 +120,8 @@ public final class ConfigLoader {
                 g.eventLog().orElse(null),
                 pairs.get(),
                 security.get(),
-                server.get().orElse(null)));
+                server.get().orElse(null),
+                g.handshakeTimeout()));
     }
 
     /**
@@ -188,7 +199,8 @@ public final class ConfigLoader {
                 new ScadaServerConfig(host.get().trim(), port.get(), path.get(), trust.get(), anonymous.get()));
     }
 
-    private record GatewaySection(String name, String controlHost, int controlPort, Optional<Path> eventLog) {}
+    private record GatewaySection(
+            String name, String controlHost, int controlPort, Duration handshakeTimeout, Optional<Path> eventLog) {}
 
     private static Optional<GatewaySection> gateway(YamlValue value, Path source) {
         Optional<YamlMap> map = value.map(GATEWAY_KEYS);
@@ -208,13 +220,43 @@ public final class ConfigLoader {
         Optional<Integer> port = controlMap.isEmpty()
                 ? Optional.of(DEFAULT_CONTROL_PORT)
                 : controlMap.get().get("port", DEFAULT_CONTROL_PORT, v -> v.integer(CONTROL_PORT));
+        Optional<Duration> handshakeTimeout = controlMap.isEmpty()
+                ? Optional.of(GatewayConfig.DEFAULT_CONTROL_HANDSHAKE_TIMEOUT)
+                : controlMap
+                        .get()
+                        .get(
+                                "handshakeTimeout",
+                                GatewayConfig.DEFAULT_CONTROL_HANDSHAKE_TIMEOUT,
+                                ConfigLoader::handshakeTimeout);
         Optional<Optional<Path>> eventLog =
                 m.get("eventLog", Optional.empty(), v -> eventLog(v, source).map(Optional::of));
         boolean controlInvalid = control.isPresent() && controlMap.isEmpty();
-        if (controlInvalid || name.isEmpty() || host.isEmpty() || port.isEmpty() || eventLog.isEmpty()) {
+        if (controlInvalid
+                || name.isEmpty()
+                || host.isEmpty()
+                || port.isEmpty()
+                || handshakeTimeout.isEmpty()
+                || eventLog.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new GatewaySection(name.get(), host.get(), port.get(), eventLog.get()));
+        return Optional.of(
+                new GatewaySection(name.get(), host.get(), port.get(), handshakeTimeout.get(), eventLog.get()));
+    }
+
+    private static Optional<Duration> handshakeTimeout(YamlValue value) {
+        return value.duration().filter(d -> {
+            if (d.compareTo(MIN_HANDSHAKE_TIMEOUT) >= 0 && d.compareTo(MAX_HANDSHAKE_TIMEOUT) <= 0) {
+                return true;
+            }
+            value.report(YamlValue.format(d) + " is "
+                    + (d.compareTo(MIN_HANDSHAKE_TIMEOUT) < 0
+                            ? "too short: a client on a loaded box may take that long to start its TLS handshake"
+                            : "so long that silent connections could hold the endpoint's places for that long")
+                    + ". Write a duration from " + YamlValue.format(MIN_HANDSHAKE_TIMEOUT) + " to "
+                    + YamlValue.format(MAX_HANDSHAKE_TIMEOUT) + " (default "
+                    + YamlValue.format(GatewayConfig.DEFAULT_CONTROL_HANDSHAKE_TIMEOUT) + ").");
+            return false;
+        });
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.failover.gateway.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,6 +19,8 @@ import java.util.Optional;
  *     gateway without security, which only in-process tests and benchmarks do: {@link ConfigLoader}
  *     requires the section in every file
  * @param scada the OPC UA server for SCADA, or {@code null} when the gateway serves none
+ * @param controlHandshakeTimeout how long a new connection to the control endpoint may stay silent
+ *     before it starts its TLS handshake (docs/security.md, the control endpoint)
  */
 public record GatewayConfig(
         Path source,
@@ -27,15 +30,45 @@ public record GatewayConfig(
         Path eventLog,
         List<PairConfig> pairs,
         SecurityConfig security,
-        ScadaServerConfig scada) {
+        ScadaServerConfig scada,
+        Duration controlHandshakeTimeout) {
+
+    /** The control endpoint's handshake timeout unless configured. */
+    public static final Duration DEFAULT_CONTROL_HANDSHAKE_TIMEOUT = Duration.ofMillis(500);
 
     public GatewayConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(controlHost, "controlHost");
+        Objects.requireNonNull(controlHandshakeTimeout, "controlHandshakeTimeout");
+        if (controlHandshakeTimeout.isNegative() || controlHandshakeTimeout.isZero()) {
+            throw new IllegalArgumentException("controlHandshakeTimeout must be positive");
+        }
         pairs = List.copyOf(pairs);
         if (pairs.isEmpty()) {
             throw new IllegalArgumentException("at least one pair is required");
         }
+    }
+
+    /** A configuration with the default handshake timeout of the control endpoint. */
+    public GatewayConfig(
+            Path source,
+            String name,
+            String controlHost,
+            int controlPort,
+            Path eventLog,
+            List<PairConfig> pairs,
+            SecurityConfig security,
+            ScadaServerConfig scada) {
+        this(
+                source,
+                name,
+                controlHost,
+                controlPort,
+                eventLog,
+                pairs,
+                security,
+                scada,
+                DEFAULT_CONTROL_HANDSHAKE_TIMEOUT);
     }
 
     /** A configuration without an OPC UA server. */

@@ -4,25 +4,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.failover.certs.TlsContexts;
 import dev.failover.gateway.command.CommandResult;
 import dev.failover.gateway.command.CommandService;
+import dev.failover.gateway.events.RefusalReporter;
+import dev.failover.gateway.health.PauseDetector;
 import dev.failover.gateway.supervisor.PairSupervisor;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,50 +32,70 @@ import org.slf4j.LoggerFactory;
  * Operations: {@code status}, and {@code submit} of a signed command envelope (base64). With a TLS
  * context the endpoint requires a client certificate of the plant PKI (TLS 1.2/1.3); without one
  * it serves status only and refuses commands. It binds a loopback address only.
+ *
+ * <p><b>Admission</b> ({@link Admission}, docs/security.md): a connection must send its first byte
+ * within the handshake timeout (default 500 ms) and complete its TLS handshake within {@link
+ * #HANDSHAKE_COMPLETION} of accept; until then it is pending, and pending connections are limited in
+ * total and per source, the oldest (silent ones first) making room for new ones (32 in all, 16 per
+ * source). Authenticated connections have 16
+ * slots of their own and {@link #REQUEST_TIMEOUT} for their request. A request line may be {@value
+ * #MAX_REQUEST_BYTES} bytes long; a longer one is answered with its size and the limit. Every
+ * refusal is a {@code CONTROL_REFUSED} event ({@link RefusalReason}).
  */
 public final class ControlServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
-    private static final int MAX_REQUEST_CHARS = 64 * 1024;
-    private static final int MAX_CONNECTIONS = 16;
-    /** An oversized line is read to its end (so the answer is not lost in a reset), up to this much. */
-    private static final int MAX_DRAIN_CHARS = 1024 * 1024;
 
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
+    /**
+     * How long after accept a handshake that has started must be complete. A command-line client is a
+     * new JVM each time: measured on the 2-core bench, its handshake completed 0.4-0.6 s after accept
+     * (1.6 s against a gateway that had not handshaken yet), its first byte came after 20-120 ms.
+     */
+    static final Duration HANDSHAKE_COMPLETION = Duration.ofSeconds(10);
+
+    /** The longest request line, in bytes: a signed envelope (16 KiB at most) in base64 fits easily. */
+    static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+    /** How much of an oversized request is read to tell its size and keep the answer from a reset. */
+    static final long MAX_DRAIN_BYTES = 16L * 1024 * 1024;
+
+    /** How long an authenticated client may take to send its request. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
+
+    private static final int BACKLOG = 64;
 
     private final ObjectMapper json = new ObjectMapper();
     private final List<PairSupervisor> pairs;
     private final CommandService commands;
+    private final Supplier<PauseDetector.Figures> pauses;
+    private final RefusalReporter refusals;
+    private final Admission admission = new Admission(Admission.Limits.DEFAULT);
     private final ServerSocket server;
+    private final ScheduledThreadPoolExecutor deadlines;
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
-    private final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(MAX_CONNECTIONS);
+    private final ControlConnection.Context context;
     private final Thread acceptor;
 
     /**
+     * @param handshakeTimeout how long a new connection may stay silent: it must send its first byte
+     *     (the start of its TLS handshake; without TLS, of its request) within it
      * @param tls the server context (client authentication required), or {@code null} for a
      *     plaintext, status-only endpoint
      * @param commands the command service, or {@code null} when the gateway takes no commands
-     */
-    private final java.util.function.Supplier<dev.failover.gateway.health.PauseDetector.Figures> pauses;
-
-    public ControlServer(String host, int port, List<PairSupervisor> pairs, SSLContext tls, CommandService commands)
-            throws IOException {
-        this(host, port, pairs, tls, commands, () -> null);
-    }
-
-    /**
      * @param pauses the gateway's own pause figures for the status answer (safety rule 10), or a
      *     supplier of {@code null} without a pause detector
+     * @param refusals where refusals are reported (the gateway's doors share one)
      */
     public ControlServer(
             String host,
             int port,
+            Duration handshakeTimeout,
             List<PairSupervisor> pairs,
             SSLContext tls,
             CommandService commands,
-            java.util.function.Supplier<dev.failover.gateway.health.PauseDetector.Figures> pauses)
+            Supplier<PauseDetector.Figures> pauses,
+            RefusalReporter refusals)
             throws IOException {
-        this.pauses = pauses;
         InetAddress address = InetAddress.getByName(host);
         if (!address.isLoopbackAddress()) {
             throw new IllegalArgumentException("the control endpoint binds loopback only, not " + host);
@@ -82,9 +103,20 @@ public final class ControlServer implements AutoCloseable {
         if (commands != null && tls == null) {
             throw new IllegalArgumentException("commands are accepted only over the TLS endpoint");
         }
+        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+            throw new IllegalArgumentException("the handshake timeout must be positive, not " + handshakeTimeout);
+        }
         this.pairs = List.copyOf(pairs);
         this.commands = commands;
-        this.server = tls == null ? new ServerSocket(port, 16, address) : TlsContexts.serverSocket(tls, address, port);
+        this.pauses = Objects.requireNonNull(pauses, "pauses");
+        this.refusals = Objects.requireNonNull(refusals, "refusals");
+        this.deadlines = new ScheduledThreadPoolExecutor(
+                1, Thread.ofPlatform().name("control-deadlines").daemon(true).factory());
+        // Most deadlines are cancelled (the handshake completed): do not keep them queued.
+        deadlines.setRemoveOnCancelPolicy(true);
+        this.context = new ControlConnection.Context(
+                tls, handshakeTimeout, admission, deadlines, refusals, json, this::answer);
+        this.server = new ServerSocket(port, BACKLOG, address);
         this.acceptor = Thread.ofPlatform().name("control-accept").daemon(true).start(this::acceptLoop);
     }
 
@@ -94,84 +126,31 @@ public final class ControlServer implements AutoCloseable {
 
     private void acceptLoop() {
         while (!server.isClosed()) {
+            Socket socket;
             try {
-                Socket socket = server.accept();
-                // Small request-answer exchanges: no Nagle delay on the answers.
-                socket.setTcpNoDelay(true);
-                if (!slots.tryAcquire()) {
-                    log.warn(
-                            "control endpoint busy ({} connections): refusing {}",
-                            MAX_CONNECTIONS,
-                            socket.getRemoteSocketAddress());
-                    socket.close();
-                    continue;
-                }
-                handlers.execute(() -> {
-                    try {
-                        handle(socket);
-                    } finally {
-                        slots.release();
-                    }
-                });
+                socket = server.accept();
             } catch (IOException e) {
                 if (!server.isClosed()) {
                     log.warn("control endpoint accept failed", e);
                 }
+                continue;
             }
-        }
-    }
-
-    private void handle(Socket socket) {
-        try (socket;
-                BufferedReader in =
-                        new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-                OutputStream out = socket.getOutputStream()) {
-            socket.setSoTimeout((int) REQUEST_TIMEOUT.toMillis());
-            String line = readLine(in);
-            JsonNode answer;
-            if (line == null) {
-                answer = error("empty or oversized request (at most " + MAX_REQUEST_CHARS + " characters, one line)");
-            } else {
-                try {
-                    answer = answer(line, origin(socket));
-                } catch (RuntimeException e) {
-                    log.error("control request from {} failed", origin(socket), e);
-                    answer = error("the gateway could not process the request: " + e.getMessage());
+            try {
+                // Small request-answer exchanges: no Nagle delay on the answers.
+                socket.setTcpNoDelay(true);
+                Admission.Admitted admitted = admission.admit(
+                        socket.getInetAddress(),
+                        () -> ControlConnection.closeQuietly(socket),
+                        () -> ControlConnection.bytesWaiting(socket));
+                admitted.evicted().forEach(Admission.Ticket::evict);
+                handlers.execute(() -> new ControlConnection(context, socket, admitted.ticket()).run());
+            } catch (IOException | RejectedExecutionException e) {
+                ControlConnection.closeQuietly(socket);
+                if (!server.isClosed()) {
+                    log.warn("control endpoint could not take a connection", e);
                 }
             }
-            out.write((json.writeValueAsString(answer) + "\n").getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            log.debug("control connection failed", e);
         }
-    }
-
-    /** One line of at most {@link #MAX_REQUEST_CHARS} characters, or {@code null} if empty or longer. */
-    private static String readLine(BufferedReader in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int read = 0;
-        for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) {
-            if (++read > MAX_DRAIN_CHARS) {
-                throw new IOException("request line longer than " + MAX_DRAIN_CHARS + " characters");
-            }
-            if (line.length() < MAX_REQUEST_CHARS + 1) {
-                line.append((char) c); // beyond the limit the rest of the line is read but not kept
-            }
-        }
-        return line.isEmpty() || line.length() > MAX_REQUEST_CHARS ? null : line.toString();
-    }
-
-    /** The peer: its certificate's subject over TLS, else its address. */
-    private static String origin(Socket socket) {
-        if (socket instanceof SSLSocket tls) {
-            try {
-                return TlsContexts.peerCertificate(tls.getSession())
-                                .getSubjectX500Principal()
-                                .getName() + " from " + socket.getRemoteSocketAddress();
-            } catch (javax.net.ssl.SSLPeerUnverifiedException | RuntimeException e) {
-                return "unverified peer " + socket.getRemoteSocketAddress();
-            }
-        }
-        return socket.getRemoteSocketAddress().toString();
     }
 
     private JsonNode answer(String line, String origin) {
@@ -197,7 +176,7 @@ public final class ControlServer implements AutoCloseable {
                 list.add(StatusJson.pair(json, p));
             }
         }
-        dev.failover.gateway.health.PauseDetector.Figures f = pauses.get();
+        PauseDetector.Figures f = pauses.get();
         if (f != null) {
             // How late the gateway itself runs: the misses it could not hold against a controller.
             answer.putObject("gateway")
@@ -206,7 +185,23 @@ public final class ControlServer implements AutoCloseable {
                     .put("pauseP99Ms", f.p99Millis())
                     .put("pauseMaxMs", Math.round(f.maxMillis() * 100) / 100.0);
         }
+        answer.set("doors", doors());
         return list.isEmpty() ? error("no pair named '" + pairName + "'") : answer;
+    }
+
+    /** The control endpoint's connections now, and what the gateway's doors refused since start. */
+    private ObjectNode doors() {
+        ObjectNode doors = json.createObjectNode();
+        doors.putObject("control")
+                .put("pending", admission.pending())
+                .put("authenticated", admission.authenticated())
+                .put("evicted", admission.evictions());
+        ObjectNode refused = doors.putObject("refused");
+        for (Map.Entry<String, Map<String, Long>> type : refusals.counts().entrySet()) {
+            ObjectNode byReason = refused.putObject(type.getKey());
+            type.getValue().forEach(byReason::put);
+        }
+        return doors;
     }
 
     private JsonNode submit(JsonNode request, String origin) {
@@ -240,6 +235,7 @@ public final class ControlServer implements AutoCloseable {
             log.debug("closing control endpoint failed", e);
         }
         handlers.shutdownNow();
+        deadlines.shutdownNow();
         try {
             acceptor.join(1000);
         } catch (InterruptedException e) {

@@ -6,7 +6,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes each event as one structured log line: {@code type pair=.. controller=.. key=value ..
- * "message"}. Alarms raised, mirror rejections and lag, and journal repairs log at WARN, failures at ERROR, {@code COMMAND_ACCEPTED} at DEBUG (the
+ * "message"}. Alarms raised, mirror rejections and lag, journal repairs and refusals at the gateway's
+ * doors log at WARN, failures at ERROR, {@code COMMAND_ACCEPTED} at DEBUG (the
  * command's outcome line repeats who asked for what), the rest at INFO. Every event still reaches
  * every other sink, the JSON event log included.
  */
@@ -39,7 +40,10 @@ public final class LogEventSink implements EventSink {
                 || event.type().equals("MIRROR_MISMATCH")
                 || event.type().equals("MIRROR_LAGGING")
                 || event.type().equals("JOURNAL_RECOVERED")
-                || event.type().equals("JOURNAL_CATCH_UP_FAILED")) {
+                || event.type().equals("JOURNAL_CATCH_UP_FAILED")
+                || event.type().equals(RefusalReporter.CONTROL_REFUSED)
+                || event.type().equals(RefusalReporter.SCADA_SESSION_REFUSED)
+                || event.type().equals(RefusalReporter.SCADA_CLIENT_REJECTED)) {
             log.warn(text);
         } else {
             log.info(text);

@@ -5,6 +5,7 @@ import dev.failover.certs.Keystores;
 import dev.failover.certs.PkiException;
 import dev.failover.gateway.command.CommandService;
 import dev.failover.gateway.config.ScadaServerConfig;
+import dev.failover.gateway.events.RefusalReporter;
 import dev.failover.gateway.link.opcua.OpcUaCredentials;
 import dev.failover.gateway.supervisor.PairSupervisor;
 import java.io.IOException;
@@ -34,6 +35,7 @@ import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.CompositeValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.IdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.model.objects.ServerTypeNode;
+import org.eclipse.milo.opcua.sdk.server.servicesets.impl.DefaultSessionServiceSet;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.security.CertificateFactory;
 import org.eclipse.milo.opcua.stack.core.security.CertificateQuarantine;
@@ -52,6 +54,7 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.RedundancySupport;
 import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
+import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
 import org.eclipse.milo.opcua.stack.core.util.validation.ValidationCheck;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransport;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportConfig;
@@ -68,7 +71,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Client application certificates must chain to a certificate in the trust-list folders (the plant
  * root is put there at every start) and pass every Milo check except the host name; an unknown
- * certificate is quarantined with a log line saying how to trust it ({@link TrustDirectory}).
+ * certificate is quarantined with a log line saying how to trust it ({@link TrustDirectory}). Every
+ * refused client certificate and session is an event ({@link RefusedClients}, {@link
+ * RefusedSessions}).
  */
 public final class ScadaServer implements AutoCloseable {
 
@@ -115,6 +120,7 @@ public final class ScadaServer implements AutoCloseable {
      * @param credentials the gateway's OPC UA application identity and the plant PKI
      * @param users validates user certificates (chain, validity, revocation against the plant PKI)
      * @param crlFile the plant CRL file: re-read when it changes, for users and client applications
+     * @param refusals where refused sessions and client certificates are reported
      * @throws IOException if the port cannot be bound, the trust folders cannot be written, or the
      *     application certificate is unusable
      */
@@ -124,7 +130,8 @@ public final class ScadaServer implements AutoCloseable {
             CertificateVerifier users,
             Path crlFile,
             List<PairSupervisor> pairs,
-            CommandService commands)
+            CommandService commands,
+            RefusalReporter refusals)
             throws IOException {
         if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
             Security.addProvider(new BouncyCastleProvider());
@@ -138,7 +145,11 @@ public final class ScadaServer implements AutoCloseable {
         Set<ValidationCheck> checks = EnumSet.copyOf(ValidationCheck.ALL_OPTIONAL_CHECKS);
         // A client application certificate need not name a host.
         checks.remove(ValidationCheck.HOSTNAME);
-        DefaultServerCertificateValidator validator = new DefaultServerCertificateValidator(trust, checks, quarantine);
+        RefusedClients validator = new RefusedClients(
+                new DefaultServerCertificateValidator(trust, checks, quarantine),
+                users,
+                TrustDirectory.rejected(config.trustDirectory()),
+                refusals);
         MemoryCertificateStore store = new MemoryCertificateStore();
         try {
             store.set(
@@ -168,9 +179,10 @@ public final class ScadaServer implements AutoCloseable {
                 }
                 endpoints.add(endpoint.build());
             }
+            ScadaUsers x509Users = new ScadaUsers(users, crlFile);
             IdentityValidator identities = config.anonymous()
-                    ? new CompositeValidator(AnonymousIdentityValidator.INSTANCE, new ScadaUsers(users, crlFile))
-                    : new ScadaUsers(users, crlFile);
+                    ? new CompositeValidator(AnonymousIdentityValidator.INSTANCE, x509Users)
+                    : x509Users;
             if (config.anonymous()) {
                 log.warn("INSECURE: the OPC UA server accepts anonymous sessions (opcua.anonymous: true): anyone"
                         + " with a trusted application certificate can read every tag and status without a user"
@@ -188,6 +200,13 @@ public final class ScadaServer implements AutoCloseable {
                     serverConfig,
                     profile -> new OpcTcpServerTransport(
                             OpcTcpServerTransportConfig.newBuilder().build()));
+            for (String path : sessionPaths(serverConfig)) {
+                // Milo's own session services, watched for refusals (SCADA_SESSION_REFUSED events).
+                server.addServiceSet(
+                        path,
+                        new RefusedSessions(
+                                new DefaultSessionServiceSet(server), server, x509Users, config.anonymous(), refusals));
+            }
             GatewayNamespace namespace = new GatewayNamespace(server, pairs, commands);
             namespace.startup();
             try {
@@ -215,6 +234,18 @@ public final class ScadaServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IOException("OPC UA server setup failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The paths Milo registers session services on: those of the endpoints, except discovery ones. */
+    private static Set<String> sessionPaths(OpcUaServerConfig config) {
+        Set<String> paths = new LinkedHashSet<>();
+        for (EndpointConfig endpoint : config.getEndpoints()) {
+            String path = EndpointUtil.getPath(endpoint.getEndpointUrl());
+            if (!path.endsWith("/discovery")) {
+                paths.add(path);
+            }
+        }
+        return paths;
     }
 
     private ServerTypeNode serverNode() {

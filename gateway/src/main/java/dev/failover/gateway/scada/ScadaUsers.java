@@ -60,17 +60,28 @@ final class ScadaUsers extends AbstractX509IdentityValidator {
     @Override
     protected Identity.@Nullable X509UserIdentity authenticateCertificate(
             Session session, X509Certificate certificate) {
-        reloadCrlsIfNewer();
-        VerificationResult result = verifier.verify(List.of(certificate), Purpose.ANY);
-        if (result instanceof VerificationResult.Rejected rejected) {
-            log.warn(
+        Optional<VerificationResult.Rejected> rejected = check(certificate);
+        if (rejected.isPresent()) {
+            // Reported as a SCADA_SESSION_REFUSED event with the client's address (RefusedSessions).
+            log.debug(
                     "OPC UA session of {} refused: user certificate {} {}",
                     session.getClientDescription().getApplicationUri(),
                     certificate.getSubjectX500Principal().getName(),
-                    rejected);
+                    rejected.get());
             return null;
         }
         return new DefaultX509UserIdentity(certificate);
+    }
+
+    /**
+     * Why {@code certificate} is refused as a user (chain, validity, revocation under the plant PKI),
+     * if it is; the CRL file is re-read first when it changed.
+     */
+    Optional<VerificationResult.Rejected> check(X509Certificate certificate) {
+        reloadCrlsIfNewer();
+        return verifier.verify(List.of(certificate), Purpose.ANY) instanceof VerificationResult.Rejected rejected
+                ? Optional.of(rejected)
+                : Optional.empty();
     }
 
     /** The user's certificate subject, or {@code anonymous}. */

@@ -68,9 +68,14 @@ final class TrustDirectory {
         return trust;
     }
 
+    /** The folder of refused client certificates under {@code root}. */
+    static Path rejected(Path root) {
+        return root.resolve("rejected");
+    }
+
     /** The quarantine of {@code root}: each refused certificate is saved and logged with how to trust it. */
     static CertificateQuarantine quarantine(Path root) throws IOException {
-        Path rejected = root.resolve("rejected");
+        Path rejected = rejected(root);
         Files.createDirectories(rejected);
         FileBasedCertificateQuarantine files = FileBasedCertificateQuarantine.create(rejected);
         Path trustedCerts = root.resolve("trusted").resolve("certs");

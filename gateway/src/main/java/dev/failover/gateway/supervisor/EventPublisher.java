@@ -2,6 +2,7 @@ package dev.failover.gateway.supervisor;
 
 import dev.failover.gateway.events.EventSink;
 import dev.failover.gateway.events.GatewayEvent;
+import dev.failover.gateway.events.RepeatFilter;
 import dev.failover.gateway.failover.Alarm;
 import dev.failover.gateway.failover.FailoverEvents;
 import dev.failover.gateway.failover.SwitchoverReport;
@@ -10,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /** Turns the failover controller's decisions into gateway events with their reasons and timings. */
@@ -19,8 +21,12 @@ final class EventPublisher implements FailoverEvents {
     private final Clock clock;
     private final EventSink sink;
     private final Consumer<SwitchoverReport> reports;
+    /** The event types a retried switchover or step repeats word for word. */
+    static final Set<String> REPEATING = Set.of("PAIR_STATE", "STEP_DONE", "STEP_FAILED", "SWITCHOVER_FAILED");
+
     /** A pair that retries a failing step repeats the same events: the first passes, then a summary. */
-    private final RepeatFilter repeats = new RepeatFilter(Duration.ofMinutes(1));
+    private final RepeatFilter repeats = RepeatFilter.identicalRepeats(
+            Duration.ofMinutes(1), REPEATING, Set.of("SWITCHOVER_COMPLETED", "ALARM_CLEARED"));
 
     EventPublisher(String pair, Clock clock, EventSink sink, Consumer<SwitchoverReport> reports) {
         this.pair = pair;

@@ -120,7 +120,8 @@ class GatewayMainIT {
                     new ObjectMapper().createObjectNode().put("op", "status").put("pad", "x".repeat(70_000));
             JsonNode refused =
                     GatewayClient.call("127.0.0.1", pair.gateway().controlPort(), huge, Duration.ofSeconds(5));
-            assertThat(refused.path("error").asText()).startsWith("empty or oversized request");
+            assertThat(refused.path("code").asText()).isEqualTo("OVERSIZED");
+            assertThat(refused.path("error").asText()).startsWith("request too large: ");
             assertThat(pair.status().activeId()).isEqualTo(SimPair.A);
         }
     }

@@ -325,6 +325,28 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void theControlHandshakeTimeoutIsReadAndDefaultsToHalfASecond() throws Exception {
+            GatewayConfig set =
+                    parse("gateway: {name: gw, control: {port: 0, handshakeTimeout: 2s}}\n" + SECURITY + MINIMAL_PAIRS);
+            GatewayConfig unset = parse("gateway: {name: gw, control: {port: 0}}\n" + SECURITY + MINIMAL_PAIRS);
+
+            assertThat(set.controlHandshakeTimeout()).isEqualTo(Duration.ofSeconds(2));
+            assertThat(unset.controlHandshakeTimeout()).isEqualTo(Duration.ofMillis(500));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"20ms", "2m"})
+        void aControlHandshakeTimeoutOutOfRangeNamesTheRange(String timeout) {
+            assertThatThrownBy(() -> parse("gateway:\n  name: gw\n  control:\n    handshakeTimeout: " + timeout + "\n"
+                            + SECURITY + MINIMAL_PAIRS))
+                    .hasMessage("test.yaml:4: gateway.control.handshakeTimeout: " + timeout + " is "
+                            + (timeout.equals("20ms")
+                                    ? "too short: a client on a loaded box may take that long to start its TLS handshake"
+                                    : "so long that silent connections could hold the endpoint's places for that long")
+                            + ". Write a duration from 100ms to 30s (default 500ms).");
+        }
+
+        @Test
         void relativeEventLogResolvesAgainstTheConfigFolder(@TempDir Path dir) throws Exception {
             Path source = dir.resolve("etc/gateway.yaml");
 

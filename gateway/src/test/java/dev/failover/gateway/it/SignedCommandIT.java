@@ -274,12 +274,15 @@ class SignedCommandIT {
                                 .put("envelope", Base64.getEncoder().encodeToString(envelope)),
                         Duration.ofSeconds(5)))
                 .isInstanceOf(java.io.IOException.class);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GatewayClient.call(
-                        "127.0.0.1",
-                        gateway.controlPort(),
-                        new ObjectMapper().createObjectNode().put("op", "status"),
-                        Duration.ofSeconds(5)))
-                .isInstanceOf(java.io.IOException.class);
+        // Plain text gets a refusal in plain text, never a status.
+        JsonNode plain = GatewayClient.call(
+                "127.0.0.1",
+                gateway.controlPort(),
+                new ObjectMapper().createObjectNode().put("op", "status"),
+                Duration.ofSeconds(5));
+        assertThat(plain.path("ok").asBoolean()).isFalse();
+        assertThat(plain.path("code").asText()).isEqualTo("PROTOCOL");
+        assertThat(plain.has("pairs")).isFalse();
     }
 
     private static byte[] signedRaw(Identity id, byte[] content) {

@@ -38,13 +38,17 @@ final class ScadaClients {
 
     /** A user certificate with {@code role} (RSA, since the token is signed with the channel's RSA policy). */
     Identity user(String role) throws Exception {
-        return pki.identity(pki.pki()
-                .issue(
-                        CertificateRequest.builder(CertificateKind.OPERATOR, "user-" + UUID.randomUUID())
-                                .role(role)
-                                .keyAlgorithm(KeyAlgorithm.RSA_2048)
-                                .build(),
-                        TestPki.KEYSTORE_PASSWORD));
+        return user(pki.pki(), role);
+    }
+
+    /** The same, issued by {@code issuer} (for instance another plant's CA). */
+    Identity user(Pki issuer, String role) throws Exception {
+        return pki.identity(issuer.issue(
+                CertificateRequest.builder(CertificateKind.OPERATOR, "user-" + UUID.randomUUID())
+                        .role(role)
+                        .keyAlgorithm(KeyAlgorithm.RSA_2048)
+                        .build(),
+                TestPki.KEYSTORE_PASSWORD));
     }
 
     static IdentityProvider asUser(Identity user) {

@@ -14,6 +14,7 @@ import dev.failover.gateway.command.CommandAction;
 import dev.failover.gateway.command.cms.CmsEnvelope;
 import dev.failover.gateway.config.FailoverPolicy;
 import dev.failover.gateway.config.TagConfig;
+import dev.failover.gateway.events.GatewayEvent;
 import dev.failover.gateway.failover.PairState;
 import dev.failover.gateway.link.LinkResult;
 import java.nio.file.Files;
@@ -72,6 +73,7 @@ class ScadaServerIT {
     @TempDir
     static Path dir;
 
+    private static final List<GatewayEvent> events = new CopyOnWriteArrayList<>();
     private static TestPki pki;
     private static ScadaClients clients;
     private static SimPair pair;
@@ -100,7 +102,7 @@ class ScadaServerIT {
                 Duration.ofSeconds(5),
                 10,
                 Duration.ofMinutes(10));
-        pair = SimPair.startWithScada(policy, true, e -> {}, pki, dir.resolve("gateway"));
+        pair = SimPair.startWithScada(policy, true, events::add, pki, dir.resolve("gateway"));
         url = pair.gateway().scadaServer().orElseThrow().endpointUrl();
         scadaApp = clients.application("urn:test:scada");
         operator = clients.user("operator");
@@ -246,6 +248,11 @@ class ScadaServerIT {
         assertThat(statusOf(refused))
                 .hasValueSatisfying(code -> assertThat(code)
                         .isIn(StatusCodes.Bad_IdentityTokenInvalid, StatusCodes.Bad_IdentityTokenRejected));
+        GatewayEvent event = refusal("SCADA_SESSION_REFUSED", "ANONYMOUS_NOT_ALLOWED", e -> true);
+        assertThat(event.fields())
+                .containsEntry("token", "Anonymous")
+                .containsEntry("peer", "127.0.0.1")
+                .containsEntry("applicationUri", "urn:test:scada");
     }
 
     @Test
@@ -260,6 +267,32 @@ class ScadaServerIT {
         assertThat(statusOf(refused))
                 .hasValueSatisfying(code -> assertThat(code)
                         .isIn(StatusCodes.Bad_IdentityTokenRejected, StatusCodes.Bad_IdentityTokenInvalid));
+        String subject = revoked.certificate().getSubjectX500Principal().getName();
+        GatewayEvent event = refusal(
+                "SCADA_SESSION_REFUSED",
+                "REVOKED",
+                e -> subject.equals(e.fields().get("user")));
+        assertThat(event.fields())
+                .containsEntry("token", "Certificate")
+                .containsEntry("userThumbprint", CertificateFacts.thumbprint(revoked.certificate()))
+                .containsEntry("status", "Bad_IdentityTokenRejected");
+    }
+
+    @Test
+    @Order(6)
+    void aUserCertificateOfAnotherCaIsRefusedAndReported() throws Exception {
+        Identity stranger = clients.user(pki.foreignPki(), "operator");
+
+        Throwable refused = catchThrowable(() -> connect(stranger));
+
+        assertThat(statusOf(refused)).isPresent();
+        String subject = stranger.certificate().getSubjectX500Principal().getName();
+        GatewayEvent event = refusal(
+                "SCADA_SESSION_REFUSED",
+                "UNKNOWN_CA",
+                e -> subject.equals(e.fields().get("user")));
+        assertThat(event.fields().get("userIssuer")).asString().contains("Foreign Plant");
+        assertThat(event.message()).contains("user certificate refused");
     }
 
     @Test
@@ -276,6 +309,24 @@ class ScadaServerIT {
                 .hasValueSatisfying(code -> assertThat(code)
                         .isIn(StatusCodes.Bad_SecurityChecksFailed, StatusCodes.Bad_CertificateUntrusted));
         await().atMost(WAIT).until(() -> Files.exists(rejected.resolve(file)));
+        String subject = rogue.certificate().getSubjectX500Principal().getName();
+        GatewayEvent event = refusal(
+                "SCADA_CLIENT_REJECTED",
+                "UNKNOWN_CA",
+                e -> subject.equals(e.fields().get("subject")));
+        assertThat(event.fields())
+                .containsEntry("thumbprint", CertificateFacts.thumbprint(rogue.certificate()))
+                .containsEntry("applicationUri", "urn:test:rogue")
+                .containsEntry("quarantined", rejected.resolve(file).toString());
+    }
+
+    /** The refusal event of {@code type} and {@code reason} that {@code which} picks, awaited. */
+    private static GatewayEvent refusal(String type, String reason, java.util.function.Predicate<GatewayEvent> which) {
+        java.util.function.Supplier<Optional<GatewayEvent>> find = () -> events.stream()
+                .filter(e -> e.type().equals(type) && reason.equals(e.fields().get("reason")) && which.test(e))
+                .findFirst();
+        await().atMost(WAIT).until(() -> find.get().isPresent());
+        return find.get().orElseThrow();
     }
 
     @Test
