@@ -8,7 +8,9 @@ import dev.failover.certs.TestPki;
 import dev.failover.certs.TlsContexts;
 import dev.failover.gateway.command.CommandService;
 import dev.failover.gateway.command.RejectReason;
+import dev.failover.gateway.config.GatewayConfig;
 import dev.failover.gateway.control.ControlServer;
+import dev.failover.gateway.events.RefusalReporter;
 import dev.failover.gateway.journal.CommandJournal;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -109,8 +111,17 @@ class ControlEndpointFuzzIT {
                     },
                     fixture.clock());
             SSLContext operator = pki.tlsContext(pki.operator("olga", "operator"));
-            try (ControlServer server = new ControlServer(
-                    "127.0.0.1", 0, List.of(), pki.tlsContext(pki.gateway("control-gw", "gateway")), commands)) {
+            try (RefusalReporter refusals =
+                            new RefusalReporter(event -> {}, fixture.clock(), RefusalReporter.DEFAULT_INTERVAL);
+                    ControlServer server = new ControlServer(
+                            "127.0.0.1",
+                            0,
+                            GatewayConfig.DEFAULT_CONTROL_HANDSHAKE_TIMEOUT,
+                            List.of(),
+                            pki.tlsContext(pki.gateway("control-gw", "gateway")),
+                            commands,
+                            () -> null,
+                            refusals)) {
                 long nonces = Files.size(fixture.nonceFile());
                 long journalBytes = Files.size(journal.file());
                 AtomicInteger submits = new AtomicInteger();

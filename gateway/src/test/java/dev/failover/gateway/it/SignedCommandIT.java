@@ -173,9 +173,20 @@ class SignedCommandIT {
                 tls);
     }
 
+    /**
+     * The controller's level setpoint, read through the gateway's link. That link reads with the poll's
+     * adaptive deadline (a few milliseconds over the round trip), so on a loaded machine a read can time
+     * out: a timed-out read is no answer, and the value is what the next answered read says.
+     */
     private int levelSetpoint(String controller) {
-        LinkResult<int[]> read = ((ModbusLink) gateway.pair(SimPair.PAIR).link(controller)).readRegisters(LEVEL_SP, 1);
-        return ((LinkResult.Ok<int[]>) read).value()[0];
+        ModbusLink link = (ModbusLink) gateway.pair(SimPair.PAIR).link(controller);
+        java.util.concurrent.atomic.AtomicReference<LinkResult<int[]>> read =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        await().atMost(WAIT).until(() -> {
+            read.set(link.readRegisters(LEVEL_SP, 1));
+            return read.get().isOk();
+        });
+        return ((LinkResult.Ok<int[]>) read.get()).value()[0];
     }
 
     private void assertDirectWritesFail(SimulatedPlc plc, String controller) throws Exception {
