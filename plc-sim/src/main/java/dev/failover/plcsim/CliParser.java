@@ -1,5 +1,6 @@
 package dev.failover.plcsim;
 
+import dev.failover.plcsim.comms.Admission;
 import dev.failover.plcsim.modbus.AccessPolicy;
 import dev.failover.plcsim.modbus.Roles;
 import java.nio.file.Path;
@@ -23,10 +24,10 @@ final class CliParser {
                                [--tls-keystore FILE.p12 (--tls-keystore-password-file FILE
                                                          | --tls-keystore-password-env VAR)
                                 --trust PKI_DIR|CA.pem [--crl CRL.pem] [--write-roles ROLE,..]
-                                [--read-roles *|ROLE,..] [--plain-port N]]
+                                [--read-roles *|ROLE,..] [--plain-port N] [--handshake-timeout-ms N]]
                                [--opcua-port N --opcua-keystore FILE.p12
                                 (--opcua-keystore-password-file FILE | --opcua-keystore-password-env VAR)
-                                --trust PKI_DIR|CA.pem [--crl CRL.pem]]
+                                --trust PKI_DIR|CA.pem [--crl CRL.pem] [--opcua-handshake-timeout-ms N]]
                    plc-sim relay --plant FILE [--control-port N] [--bind ADDRESS]
                    plc-sim ctl --port N [--host HOST] COMMAND...
             commands: crash, hang, freeze-heartbeat, fault, slow <ms>, drop, drop once, lose <n>,
@@ -48,13 +49,16 @@ final class CliParser {
     private static final String OPCUA_PASSWORD_ENV = "--opcua-keystore-password-env";
     private static final String RETAIN_ACTIVE_ROLE = "--retain-active-role";
     private static final String PARTNER_TIMEOUT = "--partner-timeout-ms";
+    private static final String HANDSHAKE_TIMEOUT = "--handshake-timeout-ms";
+    private static final String OPCUA_HANDSHAKE_TIMEOUT = "--opcua-handshake-timeout-ms";
     /** Options without a value: present or absent. */
     private static final Set<String> FLAGS = Set.of(RETAIN_ACTIVE_ROLE);
     /** Options that only mean something with {@link #OPCUA_PORT}. */
-    private static final List<String> OPCUA_ONLY = List.of(OPCUA_KEYSTORE, OPCUA_PASSWORD_FILE, OPCUA_PASSWORD_ENV);
+    private static final List<String> OPCUA_ONLY =
+            List.of(OPCUA_KEYSTORE, OPCUA_PASSWORD_FILE, OPCUA_PASSWORD_ENV, OPCUA_HANDSHAKE_TIMEOUT);
     /** Options that only mean something with {@link #KEYSTORE}. */
     private static final List<String> TLS_ONLY =
-            List.of(PASSWORD_FILE, PASSWORD_ENV, TRUST, CRL, WRITE_ROLES, READ_ROLES, PLAIN_PORT);
+            List.of(PASSWORD_FILE, PASSWORD_ENV, TRUST, CRL, WRITE_ROLES, READ_ROLES, PLAIN_PORT, HANDSHAKE_TIMEOUT);
 
     private static final Set<String> RUN_OPTIONS = Set.of(
             "--name",
@@ -78,7 +82,9 @@ final class CliParser {
             OPCUA_PASSWORD_FILE,
             OPCUA_PASSWORD_ENV,
             RETAIN_ACTIVE_ROLE,
-            PARTNER_TIMEOUT);
+            PARTNER_TIMEOUT,
+            HANDSHAKE_TIMEOUT,
+            OPCUA_HANDSHAKE_TIMEOUT);
     private static final Set<String> CTL_OPTIONS = Set.of("--port", "--host");
     private static final Set<String> RELAY_OPTIONS = Set.of("--plant", "--control-port", "--bind");
 
@@ -153,6 +159,8 @@ final class CliParser {
             int scanMs = integer(options, "--scan-ms", 10, 1, 60_000);
             int partnerTimeoutMs =
                     integer(options, PARTNER_TIMEOUT, (int) SimConfig.DEFAULT_PARTNER_TIMEOUT.toMillis(), 1, 60_000);
+            Duration handshakeTimeout =
+                    handshakeTimeout(options, HANDSHAKE_TIMEOUT, SimConfig.DEFAULT_HANDSHAKE_TIMEOUT);
             SimConfig config = new SimConfig(
                             options.get("--name"),
                             role,
@@ -162,7 +170,8 @@ final class CliParser {
                             unitId,
                             Duration.ofMillis(scanMs))
                     .withRetainActiveRole(options.containsKey(RETAIN_ACTIVE_ROLE))
-                    .withPartnerTimeout(Duration.ofMillis(partnerTimeoutMs));
+                    .withPartnerTimeout(Duration.ofMillis(partnerTimeoutMs))
+                    .withHandshakeTimeout(handshakeTimeout);
             Optional<OpcUaOptions> opcUa = opcUa(options, port, controlPort);
             return new Cli.Run(
                     config,
@@ -262,7 +271,15 @@ final class CliParser {
                 Path.of(options.get(OPCUA_KEYSTORE)),
                 password,
                 Path.of(options.get(TRUST)),
-                Optional.ofNullable(options.get(CRL)).map(Path::of)));
+                Optional.ofNullable(options.get(CRL)).map(Path::of),
+                handshakeTimeout(options, OPCUA_HANDSHAKE_TIMEOUT, SimConfig.OpcUa.DEFAULT_HANDSHAKE_TIMEOUT)));
+    }
+
+    /** A handshake timeout option in whole milliseconds, within the bounds {@link Admission.Limits} takes. */
+    private static Duration handshakeTimeout(Map<String, String> options, String name, Duration fallback) {
+        return Duration.ofMillis(integer(
+                options, name, (int) fallback.toMillis(), (int) Admission.Limits.MIN_HANDSHAKE_TIMEOUT.toMillis(), (int)
+                        Admission.Limits.MAX_HANDSHAKE_TIMEOUT.toMillis()));
     }
 
     private static Roles roles(Map<String, String> options, String name, String fallback) {

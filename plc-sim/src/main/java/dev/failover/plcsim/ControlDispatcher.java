@@ -1,5 +1,6 @@
 package dev.failover.plcsim;
 
+import dev.failover.plcsim.comms.Admission;
 import dev.failover.plcsim.control.ControlCommand;
 import dev.failover.plcsim.control.ControlCommand.Action;
 import dev.failover.plcsim.control.ControlCommand.Parsed;
@@ -78,13 +79,19 @@ final class ControlDispatcher {
      * appended, so parsers keep working. {@code roleChanges} counts role changes since the process
      * started, so an observer can tell that a controller kept its role between two readings. {@code
      * partner} is {@code alive}, {@code lost} or {@code none} (no partner link) and {@code ageMs} the
-     * {@code PARTNER_AGE_MS} register, both as of the last scan.
+     * {@code PARTNER_AGE_MS} register, both as of the last scan. Then the admission counters since
+     * the process started: Modbus connections {@code refused} by the limits, {@code evicted} to make
+     * room for a source holding fewer pending connections, whose handshake failed ({@code
+     * handshakeFailed}) or timed out ({@code handshakeTimedOut}); the same for OPC UA ({@code ua...}).
      */
     static String statusLine(SimSnapshot s) {
+        Admission.Counters modbus = s.modbusAdmission();
+        Admission.Counters ua = s.opcUaAdmission();
         return String.format(
                 Locale.ROOT,
                 "OK name=%s role=%s status=%s heartbeat=%d driving=%b outputEnable=%b level=%.2f faults=%s tls=%b"
-                        + " roleChanges=%d partner=%s ageMs=%d",
+                        + " roleChanges=%d partner=%s ageMs=%d refused=%d evicted=%d handshakeFailed=%d"
+                        + " handshakeTimedOut=%d uaRefused=%d uaEvicted=%d uaHandshakeFailed=%d uaHandshakeTimedOut=%d",
                 s.name(),
                 s.role(),
                 s.status(),
@@ -96,6 +103,14 @@ final class ControlDispatcher {
                 s.tls(),
                 s.roleChanges(),
                 s.partner().text(),
-                s.partnerAgeMillis());
+                s.partnerAgeMillis(),
+                modbus.refused(),
+                modbus.evicted(),
+                modbus.handshakeFailed(),
+                modbus.handshakeTimedOut(),
+                ua.refused(),
+                ua.evicted(),
+                ua.handshakeFailed(),
+                ua.handshakeTimedOut());
     }
 }

@@ -1,6 +1,7 @@
 package dev.failover.plcsim;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -12,10 +13,14 @@ import java.util.Optional;
  * @param password where its password comes from (a file or an environment variable, never an argument)
  * @param trust the PKI directory or a CA certificate file (shared with Modbus/TCP Security)
  * @param crl the CRL file; empty for {@code crl.pem} in, or beside, {@code trust}
+ * @param handshakeTimeout how long a new connection may take to authenticate ({@code
+ *     --opcua-handshake-timeout-ms})
  */
-record OpcUaOptions(int port, Path keystore, PasswordSource password, Path trust, Optional<Path> crl) {
+record OpcUaOptions(
+        int port, Path keystore, PasswordSource password, Path trust, Optional<Path> crl, Duration handshakeTimeout) {
 
     OpcUaOptions {
+        Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(keystore, "keystore");
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(trust, "trust");

@@ -39,7 +39,8 @@ final class OpcUaSetup {
         char[] password = options.password().read(environment);
         try {
             Identity application = Keystores.loadIdentity(options.keystore(), password);
-            return new SimConfig.OpcUa(options.port(), application, verifier, Keystores.readCrls(crl));
+            return new SimConfig.OpcUa(
+                    options.port(), application, verifier, Keystores.readCrls(crl), options.handshakeTimeout());
         } finally {
             Arrays.fill(password, '\0');
         }

@@ -2,6 +2,7 @@ package dev.failover.plcsim;
 
 import dev.failover.certs.CertificateVerifier;
 import dev.failover.certs.Identity;
+import dev.failover.plcsim.comms.Admission;
 import dev.failover.plcsim.modbus.AccessPolicy;
 import dev.failover.plcsim.modbus.Roles;
 import java.security.cert.X509CRL;
@@ -34,6 +35,9 @@ import javax.net.ssl.SSLContext;
  *     process its partner may have taken over. For plants without a gateway only
  * @param partnerTimeout how long the partner's heartbeat must stand still (and over at least 5 of
  *     this controller's scans) before the partner counts as lost: 1 ms to 60 s, 60 ms by default
+ * @param handshakeTimeout how long a new Modbus/TCP Security connection may take to complete its TLS
+ *     handshake, from accept, before it is closed: 10 ms to 60 s, 3 s by default. See {@link
+ *     Admission}; plain Modbus TCP waits {@code ModbusServer.FIRST_REQUEST_TIMEOUT} for a first request
  */
 public record SimConfig(
         String name,
@@ -46,13 +50,23 @@ public record SimConfig(
         Optional<Tls> tls,
         Optional<OpcUa> opcUa,
         boolean retainActiveRole,
-        Duration partnerTimeout) {
+        Duration partnerTimeout,
+        Duration handshakeTimeout) {
 
     /** Longest accepted name: the {@code NAME} block holds 32 ASCII bytes. */
     public static final int MAX_NAME_LENGTH = 32;
 
     /** The partner timeout when none is given. */
     public static final Duration DEFAULT_PARTNER_TIMEOUT = Duration.ofMillis(60);
+
+    /**
+     * The TLS handshake timeout when none is given. A warm handshake takes tens of milliseconds, but a
+     * gateway's first one after its start took 0.6 to 1.7 s (measured from accept, on a loaded 2-core
+     * machine), and the gateway takes a connection closed in mid-handshake for a refused handshake,
+     * which counts against the controller at once: 500 ms cut every cold start's first connection.
+     * Locking the gateway out is prevented by the admission's limits, not by this deadline.
+     */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(3);
 
     private static final Duration MIN_SCAN = Duration.ofMillis(1);
     private static final Duration MAX_SCAN = Duration.ofSeconds(60);
@@ -65,6 +79,7 @@ public record SimConfig(
         Objects.requireNonNull(tls, "tls must not be null (Optional.empty() for plain Modbus TCP)");
         Objects.requireNonNull(opcUa, "opcUa must not be null (Optional.empty() for no OPC UA server)");
         Objects.requireNonNull(partnerTimeout, "partnerTimeout must not be null");
+        requireHandshakeTimeout("handshakeTimeout", handshakeTimeout);
         if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
             throw new IllegalArgumentException(
                     "name must be 1 to " + MAX_NAME_LENGTH + " characters, got '" + name + "'");
@@ -98,6 +113,34 @@ public record SimConfig(
             throw new IllegalArgumentException(
                     "opcUa.port must differ from the Modbus, control and plain ports, got " + opcUaPort);
         }
+    }
+
+    /** A controller with the {@linkplain #DEFAULT_HANDSHAKE_TIMEOUT default handshake timeout}. */
+    public SimConfig(
+            String name,
+            Role initialRole,
+            String bindAddress,
+            int modbusPort,
+            int controlPort,
+            int unitId,
+            Duration scanPeriod,
+            Optional<Tls> tls,
+            Optional<OpcUa> opcUa,
+            boolean retainActiveRole,
+            Duration partnerTimeout) {
+        this(
+                name,
+                initialRole,
+                bindAddress,
+                modbusPort,
+                controlPort,
+                unitId,
+                scanPeriod,
+                tls,
+                opcUa,
+                retainActiveRole,
+                partnerTimeout,
+                DEFAULT_HANDSHAKE_TIMEOUT);
     }
 
     /** A controller with the {@linkplain #DEFAULT_PARTNER_TIMEOUT default partner timeout}. */
@@ -183,7 +226,8 @@ public record SimConfig(
                 Optional.of(tls),
                 opcUa,
                 retainActiveRole,
-                partnerTimeout);
+                partnerTimeout,
+                handshakeTimeout);
     }
 
     /** This configuration also serving OPC UA, as {@code opcUa} says. */
@@ -199,7 +243,8 @@ public record SimConfig(
                 tls,
                 Optional.of(opcUa),
                 retainActiveRole,
-                partnerTimeout);
+                partnerTimeout,
+                handshakeTimeout);
     }
 
     /**
@@ -218,7 +263,8 @@ public record SimConfig(
                 tls,
                 opcUa,
                 retain,
-                partnerTimeout);
+                partnerTimeout,
+                handshakeTimeout);
     }
 
     /**
@@ -237,6 +283,27 @@ public record SimConfig(
                 tls,
                 opcUa,
                 retainActiveRole,
+                timeout,
+                handshakeTimeout);
+    }
+
+    /**
+     * This configuration with {@code timeout} as the Modbus/TCP Security handshake timeout: a new
+     * connection whose TLS handshake has not succeeded within it is closed.
+     */
+    public SimConfig withHandshakeTimeout(Duration timeout) {
+        return new SimConfig(
+                name,
+                initialRole,
+                bindAddress,
+                modbusPort,
+                controlPort,
+                unitId,
+                scanPeriod,
+                tls,
+                opcUa,
+                retainActiveRole,
+                partnerTimeout,
                 timeout);
     }
 
@@ -302,11 +369,27 @@ public record SimConfig(
      * @param verifier the plant CA with its CRLs: validates the X.509 user certificates
      * @param crls the CRLs of every CA of the plant (the PKI's {@code crl.pem}): Milo checks client
      *     application certificates against them
+     * @param handshakeTimeout how long a new OPC UA connection may take to open a secure channel
+     *     with a trusted application certificate and send a request on it before it is closed: 10 ms
+     *     to 60 s, 5 s by default. See {@link Admission}
      */
-    public record OpcUa(int port, Identity application, CertificateVerifier verifier, List<X509CRL> crls) {
+    public record OpcUa(
+            int port,
+            Identity application,
+            CertificateVerifier verifier,
+            List<X509CRL> crls,
+            Duration handshakeTimeout) {
+
+        /**
+         * The OPC UA handshake timeout when none is given: longer than Modbus's, since a client
+         * opens its secure channel with RSA operations on both sides, and the first one a cold
+         * server opens takes seconds on a loaded machine.
+         */
+        public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
 
         public OpcUa {
             requirePort("opcUa.port", port);
+            requireHandshakeTimeout("opcUa.handshakeTimeout", handshakeTimeout);
             Objects.requireNonNull(application, "application must not be null");
             Objects.requireNonNull(verifier, "verifier must not be null");
             crls = List.copyOf(crls);
@@ -315,6 +398,19 @@ public record SimConfig(
                         + " RsaSha256ApplicationCertificateType only), got "
                         + application.privateKey().getAlgorithm());
             }
+        }
+
+        /** With the {@linkplain #DEFAULT_HANDSHAKE_TIMEOUT default handshake timeout}. */
+        public OpcUa(int port, Identity application, CertificateVerifier verifier, List<X509CRL> crls) {
+            this(port, application, verifier, crls, DEFAULT_HANDSHAKE_TIMEOUT);
+        }
+    }
+
+    private static void requireHandshakeTimeout(String what, Duration timeout) {
+        Objects.requireNonNull(timeout, what + " must not be null");
+        if (timeout.compareTo(Admission.Limits.MIN_HANDSHAKE_TIMEOUT) < 0
+                || timeout.compareTo(Admission.Limits.MAX_HANDSHAKE_TIMEOUT) > 0) {
+            throw new IllegalArgumentException(what + " must be 10 ms to 60 s, got " + timeout.toMillis() + " ms");
         }
     }
 

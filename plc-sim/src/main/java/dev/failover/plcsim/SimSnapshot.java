@@ -1,5 +1,6 @@
 package dev.failover.plcsim;
 
+import dev.failover.plcsim.comms.Admission;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -27,6 +28,9 @@ import java.util.Set;
  * @param partnerAgeMillis milliseconds since the partner's heartbeat last changed, as of the last
  *     scan ({@code PARTNER_AGE_MS}): 65535 when saturated, without a partner link, or when its
  *     heartbeat was never seen changing
+ * @param modbusAdmission what ended Modbus connections before they authenticated, since the process
+ *     started (the Modbus port and a plain port beside it, summed)
+ * @param opcUaAdmission the same for the OPC UA port ({@link Admission.Counters#NONE} without one)
  */
 public record SimSnapshot(
         String name,
@@ -42,13 +46,17 @@ public record SimSnapshot(
         boolean tls,
         int roleChanges,
         PartnerStatus partner,
-        int partnerAgeMillis) {
+        int partnerAgeMillis,
+        Admission.Counters modbusAdmission,
+        Admission.Counters opcUaAdmission) {
 
     public SimSnapshot {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(partner, "partner");
+        Objects.requireNonNull(modbusAdmission, "modbusAdmission");
+        Objects.requireNonNull(opcUaAdmission, "opcUaAdmission");
         faults = Collections.unmodifiableSet(new LinkedHashSet<>(faults));
     }
 }

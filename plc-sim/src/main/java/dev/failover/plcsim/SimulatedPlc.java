@@ -1,6 +1,8 @@
 package dev.failover.plcsim;
 
+import dev.failover.plcsim.comms.Admission;
 import dev.failover.plcsim.comms.CommsFaults;
+import dev.failover.plcsim.comms.Scheduler;
 import dev.failover.plcsim.control.LineServer;
 import dev.failover.plcsim.modbus.ModbusServer;
 import dev.failover.plcsim.opcua.PlcOpcUaServer;
@@ -13,6 +15,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +31,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With {@link SimConfig#tls()} the Modbus port serves Modbus/TCP Security and plain Modbus TCP
  * is off, unless {@link SimConfig.Tls#plainPort()} opens a second, plain listener.
+ *
+ * <p>Each listener (Modbus, plain Modbus, OPC UA) takes connections under an {@link Admission} of
+ * its own, made once so that its counters cover restarts: connections that have not authenticated
+ * are limited and closed at the handshake deadline, and cannot take authenticated ones' slots. One
+ * timer thread runs every listener's deadlines.
  *
  * <p>Lifecycle: {@code RUNNING} after {@link #start}; {@link FaultInjector#crash()} moves to {@code
  * CRASHED} (Modbus port closed, scan stopped, outputs dropped, control port still up); {@link
@@ -61,6 +71,10 @@ public final class SimulatedPlc implements AutoCloseable {
     private final RegisterMap registers;
     private final CommsFaults comms = new CommsFaults();
     private final FaultInjector faults;
+    private final ScheduledExecutorService admissionTimer;
+    private final Admission modbusAdmission;
+    private final Admission plainAdmission;
+    private final Admission opcUaAdmission;
     private final int modbusPort;
     private final OptionalInt plainPort;
     private final OptionalInt opcUaPort;
@@ -83,21 +97,47 @@ public final class SimulatedPlc implements AutoCloseable {
         this.controller = new Controller(config, slot, nanoTime, wallClock);
         this.registers = new RegisterMap(config.name(), controller);
         this.faults = new FaultInjector(this, controller, comms, config.name());
-        this.modbus = startModbus(config.modbusPort());
-        this.modbusPort = modbus.port();
+        this.admissionTimer = admissionTimer(config.name());
+        Scheduler timer = Scheduler.of(admissionTimer);
+        Admission.Limits plainLimits =
+                Admission.Limits.of(ModbusServer.FIRST_REQUEST_TIMEOUT, ModbusServer.MAX_CONNECTIONS);
+        this.modbusAdmission = tls()
+                ? new Admission(
+                        config.name(),
+                        "Modbus/TCP Security",
+                        "TLS handshake",
+                        Admission.Limits.of(config.handshakeTimeout(), ModbusServer.MAX_CONNECTIONS),
+                        timer)
+                : new Admission(config.name(), "Modbus TCP", "first request", plainLimits, timer);
+        this.plainAdmission = new Admission(config.name(), "plain Modbus TCP", "first request", plainLimits, timer);
+        this.opcUaAdmission = new Admission(
+                config.name(),
+                "OPC UA",
+                "secure channel",
+                Admission.Limits.of(
+                        config.opcUa()
+                                .map(SimConfig.OpcUa::handshakeTimeout)
+                                .orElse(SimConfig.OpcUa.DEFAULT_HANDSHAKE_TIMEOUT),
+                        PlcOpcUaServer.MAX_CONNECTIONS),
+                timer);
         ControlDispatcher dispatcher = new ControlDispatcher(faults, this::snapshot);
+        Optional<ModbusServer> first = Optional.empty();
         Optional<ModbusServer> plain = Optional.empty();
         Optional<PlcOpcUaServer> ua = Optional.empty();
         try {
+            first = Optional.of(startModbus(config.modbusPort()));
             plain = startPlainModbus(config.tls().map(SimConfig.Tls::plainPort).orElse(OptionalInt.empty()));
             ua = startOpcUa(config.opcUa().map(SimConfig.OpcUa::port).orElse(0));
             this.control = LineServer.start(config.name(), bindAddress, config.controlPort(), dispatcher::handle);
         } catch (IOException | RuntimeException e) {
-            modbus.close();
+            first.ifPresent(ModbusServer::close);
             plain.ifPresent(ModbusServer::close);
             ua.ifPresent(PlcOpcUaServer::close);
+            admissionTimer.shutdownNow();
             throw e;
         }
+        this.modbus = first.get();
+        this.modbusPort = modbus.port();
         this.plainModbus = plain;
         this.plainPort = plain.map(m -> OptionalInt.of(m.port())).orElse(OptionalInt.empty());
         this.opcUa = ua;
@@ -165,6 +205,18 @@ public final class SimulatedPlc implements AutoCloseable {
         });
     }
 
+    /** The deadlines' timer: one daemon thread; cancelled deadlines leave its queue at once. */
+    private static ScheduledExecutorService admissionTimer(String name) {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = Executors.defaultThreadFactory().newThread(task);
+            thread.setName("plc-" + name + "-admission");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
+
     private ModbusServer startModbus(int port) throws IOException {
         if (config.tls().isPresent()) {
             SimConfig.Tls tls = config.tls().get();
@@ -176,17 +228,18 @@ public final class SimulatedPlc implements AutoCloseable {
                     registers,
                     comms,
                     tls.serverContext(),
-                    tls.access());
+                    tls.access(),
+                    modbusAdmission);
         }
-        return ModbusServer.start(config.name(), bindAddress, port, config.unitId(), registers, comms);
+        return ModbusServer.start(config.name(), bindAddress, port, config.unitId(), registers, comms, modbusAdmission);
     }
 
     private Optional<ModbusServer> startPlainModbus(OptionalInt port) throws IOException {
         if (port.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(
-                ModbusServer.start(config.name(), bindAddress, port.getAsInt(), config.unitId(), registers, comms));
+        return Optional.of(ModbusServer.start(
+                config.name(), bindAddress, port.getAsInt(), config.unitId(), registers, comms, plainAdmission));
     }
 
     private Optional<PlcOpcUaServer> startOpcUa(int port) throws IOException {
@@ -195,7 +248,15 @@ public final class SimulatedPlc implements AutoCloseable {
         }
         SimConfig.OpcUa ua = config.opcUa().get();
         return Optional.of(PlcOpcUaServer.start(
-                config.name(), bindAddress, port, ua.application(), ua.verifier(), ua.crls(), registers, comms));
+                config.name(),
+                bindAddress,
+                port,
+                ua.application(),
+                ua.verifier(),
+                ua.crls(),
+                registers,
+                comms,
+                opcUaAdmission));
     }
 
     private void closeModbus() {
@@ -268,7 +329,9 @@ public final class SimulatedPlc implements AutoCloseable {
                 tls(),
                 view.roleChanges(),
                 view.partner(),
-                view.partnerAgeMillis());
+                view.partnerAgeMillis(),
+                modbusAdmission.counters().plus(plainAdmission.counters()),
+                opcUaAdmission.counters());
     }
 
     void crash() {
@@ -344,6 +407,7 @@ public final class SimulatedPlc implements AutoCloseable {
             lifecycle = Lifecycle.CLOSED;
         }
         control.close();
+        admissionTimer.shutdownNow();
         controller.stop();
         slot.close();
         PlcMdc.run(config.name(), () -> log.info("Closed"));

@@ -7,11 +7,27 @@ import dev.failover.plcsim.modbus.AccessPolicy;
 import dev.failover.plcsim.modbus.Roles;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class CliParserTest {
+
+    /** A controller with an OPC UA server and every option it needs. */
+    private static final String[] OPCUA_RUN = {
+        "run",
+        "--name",
+        "A",
+        "--opcua-port",
+        "0",
+        "--opcua-keystore",
+        "u",
+        "--opcua-keystore-password-env",
+        "V",
+        "--trust",
+        "pki"
+    };
 
     @Test
     void runWithEveryOption() {
@@ -75,12 +91,15 @@ class CliParserTest {
             "gateway,engineer",
             "--read-roles=gateway,operator",
             "--plain-port",
-            "5020"
+            "5020",
+            "--handshake-timeout-ms",
+            "250"
         });
 
         assertThat(cli)
                 .isEqualTo(new Cli.Run(
-                        new SimConfig("A", Role.STANDBY, "127.0.0.1", 8020, 0, 1, Duration.ofMillis(10)),
+                        new SimConfig("A", Role.STANDBY, "127.0.0.1", 8020, 0, 1, Duration.ofMillis(10))
+                                .withHandshakeTimeout(Duration.ofMillis(250)),
                         Optional.empty(),
                         Optional.of(new TlsOptions(
                                 Path.of("/pki/a.p12"),
@@ -197,7 +216,9 @@ class CliParserTest {
             "--trust",
             "pki",
             "--crl",
-            "crl.pem"
+            "crl.pem",
+            "--opcua-handshake-timeout-ms",
+            "3000"
         });
 
         assertThat(cli).isInstanceOf(Cli.Run.class);
@@ -209,7 +230,35 @@ class CliParserTest {
                         Path.of("ua.p12"),
                         new PasswordSource.FromEnv("UA_PASS"),
                         Path.of("pki"),
-                        Optional.of(Path.of("crl.pem"))));
+                        Optional.of(Path.of("crl.pem")),
+                        Duration.ofSeconds(3)));
+    }
+
+    @Test
+    void handshakeTimeoutsDefaultToThreeSecondsForTlsAndFiveForOpcUa() {
+        Cli.Run run = (Cli.Run) CliParser.parse(OPCUA_RUN);
+
+        assertThat(run.config().handshakeTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(run.opcUa().orElseThrow().handshakeTimeout()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void handshakeTimeoutErrorsNameTheOptionAndTheRange() {
+        assertThat(invalid("run", "--name", "A", "--handshake-timeout-ms", "5"))
+                .isEqualTo("--handshake-timeout-ms needs a whole number from 10 to 60000, got '5'");
+        assertThat(invalid("run", "--name", "A", "--handshake-timeout-ms", "half"))
+                .isEqualTo("--handshake-timeout-ms needs a whole number from 10 to 60000, got 'half'");
+        assertThat(invalid("run", "--name", "A", "--handshake-timeout-ms", "60001"))
+                .isEqualTo("--handshake-timeout-ms needs a whole number from 10 to 60000, got '60001'");
+        assertThat(invalid("run", "--name", "A", "--handshake-timeout-ms", "250"))
+                .startsWith("--handshake-timeout-ms is a Modbus/TCP Security option: it needs --tls-keystore FILE");
+        assertThat(invalid("run", "--name", "A", "--opcua-handshake-timeout-ms", "1000"))
+                .startsWith("--opcua-handshake-timeout-ms is an OPC UA option: it needs --opcua-port N");
+        String[] zero = Arrays.copyOf(OPCUA_RUN, OPCUA_RUN.length + 2);
+        zero[OPCUA_RUN.length] = "--opcua-handshake-timeout-ms";
+        zero[OPCUA_RUN.length + 1] = "0";
+        assertThat(invalid(zero))
+                .isEqualTo("--opcua-handshake-timeout-ms needs a whole number from 10 to 60000, got '0'");
     }
 
     @Test

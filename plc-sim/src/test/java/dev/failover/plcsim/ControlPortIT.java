@@ -41,7 +41,9 @@ class ControlPortIT {
     void statusReportsTheController() throws Exception {
         assertThat(send("status"))
                 .matches("OK name=A role=ACTIVE status=RUN heartbeat=\\d+ driving=true outputEnable=true"
-                        + " level=\\d{1,3}\\.\\d{2} faults= tls=false roleChanges=0 partner=none ageMs=65535");
+                        + " level=\\d{1,3}\\.\\d{2} faults= tls=false roleChanges=0 partner=none ageMs=65535"
+                        + " refused=0 evicted=0 handshakeFailed=0 handshakeTimedOut=0"
+                        + " uaRefused=0 uaEvicted=0 uaHandshakeFailed=0 uaHandshakeTimedOut=0");
     }
 
     @Test

@@ -71,7 +71,10 @@ class OpcUaFaultInjectionIT {
     @BeforeAll
     static void start() throws Exception {
         ua = OpcUaFixture.create(dir);
-        plc = plcs.start(SimConfig.of("A", Role.ACTIVE).withOpcUa(ua.serverConfig()), Plant.inMemory());
+        // Raw connections here send a Hello at most, and stay unauthenticated while a fault runs: a
+        // handshake timeout beyond any test keeps the admission out of what these tests watch.
+        plc = plcs.start(
+                SimConfig.of("A", Role.ACTIVE).withOpcUa(ua.serverConfig(Duration.ofSeconds(60))), Plant.inMemory());
         faults = plc.faults();
         await().atMost(Duration.ofSeconds(5)).until(() -> plc.snapshot().driving());
     }

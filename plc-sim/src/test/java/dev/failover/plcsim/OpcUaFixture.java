@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -106,6 +107,11 @@ final class OpcUaFixture {
     /** The server side: any free port, the plant's application certificate, CA and CRLs. */
     SimConfig.OpcUa serverConfig() {
         return new SimConfig.OpcUa(0, serverApp, pki.verifier(), crls);
+    }
+
+    /** The same with {@code handshakeTimeout} for connections that have not authenticated yet. */
+    SimConfig.OpcUa serverConfig(Duration handshakeTimeout) {
+        return new SimConfig.OpcUa(0, serverApp, pki.verifier(), crls, handshakeTimeout);
     }
 
     Identity identity(IssuedCertificate certificate) throws Exception {

@@ -54,6 +54,21 @@ class SimConfigTest {
     }
 
     @Test
+    void theHandshakeTimeoutDefaultsToThreeSecondsIsBoundedAndSurvivesTheOtherWithers() throws Exception {
+        SimConfig config = SimConfig.of("A", Role.ACTIVE).withHandshakeTimeout(Duration.ofMillis(250));
+
+        assertThat(SimConfig.of("A", Role.ACTIVE).handshakeTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.withPartnerTimeout(Duration.ofMillis(90)).handshakeTimeout())
+                .isEqualTo(Duration.ofMillis(250));
+        assertThat(config.withTls(SSLContext.getDefault(), Set.of("gateway")).handshakeTimeout())
+                .isEqualTo(Duration.ofMillis(250));
+        assertThatThrownBy(() -> config.withHandshakeTimeout(Duration.ofMillis(9)))
+                .hasMessage("handshakeTimeout must be 10 ms to 60 s, got 9 ms");
+        assertThatThrownBy(() -> config.withHandshakeTimeout(Duration.ofSeconds(61)))
+                .hasMessage("handshakeTimeout must be 10 ms to 60 s, got 61000 ms");
+    }
+
+    @Test
     void ofIsPlainAndWithTlsAddsModbusTcpSecurity() throws Exception {
         SSLContext context = SSLContext.getDefault();
 

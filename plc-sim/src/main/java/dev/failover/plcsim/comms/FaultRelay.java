@@ -5,7 +5,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -31,6 +33,11 @@ import org.slf4j.MDC;
  * <p>The relay frames nothing and decrypts nothing, so it cannot lose single messages: a request
  * that must go unanswered is the server's business ({@code lose}).
  *
+ * <p>Connections are taken under an {@link Admission}, on their real source address (the server
+ * behind sees only the relay's): a connection is pending until the server reports it authenticated
+ * ({@link #authenticated}), and one still pending at the admission's deadline is closed. A
+ * connection the server closes while it is pending counts as a failed handshake.
+ *
  * <p>Lifecycle: {@link #bind} takes the public port, {@link #forwardTo} starts relaying, {@link
  * #close()} closes the port and resets every connection, as a dying controller would. Thread-safe;
  * one accept thread, three threads per connection.
@@ -38,25 +45,30 @@ import org.slf4j.MDC;
 public final class FaultRelay implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(FaultRelay.class);
-    private static final int MAX_CONNECTIONS = 64;
     private static final int BACKLOG = 50;
 
     private final String plcName;
     private final String protocol;
     private final ServerSocket serverSocket;
     private final CommsFaults faults;
+    private final Admission admission;
     private final Set<RelayedConnection> connections = ConcurrentHashMap.newKeySet();
+    /** Open connections by the local port of their leg to the server: how the server names them. */
+    private final Map<Integer, RelayedConnection> byServerLeg = new ConcurrentHashMap<>();
+
     private final Runnable wakeConnections = () -> connections.forEach(RelayedConnection::faultsChanged);
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Object startLock = new Object();
     // Guarded by startLock.
     private Thread acceptThread;
 
-    private FaultRelay(String plcName, String protocol, ServerSocket serverSocket, CommsFaults faults) {
+    private FaultRelay(
+            String plcName, String protocol, ServerSocket serverSocket, CommsFaults faults, Admission admission) {
         this.plcName = plcName;
         this.protocol = protocol;
         this.serverSocket = serverSocket;
         this.faults = faults;
+        this.admission = admission;
     }
 
     /**
@@ -65,11 +77,14 @@ public final class FaultRelay implements AutoCloseable {
      * @param plcName controller name for thread names and the log MDC
      * @param protocol what is relayed, for log messages (e.g. {@code OPC UA})
      * @param port the public port, 0 for any free port
+     * @param admission which connections are taken; they authenticate when the server says so
      * @throws IOException if the port cannot be bound
      */
     public static FaultRelay bind(
-            String plcName, String protocol, InetAddress bindAddress, int port, CommsFaults faults) throws IOException {
+            String plcName, String protocol, InetAddress bindAddress, int port, CommsFaults faults, Admission admission)
+            throws IOException {
         Objects.requireNonNull(faults, "faults");
+        Objects.requireNonNull(admission, "admission");
         ServerSocket socket = new ServerSocket();
         try {
             // A restarted controller must get its old port back while old connections linger.
@@ -82,7 +97,7 @@ public final class FaultRelay implements AutoCloseable {
                             + e.getMessage(),
                     e);
         }
-        return new FaultRelay(plcName, protocol, socket, faults);
+        return new FaultRelay(plcName, protocol, socket, faults, admission);
     }
 
     /** Starts relaying every connection to {@code backend}. Once only; nothing after {@link #close()}. */
@@ -112,6 +127,18 @@ public final class FaultRelay implements AutoCloseable {
         connections.forEach(c -> c.close(false));
     }
 
+    /**
+     * The server authenticated the client of the relayed connection whose server leg is {@code
+     * serverLeg} (the client address the server sees): it takes an authenticated slot, or is closed
+     * if none is free. Unknown addresses (a client that reached the server directly) are ignored.
+     */
+    public void authenticated(InetSocketAddress serverLeg) {
+        RelayedConnection connection = byServerLeg.get(serverLeg.getPort());
+        if (connection != null && serverLeg.getAddress().isLoopbackAddress()) {
+            connection.authenticated();
+        }
+    }
+
     private void acceptLoop(InetSocketAddress backend) {
         MDC.put("plc", plcName);
         log.debug("{} relay on {} forwards to {}", protocol, serverSocket.getLocalSocketAddress(), backend);
@@ -135,28 +162,38 @@ public final class FaultRelay implements AutoCloseable {
     }
 
     private void admit(Socket client, InetSocketAddress backend) {
-        if (faults.dropping() || connections.size() >= MAX_CONNECTIONS) {
-            log.debug(
-                    "Closing new {} connection from {} (drop fault or {} connections open)",
-                    protocol,
-                    client.getRemoteSocketAddress(),
-                    connections.size());
+        if (faults.dropping()) {
+            log.debug("Closing new {} connection from {} (drop fault)", protocol, client.getRemoteSocketAddress());
+            closeQuietly(client);
+            return;
+        }
+        // Refused here, on the accept thread, and closed at once: no thread waits for a deadline.
+        // Closing the client socket ends a relayed connection: its upstream copier stops and closes both legs.
+        Optional<Admission.Ticket> ticket = admission.admit(client.getInetAddress(), () -> closeQuietly(client));
+        if (ticket.isEmpty()) {
             closeQuietly(client);
             return;
         }
         RelayedConnection connection;
         try {
-            connection = RelayedConnection.open(plcName, client, backend, faults, connections::remove);
+            connection = RelayedConnection.open(plcName, client, backend, faults, ticket.get(), this::ended);
         } catch (IOException e) {
             log.warn("Cannot relay {} connection from {} to {}", protocol, client.getRemoteSocketAddress(), backend, e);
+            ticket.get().release();
             closeQuietly(client);
             return;
         }
         connections.add(connection);
+        byServerLeg.put(connection.serverLegPort(), connection);
         connection.start();
         if (closed.getCount() == 0) {
             connection.close(true);
         }
+    }
+
+    private void ended(RelayedConnection connection) {
+        connections.remove(connection);
+        byServerLeg.remove(connection.serverLegPort(), connection);
     }
 
     private static void closeQuietly(Socket socket) {

@@ -22,8 +22,11 @@ import org.slf4j.MDC;
  * {@code slow} elapsed since arrival, stall over), in arrival order. While held, at most {@value
  * #MAX_HELD} reads are queued, then the reader stops reading and TCP pushes back on the server.
  *
- * <p>Thread-safe: {@link #close(boolean)} and {@link #faultsChanged()} may be called from any
- * thread.
+ * <p>The connection holds an {@link Admission.Ticket}, released when it ends; if the server ends
+ * the connection while it is still pending, that is a failed handshake.
+ *
+ * <p>Thread-safe: {@link #close(boolean)}, {@link #authenticated()} and {@link #faultsChanged()} may
+ * be called from any thread.
  */
 final class RelayedConnection {
 
@@ -39,7 +42,9 @@ final class RelayedConnection {
     private final Socket server;
     private final SocketAddress remote;
     private final CommsFaults faults;
+    private final Admission.Ticket ticket;
     private final Consumer<RelayedConnection> onExit;
+    private volatile boolean authenticated;
 
     // Guarded by this.
     private final ArrayDeque<Chunk> held = new ArrayDeque<>();
@@ -47,12 +52,18 @@ final class RelayedConnection {
     private boolean closed;
 
     private RelayedConnection(
-            String plcName, Socket client, Socket server, CommsFaults faults, Consumer<RelayedConnection> onExit) {
+            String plcName,
+            Socket client,
+            Socket server,
+            CommsFaults faults,
+            Admission.Ticket ticket,
+            Consumer<RelayedConnection> onExit) {
         this.plcName = plcName;
         this.client = client;
         this.server = server;
         this.remote = client.getRemoteSocketAddress();
         this.faults = faults;
+        this.ticket = ticket;
         this.onExit = onExit;
     }
 
@@ -62,6 +73,7 @@ final class RelayedConnection {
             Socket client,
             InetSocketAddress backend,
             CommsFaults faults,
+            Admission.Ticket ticket,
             Consumer<RelayedConnection> onExit)
             throws IOException {
         Socket server = new Socket();
@@ -74,7 +86,23 @@ final class RelayedConnection {
             server.close();
             throw e;
         }
-        return new RelayedConnection(plcName, client, server, faults, onExit);
+        return new RelayedConnection(plcName, client, server, faults, ticket, onExit);
+    }
+
+    /** The local port of the leg to the server: the client port the server sees. */
+    int serverLegPort() {
+        return server.getLocalPort();
+    }
+
+    /** The server authenticated the client: an authenticated slot, or the connection closes. */
+    void authenticated() {
+        if (authenticated) {
+            return;
+        }
+        authenticated = ticket.authenticated();
+        if (!authenticated) {
+            close(false);
+        }
     }
 
     void start() {
@@ -103,6 +131,7 @@ final class RelayedConnection {
             log.debug("Relayed connection from {}: client side ended: {}", remote, e.getMessage());
         } finally {
             close(false);
+            ticket.release();
             onExit.accept(this);
         }
     }
@@ -123,9 +152,16 @@ final class RelayedConnection {
             close(false);
             return;
         }
+        boolean serverFirst;
         synchronized (this) {
+            serverFirst = !closed;
             serverEnded = true;
             notifyAll();
+        }
+        if (serverFirst) {
+            // Counted only while pending: the server refused the client (an untrusted certificate, no
+            // Hello in time, a malformed message) before it authenticated.
+            ticket.failed("closed by the server before authenticating");
         }
     }
 

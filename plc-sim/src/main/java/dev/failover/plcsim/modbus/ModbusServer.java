@@ -1,12 +1,14 @@
 package dev.failover.plcsim.modbus;
 
 import dev.failover.certs.TlsContexts;
+import dev.failover.plcsim.comms.Admission;
 import dev.failover.plcsim.comms.CommsFaults;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -14,9 +16,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import javax.net.ServerSocketFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -31,12 +32,29 @@ import org.slf4j.MDC;
  * manager accepts) and every request authorized by the client's role under an {@link AccessPolicy}.
  * One server is either plain or TLS, never both on one port.
  *
+ * <p>Connections are taken under an {@link Admission}: a connection is pending until its TLS
+ * handshake succeeded (plain Modbus TCP: until its first complete request arrived), pending
+ * connections are limited in total and per source address and closed at the handshake deadline,
+ * and only authenticated ones take the server's connection slots. A connection beyond the limits is
+ * closed on the accept thread at once. The TLS handshake runs on the connection's thread, on a TLS
+ * socket layered over the accepted one, so that the deadline can close the accepted socket under a
+ * handshake blocked in a read.
+ *
  * <p>Thread-safe. {@link #close()} closes the listening socket and resets every connection.
  */
 public final class ModbusServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ModbusServer.class);
-    private static final int MAX_CONNECTIONS = 16;
+    /** Authenticated connections (plain Modbus TCP: connections that sent a request) served at once. */
+    public static final int MAX_CONNECTIONS = 16;
+
+    /**
+     * How long a plain Modbus TCP connection may wait before its first request. Lenient, unlike the
+     * TLS handshake's: a master may connect ahead of its first poll, and plain Modbus TCP has nothing
+     * to authenticate; it only keeps silent connections from holding their slots for ever.
+     */
+    public static final Duration FIRST_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
     private static final int BACKLOG = 50;
     /** Modbus/TCP Security requires TLS 1.2 or newer. */
     private static final List<String> TLS_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
@@ -45,10 +63,14 @@ public final class ModbusServer implements AutoCloseable {
     private final ServerSocket serverSocket;
     private final RequestDispatcher dispatcher;
     private final CommsFaults faults;
-    private final Optional<AccessPolicy> access;
+    private final Optional<Tls> tls;
+    private final Admission admission;
     private final Set<ModbusConnection> connections = ConcurrentHashMap.newKeySet();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread acceptThread;
+
+    /** The TLS side of a Modbus/TCP Security server: its context, the protocols enabled, the access rules. */
+    private record Tls(SSLContext context, List<String> protocols, AccessPolicy access) {}
 
     private ModbusServer(
             String plcName,
@@ -56,9 +78,11 @@ public final class ModbusServer implements AutoCloseable {
             int unitId,
             RegisterBank bank,
             CommsFaults faults,
-            Optional<AccessPolicy> access) {
+            Optional<Tls> tls,
+            Admission admission) {
         this.plcName = plcName;
-        this.access = access;
+        this.tls = tls;
+        this.admission = admission;
         this.serverSocket = serverSocket;
         this.dispatcher = new RequestDispatcher(unitId, bank);
         this.faults = faults;
@@ -71,12 +95,20 @@ public final class ModbusServer implements AutoCloseable {
      *
      * @param plcName controller name for thread names and the log MDC
      * @param unitId the only unit id answered normally
+     * @param admission the admission of this listener: a connection is pending until its first
+     *     complete request; its limits should be {@link #FIRST_REQUEST_TIMEOUT} and {@link
+     *     #MAX_CONNECTIONS}
      */
     public static ModbusServer start(
-            String plcName, InetAddress bindAddress, int port, int unitId, RegisterBank bank, CommsFaults faults)
+            String plcName,
+            InetAddress bindAddress,
+            int port,
+            int unitId,
+            RegisterBank bank,
+            CommsFaults faults,
+            Admission admission)
             throws IOException {
-        return start(
-                plcName, openServerSocket(bindAddress, port, Optional.empty()), unitId, bank, faults, Optional.empty());
+        return start(plcName, openServerSocket(bindAddress, port), unitId, bank, faults, Optional.empty(), admission);
     }
 
     /**
@@ -86,7 +118,9 @@ public final class ModbusServer implements AutoCloseable {
      *     certificate and key, its trust manager decides which client certificates are accepted
      *     (chain to the plant CA, validity, revocation)
      * @param access which client roles may read and write
-     * @see #start(String, InetAddress, int, int, RegisterBank, CommsFaults)
+     * @param admission the admission of this listener: a connection is pending until its TLS
+     *     handshake succeeded
+     * @see #start(String, InetAddress, int, int, RegisterBank, CommsFaults, Admission)
      */
     public static ModbusServer startTls(
             String plcName,
@@ -96,10 +130,13 @@ public final class ModbusServer implements AutoCloseable {
             RegisterBank bank,
             CommsFaults faults,
             SSLContext serverContext,
-            AccessPolicy access)
+            AccessPolicy access,
+            Admission admission)
             throws IOException {
-        ServerSocket socket = openServerSocket(bindAddress, port, Optional.of(serverContext));
-        return start(plcName, socket, unitId, bank, faults, Optional.of(access));
+        Tls tls = new Tls(serverContext, tlsProtocols(serverContext), access);
+        // So that the first client's handshake fits the deadline (a cold JVM's takes seconds).
+        TlsWarmUp.once(serverContext);
+        return start(plcName, openServerSocket(bindAddress, port), unitId, bank, faults, Optional.of(tls), admission);
     }
 
     private static ModbusServer start(
@@ -108,18 +145,19 @@ public final class ModbusServer implements AutoCloseable {
             int unitId,
             RegisterBank bank,
             CommsFaults faults,
-            Optional<AccessPolicy> access) {
-        ModbusServer server = new ModbusServer(plcName, socket, unitId, bank, faults, access);
+            Optional<Tls> tls,
+            Admission admission) {
+        ModbusServer server = new ModbusServer(plcName, socket, unitId, bank, faults, tls, admission);
         server.acceptThread.start();
         return server;
     }
 
-    /** The one place a listening socket is made: plain, or TLS when a server context is given. */
-    private static ServerSocket openServerSocket(InetAddress bindAddress, int port, Optional<SSLContext> tls)
-            throws IOException {
-        ServerSocket socket = tls.isPresent()
-                ? tlsServerSocket(tls.get())
-                : ServerSocketFactory.getDefault().createServerSocket();
+    /**
+     * The one place a listening socket is made. Plain even for Modbus/TCP Security: TLS is layered
+     * over each accepted socket ({@link #secure}).
+     */
+    private static ServerSocket openServerSocket(InetAddress bindAddress, int port) throws IOException {
+        ServerSocket socket = new ServerSocket();
         try {
             // A restarted controller must get its old port back while old connections linger.
             socket.setReuseAddress(true);
@@ -132,29 +170,33 @@ public final class ModbusServer implements AutoCloseable {
         }
     }
 
-    private static SSLServerSocket tlsServerSocket(SSLContext context) throws IOException {
-        SSLServerSocket socket =
-                (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
-        // The plant's server parameters (certs' TlsContexts): TLS 1.3/1.2, client certificate required.
-        socket.setSSLParameters(TlsContexts.serverParameters(context));
-        // Modbus/TCP Security forbids anything older than TLS 1.2 and requires mutual authentication:
-        // enforced here as well, whatever the parameters say.
-        String[] protocols = Arrays.stream(socket.getEnabledProtocols())
-                .filter(TLS_PROTOCOLS::contains)
-                .toArray(String[]::new);
-        if (protocols.length == 0) {
-            socket.close();
-            throw new IOException("the TLS context offers neither TLSv1.3 nor TLSv1.2, only "
-                    + Arrays.toString(socket.getEnabledProtocols()));
+    /**
+     * The protocols a Modbus/TCP Security connection may use: the plant's server parameters (certs'
+     * TlsContexts: TLS 1.3/1.2), of which Modbus/TCP Security allows nothing older than TLS 1.2,
+     * enforced here as well, whatever the parameters say.
+     */
+    private static List<String> tlsProtocols(SSLContext context) throws IOException {
+        String[] offered = TlsContexts.serverParameters(context).getProtocols();
+        List<String> protocols =
+                Arrays.stream(offered).filter(TLS_PROTOCOLS::contains).toList();
+        if (protocols.isEmpty()) {
+            throw new IOException(
+                    "the TLS context offers neither TLSv1.3 nor TLSv1.2, only " + Arrays.toString(offered));
         }
-        socket.setEnabledProtocols(protocols);
+        return protocols;
+    }
+
+    /** The TLS server side over an accepted socket: mutual authentication required, no handshake yet. */
+    private static SSLSocket secure(Tls tls, Socket accepted) throws IOException {
+        SSLSocket socket = TlsContexts.layerServer(tls.context(), accepted);
+        socket.setEnabledProtocols(tls.protocols().toArray(String[]::new));
         socket.setNeedClientAuth(true);
         return socket;
     }
 
     /** Whether this server speaks Modbus/TCP Security (TLS) rather than plain Modbus TCP. */
     public boolean tls() {
-        return access.isPresent();
+        return tls.isPresent();
     }
 
     /** The bound port. */
@@ -169,15 +211,27 @@ public final class ModbusServer implements AutoCloseable {
 
     private void acceptLoop() {
         MDC.put("plc", plcName);
-        if (access.isPresent()) {
+        Admission.Limits limits = admission.limits();
+        if (tls.isPresent()) {
             log.info(
-                    "Modbus/TCP Security server listening on {} ({}, client certificates required; write roles {}, read roles {})",
+                    "Modbus/TCP Security server listening on {} ({}, client certificates required; write roles {}, read"
+                            + " roles {}; TLS handshake within {} ms, at most {} connections without one, {} per source"
+                            + " address)",
                     serverSocket.getLocalSocketAddress(),
-                    String.join(", ", ((SSLServerSocket) serverSocket).getEnabledProtocols()),
-                    access.get().writeRoles(),
-                    access.get().readRoles());
+                    String.join(", ", tls.get().protocols()),
+                    tls.get().access().writeRoles(),
+                    tls.get().access().readRoles(),
+                    limits.handshakeTimeout().toMillis(),
+                    limits.maxPending(),
+                    limits.maxPendingPerSource());
         } else {
-            log.info("Modbus server listening on {}", serverSocket.getLocalSocketAddress());
+            log.info(
+                    "Modbus server listening on {} (first request within {} ms, at most {} connections without one, {}"
+                            + " per source address)",
+                    serverSocket.getLocalSocketAddress(),
+                    limits.handshakeTimeout().toMillis(),
+                    limits.maxPending(),
+                    limits.maxPendingPerSource());
         }
         while (closed.getCount() > 0) {
             Socket socket;
@@ -199,11 +253,14 @@ public final class ModbusServer implements AutoCloseable {
     }
 
     private void admit(Socket socket) {
-        if (faults.dropping() || connections.size() >= MAX_CONNECTIONS) {
-            log.debug(
-                    "Closing new Modbus connection from {} (drop fault or {} connections open)",
-                    socket.getRemoteSocketAddress(),
-                    connections.size());
+        if (faults.dropping()) {
+            log.debug("Closing new Modbus connection from {} (drop fault)", socket.getRemoteSocketAddress());
+            closeRefused(socket);
+            return;
+        }
+        // Refused here, on the accept thread, and closed at once: no thread waits for a deadline.
+        Optional<Admission.Ticket> ticket = admission.admit(socket.getInetAddress(), () -> closeRefused(socket));
+        if (ticket.isEmpty()) {
             closeRefused(socket);
             return;
         }
@@ -211,9 +268,20 @@ public final class ModbusServer implements AutoCloseable {
         try {
             // Requests and answers are single small segments: send them without Nagle's delay.
             socket.setTcpNoDelay(true);
-            connection = new ModbusConnection(plcName, socket, dispatcher, faults, connections::remove, access);
+            Socket served = tls.isPresent() ? secure(tls.get(), socket) : socket;
+            connection = new ModbusConnection(
+                    plcName,
+                    socket,
+                    served,
+                    dispatcher,
+                    faults,
+                    connections::remove,
+                    tls.map(Tls::access),
+                    ticket.get(),
+                    admission.limits().handshakeTimeout());
         } catch (IOException e) {
             log.warn("Cannot set up Modbus connection from {}", socket.getRemoteSocketAddress(), e);
+            ticket.get().release();
             closeRefused(socket);
             return;
         }

@@ -2,6 +2,7 @@ package dev.failover.plcsim.opcua;
 
 import dev.failover.certs.CertificateVerifier;
 import dev.failover.certs.Identity;
+import dev.failover.plcsim.comms.Admission;
 import dev.failover.plcsim.comms.CommsFaults;
 import dev.failover.plcsim.comms.FaultRelay;
 import dev.failover.plcsim.modbus.RegisterBank;
@@ -21,11 +22,13 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfigLimits;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.security.CertificateFactory;
 import org.eclipse.milo.opcua.stack.core.security.CertificateStore;
@@ -40,6 +43,8 @@ import org.eclipse.milo.opcua.stack.core.transport.TransportProfile;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger;
+import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
 import org.eclipse.milo.opcua.stack.core.util.validation.ValidationCheck;
@@ -67,6 +72,16 @@ import org.slf4j.LoggerFactory;
  * depending on how Milo arranges its pipeline or on decrypting anything. Milo sees every client as
  * coming from the relay (loopback), so the relay caps connections itself.
  *
+ * <p>Admission (what unauthenticated clients may hold): the relay takes connections under an {@link
+ * Admission} on their real source addresses; a connection is pending until a request arrives on a
+ * secure channel of a trusted application certificate ({@link ServiceGate}), and one still pending
+ * at the handshake timeout is closed. Milo itself closes a connection that sends no Hello within
+ * twice that (its {@code helloDeadline}, 10 s by default) and opens at most {@value #MAX_SESSIONS} sessions, which
+ * only clients with a trusted application certificate can create. What Milo cannot do, and the relay
+ * does: bound the time between a Hello and the OpenSecureChannel, or hold a client to a deadline on a
+ * {@code None} channel (allowed for discovery, without a certificate); its own per-address rate
+ * limiter exempts loopback, where every relayed connection comes from.
+ *
  * <p>Thread-safe; {@link #close()} is idempotent.
  */
 public final class PlcOpcUaServer implements AutoCloseable {
@@ -78,6 +93,12 @@ public final class PlcOpcUaServer implements AutoCloseable {
 
     /** The endpoint path. */
     public static final String PATH = "/plc-sim";
+
+    /** Authenticated OPC UA connections through the relay at once. */
+    public static final int MAX_CONNECTIONS = 64;
+
+    /** Sessions at once (Milo's default is 100); only authenticated clients can create them. */
+    public static final int MAX_SESSIONS = 32;
 
     private static final int BIND_ATTEMPTS = 5;
     private static final long TIMEOUT_SECONDS = 10;
@@ -104,6 +125,8 @@ public final class PlcOpcUaServer implements AutoCloseable {
      * @param crls the CRLs of every CA of the plant (crl.pem)
      * @param bank the registers to serve
      * @param faults the controller's comms faults, shared with its Modbus server
+     * @param admission the admission of the public port: twice its handshake timeout is Milo's Hello
+     *     deadline; {@link Admission.Limits#maxAuthenticated()} should be {@link #MAX_CONNECTIONS}
      * @throws IOException if the port cannot be bound or the server fails to start
      */
     public static PlcOpcUaServer start(
@@ -114,7 +137,8 @@ public final class PlcOpcUaServer implements AutoCloseable {
             CertificateVerifier verifier,
             List<X509CRL> crls,
             RegisterBank bank,
-            CommsFaults faults)
+            CommsFaults faults,
+            Admission admission)
             throws IOException {
         Objects.requireNonNull(application, "application");
         Objects.requireNonNull(verifier, "verifier");
@@ -123,7 +147,7 @@ public final class PlcOpcUaServer implements AutoCloseable {
         if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
             Security.addProvider(new BouncyCastleProvider());
         }
-        FaultRelay relay = FaultRelay.bind(name, "OPC UA", bindAddress, port, faults);
+        FaultRelay relay = FaultRelay.bind(name, "OPC UA", bindAddress, port, faults, admission);
         try {
             IOException last = null;
             // Milo binds a port it is given, so a free one is picked first: retry if taken meanwhile.
@@ -132,7 +156,19 @@ public final class PlcOpcUaServer implements AutoCloseable {
                 InetSocketAddress internal = new InetSocketAddress(loopback, freePort(loopback));
                 try {
                     OpcUaServer server = startOn(
-                            name, bindAddress, relay.port(), internal, application, verifier, crls, bank, faults);
+                            name,
+                            bindAddress,
+                            relay.port(),
+                            internal,
+                            application,
+                            verifier,
+                            crls,
+                            bank,
+                            faults,
+                            // The relay's deadline comes first (and counts); Milo's backs it up, for
+                            // clients that reach its loopback port directly.
+                            2 * admission.limits().handshakeTimeout().toMillis(),
+                            relay::authenticated);
                     relay.forwardTo(internal);
                     String url = "opc.tcp://" + bindAddress.getHostAddress() + ":" + relay.port() + PATH;
                     log.debug("OPC UA server behind {} listens on {}", url, internal);
@@ -157,7 +193,9 @@ public final class PlcOpcUaServer implements AutoCloseable {
             CertificateVerifier verifier,
             List<X509CRL> crls,
             RegisterBank bank,
-            CommsFaults faults)
+            CommsFaults faults,
+            long helloDeadlineMillis,
+            Consumer<InetSocketAddress> authenticated)
             throws IOException {
         X509Certificate certificate = application.certificate();
         String applicationUri = CertificateUtil.getSanUri(certificate)
@@ -210,14 +248,16 @@ public final class PlcOpcUaServer implements AutoCloseable {
                     .setEndpoints(endpoints)
                     .setCertificateManager(certificates)
                     .setIdentityValidator(new PlantUserValidator(verifier))
+                    .setLimits(new Limits())
+                    .build();
+            OpcTcpServerTransportConfig transport = OpcTcpServerTransportConfig.newBuilder()
+                    // Milo's default is 10 s: a silent connection would hold its place that long.
+                    .setHelloDeadline(Unsigned.uint(helloDeadlineMillis))
                     .build();
             OpcUaServer server = new OpcUaServer(
                     config,
                     profile -> new RelayedTransport(
-                            new OpcTcpServerTransport(
-                                    OpcTcpServerTransportConfig.newBuilder().build()),
-                            internal,
-                            faults));
+                            new OpcTcpServerTransport(transport), internal, faults, authenticated));
             PlcNamespace namespace = new PlcNamespace(
                     server,
                     bank,
@@ -281,6 +321,14 @@ public final class PlcOpcUaServer implements AutoCloseable {
     public void close() {
         relay.close();
         shutdownQuietly(server);
+    }
+
+    /** Milo's limits, with the session count bounded by {@link #MAX_SESSIONS}. */
+    private static final class Limits implements OpcUaServerConfigLimits {
+        @Override
+        public UInteger getMaxSessions() {
+            return Unsigned.uint(MAX_SESSIONS);
+        }
     }
 
     /** The application certificate comes from the plant PKI: never generate one. */

@@ -2,6 +2,7 @@ package dev.failover.plcsim.opcua;
 
 import dev.failover.plcsim.comms.CommsFaults;
 import java.net.InetSocketAddress;
+import java.util.function.Consumer;
 import org.eclipse.milo.opcua.stack.transport.server.OpcServerTransport;
 import org.eclipse.milo.opcua.stack.transport.server.ServerApplicationContext;
 
@@ -21,11 +22,18 @@ final class RelayedTransport implements OpcServerTransport {
     private final OpcServerTransport delegate;
     private final InetSocketAddress internal;
     private final CommsFaults faults;
+    private final Consumer<InetSocketAddress> authenticated;
 
-    RelayedTransport(OpcServerTransport delegate, InetSocketAddress internal, CommsFaults faults) {
+    /** @param authenticated the relay's {@code authenticated}: see {@link ServiceGate} */
+    RelayedTransport(
+            OpcServerTransport delegate,
+            InetSocketAddress internal,
+            CommsFaults faults,
+            Consumer<InetSocketAddress> authenticated) {
         this.delegate = delegate;
         this.internal = internal;
         this.faults = faults;
+        this.authenticated = authenticated;
     }
 
     /** Binds {@link #internal}; {@code advertised} is the public address the relay listens on. */
@@ -33,7 +41,7 @@ final class RelayedTransport implements OpcServerTransport {
     public void bind(ServerApplicationContext applicationContext, InetSocketAddress advertised) throws Exception {
         // Milo binds once per endpoint; every endpoint maps to the same internal address, which the
         // delegate binds only once.
-        delegate.bind(new ServiceGate(applicationContext, faults), internal);
+        delegate.bind(new ServiceGate(applicationContext, faults, authenticated), internal);
     }
 
     @Override

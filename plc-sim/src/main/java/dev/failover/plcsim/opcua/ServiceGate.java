@@ -1,11 +1,15 @@
 package dev.failover.plcsim.opcua;
 
 import dev.failover.plcsim.comms.CommsFaults;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.eclipse.milo.opcua.stack.core.channel.SecurityKeysListener;
 import org.eclipse.milo.opcua.stack.core.encoding.EncodingContext;
 import org.eclipse.milo.opcua.stack.core.security.CertificateManager;
+import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.UaRequestMessageType;
 import org.eclipse.milo.opcua.stack.core.types.UaResponseMessageType;
 import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
@@ -25,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * ChunkDecoder} does). A response removed from the byte stream would break the secure channel at the
  * next message, not cost one request; a response the server never sends leaves no gap.
  *
+ * <p>It also tells the relay in front which connections authenticated (their admission): a service
+ * request on a secure channel whose security policy is not {@code None} proves that Milo accepted
+ * the client's application certificate when the channel opened (chain to the plant CA, validity,
+ * revocation). A channel with policy {@code None} (allowed by Milo for discovery only, without a
+ * certificate) authenticates nothing.
+ *
  * <p>Thread-safe; everything but {@link #handleServiceRequest} is delegated unchanged.
  */
 final class ServiceGate implements ServerApplicationContext {
@@ -33,15 +43,26 @@ final class ServiceGate implements ServerApplicationContext {
 
     private final ServerApplicationContext server;
     private final CommsFaults faults;
+    private final Consumer<InetSocketAddress> authenticated;
 
-    ServiceGate(ServerApplicationContext server, CommsFaults faults) {
+    /**
+     * @param authenticated told the client address (as Milo sees it) of every request on a secured
+     *     channel
+     */
+    ServiceGate(ServerApplicationContext server, CommsFaults faults, Consumer<InetSocketAddress> authenticated) {
         this.server = server;
         this.faults = faults;
+        this.authenticated = authenticated;
     }
 
     @Override
     public CompletableFuture<UaResponseMessageType> handleServiceRequest(
             ServiceRequestContext context, UaRequestMessageType request) {
+        SocketAddress client = context.getChannel().remoteAddress();
+        if (context.getSecureChannel().getSecurityPolicy() != SecurityPolicy.None
+                && client instanceof InetSocketAddress address) {
+            authenticated.accept(address);
+        }
         if (faults.hanging() || faults.takeLost()) {
             log.debug(
                     "Not answering {} {} from {} (fault injected)",

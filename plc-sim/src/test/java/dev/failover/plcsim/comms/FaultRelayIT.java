@@ -35,7 +35,10 @@ class FaultRelayIT {
     @BeforeEach
     void start() throws IOException {
         backend = new EchoServer();
-        relay = FaultRelay.bind("T", "test", LOOPBACK, 0, faults);
+        // The echo server authenticates nobody: connections stay pending, for longer than any test.
+        Admission admission = new Admission(
+                "T", "test", "handshake", Admission.Limits.of(Duration.ofSeconds(60), 64), (task, delay) -> () -> {});
+        relay = FaultRelay.bind("T", "test", LOOPBACK, 0, faults, admission);
         relay.forwardTo(backend.address());
     }
 

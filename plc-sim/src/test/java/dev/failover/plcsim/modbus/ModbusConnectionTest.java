@@ -2,10 +2,13 @@ package dev.failover.plcsim.modbus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.failover.plcsim.comms.Admission;
 import dev.failover.plcsim.comms.CommsFaults;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ModbusConnectionTest {
@@ -17,7 +20,24 @@ class ModbusConnectionTest {
                 Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
                 Socket accepted = server.accept()) {
             RequestDispatcher dispatcher = new RequestDispatcher(1, new NoRegisters());
-            ModbusConnection connection = new ModbusConnection("A", accepted, dispatcher, new CommsFaults(), c -> {});
+            Admission admission = new Admission(
+                    "A",
+                    "Modbus TCP",
+                    "first request",
+                    Admission.Limits.of(Duration.ofSeconds(1), 1),
+                    (task, delay) -> () -> {});
+            Admission.Ticket ticket =
+                    admission.admit(accepted.getInetAddress(), () -> {}).orElseThrow();
+            ModbusConnection connection = new ModbusConnection(
+                    "A",
+                    accepted,
+                    accepted,
+                    dispatcher,
+                    new CommsFaults(),
+                    c -> {},
+                    Optional.empty(),
+                    ticket,
+                    Duration.ofSeconds(1));
 
             assertThat(accepted.getSoTimeout()).isZero();
             connection.close(false);
