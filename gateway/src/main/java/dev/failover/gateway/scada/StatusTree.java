@@ -29,7 +29,10 @@ final class StatusTree {
         LAST_FROM("LastFailover/From", NodeIds.String, "the old active"),
         LAST_TO("LastFailover/To", NodeIds.String, "the new active"),
         LAST_REASON("LastFailover/Reason", NodeIds.String, "why it happened"),
-        LAST_RTO("LastFailover/RtoMs", NodeIds.Double, "its RTO in ms (upper bound), -1 if it did not complete"),
+        LAST_RTO(
+                "LastFailover/RtoMs",
+                NodeIds.Double,
+                "its RTO in ms (upper bound); status Bad_NoData if it did not complete or nobody was known to drive before"),
         MIRROR_IN_SYNC("Mirror/InSync", NodeIds.Boolean, "whether the standby holds the active's mirrored values"),
         MIRROR_LAG("Mirror/LagMs", NodeIds.Double, "time since the standby last matched the active, ms; 0 in sync"),
         MIRROR_LAG_CYCLES("Mirror/LagCycles", NodeIds.Double, "mirror cycles since the standby last matched"),
