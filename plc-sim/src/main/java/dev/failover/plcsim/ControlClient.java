@@ -135,9 +135,14 @@ public final class ControlClient {
             return fields;
         }
 
+        /** Closes the connection; a connection already broken has nothing left to close. */
         @Override
-        public void close() throws IOException {
-            socket.close();
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // Closing a broken socket: nothing more to release.
+            }
         }
     }
 }

@@ -137,7 +137,9 @@ public final class FieldObserver implements AutoCloseable {
                 long sent = System.nanoTime();
                 record(c, sent, session.status());
             } catch (IOException e) {
-                closeQuietly(session);
+                if (session != null) {
+                    session.close();
+                }
                 session = null;
                 synchronized (this) {
                     // No answer is no claim; it also breaks the "throughout" of the two-ACTIVE proof.
@@ -151,16 +153,8 @@ public final class FieldObserver implements AutoCloseable {
                 break;
             }
         }
-        closeQuietly(session);
-    }
-
-    private static void closeQuietly(ControlClient.Session session) {
         if (session != null) {
-            try {
-                session.close();
-            } catch (IOException e) {
-                // Closing a broken connection: nothing more to do.
-            }
+            session.close();
         }
     }
 

@@ -120,11 +120,7 @@ public final class SimFence implements Fence {
 
     private void drop() {
         if (session != null) {
-            try {
-                session.close();
-            } catch (IOException e) {
-                // A broken connection: nothing more to close.
-            }
+            session.close();
             session = null;
         }
     }
