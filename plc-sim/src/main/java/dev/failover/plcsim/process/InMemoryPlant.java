@@ -20,7 +20,7 @@ public final class InMemoryPlant extends SharedTank {
     }
 
     @Override
-    <T> T locked(Function<TankStore, T> action) {
+    <T> T update(Function<TankStore, T> action) {
         lock.lock();
         try {
             return action.apply(store);

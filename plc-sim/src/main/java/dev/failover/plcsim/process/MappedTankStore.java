@@ -7,8 +7,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * {@link TankStore} in a memory-mapped plant file shared between processes. Not thread-safe: the
- * plant holds its JVM lock and the file lock around every access.
+ * {@link TankStore} on a tank image: a page of a memory-mapped plant file shared between processes
+ * ({@link FilePlant}), or a copy of one. Not thread-safe: the plant file writes only pages of its
+ * own and publishes them whole.
  *
  * <p>Layout, big-endian: magic {@code "PLCTANK\0"} (8 bytes), version (int), slot count (int), level
  * (double), valve (double), time of the last integration in epoch µs (long), then {@value
@@ -52,7 +53,7 @@ final class MappedTankStore implements TankStore {
     /** Set in a published life sign, so that heartbeat 0 differs from "never published". */
     private static final int PUBLISHED = 0x10000;
 
-    /** Size of the tank's fields in bytes; the plant file adds its write sequence after them ({@link FilePlant#SIZE}). */
+    /** Size of a tank image in bytes: a page of the plant file ({@link FilePlant#PAGE_SIZE}). */
     static final int SIZE = OFF_FIRST_SLOT + SLOTS * SLOT_SIZE;
 
     private final ByteBuffer buffer;

@@ -18,8 +18,8 @@ import java.util.function.Function;
 
 /**
  * The plant logic shared by the in-memory and the file-backed tank: slot claims, integration, the
- * sum of contributions and the output-enable relays. Subclasses supply the storage and the lock;
- * thread-safe through that lock.
+ * sum of contributions and the output-enable relays. Subclasses supply the storage and make each
+ * {@link #update} atomic; thread-safe through that.
  *
  * <p>A slot contributes to the inflow only while its controller says it drives, its last exchange is
  * fresh ({@link #STALE_MICROS}) and its relay is closed: the relay is checked here, in the plant, so a
@@ -43,15 +43,19 @@ abstract sealed class SharedTank implements Plant permits InMemoryPlant, FilePla
         this.clock = clock;
     }
 
-    /** Runs {@code action} on the store while holding the plant's lock. */
-    abstract <T> T locked(Function<TankStore, T> action);
+    /**
+     * Runs {@code action} on the store as one atomic update: no other update interleaves with it, and a
+     * reader sees all of it or none. The action may run more than once (a file-backed tank retries an
+     * update that lost a race), so it must touch nothing but the store.
+     */
+    abstract <T> T update(Function<TankStore, T> action);
 
     /**
      * Runs {@code action} on a consistent copy of the store, for reading only: what it writes is lost.
-     * By default under the plant's lock, on the store itself.
+     * By default as an update, on the store itself.
      */
     <T> T onSnapshot(Function<TankStore, T> action) {
-        return locked(action);
+        return update(action);
     }
 
     final long nowMicros() {
@@ -64,7 +68,7 @@ abstract sealed class SharedTank implements Plant permits InMemoryPlant, FilePla
 
     @Override
     public Slot attach(String controllerName) {
-        int index = locked(store -> claim(store, controllerName));
+        int index = update(store -> claim(store, controllerName));
         if (!attached.add(index)) {
             throw new IllegalStateException(
                     "controller '" + controllerName + "' is already attached to this plant; close it first");
@@ -74,9 +78,9 @@ abstract sealed class SharedTank implements Plant permits InMemoryPlant, FilePla
 
     /**
      * The state now. Integrates on a snapshot where the storage offers one ({@link #onSnapshot}): a
-     * reader (an observer sampling every millisecond) then never holds the lock the controllers' scans
-     * and the relays need, so a reader that is descheduled cannot stall them. The stored level is
-     * integrated by the next exchange or relay change as before; the result is the same.
+     * reader (an observer sampling every millisecond) then never writes the tank the controllers' scans
+     * and the relays update. The stored level is integrated by the next exchange or relay change as
+     * before; the result is the same.
      */
     @Override
     public PlantState read() {
@@ -85,7 +89,7 @@ abstract sealed class SharedTank implements Plant permits InMemoryPlant, FilePla
 
     @Override
     public boolean outputEnabled(String controllerName) {
-        return locked(store -> {
+        return onSnapshot(store -> {
             int i = find(store, controllerName);
             return i < 0 || !store.slotRelayCut(i);
         });
@@ -94,7 +98,7 @@ abstract sealed class SharedTank implements Plant permits InMemoryPlant, FilePla
     @Override
     public void outputEnable(String controllerName, boolean on) {
         requireName(controllerName);
-        locked(store -> {
+        update(store -> {
             // The tank moved under the old relay state until now; the new one applies from now on.
             advance(store, nowMicros());
             store.slotRelayCut(claim(store, controllerName), !on);
@@ -104,7 +108,7 @@ abstract sealed class SharedTank implements Plant permits InMemoryPlant, FilePla
 
     @Override
     public Map<String, Boolean> outputEnables() {
-        return locked(store -> {
+        return onSnapshot(store -> {
             Map<String, Boolean> relays = new LinkedHashMap<>();
             for (int i = 0; i < TankStore.SLOTS; i++) {
                 if (!store.slotName(i).isEmpty()) {
@@ -241,7 +245,7 @@ abstract sealed class SharedTank implements Plant permits InMemoryPlant, FilePla
         public PlantState exchange(double pumpPercent, boolean driving, double valvePercent) {
             double pump = driving ? Math.max(0.0, Math.min(100.0, pumpPercent)) : 0.0;
             double valve = Math.max(0.0, Math.min(100.0, valvePercent));
-            return locked(store -> {
+            return update(store -> {
                 long now = nowMicros();
                 advance(store, now);
                 store.writeSlot(index, pump, driving, now);
@@ -255,7 +259,7 @@ abstract sealed class SharedTank implements Plant permits InMemoryPlant, FilePla
 
         @Override
         public Optional<PartnerSign> exchangeLifeSign(int heartbeat) {
-            return locked(store -> {
+            return update(store -> {
                 store.slotLifeSign(index, heartbeat & 0xFFFF, clock.instant().getEpochSecond());
                 int partner = partnerOf(store, index);
                 return partner < 0
@@ -266,12 +270,12 @@ abstract sealed class SharedTank implements Plant permits InMemoryPlant, FilePla
 
         @Override
         public boolean outputEnabled() {
-            return locked(store -> !store.slotRelayCut(index));
+            return onSnapshot(store -> !store.slotRelayCut(index));
         }
 
         @Override
         public void outputEnable(boolean on) {
-            locked(store -> {
+            update(store -> {
                 advance(store, nowMicros());
                 store.slotRelayCut(index, !on);
                 return null;
@@ -280,7 +284,7 @@ abstract sealed class SharedTank implements Plant permits InMemoryPlant, FilePla
 
         @Override
         public void release() {
-            locked(store -> {
+            update(store -> {
                 advance(store, nowMicros());
                 store.writeSlot(index, 0.0, false, 0L);
                 return null;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.failover.plcsim.PartnerSign;
 import dev.failover.plcsim.Plant;
 import dev.failover.plcsim.PlantState;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -15,12 +16,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class FilePlantTest {
@@ -87,13 +93,27 @@ class FilePlantTest {
     }
 
     @Test
-    void aReaderNeverSeesHalfAnAccess() throws Exception {
+    void anUpdateTakesNoFileLock() throws Exception {
+        Path file = dir.resolve("tank.plant");
+        try (FilePlant plant = FilePlant.open(file, clock);
+                FileChannel other = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            Plant.Slot a = plant.attach("A");
+            try (FileLock held = other.lock()) {
+                a.exchange(100, true, 0);
+                plant.outputEnable("A", false);
+            }
+            assertThat(plant.outputEnabled("A")).isFalse();
+        }
+    }
+
+    @Test
+    void aReaderNeverSeesHalfAnUpdate() throws Exception {
         Path file = dir.resolve("tank.plant");
         try (FilePlant plant = FilePlant.open(file, clock)) {
             plant.attach("A").exchange(0, false, 30);
             CountDownLatch inside = new CountDownLatch(1);
             CountDownLatch finish = new CountDownLatch(1);
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> plant.locked(store -> {
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> plant.update(store -> {
                 store.valve(10);
                 inside.countDown();
                 await(finish);
@@ -102,40 +122,134 @@ class FilePlantTest {
             }));
             assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
 
-            CompletableFuture<PlantState> reader = CompletableFuture.supplyAsync(plant::read);
+            assertThat(plant.read().valvePercent())
+                    .as("during the update, the state before it, never the 10 in its middle")
+                    .isEqualTo(30);
             finish.countDown();
-
-            assertThat(reader.get(10, TimeUnit.SECONDS).valvePercent())
-                    .as("a read that began during the access sees all of it, never the 10 in its middle")
-                    .isEqualTo(20);
             writer.get(10, TimeUnit.SECONDS);
-            assertThat(plant.read().valvePercent()).isEqualTo(20);
+            assertThat(plant.read().valvePercent()).as("after it, all of it").isEqualTo(20);
         }
     }
 
     @Test
-    void aSequenceLeftOddByAWriterThatDiedIsRepairedByTheNextAccess() throws Exception {
+    @Timeout(30) // with a file lock, the relay box would wait for the stopped writer forever
+    void aWriterStoppedInTheMiddleOfAnUpdateHoldsUpNobodyAndItsUpdateLandsOnTopWhenItResumes() throws Exception {
+        // Two plant objects claim two writer entries, as two processes do; one is held inside its update
+        // as SIGSTOP would hold a controller's process.
+        Path file = dir.resolve("tank.plant");
+        try (FilePlant controller = FilePlant.open(file, clock);
+                FilePlant relayBox = FilePlant.open(file, clock)) {
+            Plant.Slot a = controller.attach("A");
+            a.exchange(60, true, 30);
+            CountDownLatch inside = new CountDownLatch(1);
+            CountDownLatch resume = new CountDownLatch(1);
+            AtomicInteger runs = new AtomicInteger();
+            CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> controller.update(store -> {
+                store.valve(45);
+                if (runs.incrementAndGet() == 1) {
+                    inside.countDown();
+                    await(resume);
+                }
+                return null;
+            }));
+            assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+
+            relayBox.outputEnable("A", false);
+            assertThat(relayBox.read().drivers())
+                    .as("the cut took effect at once")
+                    .isZero();
+            assertThat(relayBox.read().valvePercent())
+                    .as("the stopped update is not visible")
+                    .isEqualTo(30);
+
+            resume.countDown();
+            stopped.get(10, TimeUnit.SECONDS);
+            assertThat(runs)
+                    .as("its first run lost to the relay's update, and it ran again")
+                    .hasValue(2);
+            assertThat(controller.read().valvePercent()).isEqualTo(45);
+            assertThat(controller.outputEnabled("A"))
+                    .as("the cut was not undone")
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void aWriterEntryOfAProcessThatEndedIsClaimedAgainAndItsHalfWrittenPagesAreNeverRead() throws Exception {
         Path file = dir.resolve("tank.plant");
         try (FilePlant plant = FilePlant.open(file, clock)) {
             plant.attach("A").exchange(50, true, 30);
         }
-        // A writer killed in the middle of an access leaves the sequence odd.
+        Process ended = new ProcessBuilder("true").start();
+        assertThat(ended.waitFor(10, TimeUnit.SECONDS)).isTrue();
         try (FileChannel raw = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            raw.write(ByteBuffer.allocate(8).putLong(0, 7), FilePlant.SEQUENCE_OFFSET);
+            ByteBuffer dead = ByteBuffer.allocate(FilePlant.WRITERS * Long.BYTES);
+            for (int i = 0; i < FilePlant.WRITERS; i++) {
+                dead.putLong(i * Long.BYTES, ended.pid());
+            }
+            raw.write(dead, FilePlant.OFF_WRITERS);
+            // Killed while writing its pages: garbage everywhere but in the current page.
+            long commit = ByteBuffer.wrap(Files.readAllBytes(file)).getLong(FilePlant.OFF_COMMIT);
+            int current = (int) (commit & 0xFF);
+            for (int p = 0; p < FilePlant.PAGES; p++) {
+                if (p != current) {
+                    byte[] garbage = new byte[FilePlant.PAGE_SIZE];
+                    Arrays.fill(garbage, (byte) 0x5A);
+                    raw.write(ByteBuffer.wrap(garbage), FilePlant.OFF_PAGES + (long) p * FilePlant.PAGE_SIZE);
+                }
+            }
         }
 
         try (FilePlant plant = FilePlant.open(file, clock)) {
-            assertThat(plant.read().drivers())
-                    .as("read through the lock, after waiting in vain")
-                    .isEqualTo(1);
-            plant.attach("A").exchange(50, true, 30);
+            assertThat(plant.read().drivers()).isEqualTo(1);
+            plant.attach("A").exchange(70, true, 30);
+            assertThat(plant.read().inflowPercent()).isEqualTo(70);
+            assertThat(writerEntries(file))
+                    .as("one entry claimed again")
+                    .contains(ProcessHandle.current().pid());
         }
+        assertThat(writerEntries(file))
+                .as("given back when closed")
+                .doesNotContain(ProcessHandle.current().pid());
+    }
 
-        long sequence = ByteBuffer.wrap(Files.readAllBytes(file)).getLong(FilePlant.SEQUENCE_OFFSET);
-        assertThat(sequence)
-                .as("even again, and past the dead writer's")
-                .isEven()
-                .isGreaterThan(7);
+    @Test
+    void whenEveryWriterEntryBelongsToALiveProcessAnUpdateIsRefusedAndNothingIsWritten() throws Exception {
+        Path file = dir.resolve("tank.plant");
+        try (FilePlant plant = FilePlant.open(file, clock)) {
+            plant.attach("A");
+        }
+        try (FileChannel raw = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer live = ByteBuffer.allocate(FilePlant.WRITERS * Long.BYTES);
+            for (int i = 0; i < FilePlant.WRITERS; i++) {
+                live.putLong(i * Long.BYTES, ProcessHandle.current().pid());
+            }
+            raw.write(live, FilePlant.OFF_WRITERS);
+        }
+        byte[] before = Files.readAllBytes(file);
+
+        try (FilePlant plant = FilePlant.open(file, clock)) {
+            assertThatThrownBy(() -> plant.outputEnable("A", false))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("plant file " + file + " already has 16 writers in live processes; stop one or use"
+                            + " another --plant path");
+            assertThat(plant.outputEnabled("A")).as("reading needs no entry").isTrue();
+        }
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
+    }
+
+    private static List<Long> writerEntries(Path file) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
+        List<Long> entries = new ArrayList<>();
+        for (int i = 0; i < FilePlant.WRITERS; i++) {
+            entries.add(bytes.getLong(FilePlant.OFF_WRITERS + i * Long.BYTES));
+        }
+        return entries;
+    }
+
+    /** Where the current tank image starts in the file's bytes. */
+    private static int currentPage(ByteBuffer bytes) {
+        return FilePlant.OFF_PAGES + (int) (bytes.getLong(FilePlant.OFF_COMMIT) & 0xFF) * FilePlant.PAGE_SIZE;
     }
 
     private static void await(CountDownLatch latch) {
@@ -217,9 +331,10 @@ class FilePlantTest {
         }
 
         ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
-        int slotB = 40 + MappedTankStore.SLOT_SIZE;
+        int slotA = currentPage(bytes) + 40;
+        int slotB = slotA + MappedTankStore.SLOT_SIZE;
         assertThat(bytes.getInt(slotB + 52)).as("B: cut").isEqualTo(1);
-        assertThat(bytes.getInt(40 + 52)).as("A: closed").isZero();
+        assertThat(bytes.getInt(slotA + 52)).as("A: closed").isZero();
     }
 
     @Test
@@ -240,12 +355,36 @@ class FilePlantTest {
         Path file = Files.write(dir.resolve("old.plant"), old.array());
 
         try (FilePlant plant = FilePlant.open(file, clock)) {
-            assertThat(file).as("extended by the write sequence").hasSize(FilePlant.SIZE);
+            assertThat(file).as("upgraded to the paged format").hasSize(FilePlant.SIZE);
             assertThat(plant.outputEnabled("A")).isTrue();
             assertThat(plant.read().drivers()).isEqualTo(1);
             assertThat(plant.read().inflowPercent()).isEqualTo(50);
             assertThat(plant.read().levelPercent()).isEqualTo(40);
         }
+    }
+
+    @Test
+    void aVersion1FileWithItsWriteSequenceIsUpgradedAndKeepsItsTank() throws Exception {
+        ByteBuffer old = ByteBuffer.allocate(MappedTankStore.SIZE + Long.BYTES);
+        old.put(0, MappedTankStore.MAGIC);
+        old.putInt(8, 1);
+        old.putInt(12, 8);
+        old.putDouble(16, 42.0);
+        old.putDouble(24, 35.0);
+        old.putLong(32, SharedTank.epochMicros(clock));
+        old.put(40, "A".getBytes(StandardCharsets.US_ASCII));
+        old.putInt(40 + 52, 1);
+        old.putLong(MappedTankStore.SIZE, 12);
+        Path file = Files.write(dir.resolve("v1.plant"), old.array());
+
+        try (FilePlant plant = FilePlant.open(file, clock)) {
+            assertThat(file).hasSize(FilePlant.SIZE);
+            assertThat(plant.read().levelPercent()).isEqualTo(42);
+            assertThat(plant.read().valvePercent()).isEqualTo(35);
+            assertThat(plant.outputEnabled("A")).as("its cut relay").isFalse();
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
+        assertThat(bytes.getInt(8)).as("file format version").isEqualTo(FilePlant.VERSION);
     }
 
     @Test
@@ -266,10 +405,13 @@ class FilePlantTest {
         }
 
         ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
-        int slotB = 40 + MappedTankStore.SLOT_SIZE;
-        assertThat(bytes.getInt(40 + 56)).as("A: published, heartbeat 0x1235").isEqualTo(0x11235);
+        int slotA = currentPage(bytes) + 40;
+        int slotB = slotA + MappedTankStore.SLOT_SIZE;
+        assertThat(bytes.getInt(slotA + 56))
+                .as("A: published, heartbeat 0x1235")
+                .isEqualTo(0x11235);
         assertThat(bytes.getInt(slotB + 56)).as("B: published, heartbeat 0").isEqualTo(0x10000);
-        assertThat(Integer.toUnsignedLong(bytes.getInt(40 + 60)))
+        assertThat(Integer.toUnsignedLong(bytes.getInt(slotA + 60)))
                 .isEqualTo(clock.instant().getEpochSecond());
     }
 
