@@ -2,9 +2,11 @@ package dev.failover.certs;
 
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.PublicKey;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.PKIXReason;
@@ -76,11 +78,9 @@ public final class CertificateVerifier {
             return rejected(VerificationResult.Reason.MALFORMED, "no certificate was presented", null);
         }
         X509Certificate leaf = chain.get(0);
-        if (leaf.getBasicConstraints() >= 0) {
-            return rejected(
-                    VerificationResult.Reason.WRONG_USAGE,
-                    leaf.getSubjectX500Principal() + " is a CA certificate, not an end entity",
-                    null);
+        Optional<VerificationResult> misencoded = misencodedSignature(chain);
+        if (misencoded.isPresent()) {
+            return misencoded.get();
         }
         List<X509Certificate> path = assemblePath(chain);
         CrlSource.Snapshot crlSnapshot = crls.current();
@@ -99,12 +99,28 @@ public final class CertificateVerifier {
             parameters.addCertPathChecker(revocation);
             validator.validate(certPath, parameters);
         } catch (CertPathValidatorException e) {
-            return fromValidator(e, path, crlSnapshot);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            Optional<VerificationResult> forged = brokenSignature(path);
+            return forged.isPresent() ? forged.get() : fromValidator(e, path, crlSnapshot);
+        } catch (GeneralSecurityException e) {
             return rejected(
                     VerificationResult.Reason.OTHER,
                     "cannot validate " + leaf.getSubjectX500Principal() + ": " + e.getMessage(),
                     e);
+        } catch (RuntimeException e) {
+            // Presented certificates come from peers: one the PKIX code cannot even process (a signature
+            // BIT STRING with unused bits, say) is refused like any other forgery, never thrown.
+            return rejected(
+                    VerificationResult.Reason.BAD_SIGNATURE,
+                    "cannot check the signatures of " + leaf.getSubjectX500Principal() + ": "
+                            + e.toString().lines().findFirst().orElse(""),
+                    e);
+        }
+        // Usage after the signatures: a certificate altered to claim another usage is a bad signature.
+        if (leaf.getBasicConstraints() >= 0) {
+            return rejected(
+                    VerificationResult.Reason.WRONG_USAGE,
+                    leaf.getSubjectX500Principal() + " is a CA certificate, not an end entity",
+                    null);
         }
         Optional<String> misuse = purpose.problem(leaf);
         if (misuse.isPresent()) {
@@ -159,6 +175,64 @@ public final class CertificateVerifier {
             current = issuer;
         }
         return path;
+    }
+
+    /**
+     * For a path the validator refused: the certificate nearest the root whose issuer's signature does
+     * not verify, as {@code BAD_SIGNATURE}. The JDK's validator checks a certificate's dates (and some
+     * extensions) before its signature, so an edited {@code notAfter} would otherwise come out as
+     * {@code EXPIRED}: a reason chosen by whoever edited it. Only on refusal, so valid paths pay nothing.
+     */
+    private Optional<VerificationResult> brokenSignature(List<X509Certificate> path) {
+        for (int i = path.size() - 1; i >= 0; i--) {
+            X509Certificate certificate = path.get(i);
+            PublicKey issuerKey = i + 1 < path.size() ? path.get(i + 1).getPublicKey() : anchorKeyFor(certificate);
+            if (issuerKey == null) {
+                continue; // not issued by the anchor: the validator's UNKNOWN_CA stands
+            }
+            try {
+                certificate.verify(issuerKey, Bc.NAME);
+            } catch (GeneralSecurityException | RuntimeException e) {
+                return Optional.<VerificationResult>of(rejected(
+                        VerificationResult.Reason.BAD_SIGNATURE,
+                        certificate.getSubjectX500Principal() + " does not chain to the plant root: its issuer's"
+                                + " signature does not verify (a tampered certificate)",
+                        e));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A presented certificate whose signature BIT STRING declares unused bits: a signature is whole
+     * bytes, and no CA writes it otherwise. The JDK drops those bits and may still find the signature
+     * good, so the same certificate would have several accepted encodings.
+     */
+    private static Optional<VerificationResult> misencodedSignature(List<X509Certificate> chain) {
+        for (X509Certificate certificate : chain) {
+            int padBits;
+            try {
+                padBits = org.bouncycastle.asn1.x509.Certificate.getInstance(certificate.getEncoded())
+                        .getSignature()
+                        .getPadBits();
+            } catch (CertificateEncodingException | RuntimeException e) {
+                padBits = -1;
+            }
+            if (padBits != 0) {
+                return Optional.of(rejected(
+                        VerificationResult.Reason.BAD_SIGNATURE,
+                        certificate.getSubjectX500Principal() + ": its signature is not a whole number of bytes"
+                                + " (a tampered certificate)",
+                        null));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private PublicKey anchorKeyFor(X509Certificate certificate) {
+        return certificate.getIssuerX500Principal().equals(anchorCertificate.getSubjectX500Principal())
+                ? anchorCertificate.getPublicKey()
+                : null;
     }
 
     private static VerificationResult fromValidator(

@@ -12,7 +12,22 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1BitString;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.ASN1TaggedObject;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.DERTaggedObject;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.Time;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -189,6 +204,67 @@ class CertificateVerifierTest {
     }
 
     @Test
+    void aValidityMovedIntoThePastFailsTheSignatureNotTheDate() throws Exception {
+        X509Certificate original = testPki.operator("alice", "operator").certificate();
+        DERSequence past = new DERSequence(new ASN1Encodable[] {
+            new Time(Date.from(Instant.parse("2001-01-01T00:00:00Z"))),
+            new Time(Date.from(Instant.parse("2002-01-01T00:00:00Z")))
+        });
+
+        X509Certificate tampered = withTbsElement(original, VALIDITY, past);
+
+        assertThat(tampered.getNotAfter()).as("the tamper took").isBefore(new Date());
+        assertRejected(
+                testPki.verifier().verify(List.of(tampered, testPki.pki().issuingCa())),
+                VerificationResult.Reason.BAD_SIGNATURE,
+                "CN=alice");
+    }
+
+    @Test
+    void anEndEntityThatNowClaimsToBeACaFailsTheSignatureNotTheUsage() throws Exception {
+        X509Certificate original = testPki.operator("alice", "operator").certificate();
+        Extensions extensions = Extensions.getInstance(
+                ASN1TaggedObject.getInstance(tbsElements(original).getObjectAt(EXTENSIONS))
+                        .getBaseObject());
+        ExtensionsGenerator claimsCa = new ExtensionsGenerator();
+        for (ASN1ObjectIdentifier oid : extensions.getExtensionOIDs()) {
+            Extension extension = extensions.getExtension(oid);
+            if (oid.equals(Extension.basicConstraints)) {
+                claimsCa.addExtension(oid, true, new BasicConstraints(true));
+            } else {
+                claimsCa.addExtension(extension);
+            }
+        }
+
+        X509Certificate tampered =
+                withTbsElement(original, EXTENSIONS, new DERTaggedObject(true, 3, claimsCa.generate()));
+
+        assertThat(tampered.getBasicConstraints()).as("the tamper took").isGreaterThanOrEqualTo(0);
+        assertRejected(
+                testPki.verifier().verify(List.of(tampered, testPki.pki().issuingCa())),
+                VerificationResult.Reason.BAD_SIGNATURE,
+                "CN=alice");
+    }
+
+    @Test
+    void aSignatureBitStringWithUnusedBitsIsRefusedNotThrown() throws Exception {
+        X509Certificate original = testPki.operator("alice", "operator").certificate();
+        ASN1Sequence certificate = ASN1Sequence.getInstance(original.getEncoded());
+        byte[] signature = ASN1BitString.getInstance(certificate.getObjectAt(2)).getOctets();
+        byte[] der = new DERSequence(new ASN1Encodable[] {
+                    certificate.getObjectAt(0), certificate.getObjectAt(1), new DERBitString(signature, 3)
+                })
+                .getEncoded(ASN1Encoding.DER);
+
+        X509Certificate tampered = parse(der);
+
+        assertRejected(
+                testPki.verifier().verify(List.of(tampered, testPki.pki().issuingCa())),
+                VerificationResult.Reason.BAD_SIGNATURE,
+                "CN=alice");
+    }
+
+    @Test
     void usageIsCheckedPerPurpose() throws Exception {
         CertificateVerifier verifier = testPki.verifier();
         List<X509Certificate> gateway = testPki.gateway("gw-usage", "gateway").chain();
@@ -258,6 +334,26 @@ class CertificateVerifierTest {
 
     private static Clock at(Instant instant) {
         return Clock.fixed(instant, ZoneOffset.UTC);
+    }
+
+    /** Positions in a v3 TBSCertificate. */
+    private static final int VALIDITY = 4;
+
+    private static final int EXTENSIONS = 7;
+
+    private static ASN1Sequence tbsElements(X509Certificate certificate) throws Exception {
+        return ASN1Sequence.getInstance(certificate.getTBSCertificate());
+    }
+
+    /** {@code certificate} with one element of its signed part replaced, under the original signature. */
+    private static X509Certificate withTbsElement(X509Certificate certificate, int index, ASN1Encodable element)
+            throws Exception {
+        ASN1Encodable[] tbs = tbsElements(certificate).toArray();
+        tbs[index] = element;
+        ASN1Sequence outer = ASN1Sequence.getInstance(certificate.getEncoded());
+        return parse(
+                new DERSequence(new ASN1Encodable[] {new DERSequence(tbs), outer.getObjectAt(1), outer.getObjectAt(2)})
+                        .getEncoded(ASN1Encoding.DER));
     }
 
     private static X509Certificate parse(byte[] der) throws Exception {

@@ -7,10 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.GeneralSecurityException;
-import java.security.PublicKey;
-import java.security.cert.CertPathValidatorException;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,9 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * certificates an envelope brings along.
  *
  * <p>The chain comes before the dates: a certificate whose issuer's signature does not verify is
- * {@link RejectReason#UNKNOWN_CA} whatever its dates say. The JDK's PKIX validator checks a
- * certificate's dates before its signature, so a tampered {@code notAfter} would otherwise come out
- * as {@code CERTIFICATE_EXPIRED}, a reason that depends on which bit was changed.
+ * {@link RejectReason#UNKNOWN_CA} whatever its dates or extensions say (the verifier reports it as a
+ * bad signature, never as the date or usage an altered certificate claims).
  *
  * <p>A full check (path, dates, CRLs, usage) costs several signature verifications, so a
  * <em>positive</em> verdict is remembered per certificate for at most {@code ttl}, never beyond the
@@ -70,20 +65,7 @@ public final class PkiSignerChecker implements SignerChecker {
                 && now.isBefore(known.until())) {
             return Optional.empty();
         }
-        VerificationResult result;
-        try {
-            result = verifier.verify(List.of(signer), Purpose.COMMAND_SIGNING);
-        } catch (RuntimeException e) {
-            // The certificate comes from an envelope: one the PKIX code cannot even process (a signature
-            // BIT STRING with unused bits, say) is a tampered certificate, refused like any other.
-            return Optional.of(new Decision.Rejected(
-                    RejectReason.UNKNOWN_CA,
-                    "the signer's certificate cannot be validated against the plant root: "
-                            + e.toString().lines().findFirst().orElse(""),
-                    signer.getSubjectX500Principal().getName(),
-                    ""));
-        }
-        return switch (result) {
+        return switch (verifier.verify(List.of(signer), Purpose.COMMAND_SIGNING)) {
             case VerificationResult.Valid v -> {
                 if (crlVersion != null && !ttl.isZero()) {
                     if (valid.size() >= MAX_REMEMBERED) {
@@ -97,44 +79,13 @@ public final class PkiSignerChecker implements SignerChecker {
             }
             case VerificationResult.Rejected r -> {
                 valid.remove(signer);
-                RejectReason reason = reason(r.reason());
-                String detail = r.detail();
-                if (reason == RejectReason.CERTIFICATE_EXPIRED || reason == RejectReason.CERTIFICATE_NOT_YET_VALID) {
-                    Optional<String> forged = brokenLink(r);
-                    if (forged.isPresent()) {
-                        reason = RejectReason.UNKNOWN_CA;
-                        detail = forged.get();
-                    }
-                }
                 yield Optional.of(new Decision.Rejected(
-                        reason, detail, signer.getSubjectX500Principal().getName(), ""));
+                        reason(r.reason()),
+                        r.detail(),
+                        signer.getSubjectX500Principal().getName(),
+                        ""));
             }
         };
-    }
-
-    /**
-     * For a path refused for its dates: the first certificate of it whose issuer's signature does not
-     * verify, if any. The path is the one the validator built (from the PKI's own CA certificates),
-     * ending below the trust anchor.
-     */
-    private Optional<String> brokenLink(VerificationResult.Rejected rejected) {
-        if (!(rejected.cause().orElse(null) instanceof CertPathValidatorException e) || e.getCertPath() == null) {
-            return Optional.empty();
-        }
-        List<? extends Certificate> path = e.getCertPath().getCertificates();
-        for (int i = 0; i < path.size(); i++) {
-            X509Certificate certificate = (X509Certificate) path.get(i);
-            PublicKey issuerKey = i + 1 < path.size()
-                    ? path.get(i + 1).getPublicKey()
-                    : verifier.trustAnchor().getPublicKey();
-            try {
-                certificate.verify(issuerKey);
-            } catch (GeneralSecurityException | RuntimeException notSigned) {
-                return Optional.of(certificate.getSubjectX500Principal() + " does not chain to the plant root: its"
-                        + " issuer's signature does not verify (a tampered certificate)");
-            }
-        }
-        return Optional.empty();
     }
 
     private FileTime crlVersion() {

@@ -18,7 +18,6 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -170,9 +169,15 @@ final class ModbusChannel implements AutoCloseable {
                 return LinkResult.failed(LinkError.TIMEOUT, "no answer within " + responseTimeoutMillis + " ms");
             }
             disconnect();
-            return LinkResult.failed(
-                    timeout ? LinkError.TIMEOUT : LinkError.CONNECTION_LOST,
-                    timeout ? "no answer within " + responseTimeoutMillis + " ms" : String.valueOf(e.getMessage()));
+            if (timeout) {
+                return LinkResult.failed(LinkError.TIMEOUT, "no answer within " + responseTimeoutMillis + " ms");
+            }
+            // TLS 1.3: a controller that refuses our certificate says so after our side of the handshake
+            // has finished, so its alert arrives with the first answer.
+            return TlsFailures.refusal(e)
+                    .<LinkResult<T>>map(
+                            why -> LinkResult.failed(LinkError.SECURITY, where + " refused the connection: " + why))
+                    .orElseGet(() -> LinkResult.failed(LinkError.CONNECTION_LOST, String.valueOf(e.getMessage())));
         } catch (RuntimeException e) {
             // j2mod throws unchecked exceptions for malformed frames (for example a bad length field).
             disconnect();
@@ -219,9 +224,9 @@ final class ModbusChannel implements AutoCloseable {
                     // not a refusal: soft evidence (safety rule 10), reported as a timeout.
                     throw e;
                 } catch (IOException e) {
-                    // The TCP connection was made: whatever broke now broke the handshake (a peer that
-                    // refuses our certificate may just reset the connection).
-                    throw e instanceof SSLException ssl ? ssl : new SSLException(e.toString(), e);
+                    closeQuietly(s);
+                    backOff(now);
+                    return handshakeFailed(e);
                 }
             }
             s.setSoTimeout(timeoutMillis);
@@ -232,10 +237,6 @@ final class ModbusChannel implements AutoCloseable {
             unanswered = 0;
             log.debug("{} connected to {}", name, where);
             return null;
-        } catch (SSLException e) {
-            closeQuietly(s);
-            backOff(now);
-            return LinkResult.failed(LinkError.SECURITY, "TLS handshake with " + where + " failed: " + e.getMessage());
         } catch (IOException e) {
             closeQuietly(s);
             backOff(now);
@@ -243,6 +244,22 @@ final class ModbusChannel implements AutoCloseable {
             String detail = e instanceof ConnectException ? "connection refused" : e.toString();
             return LinkResult.failed(error, "cannot connect to " + where + ": " + detail);
         }
+    }
+
+    /**
+     * A handshake that failed after the TCP connection was made: {@link LinkError#SECURITY} when a side
+     * refused (the controller sent an alert, or the plant PKI refused its certificate), else the
+     * connection broke off ({@link LinkError#CONNECTION_LOST}: closed or reset without an alert, as a
+     * controller does that drops pending handshakes under a flood of connections).
+     */
+    private <T> LinkResult<T> handshakeFailed(IOException e) {
+        return TlsFailures.refusal(e)
+                .<LinkResult<T>>map(why ->
+                        LinkResult.failed(LinkError.SECURITY, "TLS handshake with " + where + " refused: " + why))
+                .orElseGet(() -> LinkResult.failed(
+                        LinkError.CONNECTION_LOST,
+                        "TLS handshake with " + where + " broke off without an alert (a controller that refuses"
+                                + " the gateway's certificate can look like this; its log says): " + e));
     }
 
     private void backOff(long now) {
