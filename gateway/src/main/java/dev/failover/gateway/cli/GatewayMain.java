@@ -5,12 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.failover.gateway.Gateway;
 import dev.failover.gateway.Ticker;
-import dev.failover.gateway.bench.BenchDemo;
-import dev.failover.gateway.bench.CommandBenchmark;
-import dev.failover.gateway.bench.FailoverBenchmark;
-import dev.failover.gateway.bench.RpoBenchmark;
-import dev.failover.gateway.bench.ScadaBenchmark;
-import dev.failover.gateway.bench.ScaleBenchmark;
 import dev.failover.gateway.command.CommandAction;
 import dev.failover.gateway.config.ConfigException;
 import dev.failover.gateway.config.ConfigLoader;
@@ -32,8 +26,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The {@code gateway} command line. Exit codes: 0 success, 1 operation failed or refused, 2 usage
- * or configuration error, 3 runtime failure (see {@link ExitCode}). This class and the bench
- * classes are the only ones that write to standard output.
+ * or configuration error, 3 runtime failure (see {@link ExitCode}). The only class that writes to
+ * standard output. The demo and the benchmarks are the bench's ({@code scripts/bench}).
  */
 public final class GatewayMain {
 
@@ -57,40 +51,11 @@ public final class GatewayMain {
             IDENTITY: --identity OPERATOR.p12 --pki PKI_DIR (ca-chain.pem, crl.pem), and the keystore
                       password from --identity-password-file FILE or the environment variable given by
                       --identity-password-env (default OPERATOR_KEYSTORE_PASSWORD); never an argument
-              bench [--keep-running]            failover demo on two simulated PLCs (docs/bench.md)
-              benchmark [--sections LIST] [--faults N] [--jitter N] [--soak DURATION] [--fast-soak DURATION]
-                        [--tls] [--out FILE]
-                                                failover benchmark (docs/benchmarks.md): RTO per fault type
-                                                unloaded and under full CPU load, a soak of a healthy pair
-                                                with the gateway paused and polls lost, a 5 ms poll profile.
-                                                LIST: unloaded,starvation,soak,fast (default: all);
-                                                --soak default 10m, --fast-soak 2m, 0 skips (e.g. 60s, 90s)
-              command-benchmark [--commands N] [--threads N] [--out FILE]
-                                                signed commands per second and latency (docs/benchmarks.md)
-              scada-benchmark [--reads N] [--changes N]
-                                                OPC UA read latency and notification delay (docs/benchmarks.md)
-              rpo-benchmark [--changes N] [--trials N] [--commands N] [--threads N] [--out FILE]
-                                                mirror lag, loss at takeover, commands/s with and without
-                                                the journal's disk syncs (docs/benchmarks.md)
-              scale-benchmark [--pairs 1,10,50] [--duration 30s] [--warmup 120s] [--crashes N] [--out FILE]
-                                                one gateway process supervising N pairs: CPU, RSS, threads,
-                                                allocation rate, RTO of N crashes, false failovers
-                                                (docs/benchmarks.md); GATEWAY_JAVA_OPTS sets its JVM options
             """;
 
     private GatewayMain() {}
 
     public static void main(String[] args) {
-        if (args.length > 0
-                && (args[0].equals("bench") || args[0].equals("benchmark") || args[0].equals("scale-benchmark"))
-                && System.getProperty("logback.configurationFile") == null) {
-            // The bench prints progress on stdout; its log goes to bench-data/gateway.log instead.
-            System.setProperty("logback.configurationFile", "logback-bench.xml");
-            if (args[0].equals("scale-benchmark") && System.getProperty("gateway.log.file") == null) {
-                // The controllers' log; the gateway under measurement is a process with a log of its own.
-                System.setProperty("gateway.log.file", "bench-data/scale-benchmark.log");
-            }
-        }
         int code = run(Arrays.asList(args), System.out, System.err);
         System.exit(code);
     }
@@ -122,80 +87,12 @@ public final class GatewayMain {
                             err);
                 case "sign" -> sign(Args.parse(rest, with(IDENTITY, "pair", "action", "arg", "out"), Set.of()), out);
                 case "submit" -> submitFile(Args.parse(rest, with(IDENTITY, "control"), Set.of()), out, err);
-                case "bench" ->
-                    new BenchDemo(out)
-                            .run(Args.parse(rest, Set.of(), Set.of("keep-running"))
-                                    .flag("keep-running"));
-                case "command-benchmark" -> {
-                    Args a = Args.parse(rest, Set.of("commands", "threads", "out"), Set.of());
-                    yield new CommandBenchmark(out)
-                            .run(
-                                    a.integer("commands", 20_000, 100, 10_000_000),
-                                    a.integer("threads", 2, 1, 64),
-                                    a.get("out", null));
-                }
-                case "scada-benchmark" -> {
-                    Args a = Args.parse(rest, Set.of("reads", "changes"), Set.of());
-                    yield new ScadaBenchmark(out)
-                            .run(a.integer("reads", 5000, 1, 10_000_000), a.integer("changes", 200, 1, 100_000));
-                }
-                case "rpo-benchmark" -> {
-                    Args a = Args.parse(rest, Set.of("changes", "trials", "commands", "threads", "out"), Set.of());
-                    yield new RpoBenchmark(out)
-                            .run(
-                                    new RpoBenchmark.Settings(
-                                            a.integer("changes", 200, 1, 100_000),
-                                            a.integer("trials", 200, 1, 100_000),
-                                            a.integer("commands", 20_000, 0, 10_000_000),
-                                            a.integer("threads", 2, 1, 64)),
-                                    a.get("out", null));
-                }
-                case "scale-benchmark" -> {
-                    Args a = Args.parse(rest, Set.of("pairs", "duration", "warmup", "crashes", "out"), Set.of());
-                    yield new ScaleBenchmark(out)
-                            .run(
-                                    new ScaleBenchmark.Settings(
-                                            a.integers("pairs", List.of(1, 10, 50), 1, 500),
-                                            a.duration(
-                                                    "duration",
-                                                    Duration.ofSeconds(30),
-                                                    Duration.ofSeconds(1),
-                                                    Duration.ofHours(1)),
-                                            a.duration(
-                                                    "warmup",
-                                                    Duration.ofSeconds(120),
-                                                    Duration.ZERO,
-                                                    Duration.ofHours(1)),
-                                            a.integer("crashes", 10, 0, 500)),
-                                    a.get("out", null));
-                }
-                case "benchmark" -> {
-                    Args a = Args.parse(
-                            rest, Set.of("sections", "faults", "jitter", "soak", "fast-soak", "out"), Set.of("tls"));
-                    yield new FailoverBenchmark(out)
-                            .run(new FailoverBenchmark.Settings(
-                                    sections(a.get("sections", "unloaded,starvation,soak,fast")),
-                                    a.integer("faults", 50, 1, 10_000),
-                                    a.integer("jitter", 100, 0, 100_000),
-                                    a.flag("tls"),
-                                    a.duration("soak", Duration.ofMinutes(10), Duration.ZERO, Duration.ofHours(24)),
-                                    a.duration("fast-soak", Duration.ofMinutes(2), Duration.ZERO, Duration.ofHours(24)),
-                                    a.get("out", null)));
-                }
                 default -> throw new Args.UsageException("unknown command '" + command + "'");
             };
         } catch (Args.UsageException e) {
             err.println("error: " + e.getMessage());
             err.print(USAGE);
             return ExitCode.USAGE;
-        }
-    }
-
-    private static Set<FailoverBenchmark.Section> sections(String list) throws Args.UsageException {
-        try {
-            return FailoverBenchmark.Section.parse(list);
-        } catch (IllegalArgumentException e) {
-            throw new Args.UsageException("--sections: " + e.getMessage());
         }
     }
 

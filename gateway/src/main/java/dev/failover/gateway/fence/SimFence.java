@@ -2,8 +2,13 @@ package dev.failover.gateway.fence;
 
 import dev.failover.gateway.link.LinkError;
 import dev.failover.gateway.link.LinkResult;
-import dev.failover.plcsim.ControlClient;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -14,6 +19,9 @@ import java.util.Map;
  * physical output-enable relay wired to a controller, in a process of its own, so it cuts the
  * controller's outputs in the shared plant whatever the controller's process is doing (killed,
  * stopped, hung).
+ *
+ * <p>It speaks the box's control protocol itself (one ASCII line per command, one line per answer,
+ * {@code OK ...} or {@code ERR ...}; docs/plc-sim.md), so the gateway does not depend on plc-sim.
  *
  * <p>Every command carries a deadline ({@code now + timeout} on the wall clock): the box refuses a
  * command that reaches it later, so a cut or restore the gateway gave up on is never carried out
@@ -28,7 +36,7 @@ public final class SimFence implements Fence {
     private final Duration timeout;
     private final Clock clock;
     /** The connection kept open to the box, or null until the next command opens one. Guarded by this. */
-    private ControlClient.Session session;
+    private Connection session;
 
     /**
      * @param output the controller's name at the relay box
@@ -111,9 +119,9 @@ public final class SimFence implements Fence {
         }
     }
 
-    private ControlClient.Session session() throws IOException {
+    private Connection session() throws IOException {
         if (session == null) {
-            session = ControlClient.Session.open(host, port, timeout);
+            session = Connection.open(host, port, timeout);
         }
         return session;
     }
@@ -141,5 +149,44 @@ public final class SimFence implements Fence {
             }
         }
         return fields;
+    }
+
+    /** One connection to the box's control port: a line out, a line back, within the timeout. */
+    private record Connection(Socket socket, OutputStream out, BufferedReader in) {
+
+        static Connection open(String host, int port, Duration timeout) throws IOException {
+            int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            Socket socket = new Socket();
+            try {
+                socket.setTcpNoDelay(true);
+                socket.connect(new InetSocketAddress(host, port), millis);
+                socket.setSoTimeout(millis);
+                return new Connection(
+                        socket,
+                        socket.getOutputStream(),
+                        new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)));
+            } catch (IOException | RuntimeException e) {
+                socket.close();
+                throw e;
+            }
+        }
+
+        String send(String line) throws IOException {
+            out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = in.readLine();
+            if (answer == null) {
+                throw new IOException("the relay box closed the connection without answering");
+            }
+            return answer;
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // nothing left to release
+            }
+        }
     }
 }
