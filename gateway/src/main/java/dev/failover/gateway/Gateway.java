@@ -179,7 +179,7 @@ public final class Gateway implements AutoCloseable {
             CommandJournal journal = security.journal();
             settleJournal(journal, clock);
             supervisors.forEach(s -> s.attachJournal(journal));
-            commands = new CommandService(guard, supervisors, journal, events, clock);
+            commands = new CommandService(guard, supervisors, journal, events, clock, refusals);
             control = new ControlServer(
                     config.controlHost(),
                     config.controlPort(),

@@ -4,6 +4,7 @@ import dev.failover.gateway.config.ControllerConfig;
 import dev.failover.gateway.config.TagConfig;
 import dev.failover.gateway.events.EventSink;
 import dev.failover.gateway.events.GatewayEvent;
+import dev.failover.gateway.events.RefusalReporter;
 import dev.failover.gateway.failover.PairStatus;
 import dev.failover.gateway.failover.SwitchoverReport;
 import dev.failover.gateway.health.Health;
@@ -53,8 +54,33 @@ public final class CommandService {
      * @param journal the durable command journal: every tag write is journaled before it runs and
      *     acknowledged only once the active and the standby have it (or it is queued for the standby)
      */
+    /** Reasons found before the envelope's signer is known: what anyone can send (docs/security.md). */
+    private static final Set<RejectReason> BEFORE_THE_SIGNER = EnumSet.of(
+            RejectReason.OVERSIZED,
+            RejectReason.MALFORMED,
+            RejectReason.UNSUPPORTED_ALGORITHM,
+            RejectReason.BAD_SIGNATURE);
+
+    private final RefusalReporter refusals;
+
     public CommandService(
             CommandGuard guard, List<PairSupervisor> pairs, CommandJournal journal, EventSink events, Clock clock) {
+        this(guard, pairs, journal, events, clock, null);
+    }
+
+    /**
+     * @param refusals summarises the repeats of refusals made before the signer is known (a flood of
+     *     garbage envelopes must not flood the event log and push out failover evidence); null: every
+     *     refusal is an event of its own
+     */
+    public CommandService(
+            CommandGuard guard,
+            List<PairSupervisor> pairs,
+            CommandJournal journal,
+            EventSink events,
+            Clock clock,
+            RefusalReporter refusals) {
+        this.refusals = refusals;
         this.guard = guard;
         this.journal = journal;
         this.pairs = pairs.stream().collect(Collectors.toUnmodifiableMap(PairSupervisor::pairName, p -> p));
@@ -79,7 +105,13 @@ public final class CommandService {
             fields.put("commandId", r.commandId());
             fields.put("signer", r.signer());
             fields.put("origin", origin);
-            publish("COMMAND_REJECTED", "", "command refused: " + r.detail(), fields, "");
+            if (refusals != null && BEFORE_THE_SIGNER.contains(r.reason())) {
+                fields.remove("reason");
+                refusals.refused(
+                        RefusalReporter.COMMAND_REJECTED, r.reason().name(), "command refused: " + r.detail(), fields);
+            } else {
+                publish("COMMAND_REJECTED", "", "command refused: " + r.detail(), fields, "");
+            }
             evidenceWritten();
             return new CommandResult(
                     r.commandId(), CommandResult.Outcome.REJECTED, r.reason().name(), r.detail());

@@ -4,9 +4,11 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SequencedSet;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 /**
  * Who may hold a connection to the control endpoint, before and after authentication.
@@ -14,8 +16,10 @@ import java.util.function.BooleanSupplier;
  * <p>A connection is <em>pending</em> from accept until its peer is authenticated (TLS handshake
  * done, client certificate accepted); pending connections are limited in total and per source
  * address. When a limit is reached, the new connection is admitted and the oldest pending one of
- * that source (or of all, for the total) is evicted: the oldest that has not sent a byte yet if there
- * is one, else the oldest. A peer that opens connections and says nothing can therefore never hold
+ * that source is evicted (for the total: of the sources holding at least two more than the
+ * newcomer's, if there are such, else of all): the oldest that has not sent a byte yet if there is
+ * one, else the oldest. A flood from many addresses therefore evicts its own connections before a
+ * single one from another address. A peer that opens connections and says nothing can therefore never hold
  * the door; one that keeps opening handshakes and stalling them (more than the limit per handshake
  * of an operator) can still delay others, since before its certificate a client looks like any other.
  * An <em>authenticated</em> connection has a slot of its own, counted apart: unauthenticated peers
@@ -78,10 +82,6 @@ final class Admission {
             return spoke || bytesWaiting.getAsBoolean();
         }
 
-        InetAddress source() {
-            return source;
-        }
-
         /** Closes the evicted connection (call outside the admission's lock). */
         void evict() {
             close.run();
@@ -113,15 +113,28 @@ final class Admission {
         if (sameSource.size() >= limits.pendingPerSource()) {
             evicted.add(evict(sameSource));
         } else if (pending.size() >= limits.pending()) {
-            evicted.add(evict(List.copyOf(pending)));
+            evicted.add(evict(crowdedBeyond(sameSource.size())));
         }
         Ticket ticket = new Ticket(source, close, bytesWaiting);
         pending.add(ticket);
         return new Admitted(ticket, evicted);
     }
 
+    /**
+     * The pending connections, oldest first, of the sources holding at least two more than {@code
+     * newcomers} (the newcomer's source's count before it); all of them if no source does.
+     */
+    private List<Ticket> crowdedBeyond(int newcomers) {
+        Map<InetAddress, Long> counts =
+                pending.stream().collect(Collectors.groupingBy(t -> t.source, Collectors.counting()));
+        List<Ticket> crowded = pending.stream()
+                .filter(t -> counts.get(t.source) >= newcomers + 2)
+                .toList();
+        return crowded.isEmpty() ? List.copyOf(pending) : crowded;
+    }
+
     private Ticket evict(List<Ticket> oldestFirst) {
-        Ticket victim = oldestFirst.stream().filter(t -> !t.spoke).findFirst().orElse(oldestFirst.getFirst());
+        Ticket victim = oldestFirst.stream().filter(t -> !t.spoke()).findFirst().orElse(oldestFirst.getFirst());
         pending.remove(victim);
         victim.state = State.EVICTED;
         evictions++;

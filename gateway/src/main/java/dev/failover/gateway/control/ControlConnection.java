@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -71,7 +73,7 @@ final class ControlConnection {
     private final Socket raw;
     private final Admission.Ticket ticket;
     private final String peer;
-    private final long acceptedNanos = System.nanoTime();
+    private final long acceptedNanos;
     private volatile long firstByteNanos;
     /** The deadline now pending: the silence deadline, then the handshake's completion. */
     private volatile ScheduledFuture<?> deadline;
@@ -80,17 +82,19 @@ final class ControlConnection {
 
     private String subject;
 
-    ControlConnection(Context context, Socket raw, Admission.Ticket ticket) {
+    /** @param acceptedNanos when the connection was accepted ({@link System#nanoTime}): its deadlines run from then */
+    ControlConnection(Context context, Socket raw, Admission.Ticket ticket, long acceptedNanos) {
         this.context = context;
         this.raw = raw;
         this.ticket = ticket;
+        this.acceptedNanos = acceptedNanos;
         this.peer = raw.getInetAddress().getHostAddress() + ":" + raw.getPort();
     }
 
     void run() {
         try {
-            deadline = context.deadlines()
-                    .schedule(this::silenceDeadline, context.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            long left = context.handshakeTimeout().toNanos() - (System.nanoTime() - acceptedNanos);
+            deadline = context.deadlines().schedule(this::silenceDeadline, Math.max(0, left), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException closing) {
             // The endpoint is closing.
             context.admission().release(ticket);
@@ -202,7 +206,13 @@ final class ControlConnection {
         int slots = context.admission().limits().authenticated();
         refuse(RefusalReason.BUSY, "all " + slots + " authenticated connections are taken", Map.of());
         if (in != null) {
-            RequestLine.read(new BufferedInputStream(in), 0, ControlServer.MAX_REQUEST_BYTES);
+            // It holds no slot now: its request gets the handshake timeout, in all, to arrive.
+            Future<?> cutoff = closeAfter(context.handshakeTimeout());
+            try {
+                RequestLine.read(new BufferedInputStream(in), 0, ControlServer.MAX_REQUEST_BYTES);
+            } finally {
+                cutoff.cancel(false);
+            }
         }
         write(
                 out,
@@ -253,15 +263,23 @@ final class ControlConnection {
 
     private void exchange(InputStream in, OutputStream out) throws IOException {
         RequestLine line;
+        // A deadline for the whole request, not per read: a client trickling a byte now and then must
+        // not keep its authenticated slot.
+        Future<?> cutoff = closeAfter(ControlServer.REQUEST_TIMEOUT);
         try {
             line = RequestLine.read(
                     new BufferedInputStream(in), ControlServer.MAX_REQUEST_BYTES, ControlServer.MAX_DRAIN_BYTES);
-        } catch (SocketTimeoutException e) {
+        } catch (IOException e) {
+            if (!(e instanceof SocketTimeoutException) && !cutoff.isDone()) {
+                throw e;
+            }
             refuse(
                     RefusalReason.REQUEST_TIMEOUT,
                     "it sent no complete request within " + ControlServer.REQUEST_TIMEOUT.toSeconds() + " s",
                     Map.of());
             return;
+        } finally {
+            cutoff.cancel(false);
         }
         answer(line, out);
     }
@@ -363,6 +381,9 @@ final class ControlConnection {
      * with unread data: that would reset the connection, and the client could lose the TLS alert.
      */
     private void linger(InputStream rawIn) {
+        // Refused: it holds no pending place while it lingers, and lingers the handshake timeout at most.
+        context.admission().release(ticket);
+        Future<?> cutoff = closeAfter(context.handshakeTimeout());
         try {
             raw.setSoTimeout(millis(context.handshakeTimeout()));
             byte[] sink = new byte[4096];
@@ -372,6 +393,18 @@ final class ControlConnection {
             }
         } catch (IOException e) {
             log.trace("linger after a refused handshake from {} ended: {}", peer, e.toString());
+        } finally {
+            cutoff.cancel(false);
+        }
+    }
+
+    /** Closes the socket after {@code delay} unless cancelled first (at once if the endpoint is closing). */
+    private Future<?> closeAfter(Duration delay) {
+        try {
+            return context.deadlines().schedule(() -> closeQuietly(raw), delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            closeQuietly(raw);
+            return CompletableFuture.completedFuture(null);
         }
     }
 

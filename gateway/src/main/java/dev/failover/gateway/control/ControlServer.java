@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -61,6 +62,9 @@ public final class ControlServer implements AutoCloseable {
 
     /** How long an authenticated client may take to send its request. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
+
+    /** The pause after a failed accept (out of file descriptors, say) before the next. */
+    static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
 
     private static final int BACKLOG = 64;
 
@@ -131,10 +135,13 @@ public final class ControlServer implements AutoCloseable {
                 socket = server.accept();
             } catch (IOException e) {
                 if (!server.isClosed()) {
-                    log.warn("control endpoint accept failed", e);
+                    // Out of file descriptors, say: wait a moment rather than spin and flood the log.
+                    log.warn("control endpoint accept failed: {}", e.toString());
+                    LockSupport.parkNanos(ACCEPT_BACKOFF.toNanos());
                 }
                 continue;
             }
+            long acceptedNanos = System.nanoTime();
             try {
                 // Small request-answer exchanges: no Nagle delay on the answers.
                 socket.setTcpNoDelay(true);
@@ -143,8 +150,14 @@ public final class ControlServer implements AutoCloseable {
                         () -> ControlConnection.closeQuietly(socket),
                         () -> ControlConnection.bytesWaiting(socket));
                 admitted.evicted().forEach(Admission.Ticket::evict);
-                handlers.execute(() -> new ControlConnection(context, socket, admitted.ticket()).run());
-            } catch (IOException | RejectedExecutionException e) {
+                try {
+                    handlers.execute(
+                            () -> new ControlConnection(context, socket, admitted.ticket(), acceptedNanos).run());
+                } catch (RejectedExecutionException closing) {
+                    admission.release(admitted.ticket());
+                    throw closing;
+                }
+            } catch (IOException | RuntimeException e) {
                 ControlConnection.closeQuietly(socket);
                 if (!server.isClosed()) {
                     log.warn("control endpoint could not take a connection", e);

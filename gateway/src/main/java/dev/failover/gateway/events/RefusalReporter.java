@@ -37,11 +37,18 @@ public final class RefusalReporter implements AutoCloseable {
     public static final String SCADA_SESSION_REFUSED = "SCADA_SESSION_REFUSED";
     /** The OPC UA server refused a client application certificate (untrusted, revoked, ...). */
     public static final String SCADA_CLIENT_REJECTED = "SCADA_CLIENT_REJECTED";
+    /**
+     * A signed command was refused before its signer was known (too large, malformed, an algorithm
+     * not allowed, a bad signature): anyone can send those, so their repeats are summarised. Refusals
+     * of a known signer's command are each an event of their own ({@code CommandService}).
+     */
+    public static final String COMMAND_REJECTED = "COMMAND_REJECTED";
 
     /** How long the repeats of one kind are counted before their summary. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
 
-    private static final Set<String> TYPES = Set.of(CONTROL_REFUSED, SCADA_SESSION_REFUSED, SCADA_CLIENT_REJECTED);
+    private static final Set<String> TYPES =
+            Set.of(CONTROL_REFUSED, SCADA_SESSION_REFUSED, SCADA_CLIENT_REJECTED, COMMAND_REJECTED);
 
     private final EventSink sink;
     private final Clock clock;

@@ -62,17 +62,39 @@ class AdmissionTest {
     }
 
     @Test
-    void theTotalLimitEvictsAcrossSourcesOnlyWhenEveryPlaceIsTaken() {
-        Admission.Ticket first = admit(OTHER).ticket();
-        admit(HERE);
+    void theTotalLimitEvictsFromTheCrowdedSourceNotTheLoneConnectionOfAnother() {
+        Admission.Ticket lone = admit(OTHER).ticket();
+        Admission.Ticket crowdOldest = admit(HERE).ticket();
         admit(HERE);
         admit(HERE);
         assertThat(admission.pending()).isEqualTo(4);
 
         Admission.Admitted fifth = admit(address(127, 0, 0, 3));
 
-        assertThat(fifth.evicted()).containsExactly(first);
+        assertThat(fifth.evicted()).containsExactly(crowdOldest);
+        assertThat(admission.state(lone)).isEqualTo(Admission.State.PENDING);
         assertThat(admission.pending()).isEqualTo(4);
+    }
+
+    @Test
+    void whenNoSourceIsCrowdedTheTotalLimitEvictsTheOldest() {
+        Admission.Ticket first = admit(address(127, 0, 0, 10)).ticket();
+        admit(address(127, 0, 0, 11));
+        admit(address(127, 0, 0, 12));
+        admit(address(127, 0, 0, 13));
+
+        assertThat(admit(address(127, 0, 0, 14)).evicted()).containsExactly(first);
+    }
+
+    @Test
+    void aConnectionWithBytesWaitingIsHandshakingEvenBeforeItsThreadReadThem() {
+        // Under a flood the operator's ClientHello can sit in the socket before its thread runs.
+        Admission.Admitted operator = admission.admit(HERE, closed::incrementAndGet, () -> true);
+        Admission.Ticket silent = admit(HERE).ticket();
+        admit(HERE);
+
+        assertThat(admit(HERE).evicted()).containsExactly(silent);
+        assertThat(admission.state(operator.ticket())).isEqualTo(Admission.State.PENDING);
     }
 
     @Test

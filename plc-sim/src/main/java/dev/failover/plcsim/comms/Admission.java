@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SequencedSet;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -136,6 +138,7 @@ public final class Admission {
         private final Runnable close;
         // Guarded by Admission.this.
         private State state = State.PENDING;
+        private boolean writer;
         private Runnable cancelDeadline = () -> {};
 
         private Ticket(InetAddress source, Runnable close) {
@@ -148,16 +151,26 @@ public final class Admission {
             return source;
         }
 
+        /** As {@link #authenticated(boolean)} for a peer that may not write. */
+        public boolean authenticated() {
+            return authenticated(false);
+        }
+
         /**
          * The peer authenticated: the connection takes an authenticated slot, or keeps the one it has.
+         * When every slot is taken, a peer that may write (the gateway) takes the slot of the oldest
+         * connection whose peer may not (which is closed, counted as evicted): readers with plant
+         * certificates cannot lock the gateway out.
          *
+         * @param writer whether the peer's role may write
          * @return false when the connection must be closed instead: it no longer holds a slot (its
-         *     deadline passed, it was evicted or released) or every authenticated slot is taken (then
-         *     it is counted as refused)
+         *     deadline passed, it was evicted or released) or every authenticated slot is taken by
+         *     peers that may write, or this one may not (then it is counted as refused)
          */
-        public boolean authenticated() {
+        public boolean authenticated(boolean writer) {
             boolean full;
             Runnable cancel;
+            Ticket displaced = null;
             synchronized (Admission.this) {
                 if (state == State.AUTHENTICATED) {
                     return true;
@@ -167,14 +180,38 @@ public final class Admission {
                 }
                 cancel = endPending(this);
                 full = authenticated >= limits.maxAuthenticated();
+                if (full && writer) {
+                    displaced = authenticatedTickets.stream()
+                            .filter(t -> !t.writer)
+                            .findFirst()
+                            .orElse(null);
+                    if (displaced != null) {
+                        authenticatedTickets.remove(displaced);
+                        displaced.state = State.ENDED;
+                        authenticated--;
+                        evicted++;
+                        full = false;
+                    }
+                }
                 if (full) {
                     refused++;
                 } else {
                     state = State.AUTHENTICATED;
+                    this.writer = writer;
+                    authenticatedTickets.add(this);
                     authenticated++;
                 }
             }
             cancel.run();
+            if (displaced != null) {
+                displaced.close.run();
+                warnings.record(
+                        Kind.EVICTED,
+                        "an authenticated reader from " + displaced.source.getHostAddress()
+                                + ", to admit a writer from "
+                                + source.getHostAddress() + " (all " + limits.maxAuthenticated()
+                                + " authenticated slots taken)");
+            }
             if (full) {
                 warnings.record(
                         Kind.REFUSED,
@@ -217,6 +254,7 @@ public final class Admission {
                     cancel = endPending(this);
                 } else if (state == State.AUTHENTICATED) {
                     state = State.ENDED;
+                    authenticatedTickets.remove(this);
                     authenticated--;
                 }
             }
@@ -252,6 +290,9 @@ public final class Admission {
 
     // Guarded by this.
     private final Map<InetAddress, ArrayDeque<Ticket>> pendingBySource = new HashMap<>();
+    /** Authenticated connections, oldest first. */
+    private final SequencedSet<Ticket> authenticatedTickets = new LinkedHashSet<>();
+
     private int pending;
     private int authenticated;
     private long refused;

@@ -156,7 +156,20 @@ public final class FaultRelay implements AutoCloseable {
                 }
                 continue;
             }
-            admit(client, backend);
+            try {
+                admit(client, backend);
+            } catch (RuntimeException | Error e) {
+                // Out of threads, say: this connection is lost, the door stays open for the next one.
+                log.warn(
+                        "Cannot relay {} connection from {}: {}",
+                        protocol,
+                        client.getRemoteSocketAddress(),
+                        e.toString());
+                closeQuietly(client);
+                if (awaitClosed(100)) {
+                    break;
+                }
+            }
         }
         log.debug("{} relay on port {} stopped", protocol, port());
     }
@@ -185,7 +198,14 @@ public final class FaultRelay implements AutoCloseable {
         }
         connections.add(connection);
         byServerLeg.put(connection.serverLegPort(), connection);
-        connection.start();
+        try {
+            connection.start();
+        } catch (RuntimeException | Error e) {
+            ended(connection);
+            ticket.get().release();
+            connection.close(true);
+            throw e;
+        }
         if (closed.getCount() == 0) {
             connection.close(true);
         }

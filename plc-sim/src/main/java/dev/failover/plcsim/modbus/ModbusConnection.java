@@ -173,7 +173,8 @@ final class ModbusConnection implements Runnable {
             }
             return Optional.empty();
         }
-        if (!admitted()) {
+        authenticated = ticket.authenticated(policy.writeRoles().permits(peer.role()));
+        if (!authenticated) {
             log.debug(
                     "Modbus/TCP Security connection from {} ({}) not admitted after its handshake",
                     remote,

@@ -247,7 +247,16 @@ public final class ModbusServer implements AutoCloseable {
                 }
                 continue;
             }
-            admit(socket);
+            try {
+                admit(socket);
+            } catch (RuntimeException | Error e) {
+                // Out of threads, say: this connection is lost, the door stays open for the next one.
+                log.warn("Cannot serve Modbus connection from {}: {}", socket.getRemoteSocketAddress(), e.toString());
+                closeRefused(socket);
+                if (awaitClosed(100)) {
+                    break;
+                }
+            }
         }
         log.info("Modbus server on port {} stopped", port());
     }
@@ -286,9 +295,15 @@ public final class ModbusServer implements AutoCloseable {
             return;
         }
         connections.add(connection);
-        Thread thread = new Thread(connection, "plc-" + plcName + "-modbus-" + socket.getPort());
-        thread.setDaemon(true);
-        thread.start();
+        try {
+            Thread thread = new Thread(connection, "plc-" + plcName + "-modbus-" + socket.getPort());
+            thread.setDaemon(true);
+            thread.start();
+        } catch (RuntimeException | Error e) {
+            connections.remove(connection);
+            ticket.get().release();
+            throw e;
+        }
         if (closed.getCount() == 0) {
             connection.close(true);
         }

@@ -135,6 +135,44 @@ class AdmissionTest {
     }
 
     @Test
+    void aWriterFindingEverySlotTakenDisplacesTheOldestReaderNeverAnotherWriter() {
+        // Readers with plant certificates (an HMI, a historian) hold every authenticated slot.
+        Admission admission = admission(16, 4, 2);
+        Admission.Ticket oldReader = connect(admission, 1, "old reader").orElseThrow();
+        Admission.Ticket newReader = connect(admission, 2, "new reader").orElseThrow();
+        assertThat(oldReader.authenticated(false)).isTrue();
+        assertThat(newReader.authenticated(false)).isTrue();
+
+        Admission.Ticket gateway = connect(admission, 3, "gateway").orElseThrow();
+        assertThat(gateway.authenticated(true)).as("the gateway gets in").isTrue();
+
+        assertThat(closed).containsExactly("old reader");
+        assertThat(admission.authenticated()).isEqualTo(2);
+        assertThat(admission.counters().evicted()).isEqualTo(1);
+        assertThat(warnings)
+                .as("the first at once")
+                .singleElement()
+                .asString()
+                .contains("an authenticated reader from 10.0.0.1, to admit a writer from 10.0.0.3");
+        oldReader.release();
+        assertThat(admission.authenticated())
+                .as("its late release frees nothing twice")
+                .isEqualTo(2);
+
+        Admission.Ticket reader = connect(admission, 4, "reader").orElseThrow();
+        assertThat(reader.authenticated(false)).as("a reader never displaces").isFalse();
+        Admission.Ticket secondWriter = connect(admission, 5, "second writer").orElseThrow();
+        assertThat(secondWriter.authenticated(true))
+                .as("displaces the other reader")
+                .isTrue();
+        Admission.Ticket thirdWriter = connect(admission, 6, "third writer").orElseThrow();
+        assertThat(thirdWriter.authenticated(true))
+                .as("no reader left: writers are never displaced")
+                .isFalse();
+        assertThat(closed).containsExactly("old reader", "new reader");
+    }
+
+    @Test
     void theDeadlineClosesAPendingConnectionAndItIsCountedOnce() {
         Admission admission = admission(16, 4, 16);
         Admission.Ticket silent = connect(admission, 2, "silent").orElseThrow();

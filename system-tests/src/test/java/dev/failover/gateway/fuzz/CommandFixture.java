@@ -41,6 +41,9 @@ final class CommandFixture implements AutoCloseable {
 
     static final String PAIR = SimPair.PAIR;
 
+    /** How the guard's detail starts when a check threw instead of deciding (CommandGuard). */
+    static final String UNCHECKED = "the envelope cannot be checked";
+
     /** Reasons the guard gives only after it remembered the command's id: the value's checks. */
     private static final Set<RejectReason> AFTER_REPLAY_CHECK =
             EnumSet.of(RejectReason.BAD_ARGUMENT, RejectReason.OUT_OF_BOUNDS);
@@ -180,7 +183,11 @@ final class CommandFixture implements AutoCloseable {
                 yield "ACCEPTED";
             }
             case Decision.Rejected r -> {
-                assertThat(r.detail()).as("detail of %s", r.reason()).isNotBlank();
+                // "cannot be checked" is the guard's last resort for an exception it did not expect.
+                assertThat(r.detail())
+                        .as("detail of %s", r.reason())
+                        .isNotBlank()
+                        .doesNotStartWith(CommandFixture.UNCHECKED);
                 if (after != before) {
                     assertThat(r.reason())
                             .as("a refusal that changed the replay store")

@@ -18,6 +18,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,6 +58,9 @@ class AdmissionLockoutIT {
     private static final String A = "plc-a";
     private static final String B = "plc-b";
     private static final Duration PROTECTED_WITHIN = Duration.ofSeconds(15);
+
+    /** Heartbeats of each controller the gateway must read after the restart, with nothing following. */
+    private static final int SUPERVISED_HEARTBEATS = 200;
 
     /** Enough addresses to fill every unauthenticated slot, and one more. */
     private static final int ATTACKER_ADDRESSES =
@@ -133,9 +137,15 @@ class AdmissionLockoutIT {
                 (System.nanoTime() - restarted) / 1_000_000,
                 attacker.opened());
 
-        // Detection armed, then a while of polling with the flood still on: nothing may follow.
+        // Detection armed, then a while of supervision with the flood still on: the heartbeats the
+        // gateway read from both controllers advance by 200 (two seconds of their scans), and nothing
+        // may follow.
         rig.awaitArmed();
-        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        Map<String, Integer> seen = heartbeats(rig.pairStatus());
+        await("200 heartbeats of each controller read by the gateway under the flood")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> advancedBy(seen, heartbeats(rig.pairStatus()), SUPERVISED_HEARTBEATS));
 
         JsonNode pair = rig.pairStatus();
         assertThat(GatewayProcess.isProtected(pair))
@@ -284,5 +294,20 @@ class AdmissionLockoutIT {
             timer.awaitTermination(5, TimeUnit.SECONDS);
             channels.forEach(channel -> channel.ifPresent(SilentAttacker::closeQuietly));
         }
+    }
+
+    /** The heartbeat of each controller as the gateway last read it. */
+    private static Map<String, Integer> heartbeats(JsonNode pair) {
+        Map<String, Integer> beats = new HashMap<>();
+        pair.path("controllers")
+                .forEach(c ->
+                        beats.put(c.path("id").asText(), c.path("heartbeat").asInt()));
+        return beats;
+    }
+
+    /** Whether every controller's heartbeat (16 bits, wrapping) advanced by at least {@code beats}. */
+    private static boolean advancedBy(Map<String, Integer> before, Map<String, Integer> now, int beats) {
+        return before.keySet().stream()
+                .allMatch(id -> now.containsKey(id) && ((now.get(id) - before.get(id)) & 0xFFFF) >= beats);
     }
 }
