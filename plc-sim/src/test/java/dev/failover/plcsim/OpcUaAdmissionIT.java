@@ -19,6 +19,7 @@ import java.time.Duration;
 import org.eclipse.milo.opcua.stack.core.channel.messages.HelloMessage;
 import org.eclipse.milo.opcua.stack.core.channel.messages.TcpMessageEncoder;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,23 @@ class OpcUaAdmissionIT {
                 .isGreaterThan(1);
         assertThat(counter(plc, "uaRefused")).isZero();
         assertThat(counter(plc, "refused")).as("the Modbus port counts apart").isZero();
+    }
+
+    @Test
+    void aTrustedClientsSessionOutlivesTheHandshakeDeadline() throws Exception {
+        // Authenticated once its secure channel is up: the deadline must not cut it (if the relay never
+        // learnt that, every OPC UA client would be cut after a second).
+        Duration deadline = Duration.ofSeconds(1);
+        SimulatedPlc plc = start(deadline);
+        try (Disconnecting client = new Disconnecting(ua.connect(opcUaPort(plc)))) {
+            NodeId role = OpcUaFixture.node(client.client(), "Status/ROLE");
+            long connected = System.nanoTime();
+            await("twice the handshake deadline with the session up")
+                    .atMost(BOUND)
+                    .until(() -> Duration.ofNanos(System.nanoTime() - connected).compareTo(deadline.multipliedBy(2)) > 0
+                            && OpcUaFixture.readUInt16(client.client(), role) == Role.STANDBY.code());
+        }
+        assertThat(counter(plc, "uaHandshakeTimedOut")).as("nothing timed out").isZero();
     }
 
     @Test

@@ -107,7 +107,7 @@ public final class RepeatFilter {
         }
         Object key = kind.apply(event);
         Seen s = seen.get(key);
-        if (s != null && event.time().toEpochMilli() - s.windowStart.toEpochMilli() < windowMillis) {
+        if (s != null && within(s, event.time())) {
             s.repeats++;
             s.last = event;
             return out;
@@ -135,7 +135,7 @@ public final class RepeatFilter {
         Iterator<Seen> all = seen.values().iterator();
         while (all.hasNext()) {
             Seen s = all.next();
-            if (now.toEpochMilli() - s.windowStart.toEpochMilli() < windowMillis) {
+            if (within(s, now)) {
                 continue;
             }
             Optional<GatewayEvent> summary = summary(s);
@@ -148,6 +148,16 @@ public final class RepeatFilter {
             s.repeats = 0;
         }
         return out;
+    }
+
+    /**
+     * Whether {@code time} falls in the window of {@code s}. A time before the window's start (the wall
+     * clock stepped back) ends it, like one past its end: otherwise a flood would be counted but not
+     * summarised until the clock caught up again.
+     */
+    private boolean within(Seen s, Instant time) {
+        long elapsed = time.toEpochMilli() - s.windowStart.toEpochMilli();
+        return elapsed >= 0 && elapsed < windowMillis;
     }
 
     /** The summaries of every repeat counted so far; the filter starts afresh. */

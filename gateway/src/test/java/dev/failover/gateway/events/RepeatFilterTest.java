@@ -102,6 +102,25 @@ class RepeatFilterTest {
     }
 
     @Test
+    void aWallClockSteppedBackEndsTheWindowInsteadOfSilencingTheFlood() {
+        RepeatFilter filter = RepeatFilter.byField(Duration.ofSeconds(10), Set.of("CONTROL_REFUSED"), "reason");
+        List<GatewayEvent> out = new ArrayList<>(filter.admit(refusal(0, "HANDSHAKE_TIMEOUT", "127.0.0.1:1")));
+        out.addAll(filter.admit(refusal(100, "HANDSHAKE_TIMEOUT", "127.0.0.1:2")));
+
+        // NTP steps the clock back an hour: the open window is summarised at the next tick.
+        out.addAll(filter.expire(T0.minusSeconds(3600)));
+        out.addAll(filter.admit(refusal(-3_599_000, "HANDSHAKE_TIMEOUT", "127.0.0.1:3")));
+
+        assertThat(out).extracting(GatewayEvent::type).containsExactly("CONTROL_REFUSED", "EVENTS_REPEATED");
+        assertThat(out.get(1).fields()).containsEntry("repeats", 1);
+        assertThat(filter.expire(T0.minusSeconds(3580)))
+                .as("the refusal after the step counts in a window of the new time")
+                .singleElement()
+                .extracting(e -> e.fields().get("repeats"))
+                .isEqualTo(1);
+    }
+
+    @Test
     void aSteadyFloodGivesOneSummaryPerWindowAndAQuietKindPassesAtOnceAgain() {
         RepeatFilter filter = RepeatFilter.byField(Duration.ofSeconds(10), Set.of("CONTROL_REFUSED"), "reason");
         List<GatewayEvent> out = new ArrayList<>();
