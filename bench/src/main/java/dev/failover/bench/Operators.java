@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.failover.gateway.cli.OperatorIdentity;
 import dev.failover.gateway.cli.StatusText;
-import dev.failover.gateway.command.CommandAction;
+import dev.failover.gateway.config.CommandAction;
 import dev.failover.gateway.control.GatewayClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -5,6 +5,7 @@ import dev.failover.certs.Identity;
 import dev.failover.certs.Keystores;
 import dev.failover.certs.PkiException;
 import dev.failover.certs.RoleExtension;
+import dev.failover.certs.SubjectAltNames;
 import dev.failover.certs.TlsContexts;
 import dev.failover.gateway.command.NonceStore;
 import dev.failover.gateway.config.OpcUaIdentityConfig;
@@ -21,7 +22,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
-import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
 
 /**
  * The gateway's security material, loaded once at start from its {@link SecurityConfig}: its own
@@ -93,7 +93,7 @@ final class GatewaySecurity implements AutoCloseable {
             throw new IOException(identities.keystore() + ": the OPC UA application certificate must be RSA-2048"
                     + " (issue it with 'certs issue --kind opcua')");
         }
-        if (CertificateUtil.getSanUri(app).isEmpty()) {
+        if (SubjectAltNames.uri(app).isEmpty()) {
             throw new IOException(identities.keystore() + ": the OPC UA application certificate has no SAN URI"
                     + " (issue it with 'certs issue --kind opcua --uri urn:<plant>:gateway')");
         }

@@ -9,7 +9,7 @@ import dev.failover.certs.PkiException;
 import dev.failover.certs.TestPki;
 import dev.failover.gateway.Gateway;
 import dev.failover.gateway.Ticker;
-import dev.failover.gateway.command.CommandPolicy;
+import dev.failover.gateway.config.CommandPolicy;
 import dev.failover.gateway.config.ControllerConfig;
 import dev.failover.gateway.config.FailoverPolicy;
 import dev.failover.gateway.config.GatewayConfig;

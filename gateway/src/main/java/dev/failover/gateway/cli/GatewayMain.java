@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.failover.gateway.Gateway;
 import dev.failover.gateway.Ticker;
-import dev.failover.gateway.command.CommandAction;
+import dev.failover.gateway.config.CommandAction;
 import dev.failover.gateway.config.ConfigException;
 import dev.failover.gateway.config.ConfigLoader;
 import dev.failover.gateway.config.GatewayConfig;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.failover.gateway.config.CommandAction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

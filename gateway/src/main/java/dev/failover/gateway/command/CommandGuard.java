@@ -2,6 +2,8 @@ package dev.failover.gateway.command;
 
 import dev.failover.certs.RoleExtension;
 import dev.failover.gateway.command.cms.CmsEnvelope;
+import dev.failover.gateway.config.CommandAction;
+import dev.failover.gateway.config.CommandPolicy;
 import dev.failover.gateway.config.PairConfig;
 import dev.failover.gateway.config.TagConfig;
 import java.security.cert.X509Certificate;

@@ -1,5 +1,6 @@
 package dev.failover.gateway.command;
 
+import dev.failover.gateway.config.CommandAction;
 import dev.failover.gateway.config.ControllerConfig;
 import dev.failover.gateway.config.TagConfig;
 import dev.failover.gateway.events.EventSink;

@@ -1,6 +1,5 @@
 package dev.failover.gateway.config;
 
-import dev.failover.gateway.command.CommandPolicy;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;

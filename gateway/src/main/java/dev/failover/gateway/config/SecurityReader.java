@@ -1,7 +1,5 @@
 package dev.failover.gateway.config;
 
-import dev.failover.gateway.command.CommandAction;
-import dev.failover.gateway.command.CommandPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

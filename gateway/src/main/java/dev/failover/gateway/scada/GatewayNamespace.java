@@ -1,8 +1,8 @@
 package dev.failover.gateway.scada;
 
-import dev.failover.gateway.command.CommandAction;
 import dev.failover.gateway.command.CommandResult;
 import dev.failover.gateway.command.CommandService;
+import dev.failover.gateway.config.CommandAction;
 import dev.failover.gateway.config.TagConfig;
 import dev.failover.gateway.failover.PairStatus;
 import dev.failover.gateway.failover.SwitchoverReport;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.failover.certs.TestPki;
 import dev.failover.gateway.command.Command;
-import dev.failover.gateway.command.CommandAction;
 import dev.failover.gateway.command.cms.CmsEnvelope;
+import dev.failover.gateway.config.CommandAction;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.failover.certs.Identity;
 import dev.failover.certs.TestPki;
 import dev.failover.gateway.command.cms.CmsEnvelope;
+import dev.failover.gateway.config.CommandAction;
+import dev.failover.gateway.config.CommandPolicy;
 import dev.failover.gateway.config.ControllerConfig;
 import dev.failover.gateway.config.FailoverPolicy;
 import dev.failover.gateway.config.ModbusEndpoint;

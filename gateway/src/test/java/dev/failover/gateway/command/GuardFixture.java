@@ -7,6 +7,8 @@ import dev.failover.certs.PkiException;
 import dev.failover.certs.TestPki;
 import dev.failover.gateway.command.CommandGuardTest.MutableClock;
 import dev.failover.gateway.command.cms.CmsEnvelope;
+import dev.failover.gateway.config.CommandAction;
+import dev.failover.gateway.config.CommandPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.failover.certs.Identity;
 import dev.failover.certs.TestPki;
 import dev.failover.gateway.command.cms.Envelopes;
+import dev.failover.gateway.config.CommandAction;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.failover.gateway.command.CommandAction;
-import dev.failover.gateway.command.CommandPolicy;
 import dev.failover.gateway.config.ConfigException.ConfigProblem;
 import dev.failover.gateway.config.FailoverPolicy.FailbackMode;
 import dev.failover.gateway.config.FailoverPolicy.UnreachableActive;

@@ -12,7 +12,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.failover.gateway.command.CommandPolicy;
 import dev.failover.gateway.config.OpcUaEndpoint.SecurityPolicyName;
 import dev.failover.gateway.config.TagConfig.TagType;
 import java.nio.file.Path;

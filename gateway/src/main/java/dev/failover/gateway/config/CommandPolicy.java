@@ -1,4 +1,4 @@
-package dev.failover.gateway.command;
+package dev.failover.gateway.config;
 
 import java.time.Duration;
 import java.util.List;
