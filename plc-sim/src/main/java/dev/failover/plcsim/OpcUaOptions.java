@@ -1,5 +1,6 @@
 package dev.failover.plcsim;
 
+import dev.failover.certs.PasswordSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package dev.failover.plcsim;
 
+import dev.failover.certs.PasswordSource;
 import dev.failover.plcsim.modbus.AccessPolicy;
 import java.nio.file.Path;
 import java.util.Objects;

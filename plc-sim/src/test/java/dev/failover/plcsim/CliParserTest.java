@@ -2,6 +2,7 @@ package dev.failover.plcsim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.failover.certs.PasswordSource;
 import dev.failover.plcsim.CliParser.Cli;
 import dev.failover.plcsim.modbus.AccessPolicy;
 import dev.failover.plcsim.modbus.Roles;

@@ -3,6 +3,7 @@ package dev.failover.plcsim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.failover.certs.PasswordSource;
 import dev.failover.certs.PkiException;
 import dev.failover.certs.TestPki;
 import dev.failover.plcsim.modbus.AccessPolicy;

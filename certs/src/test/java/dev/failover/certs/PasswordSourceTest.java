@@ -1,4 +1,4 @@
-package dev.failover.plcsim;
+package dev.failover.certs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,5 +41,18 @@ class PasswordSourceTest {
                 .hasMessage("the environment variable NONE holding the key store password is not set");
         assertThatThrownBy(() -> new PasswordSource.FromEnv("EMPTY").read(env::get))
                 .hasMessage("the environment variable EMPTY holding the key store password is empty");
+    }
+
+    @Test
+    void theTwoOptionsGiveOneSourceTheDefaultVariableWhenNeitherIsGiven() {
+        assertThat(PasswordSource.of("/run/a.pass", null, "DEFAULT_PASS", "--x-password-file", "--x-password-env"))
+                .isEqualTo(new PasswordSource.FromFile(Path.of("/run/a.pass")));
+        assertThat(PasswordSource.of(null, "MY_PASS", "DEFAULT_PASS", "--x-password-file", "--x-password-env"))
+                .isEqualTo(new PasswordSource.FromEnv("MY_PASS"));
+        assertThat(PasswordSource.of(null, null, "DEFAULT_PASS", "--x-password-file", "--x-password-env"))
+                .isEqualTo(new PasswordSource.FromEnv("DEFAULT_PASS"));
+        assertThatThrownBy(() -> PasswordSource.of("f", "V", "D", "--x-password-file", "--x-password-env"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("give --x-password-file or --x-password-env, not both");
     }
 }

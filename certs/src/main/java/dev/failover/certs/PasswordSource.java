@@ -1,4 +1,4 @@
-package dev.failover.plcsim;
+package dev.failover.certs;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,11 +8,39 @@ import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
- * Where a key store password comes from: a file or an environment variable, never a command-line
- * argument (other users see arguments in the process list, and shells keep them in their history).
- * Immutable and thread-safe.
+ * Where a password comes from: a file or an environment variable, never a command-line argument
+ * (other users see arguments in the process list, and shells keep them in their history). The one
+ * password source of the three command lines ({@code gateway}, {@code certs}, {@code plc-sim}): each
+ * names its own pair of options ({@code --X-password-file FILE}, {@code --X-password-env VAR}) and
+ * turns them into a source with {@link #of}. Immutable and thread-safe.
  */
-sealed interface PasswordSource {
+public sealed interface PasswordSource {
+
+    /**
+     * The source the two options of one password give.
+     *
+     * @param file the value of the file option, or null
+     * @param env the value of the environment option, or null
+     * @param defaultEnv the variable read when neither option is given
+     * @param fileOption the file option's name, for the message, e.g. {@code --identity-password-file}
+     * @param envOption the environment option's name, for the message
+     * @throws IllegalArgumentException naming both options when both are given
+     */
+    static PasswordSource of(String file, String env, String defaultEnv, String fileOption, String envOption) {
+        if (file != null && env != null) {
+            throw new IllegalArgumentException("give " + fileOption + " or " + envOption + ", not both");
+        }
+        return file != null ? new FromFile(Path.of(file)) : new FromEnv(env != null ? env : defaultEnv);
+    }
+
+    /**
+     * Why an option that looks like a password ({@code name}) is refused: passwords are never
+     * arguments. For the command lines' usage errors.
+     */
+    static String refusal(String name, String fileOption, String envOption) {
+        return "passwords are never accepted on the command line (" + name + "): they would show in the process"
+                + " list and the shell history; use " + fileOption + " FILE or " + envOption + " VAR";
+    }
 
     /**
      * Reads the password.
