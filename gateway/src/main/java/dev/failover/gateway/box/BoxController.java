@@ -5,7 +5,7 @@ import dev.failover.gateway.events.EventSink;
 import dev.failover.gateway.events.GatewayEvent;
 import dev.failover.gateway.fence.Fence;
 import dev.failover.gateway.fence.RelayFence;
-import dev.failover.gateway.supervisor.PairSupervisor;
+import dev.failover.gateway.supervisor.Pair;
 import dev.failover.hardware.HardwareConfig;
 import dev.failover.hardware.HardwareException;
 import dev.failover.hardware.LedPattern;
@@ -48,7 +48,7 @@ public final class BoxController implements EventSink, AutoCloseable {
     private final String pairName;
     private final PairHardware hardware;
     private final Map<String, Fence> fences = new LinkedHashMap<>();
-    private volatile PairSupervisor supervisor;
+    private volatile Pair supervisor;
     private ManualSwitchInput.Registration key;
     private LedPattern showing = LedPattern.OFF;
 
@@ -97,7 +97,7 @@ public final class BoxController implements EventSink, AutoCloseable {
     }
 
     /** Starts following {@code pairSupervisor}: LEDs from its status, key presses to its switchover requests. */
-    public synchronized void attach(PairSupervisor pairSupervisor) {
+    public synchronized void attach(Pair pairSupervisor) {
         if (supervisor != null) {
             throw new IllegalStateException("the box of pair " + pairName + " is already attached");
         }
@@ -108,7 +108,7 @@ public final class BoxController implements EventSink, AutoCloseable {
 
     @Override
     public void publish(GatewayEvent event) {
-        PairSupervisor attached = supervisor;
+        Pair attached = supervisor;
         if (attached != null && pairName.equals(event.pair()) && STATUS_EVENTS.contains(event.type())) {
             show(LedMapping.of(attached.status()));
         }
@@ -134,7 +134,7 @@ public final class BoxController implements EventSink, AutoCloseable {
     }
 
     private void keyPressed() {
-        PairSupervisor attached = supervisor;
+        Pair attached = supervisor;
         if (attached == null) {
             return;
         }

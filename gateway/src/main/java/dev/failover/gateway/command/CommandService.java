@@ -14,7 +14,7 @@ import dev.failover.gateway.journal.OwedWrites;
 import dev.failover.gateway.journal.TagWrite;
 import dev.failover.gateway.link.ControllerLink;
 import dev.failover.gateway.link.LinkResult;
-import dev.failover.gateway.supervisor.PairSupervisor;
+import dev.failover.gateway.supervisor.Pair;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +47,7 @@ public final class CommandService {
 
     private final CommandGuard guard;
     private final CommandJournal journal;
-    private final Map<String, PairSupervisor> pairs;
+    private final Map<String, Pair> pairs;
     private final EventSink events;
     private final Clock clock;
 
@@ -65,7 +65,7 @@ public final class CommandService {
     private final RefusalReporter refusals;
 
     public CommandService(
-            CommandGuard guard, List<PairSupervisor> pairs, CommandJournal journal, EventSink events, Clock clock) {
+            CommandGuard guard, List<? extends Pair> pairs, CommandJournal journal, EventSink events, Clock clock) {
         this(guard, pairs, journal, events, clock, null);
     }
 
@@ -76,7 +76,7 @@ public final class CommandService {
      */
     public CommandService(
             CommandGuard guard,
-            List<PairSupervisor> pairs,
+            List<? extends Pair> pairs,
             CommandJournal journal,
             EventSink events,
             Clock clock,
@@ -84,7 +84,7 @@ public final class CommandService {
         this.refusals = refusals;
         this.guard = guard;
         this.journal = journal;
-        this.pairs = pairs.stream().collect(Collectors.toUnmodifiableMap(PairSupervisor::pairName, p -> p));
+        this.pairs = pairs.stream().collect(Collectors.toUnmodifiableMap(Pair::pairName, p -> (Pair) p));
         this.events = events;
         this.clock = clock;
     }
@@ -127,7 +127,7 @@ public final class CommandService {
         fields.put("role", accepted.role());
         fields.put("origin", origin);
         publish("COMMAND_ACCEPTED", "", c.action().wireName() + " by " + accepted.signer(), fields, c.pair());
-        PairSupervisor pair = pairs.get(c.pair());
+        Pair pair = pairs.get(c.pair());
         CommandResult result;
         synchronized (pair) {
             result = switch (c.action()) {
@@ -175,7 +175,7 @@ public final class CommandService {
     public CommandResult writeTagAsUser(
             String pairName, String tagName, Object value, String user, String role, String origin) {
         String id = "write-" + UUID.randomUUID();
-        PairSupervisor pair = pairs.get(pairName);
+        Pair pair = pairs.get(pairName);
         TagConfig tag = pair == null
                 ? null
                 : pair.config().tags().stream()
@@ -231,7 +231,7 @@ public final class CommandService {
      * ready. Only then is the command acknowledged ({@code DONE}). Any failure before that leaves the
      * command FAILED in the journal, never acknowledged.
      */
-    private CommandResult writeTag(PairSupervisor pair, String id, String tagName, double value, String signer) {
+    private CommandResult writeTag(Pair pair, String id, String tagName, double value, String signer) {
         TagConfig tag = pair.config().tags().stream()
                 .filter(t -> t.name().equals(tagName))
                 .findFirst()
@@ -323,8 +323,7 @@ public final class CommandService {
      * Writes the command to the standby when it is ready, else queues it durably for it; the journal
      * records which. Returns a note for the answer.
      */
-    private String toStandby(
-            PairSupervisor pair, PairStatus status, String active, String id, TagConfig tag, double raw)
+    private String toStandby(Pair pair, PairStatus status, String active, String id, TagConfig tag, double raw)
             throws IOException {
         String standby = pair.config().controllers().stream()
                 .map(ControllerConfig::id)
@@ -353,7 +352,7 @@ public final class CommandService {
         return failed(id, code, detail);
     }
 
-    private CommandResult switchover(PairSupervisor pair, Command c, String signer) {
+    private CommandResult switchover(Pair pair, Command c, String signer) {
         String why = String.valueOf(c.args().getOrDefault("reason", c.action().wireName()));
         String label = c.action() == CommandAction.START_DRILL ? "failover drill: " : "";
         try {

@@ -8,7 +8,7 @@ import dev.failover.gateway.command.CommandResult;
 import dev.failover.gateway.command.CommandService;
 import dev.failover.gateway.events.RefusalReporter;
 import dev.failover.gateway.health.PauseDetector;
-import dev.failover.gateway.supervisor.PairSupervisor;
+import dev.failover.gateway.supervisor.Pair;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -69,7 +69,7 @@ public final class ControlServer implements AutoCloseable {
     private static final int BACKLOG = 64;
 
     private final ObjectMapper json = new ObjectMapper();
-    private final List<PairSupervisor> pairs;
+    private final List<Pair> pairs;
     private final CommandService commands;
     private final Supplier<PauseDetector.Figures> pauses;
     private final RefusalReporter refusals;
@@ -94,7 +94,7 @@ public final class ControlServer implements AutoCloseable {
             String host,
             int port,
             Duration handshakeTimeout,
-            List<PairSupervisor> pairs,
+            List<? extends Pair> pairs,
             SSLContext tls,
             CommandService commands,
             Supplier<PauseDetector.Figures> pauses,
@@ -184,7 +184,7 @@ public final class ControlServer implements AutoCloseable {
     private JsonNode status(String pairName) {
         ObjectNode answer = json.createObjectNode().put("ok", true);
         ArrayNode list = answer.putArray("pairs");
-        for (PairSupervisor p : pairs) {
+        for (Pair p : pairs) {
             if (pairName.isEmpty() || p.pairName().equals(pairName)) {
                 list.add(StatusJson.pair(json, p));
             }

@@ -11,7 +11,7 @@ import dev.failover.gateway.failover.Transition;
 import dev.failover.gateway.health.Health;
 import dev.failover.gateway.health.ResponseDeadline;
 import dev.failover.gateway.mirror.MirrorStatus;
-import dev.failover.gateway.supervisor.PairSupervisor;
+import dev.failover.gateway.supervisor.Pair;
 import java.util.List;
 import java.util.Map;
 
@@ -22,7 +22,7 @@ public final class StatusJson {
 
     private StatusJson() {}
 
-    public static ObjectNode pair(ObjectMapper json, PairSupervisor supervisor) {
+    public static ObjectNode pair(ObjectMapper json, Pair supervisor) {
         PairStatus s = supervisor.status();
         ObjectNode node = json.createObjectNode();
         node.put("pair", supervisor.pairName());

@@ -9,7 +9,7 @@ import dev.failover.gateway.failover.SwitchoverReport;
 import dev.failover.gateway.health.Health;
 import dev.failover.gateway.link.ControllerLink;
 import dev.failover.gateway.mirror.MirrorStatus;
-import dev.failover.gateway.supervisor.PairSupervisor;
+import dev.failover.gateway.supervisor.Pair;
 import dev.failover.gateway.supervisor.TagImage;
 import java.time.Instant;
 import java.util.List;
@@ -67,13 +67,13 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
     /** The namespace URI; node ids are strings such as {@code Pairs/tank-1/Tags/level}. */
     static final String URI = "urn:dev.failover:gateway";
 
-    private final List<PairSupervisor> pairs;
+    private final List<Pair> pairs;
     private final CommandService commands;
     private final Map<NodeId, DataValue> values = new ConcurrentHashMap<>();
     private final Map<NodeId, Set<DataItem>> items = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastSwitchoverTime = new ConcurrentHashMap<>();
 
-    GatewayNamespace(OpcUaServer server, List<PairSupervisor> pairs, CommandService commands) {
+    GatewayNamespace(OpcUaServer server, List<? extends Pair> pairs, CommandService commands) {
         super(server, URI);
         this.pairs = List.copyOf(pairs);
         this.commands = commands;
@@ -88,7 +88,7 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
     private void addNodes() {
         UaFolderNode root = folder("Pairs", "Pairs");
         root.addReference(new Reference(root.getNodeId(), NodeIds.Organizes, NodeIds.ObjectsFolder.expanded(), false));
-        for (PairSupervisor pair : pairs) {
+        for (Pair pair : pairs) {
             String base = "Pairs/" + pair.pairName();
             UaFolderNode pairNode = folder(base, pair.pairName());
             root.addOrganizes(pairNode);
@@ -156,7 +156,7 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
         return node;
     }
 
-    private UaVariableNode tagVariable(PairSupervisor pair, TagConfig tag) {
+    private UaVariableNode tagVariable(Pair pair, TagConfig tag) {
         boolean writable = !tag.writableBy().isEmpty();
         String description = tag.name() + " in " + (tag.unit().isEmpty() ? "engineering units" : tag.unit())
                 + ", " + tag.min() + ".." + tag.max()
@@ -182,8 +182,7 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
         return "Pairs/" + pair + "/Tags/" + tag;
     }
 
-    private void method(
-            UaFolderNode owner, String base, String name, PairSupervisor pair, Set<CommandAction> accepted) {
+    private void method(UaFolderNode owner, String base, String name, Pair pair, Set<CommandAction> accepted) {
         UaMethodNode node = UaMethodNode.builder(getNodeContext())
                 .setNodeId(newNodeId(base + "/" + name))
                 .setBrowseName(newQualifiedName(name))
@@ -203,7 +202,7 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
 
     // ---- values ----------------------------------------------------------------------------------
 
-    private void publishTags(PairSupervisor pair, TagImage image) {
+    private void publishTags(Pair pair, TagImage image) {
         for (Map.Entry<String, TagImage.Value> e : image.values().entrySet()) {
             TagImage.Value v = e.getValue();
             DataValue value = switch (v.quality()) {
@@ -226,7 +225,7 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
         pairs.forEach(this::publishStatus);
     }
 
-    private void publishStatus(PairSupervisor pair) {
+    private void publishStatus(Pair pair) {
         PairStatus s = pair.status();
         String base = "Pairs/" + pair.pairName() + "/Status/";
         setGood(base + StatusTree.StatusVariable.ACTIVE.path, s.activeId() == null ? "" : s.activeId());
@@ -367,10 +366,10 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
     private final class ValueFilter implements AttributeFilter {
 
         private final NodeId id;
-        private final PairSupervisor pair;
+        private final Pair pair;
         private final TagConfig tag;
 
-        ValueFilter(NodeId id, PairSupervisor pair, TagConfig tag) {
+        ValueFilter(NodeId id, Pair pair, TagConfig tag) {
             this.id = id;
             this.pair = pair;
             this.tag = tag;

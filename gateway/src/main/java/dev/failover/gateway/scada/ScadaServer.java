@@ -7,7 +7,7 @@ import dev.failover.gateway.command.CommandService;
 import dev.failover.gateway.config.ScadaServerConfig;
 import dev.failover.gateway.events.RefusalReporter;
 import dev.failover.gateway.link.opcua.OpcUaCredentials;
-import dev.failover.gateway.supervisor.PairSupervisor;
+import dev.failover.gateway.supervisor.Pair;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +91,7 @@ public final class ScadaServer implements AutoCloseable {
     private final GatewayNamespace namespace;
     private final FileBasedTrustListManager trust;
     private final ScheduledExecutorService status;
-    private final List<PairSupervisor> pairs;
+    private final List<Pair> pairs;
     private final String endpointUrl;
     private final Path crlFile;
     private FileTime crlVersion;
@@ -101,14 +101,14 @@ public final class ScadaServer implements AutoCloseable {
             OpcUaServer server,
             GatewayNamespace namespace,
             FileBasedTrustListManager trust,
-            List<PairSupervisor> pairs,
+            List<? extends Pair> pairs,
             String endpointUrl,
             Path crlFile) {
         this.crlFile = crlFile;
         this.server = server;
         this.namespace = namespace;
         this.trust = trust;
-        this.pairs = pairs;
+        this.pairs = List.copyOf(pairs);
         this.endpointUrl = endpointUrl;
         this.status = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("opcua-status").daemon(true).factory());
@@ -129,7 +129,7 @@ public final class ScadaServer implements AutoCloseable {
             OpcUaCredentials credentials,
             CertificateVerifier users,
             Path crlFile,
-            List<PairSupervisor> pairs,
+            List<? extends Pair> pairs,
             CommandService commands,
             RefusalReporter refusals)
             throws IOException {
@@ -262,7 +262,7 @@ public final class ScadaServer implements AutoCloseable {
             namespace.publishStatus();
             serverNode()
                     .setServiceLevel(Unsigned.ubyte(ServiceLevels.ofGateway(
-                            pairs.stream().map(PairSupervisor::status).toList())));
+                            pairs.stream().map(Pair::status).toList())));
         } catch (RuntimeException e) {
             log.error("refreshing the OPC UA status failed", e);
         }

@@ -54,7 +54,7 @@ import org.slf4j.MDC;
  * poll) and one decision thread that owns the health trackers and runs every action in order.
  * Pairs are independent: each supervisor has its own threads. Public methods are thread-safe.
  */
-public final class PairSupervisor implements AutoCloseable {
+public final class PairSupervisor implements Pair, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PairSupervisor.class);
 
@@ -157,19 +157,23 @@ public final class PairSupervisor implements AutoCloseable {
     }
 
     /** The mirror of the pair's mirrored tags from the active to the standby, and its lag. */
+    @Override
     public StateMirror mirror() {
         return mirror;
     }
 
     /** The pair's tag values, read from the active controller every poll period. */
+    @Override
     public TagScanner tags() {
         return tagScanner;
     }
 
+    @Override
     public String pairName() {
         return config.name();
     }
 
+    @Override
     public PairConfig config() {
         return config;
     }
@@ -216,6 +220,7 @@ public final class PairSupervisor implements AutoCloseable {
                 config.failover().pollPeriod());
     }
 
+    @Override
     public PairStatus status() {
         return controller.status();
     }
@@ -239,6 +244,7 @@ public final class PairSupervisor implements AutoCloseable {
         }
     }
 
+    @Override
     public ControllerLink link(String controllerId) {
         return links.get(controllerId);
     }
@@ -247,6 +253,7 @@ public final class PairSupervisor implements AutoCloseable {
      * Asks for a planned switchover to the standby. The future completes when the switchover
      * completed, failed or was refused, with the reason.
      */
+    @Override
     public CompletableFuture<SwitchoverReport> requestSwitchover(String requestedBy, String reason) {
         String id = UUID.randomUUID().toString();
         CompletableFuture<SwitchoverReport> answer = new CompletableFuture<>();
@@ -349,6 +356,7 @@ public final class PairSupervisor implements AutoCloseable {
     }
 
     /** The adaptive response deadline of {@code controllerId}: its round-trip figures and the deadline now. */
+    @Override
     public ResponseDeadline.Figures responseDeadline(String controllerId) {
         return deadlines.get(controllerId).figures();
     }
@@ -362,11 +370,13 @@ public final class PairSupervisor implements AutoCloseable {
     }
 
     /** Whether detection is armed for both controllers (timeouts count; see {@link HealthTracker}). */
+    @Override
     public boolean detectionArmed() {
         return armed.values().stream().allMatch(Boolean::booleanValue);
     }
 
     /** Whether detection is armed for {@code controllerId}. */
+    @Override
     public boolean detectionArmed(String controllerId) {
         return armed.getOrDefault(controllerId, false);
     }
@@ -475,6 +485,7 @@ public final class PairSupervisor implements AutoCloseable {
     }
 
     /** What {@code controllerId} last reported of its partner over the partner link. */
+    @Override
     public PartnerView partnerView(String controllerId) {
         return partnerViews.getOrDefault(controllerId, PartnerView.NONE);
     }
@@ -550,6 +561,7 @@ public final class PairSupervisor implements AutoCloseable {
     }
 
     /** Registers a listener for every switchover report (completed, failed or refused), called on the decision thread. */
+    @Override
     public void onSwitchover(java.util.function.Consumer<SwitchoverReport> listener) {
         reportListeners.add(listener);
     }

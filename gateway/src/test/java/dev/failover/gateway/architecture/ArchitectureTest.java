@@ -90,6 +90,19 @@ class ArchitectureTest {
     }
 
     @Test
+    void theNorthboundPartsSeeThePairNotItsSupervisor() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "..gateway.command..", "..gateway.scada..", "..gateway.control..", "..gateway.box..")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("dev.failover.gateway.supervisor.PairSupervisor")
+                .because("commands, SCADA, the control endpoint and the box need a pair, not how it is supervised")
+                .check(gateway);
+    }
+
+    @Test
     void packagesHaveNoCycles() {
         slices().matching("dev.failover.gateway.(*)..")
                 .should()
