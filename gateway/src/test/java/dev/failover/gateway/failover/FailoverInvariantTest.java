@@ -1,0 +1,228 @@
+package dev.failover.gateway.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.failover.gateway.config.FailoverPolicy;
+import dev.failover.gateway.health.Condition;
+import dev.failover.gateway.health.Health;
+import dev.failover.gateway.link.RunStatus;
+import dev.failover.gateway.link.RuntimeRole;
+import dev.failover.gateway.testing.FakeTicker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The safety rules of {@link FailoverController} as properties over random histories (issue 12,
+ * item 5): a simulated field of two controllers and their output-enable relays is broken at random
+ * (processes die and come back as STANDBY, controllers fault and recover, networks drop so that a
+ * live, driving controller looks dead), the controller's actions are carried out in that field and
+ * succeed or fail at random, and polls arrive late, from before a step. After every input:
+ *
+ * <ul>
+ *   <li>at most one action is outstanding: an input answered while a step runs brings no new one;
+ *   <li>a promotion is only ever asked for while no other controller drives (the old active's
+ *       demotion or fence was verified, or it really is down): break before make;
+ *   <li>never two controllers drive at once, in the field.
+ * </ul>
+ *
+ * Seeded: a failure names its seed and step, and the same seed replays it.
+ */
+class FailoverInvariantTest {
+
+    private static final String A = Harness.A;
+    private static final String B = Harness.B;
+    private static final int STEPS = 4_000;
+
+    static Stream<Arguments> seeds() {
+        return Stream.iterate(1L, s -> s + 1).limit(60).map(Arguments::of);
+    }
+
+    /** One controller and its relay, as they are in the field (what the gateway cannot see directly). */
+    private static final class Plc {
+        final String id;
+        RuntimeRole role;
+        boolean alive = true;
+        boolean reachable = true;
+        boolean faulted;
+        boolean cut;
+        int heartbeat;
+
+        Plc(String id, RuntimeRole role) {
+            this.id = id;
+            this.role = role;
+        }
+
+        boolean drives() {
+            return alive && !faulted && !cut && role == RuntimeRole.ACTIVE;
+        }
+
+        /** What a poll sent now would bring back. */
+        Health poll(long nowNanos) {
+            heartbeat++;
+            if (!alive || !reachable) {
+                return new Health(
+                        id,
+                        Condition.FAILED,
+                        false,
+                        role,
+                        RunStatus.RUN,
+                        !cut,
+                        drives(),
+                        heartbeat,
+                        -1,
+                        0,
+                        0,
+                        3,
+                        "TIMEOUT",
+                        nowNanos);
+            }
+            return new Health(
+                    id,
+                    faulted ? Condition.FAILED : Condition.HEALTHY,
+                    true,
+                    role,
+                    faulted ? RunStatus.FAULT : RunStatus.RUN,
+                    !cut,
+                    drives(),
+                    heartbeat,
+                    100_000,
+                    nowNanos,
+                    faulted ? 0 : Long.MIN_VALUE,
+                    faulted ? 3 : 0,
+                    faulted ? "FAULT" : "",
+                    nowNanos);
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void safetyRulesHoldOverRandomHistories(long seed) {
+        Random random = new Random(seed);
+        FakeTicker ticker = new FakeTicker();
+        FailoverController fsm =
+                new FailoverController(A, B, Set.of(A, B), FailoverPolicy.defaults(), ticker, FailoverEvents.NONE);
+        Map<String, Plc> field = new HashMap<>();
+        field.put(A, new Plc(A, RuntimeRole.ACTIVE));
+        field.put(B, new Plc(B, RuntimeRole.STANDBY));
+        List<Health> late = new ArrayList<>();
+        Action outstanding = null;
+        int promotions = 0;
+
+        for (int step = 0; step < STEPS; step++) {
+            String where = "seed " + seed + ", step " + step;
+            Plc plc = field.get(random.nextBoolean() ? A : B);
+            int roll = random.nextInt(100);
+            List<Action> actions;
+            if (roll < 3) {
+                breakOrMend(plc, random);
+                continue;
+            } else if (roll < 6) {
+                ticker.advance(Duration.ofMillis(random.nextInt(3_000)));
+                continue;
+            } else if (outstanding != null && roll < 30) {
+                boolean ok = perform(outstanding, field, random);
+                actions = fsm.handle(new Input.StepDone(outstanding, ok, ok ? "verified" : "failed"));
+                outstanding = null;
+            } else if (!late.isEmpty() && roll < 38) {
+                // A poll sent before the steps since: its field information is out of date.
+                actions = fsm.handle(new Input.HealthChanged(late.remove(random.nextInt(late.size()))));
+            } else {
+                Health poll = plc.poll(ticker.nanos());
+                if (random.nextInt(10) == 0) {
+                    late.add(poll);
+                    continue;
+                }
+                actions = fsm.handle(new Input.HealthChanged(poll));
+            }
+            ticker.advance(Duration.ofMillis(random.nextInt(40)));
+
+            assertThat(actions).as("at most one action at a time, " + where).hasSizeLessThanOrEqualTo(1);
+            if (!actions.isEmpty()) {
+                assertThat(outstanding)
+                        .as("a new action while %s is outstanding, %s", outstanding, where)
+                        .isNull();
+                outstanding = actions.getFirst();
+                if (outstanding instanceof Action.Promote promote) {
+                    promotions++;
+                    String other = promote.controllerId().equals(A) ? B : A;
+                    assertThat(field.get(other).drives())
+                            .as("promotion of %s while %s drives, %s", promote.controllerId(), other, where)
+                            .isFalse();
+                }
+            }
+            assertThat(field.get(A).drives() && field.get(B).drives())
+                    .as("two controllers drive, " + where)
+                    .isFalse();
+        }
+        assertThat(promotions)
+                .as("the histories made the gateway fail over at least once")
+                .isPositive();
+    }
+
+    /** A random fault in the field, or its end. */
+    private static void breakOrMend(Plc plc, Random random) {
+        switch (random.nextInt(6)) {
+            case 0 -> plc.alive = false; // SIGKILL, power loss
+            case 1 -> {
+                if (!plc.alive) {
+                    // Power back: it boots as a standby.
+                    plc.alive = true;
+                    plc.role = RuntimeRole.STANDBY;
+                }
+            }
+            case 2 -> plc.reachable = false; // the network to it drops; it goes on driving
+            case 3 -> plc.reachable = true;
+            case 4 -> plc.faulted = true;
+            default -> plc.faulted = false;
+        }
+    }
+
+    /** Carries out {@code action} in the field; whether it worked (and was verified), at random. */
+    private static boolean perform(Action action, Map<String, Plc> field, Random random) {
+        boolean luck = random.nextInt(10) != 0;
+        return switch (action) {
+            case Action.Demote d -> {
+                Plc plc = field.get(d.controllerId());
+                boolean ok = luck && plc.alive && plc.reachable;
+                if (ok) {
+                    plc.role = RuntimeRole.STANDBY;
+                }
+                yield ok;
+            }
+            case Action.Promote p -> {
+                Plc plc = field.get(p.controllerId());
+                boolean ok = luck && plc.alive && plc.reachable && !plc.faulted && !plc.cut;
+                if (ok) {
+                    plc.role = RuntimeRole.ACTIVE;
+                }
+                yield ok;
+            }
+            case Action.Fence f -> {
+                // The relay box works whatever the controller does; a cut ACTIVE falls back to STANDBY.
+                Plc plc = field.get(f.controllerId());
+                if (luck) {
+                    plc.cut = true;
+                    if (plc.alive) {
+                        plc.role = RuntimeRole.STANDBY;
+                    }
+                }
+                yield luck;
+            }
+            case Action.Unfence u -> {
+                if (luck) {
+                    field.get(u.controllerId()).cut = false;
+                }
+                yield luck;
+            }
+        };
+    }
+}
