@@ -9,6 +9,7 @@ import dev.failover.gateway.health.Health;
 import dev.failover.gateway.link.RuntimeRole;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -48,8 +49,11 @@ import java.util.Set;
  * </ol>
  *
  * <p>At most one action is outstanding: after returning an action, the controller waits for its
- * {@link Input.StepDone} before deciding anything else. Thread-safe: every method is synchronized,
- * so status can be read from another thread while one thread feeds inputs.
+ * {@link Input.StepDone} before deciding anything else. Each input gives a {@link Decision}: the
+ * action and the effects (transitions, alarms, reports) as a value; {@link #handle} reports the
+ * effects after the lock is released, so no listener runs under it (the mirror's gate may wait up
+ * to a second for a write to end). Thread-safe: {@link #decide} and the status are synchronized, so
+ * status can be read from another thread while one thread feeds inputs.
  */
 public final class FailoverController {
 
@@ -63,6 +67,8 @@ public final class FailoverController {
     private final FailoverPolicy policy;
     private final Ticker ticker;
     private final FailoverEvents events;
+    /** The effects of the input being decided, in order; handed out with the decision. Guarded by this. */
+    private final List<Decision.Effect> recorded = new ArrayList<>();
 
     private final Map<String, Health> health = new HashMap<>();
     private final Set<String> fenced = new HashSet<>();
@@ -117,15 +123,40 @@ public final class FailoverController {
         this.policy = policy;
         this.ticker = ticker;
         this.events = events;
-        this.alarms = new Alarms(events);
+        this.alarms = new Alarms(new FailoverEvents() {
+            @Override
+            public void alarm(Alarm alarm, boolean raised, String detail) {
+                recorded.add(new Decision.AlarmChanged(alarm, raised, detail));
+            }
+        });
         this.history = new SwitchHistory();
         this.backoff = new Backoff(policy.retryInterval(), RETRY_CAP, (primary + "/" + secondary).hashCode());
         health.put(primary, Health.unknown(primary));
         health.put(secondary, Health.unknown(secondary));
     }
 
-    /** Feeds one input and returns what to do next (at most one action). */
-    public synchronized List<Action> handle(Input input) {
+    /**
+     * Feeds one input and returns what to do next (at most one action), after reporting the effects to
+     * the {@link FailoverEvents} given at construction, outside this controller's lock.
+     */
+    public List<Action> handle(Input input) {
+        Decision decision = decide(input);
+        decision.deliverTo(events);
+        return decision.actions();
+    }
+
+    /**
+     * Feeds one input and returns the decision: at most one action and the effects, for the caller to
+     * report (see {@link Decision#deliverTo}) before it performs the action.
+     */
+    public synchronized Decision decide(Input input) {
+        List<Action> actions = apply(input);
+        List<Decision.Effect> effects = List.copyOf(recorded);
+        recorded.clear();
+        return new Decision(actions, effects);
+    }
+
+    private List<Action> apply(Input input) {
         return switch (input) {
             case Input.HealthChanged changed -> {
                 Health h = changed.health();
@@ -559,7 +590,7 @@ public final class FailoverController {
         SwitchoverReport report = s.report(SwitchoverReport.Outcome.COMPLETED, "", lastDrivenNanos, now);
         history.completed(report, now);
         moveTo(PairState.UNPROTECTED, s.kind + " to " + s.to + " complete");
-        events.switchover(report);
+        recorded.add(new Decision.Reported(report));
         return evaluate();
     }
 
@@ -574,7 +605,7 @@ public final class FailoverController {
         history.failed(report);
         raise(alarm, why);
         moveTo(blockedState(), why);
-        events.switchover(report);
+        recorded.add(new Decision.Reported(report));
         // A planned switchover that could not break leaves a healthy active: back to the steady state.
         return evaluate();
     }
@@ -607,7 +638,7 @@ public final class FailoverController {
                     now,
                     SwitchoverReport.OldActive.NONE,
                     0);
-            events.switchover(refused);
+            recorded.add(new Decision.Reported(refused));
             return List.of();
         }
         String why = "requested by " + request.requestedBy() + ": " + request.reason();
@@ -688,7 +719,7 @@ public final class FailoverController {
             transitions.removeFirst();
         }
         transitions.addLast(t);
-        events.transition(t);
+        recorded.add(new Decision.TransitionMade(t));
     }
 
     private void raise(Alarm alarm, String detail) {
