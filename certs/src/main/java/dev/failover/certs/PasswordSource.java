@@ -1,9 +1,15 @@
 package dev.failover.certs;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -50,7 +56,10 @@ public sealed interface PasswordSource {
      */
     char[] read(UnaryOperator<String> environment) throws IOException;
 
-    /** The first line of {@code file} (UTF-8, without its line end), as the {@code certs} tool reads it. */
+    /**
+     * The first line of {@code file} (UTF-8, without its line end), as the {@code certs} tool reads it.
+     * The bytes and characters read are overwritten once the password is copied out.
+     */
     record FromFile(Path file) implements PasswordSource {
         public FromFile {
             Objects.requireNonNull(file, "file");
@@ -58,21 +67,39 @@ public sealed interface PasswordSource {
 
         @Override
         public char[] read(UnaryOperator<String> environment) throws IOException {
-            String text;
+            byte[] bytes;
             try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
+                bytes = Files.readAllBytes(file);
+            } catch (NoSuchFileException e) {
+                throw new IOException("cannot read the password file " + file + ": it does not exist", e);
             } catch (IOException e) {
                 throw new IOException("cannot read the password file " + file + ": " + e.getMessage(), e);
             }
-            int end = 0;
-            while (end < text.length() && text.charAt(end) != '\n' && text.charAt(end) != '\r') {
-                end++;
+            CharBuffer chars = null;
+            try {
+                chars = StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(bytes));
+                int end = 0;
+                while (end < chars.limit() && chars.get(end) != '\n' && chars.get(end) != '\r') {
+                    end++;
+                }
+                if (end == 0) {
+                    throw new IOException("the password file " + file + " is empty");
+                }
+                char[] password = new char[end];
+                chars.get(0, password, 0, end);
+                return password;
+            } catch (CharacterCodingException e) {
+                throw new IOException("the password file " + file + " is not UTF-8 text", e);
+            } finally {
+                Arrays.fill(bytes, (byte) 0);
+                if (chars != null && chars.hasArray()) {
+                    Arrays.fill(chars.array(), '\0');
+                }
             }
-            String password = text.substring(0, end);
-            if (password.isEmpty()) {
-                throw new IOException("the password file " + file + " is empty");
-            }
-            return password.toCharArray();
         }
     }
 

@@ -9,15 +9,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 /**
  * The {@code certs} command line end to end, in process: init, issue, list, revoke, crl; passwords
@@ -243,7 +249,7 @@ class CertsMainTest {
         assertThat(run(ENV, "crl", "--dir", pkiDir.toString(), "--days", "0")).isEqualTo(CertsMain.USAGE);
         assertThat(run(ENV, "frobnicate")).isEqualTo(CertsMain.USAGE);
         assertThat(run(ENV, "list", "--dir", pkiDir.toString(), "--verbose")).isEqualTo(CertsMain.USAGE);
-        assertThat(err).contains("unknown option --verbose");
+        assertThat(err).contains("Unknown option: '--verbose'");
     }
 
     @Test
@@ -258,9 +264,197 @@ class CertsMainTest {
 
     @Test
     void helpListsCommandsAndPasswordDefaults() {
-        assertThat(run(Map.of(), "help")).isZero();
-        assertThat(out).contains("certs init", "certs issue", "certs revoke", "PKI_PASSWORD", "KEYSTORE_PASSWORD");
+        for (String help : List.of("help", "--help", "-h")) {
+            assertThat(run(Map.of(), help)).isZero();
+            assertThat(out)
+                    .startsWith("Usage: certs ")
+                    .contains("init", "issue", "list", "revoke", "crl", "PKI_PASSWORD", "KEYSTORE_PASSWORD");
+            assertThat(out).contains("Exit codes:", "0   done", "1   failed", "2   usage error");
+        }
         assertThat(run(Map.of())).isEqualTo(CertsMain.USAGE);
+        assertThat(err).startsWith("error: ").contains("Usage: certs ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"init", "issue", "list", "revoke", "crl"})
+    void everySubcommandAnswersHelpWithItsUsageAndTheExitCodes(String command) {
+        assertThat(run(Map.of(), command, "--help")).isZero();
+        assertThat(out).startsWith("Usage: certs " + command).contains("--dir=DIR", "Exit codes:", "2   usage error");
+        assertThat(err).isEmpty();
+        String usage = out;
+
+        assertThat(run(Map.of(), command, "-h")).isZero();
+        assertThat(out).isEqualTo(usage);
+        assertThat(run(Map.of(), "help", command)).isZero();
+        assertThat(out).isEqualTo(usage);
+    }
+
+    @Test
+    void versionPrintsOneLine() {
+        assertThat(run(Map.of(), "--version")).isZero();
+        assertThat(out).matches("certs \\d+\\.\\d+\\.\\d+\\R");
+        assertThat(run(Map.of(), "issue", "--version")).isZero();
+        assertThat(out).startsWith("certs ");
+    }
+
+    @Test
+    void helpStatesTheDefaultsTheCodeUses() {
+        // The help is generated from the annotations, but these defaults are written in their text.
+        assertThat(run(Map.of(), "issue", "--help")).isZero();
+        assertThat(out.replaceAll("\\s+", " "))
+                .contains(
+                        "default: " + CertificateKind.OPERATOR.defaultValidity().toDays() + " for operator")
+                .contains(CertificateKind.GATEWAY.defaultValidity().toDays() + " for the others");
+        assertThat(EnumSet.complementOf(EnumSet.of(CertificateKind.OPERATOR)))
+                .allSatisfy(kind ->
+                        assertThat(kind.defaultValidity()).isEqualTo(CertificateKind.GATEWAY.defaultValidity()));
+        assertThat(run(Map.of(), "crl", "--help")).isZero();
+        assertThat(out).contains("(default: " + Pki.DEFAULT_CRL_VALIDITY.toDays() + ")");
+    }
+
+    @Test
+    void unknownOptionExitsTwoNamingItThenTheUsage() {
+        assertThat(run(ENV, "init", "--dir", pkiDir.toString(), "--org", "Acme", "--colour", "red"))
+                .isEqualTo(CertsMain.USAGE);
+        assertThat(err).startsWith("error: Unknown option").contains("'--colour'", "Usage: certs init");
+        assertThat(out).isEmpty();
+        assertThat(pkiDir).doesNotExist();
+
+        assertThat(run(ENV, "init", "--dir", pkiDir.toString(), "--org", "Acme", "--dir", pkiDir.toString()))
+                .isEqualTo(CertsMain.USAGE);
+        assertThat(err).contains("'--dir'", "only once");
+        assertThat(run(ENV, "list", "--dir", pkiDir.toString(), "stray")).isEqualTo(CertsMain.USAGE);
+        assertThat(err).contains("'stray'");
+        assertThat(pkiDir).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--password", "--password=", "--keystore-password", "--ca-pass", "--PASSWD", "-p", "--pwd"})
+    void everyPasswordArgumentIsRefusedWithTheExplanation(String option) {
+        String secret = "hunter2-secret";
+        String[] passwordArgs = option.endsWith("=") ? new String[] {option + secret} : new String[] {option, secret};
+        for (String command : List.of("init", "issue", "list", "revoke", "crl")) {
+            String[] args = Stream.concat(Stream.of(command, "--dir", pkiDir.toString()), Arrays.stream(passwordArgs))
+                    .toArray(String[]::new);
+
+            assertThat(run(ENV, args)).as(command).isEqualTo(CertsMain.USAGE);
+            assertThat(err)
+                    .startsWith(
+                            "error: passwords are never accepted on the command line (" + option.replace("=", "") + ")")
+                    .contains(
+                            "--password-file FILE or --password-env VAR",
+                            "PKI_PASSWORD",
+                            "--keystore-password-file FILE or --keystore-password-env VAR",
+                            "KEYSTORE_PASSWORD",
+                            "Usage: certs " + command)
+                    .doesNotContain(secret);
+            assertThat(out).isEmpty();
+        }
+        assertThat(pkiDir).doesNotExist();
+    }
+
+    @Test
+    void badDaysOrSerialExitsTwoNamingTheOption() {
+        for (String days : List.of("90d", "0", "36501", "-5", "1.5", "")) {
+            assertThat(run(ENV, "crl", "--dir", pkiDir.toString(), "--days", days))
+                    .as(days)
+                    .isEqualTo(CertsMain.USAGE);
+            assertThat(err)
+                    .startsWith("error: Invalid value for option '--days'")
+                    .contains("Usage: certs crl");
+            assertThat(run(
+                            ENV,
+                            "issue",
+                            "--dir",
+                            pkiDir.toString(),
+                            "--kind",
+                            "controller",
+                            "--name",
+                            "c",
+                            "--days=" + days))
+                    .as(days)
+                    .isEqualTo(CertsMain.USAGE);
+            assertThat(err).startsWith("error: Invalid value for option '--days'");
+        }
+        assertThat(err).contains("whole number of days");
+        assertThat(run(ENV, "crl", "--dir", pkiDir.toString(), "--days", "36501"))
+                .isEqualTo(CertsMain.USAGE);
+        assertThat(err).contains("between 1 and 36500");
+        assertThat(run(ENV, "revoke", "--dir", pkiDir.toString(), "--serial", "-1f", "--reason", "superseded"))
+                .isEqualTo(CertsMain.USAGE);
+        assertThat(err).startsWith("error: Invalid value for option '--serial'").contains("positive");
+        assertThat(pkiDir).doesNotExist();
+    }
+
+    @Test
+    void optionValuesFollowASpaceOrAnEqualsSign() throws Exception {
+        assertThat(run(ENV, "init", "--dir=" + pkiDir, "--org=Acme Water"))
+                .as(err)
+                .isZero();
+        assertThat(out).contains("created the PKI of Acme Water in " + pkiDir);
+        Path keystorePassword = Files.writeString(temp.resolve("ks.txt"), "plc-keystore-pw\n");
+
+        assertThat(run(
+                        Map.of("PKI_PASSWORD", CA_PASSWORD),
+                        "issue",
+                        "--dir=" + pkiDir,
+                        "--kind=controller",
+                        "--name=plc-a",
+                        "--days= 30",
+                        "--ip=10.0.0.10",
+                        "--ip",
+                        "10.0.1.10",
+                        "--keystore-password-file=" + keystorePassword))
+                .as(err)
+                .isZero();
+        assertThat(Keystores.loadIdentity(pkiDir.resolve("issued/plc-a.p12"), "plc-keystore-pw".toCharArray())
+                        .alias())
+                .isEqualTo("plc-a");
+    }
+
+    @Test
+    void bothSourcesOfOnePasswordAreAUsageError() throws Exception {
+        Path file = Files.writeString(temp.resolve("ca.txt"), CA_PASSWORD + "\n");
+
+        assertThat(run(
+                        ENV,
+                        "init",
+                        "--dir",
+                        pkiDir.toString(),
+                        "--org",
+                        "Acme",
+                        "--password-file",
+                        file.toString(),
+                        "--password-env",
+                        "PKI_PASSWORD"))
+                .isEqualTo(CertsMain.USAGE);
+        assertThat(err).contains("--password-file or --password-env, not both", "Usage: certs init");
+        assertThat(run(ENV, "init", "--dir", pkiDir.toString(), "--org", "Acme", "--password-env", "UNSET_VAR"))
+                .isEqualTo(CertsMain.USAGE);
+        assertThat(err).contains("UNSET_VAR (from --password-env) is not set or empty");
+        assertThat(pkiDir).doesNotExist();
+    }
+
+    @Test
+    void theCommandReferenceInPkiMdNamesEveryOptionAndExitCode() throws Exception {
+        // Surefire runs in the module directory. The reference summarises the generated help by hand.
+        String pkiMd = Files.readString(Path.of("..", "docs", "pki.md"), StandardCharsets.UTF_8);
+        int start = pkiMd.indexOf("## Command reference");
+        String reference = pkiMd.substring(start, pkiMd.indexOf("\n## ", start + 1));
+        CommandLine commandLine = CertsMain.commandLine(Map.of());
+        for (CommandLine command : commandLine.getSubcommands().values()) {
+            String name = command.getCommandName();
+            if (name.equals("help")) {
+                continue;
+            }
+            assertThat(reference).as(name).contains("certs " + name);
+            for (CommandLine.Model.OptionSpec option : command.getCommandSpec().options()) {
+                assertThat(reference).as(name).contains(option.longestName());
+            }
+        }
+        assertThat(commandLine.getCommandSpec().usageMessage().exitCodeList())
+                .containsOnlyKeys("0", "1", "2")
+                .allSatisfy((code, meaning) -> assertThat(reference).contains("| " + code + " | " + meaning + " |"));
     }
 
     private int run(Map<String, String> env, String... args) {

@@ -33,6 +33,16 @@ class PasswordSourceTest {
     }
 
     @Test
+    void aFileThatIsMissingOrNotUtf8SaysSo(@TempDir Path dir) throws Exception {
+        Path latin1 = Files.write(dir.resolve("latin1"), new byte[] {'p', (byte) 0xE4, 's', 's', '\n'});
+
+        assertThatThrownBy(() -> new PasswordSource.FromFile(dir.resolve("none")).read(name -> null))
+                .hasMessage("cannot read the password file " + dir.resolve("none") + ": it does not exist");
+        assertThatThrownBy(() -> new PasswordSource.FromFile(latin1).read(name -> null))
+                .hasMessage("the password file " + latin1 + " is not UTF-8 text");
+    }
+
+    @Test
     void anEnvironmentVariableMustBeSetAndNotEmpty() throws Exception {
         Map<String, String> env = Map.of("A_PASS", "secret", "EMPTY", "");
 
