@@ -1,32 +1,71 @@
 package dev.failover.plcsim;
 
+import dev.failover.certs.PasswordSource;
 import dev.failover.certs.PkiException;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code plc-sim} command line: {@code run} starts one controller until SIGTERM/SIGINT, {@code
  * relay} serves a plant file's output-enable relays (a {@link RelayBox}) until SIGTERM/SIGINT, {@code
- * ctl} sends one command to a controller's control port or to a relay box. The only class that writes to standard
- * output. Exit codes: 0 success, 1 failure (or an {@code ERR} answer), 2 usage error.
+ * ctl} sends one command to a controller's control port or to a relay box; {@code help}, {@code --help}
+ * and {@code --version} on each. The only class that writes to standard output. Exit codes: 0 success,
+ * 1 failure (or an {@code ERR} answer), 2 usage error ({@code error: <message>} and the usage on
+ * standard error).
  *
  * <p>Not thread-safe: one instance serves one command line on the calling thread.
  */
-public final class PlcSimMain {
+@Command(
+        name = "plc-sim",
+        mixinStandardHelpOptions = true,
+        versionProvider = PlcSimMain.Version.class,
+        description = {
+            "A simulated PLC: a scan loop over a tank, a Modbus TCP (or Modbus/TCP Security) and OPC UA server,"
+                    + " and a fault-injection port. See docs/plc-sim.md.",
+            ""
+        },
+        subcommands = {RunCommand.class, RelayCommand.class, CtlCommand.class, HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success: help, version, a ctl command answered OK",
+            "1:failure: run or relay could not start, a ctl command answered ERR or found no control port",
+            "2:usage error",
+            "143:run or relay stopped by SIGTERM (130: SIGINT), the JVM's exit status"
+        })
+public final class PlcSimMain implements Callable<Integer> {
 
     static final int EXIT_OK = 0;
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
 
     private static final Duration CTL_TIMEOUT = Duration.ofSeconds(5);
+    private static final String MISSING_COMMAND = "missing command: 'run', 'relay' or 'ctl'";
 
     private final PrintStream out;
     private final PrintStream err;
     private final UnaryOperator<String> environment;
+
+    @Spec
+    private CommandSpec spec;
 
     PlcSimMain(PrintStream out, PrintStream err) {
         this(out, err, System::getenv);
@@ -47,22 +86,91 @@ public final class PlcSimMain {
         System.exit(new PlcSimMain(System.out, System.err).execute(args));
     }
 
-    /** Runs the command; {@code run} returns only if it fails to start or is interrupted. */
+    /** Runs the command; {@code run} and {@code relay} return only if they fail to start or are interrupted. */
     int execute(String[] args) {
-        return switch (CliParser.parse(args)) {
-            case CliParser.Cli.Help help -> {
-                out.println(CliParser.USAGE);
-                yield EXIT_OK;
-            }
-            case CliParser.Cli.Invalid invalid -> {
-                err.println("plc-sim: " + invalid.message());
-                err.println(CliParser.USAGE);
-                yield EXIT_USAGE;
-            }
-            case CliParser.Cli.Ctl ctl -> ctl(ctl);
-            case CliParser.Cli.Run run -> run(run);
-            case CliParser.Cli.Relay relay -> relay(relay);
+        return commandLine().execute(args);
+    }
+
+    /**
+     * What {@code args} ask for, checked but not run: for tests of the options.
+     *
+     * @throws ParameterException with the usage error's message ({@link #message})
+     */
+    static Cli parse(String... args) {
+        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+        CommandLine line = new PlcSimMain(nowhere, nowhere).commandLine();
+        ParseResult parsed = line.parseArgs(args);
+        Object command = Optional.ofNullable(parsed.subcommand())
+                .map(sub -> sub.commandSpec().userObject())
+                .orElse(null);
+        return switch (command) {
+            case RunCommand run -> run.cli();
+            case RelayCommand relay -> relay.cli();
+            case CtlCommand ctl -> ctl.cli();
+            case null, default -> throw new ParameterException(line, MISSING_COMMAND);
         };
+    }
+
+    /** {@code plc-sim} alone names no command: a usage error. */
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), MISSING_COMMAND);
+    }
+
+    /** The command line, its output on this instance's streams; usage errors exit 2. */
+    CommandLine commandLine() {
+        CommandLine line = new CommandLine(this)
+                .setOut(new PrintWriter(new OutputStreamWriter(out, out.charset()), true))
+                .setErr(new PrintWriter(new OutputStreamWriter(err, err.charset()), true))
+                // Arguments are taken as given: a word starting with @ (a ctl command's) names no file.
+                .setExpandAtFiles(false)
+                .setParameterExceptionHandler(PlcSimMain::usageError);
+        // From ctl's first word on, every argument is a word of the command, even one that looks like an option.
+        line.getSubcommands().get("ctl").setStopAtPositional(true);
+        return line;
+    }
+
+    /** {@code error: <message>}, then the usage of the command at fault, on standard error: exit 2. */
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        PrintWriter usage = command.getErr();
+        String message = message(e);
+        usage.println("error: " + message);
+        if (message.equals(e.getMessage())) {
+            UnmatchedArgumentException.printSuggestions(e, usage);
+        }
+        command.usage(usage);
+        return EXIT_USAGE;
+    }
+
+    /**
+     * The usage error's message. An unknown option that looks like a password is refused as such, and
+     * nothing that followed it is echoed: it may be the password itself.
+     */
+    static String message(ParameterException e) {
+        if (e instanceof UnmatchedArgumentException unmatched) {
+            for (String arg : unmatched.getUnmatched()) {
+                int eq = arg.indexOf('=');
+                String name = eq < 0 ? arg : arg.substring(0, eq);
+                String lower = name.toLowerCase(Locale.ROOT);
+                if (name.startsWith("-") && lower.contains("password")) {
+                    return lower.contains("opcua")
+                            ? PasswordSource.refusal(
+                                    name, "--opcua-keystore-password-file", "--opcua-keystore-password-env")
+                            : PasswordSource.refusal(
+                                    name, "--tls-keystore-password-file", "--tls-keystore-password-env");
+                }
+            }
+        }
+        return e.getMessage();
+    }
+
+    /** The version line: the firmware the controller reports in its {@code FIRMWARE_VERSION} registers. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {RegisterMap.FIRMWARE + " (program " + Settings.PROGRAM_VERSION + ")"};
+        }
     }
 
     /** {@code READY relay control=127.0.0.1:5040}: fields are only ever appended. */
@@ -70,7 +178,8 @@ public final class PlcSimMain {
         return "READY relay control=" + box.bindAddress().getHostAddress() + ":" + box.port();
     }
 
-    private int relay(CliParser.Cli.Relay relay) {
+    /** Serves the relay box until SIGTERM/SIGINT; the {@code relay} subcommand's action. */
+    int relay(Cli.Relay relay) {
         Plant plant;
         try {
             plant = Plant.file(relay.plant());
@@ -109,7 +218,8 @@ public final class PlcSimMain {
         }
     }
 
-    private int ctl(CliParser.Cli.Ctl ctl) {
+    /** Sends one command line and prints the answer; the {@code ctl} subcommand's action. */
+    int ctl(Cli.Ctl ctl) {
         try {
             String answer = ControlClient.send(ctl.host(), ctl.port(), ctl.commandLine(), CTL_TIMEOUT);
             out.println(answer);
@@ -149,7 +259,8 @@ public final class PlcSimMain {
         return line.toString();
     }
 
-    private int run(CliParser.Cli.Run run) {
+    /** Runs the controller until SIGTERM/SIGINT; the {@code run} subcommand's action. */
+    int run(Cli.Run run) {
         SimConfig config;
         try {
             config = run.tls().isPresent()

@@ -202,6 +202,46 @@ class PlcSimMainIT {
         }
     }
 
+    @Test
+    void theProcessExitsWithTheDeclaredCodesAndKeepsUsageOffStandardOutputOnErrors(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("stdout.txt");
+        Path err = dir.resolve("stderr.txt");
+
+        assertThat(exitCode(out, err, "run", "--help")).isEqualTo(PlcSimMain.EXIT_OK);
+        assertThat(Files.readString(out)).startsWith("Usage: plc-sim run ");
+        assertThat(Files.readString(err)).isEmpty();
+
+        assertThat(exitCode(out, err, "run", "--name", "A", "--port", "x")).isEqualTo(PlcSimMain.EXIT_USAGE);
+        assertThat(Files.readString(out)).isEmpty();
+        assertThat(Files.readString(err))
+                .startsWith("error: Invalid value for option '--port': 'x' is not an int")
+                .contains("Usage: plc-sim run ");
+
+        assertThat(exitCode(out, err, "relay", "--plant", dir.toString())).isEqualTo(PlcSimMain.EXIT_FAILED);
+        assertThat(Files.readString(out)).isEmpty();
+        assertThat(Files.readString(err)).startsWith("plc-sim: --plant: ");
+    }
+
+    /** Runs plc-sim to its end, its standard output and error in {@code out} and {@code err}. */
+    private static int exitCode(Path out, Path err, String... args) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(
+                List.of(java.toString(), "-cp", System.getProperty("java.class.path"), PlcSimMain.class.getName()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+        try {
+            assertThat(process.waitFor(15, TimeUnit.SECONDS))
+                    .as(String.join(" ", args))
+                    .isTrue();
+            return process.exitValue();
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
     private static Process start(Path log, String... options) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(
