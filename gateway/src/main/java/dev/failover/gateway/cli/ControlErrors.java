@@ -3,7 +3,7 @@ package dev.failover.gateway.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.failover.certs.VerificationResult;
 import dev.failover.gateway.control.ControlCallException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Optional;
 
 /**
@@ -23,7 +23,7 @@ final class ControlErrors {
      * @param operator the identity the call was made with, or {@code null}: used to tell why the
      *     gateway refused its certificate
      */
-    static int report(String control, ControlCallException e, OperatorIdentity operator, PrintStream err) {
+    static int report(ControlAddress control, ControlCallException e, OperatorIdentity operator, PrintWriter err) {
         switch (e.failure()) {
             case UNREACHABLE -> {
                 err.println("error: cannot reach the gateway at " + control + ": " + e.getMessage()
@@ -51,7 +51,7 @@ final class ControlErrors {
      * Prints a refusal answer (a {@code code} without an {@code outcome}: the request was refused before
      * it was looked at) or an error answer; returns whether it was a refusal.
      */
-    static boolean printError(JsonNode answer, PrintStream err) {
+    static boolean printError(JsonNode answer, PrintWriter err) {
         boolean refused = answer.hasNonNull("code") && !answer.has("outcome");
         err.println((refused ? "error: the gateway refused the request: " : "error: ")
                 + answer.path("error").asText());

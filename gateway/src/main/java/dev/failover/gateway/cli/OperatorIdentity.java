@@ -11,8 +11,6 @@ import dev.failover.gateway.command.Command;
 import dev.failover.gateway.command.cms.CmsEnvelope;
 import dev.failover.gateway.config.CommandAction;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,11 +25,11 @@ import javax.net.ssl.SSLContext;
 /**
  * An operator at the command line: their keystore (the certificate that signs commands and
  * authenticates to the gateway), and the plant PKI's public files to check the gateway with.
- * Passwords come from a file or an environment variable, never from the command line.
+ * The command line opens one with {@link IdentityOptions}: its password comes from a file or an
+ * environment variable, never from the command line.
  */
 public final class OperatorIdentity {
 
-    static final String DEFAULT_PASSWORD_ENV = "OPERATOR_KEYSTORE_PASSWORD";
     static final Duration VALIDITY = Duration.ofSeconds(60);
 
     private final Identity identity;
@@ -44,11 +42,6 @@ public final class OperatorIdentity {
         this.verifier = verifier;
         this.tls = tls;
         this.clock = clock;
-    }
-
-    /** Options: {@code --identity FILE.p12}, {@code --pki DIR}, and a password source. */
-    static OperatorIdentity load(Args args, Clock clock) throws Args.UsageException, IOException {
-        return open(Path.of(args.require("identity")), Path.of(args.require("pki")), password(args), clock);
     }
 
     /**
@@ -66,28 +59,6 @@ public final class OperatorIdentity {
         } finally {
             Arrays.fill(password, '\0');
         }
-    }
-
-    private static char[] password(Args args) throws Args.UsageException, IOException {
-        String file = args.get("identity-password-file", null);
-        String env = args.get("identity-password-env", file == null ? DEFAULT_PASSWORD_ENV : null);
-        if (file != null && args.get("identity-password-env", null) != null) {
-            throw new Args.UsageException("give --identity-password-file or --identity-password-env, not both");
-        }
-        if (file != null) {
-            String text =
-                    Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
-            if (text.isEmpty()) {
-                throw new IOException("the password file " + file + " is empty");
-            }
-            return text.toCharArray();
-        }
-        String value = System.getenv(env);
-        if (value == null || value.isEmpty()) {
-            throw new Args.UsageException("the keystore password is read from the environment variable " + env
-                    + " (or --identity-password-file FILE); it is not set");
-        }
-        return value.toCharArray();
     }
 
     /** The TLS client context: this operator's certificate, the plant PKI as trust. */

@@ -63,10 +63,11 @@ class GatewayMainIT {
         assertThat(run("frobnicate")).isEqualTo(2);
         assertThat(err()).startsWith("error: unknown command 'frobnicate'\n");
         assertThat(run("status", "--colour")).isEqualTo(2);
-        assertThat(err()).startsWith("error: unknown option --colour\n");
+        assertThat(err()).startsWith("error: Unknown option: '--colour'\n");
         assertThat(run("switchover")).isEqualTo(2);
-        assertThat(err()).startsWith("error: option --pair is required\n");
+        assertThat(err()).startsWith("error: Missing required options: '--pair=NAME'");
         assertThat(run("status", "--control", "nowhere")).isEqualTo(2);
+        assertThat(err()).startsWith("error: Invalid value for option '--control': ");
     }
 
     @Test
@@ -89,10 +90,13 @@ class GatewayMainIT {
                         "SURELY_NOT_SET_9F3A"))
                 .isEqualTo(2);
         assertThat(err())
-                .startsWith("error: the keystore password is read from the environment variable "
-                        + "SURELY_NOT_SET_9F3A (or --identity-password-file FILE); it is not set\n");
+                .startsWith("error: the environment variable SURELY_NOT_SET_9F3A holding the key store password"
+                        + " is not set (or use --identity-password-file FILE)\n");
         assertThat(run("write", "--pair", "tank-1", "--tag", "t", "--value", "1", "--password", "secret"))
                 .isEqualTo(2);
-        assertThat(err()).startsWith("error: unknown option --password\n");
+        assertThat(err())
+                .startsWith("error: passwords are never accepted on the command line (--password): they would show"
+                        + " in the process list and the shell history; use --identity-password-file FILE or"
+                        + " --identity-password-env VAR\n");
     }
 }

@@ -59,6 +59,14 @@ class GatewayStatusCommandIT {
             assertThat(run("status", "--json", "--control", control)).isZero();
             assertThat(out()).contains("\"state\" : \"PROTECTED\"").contains("Modbus TCP (plaintext, INSECURE)");
 
+            // --name=value as well as --name value; --pair asks for one pair, and a pair the gateway
+            // does not have is the gateway's refusal (exit 1), not a usage error.
+            assertThat(run("status", "--control=" + control, "--pair=" + SimPair.PAIR))
+                    .isZero();
+            assertThat(out()).startsWith("pair tank-1: PROTECTED");
+            assertThat(run("status", "--control=" + control, "--pair=tank-9")).isEqualTo(1);
+            assertThat(err()).startsWith("error: no pair named 'tank-9'");
+
             ObjectNode submit =
                     new ObjectMapper().createObjectNode().put("op", "submit").put("envelope", "AAAA");
             JsonNode answer =
