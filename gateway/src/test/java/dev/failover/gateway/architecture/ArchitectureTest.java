@@ -84,6 +84,12 @@ class ArchitectureTest {
     }
 
     @Test
+    void picocliOnlyInTheCommandLine() {
+        only("picocli..", "the command line is the only code that parses arguments and prints", "..gateway.cli..")
+                .check(gateway);
+    }
+
+    @Test
     void thePlcSimulatorIsNeverPartOfTheGateway() {
         only("dev.failover.plcsim..", "the gateway ships without the simulator", "dev.failover.plcsim..")
                 .check(gateway);
