@@ -141,9 +141,8 @@ public final class CertsMain {
             }
             int equals = arg.indexOf('=');
             String name = equals < 0 ? arg : arg.substring(0, equals);
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (!PASSWORD_SOURCES.contains(lower)
-                    && (lower.contains("pass") || lower.contains("pwd") || lower.equals("-p"))) {
+            if (!PASSWORD_SOURCES.contains(name.toLowerCase(Locale.ROOT))
+                    && PasswordSource.looksLikePasswordOption(name)) {
                 return Optional.of(name);
             }
         }

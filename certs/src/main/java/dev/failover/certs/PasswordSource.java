@@ -40,6 +40,20 @@ public sealed interface PasswordSource {
     }
 
     /**
+     * Whether {@code arg} is an option whose name looks like a password's ({@code --password},
+     * {@code --pass=...}, {@code --db-pwd}, {@code -p}): the rule the three command lines share to refuse
+     * passwords given as arguments. The caller excludes its own password source options.
+     */
+    static boolean looksLikePasswordOption(String arg) {
+        if (!arg.startsWith("-")) {
+            return false;
+        }
+        int equals = arg.indexOf('=');
+        String name = (equals < 0 ? arg : arg.substring(0, equals)).toLowerCase(java.util.Locale.ROOT);
+        return name.contains("pass") || name.contains("pwd") || name.equals("-p");
+    }
+
+    /**
      * Why an option that looks like a password ({@code name}) is refused: passwords are never
      * arguments. For the command lines' usage errors.
      */

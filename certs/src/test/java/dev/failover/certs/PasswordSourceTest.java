@@ -65,4 +65,18 @@ class PasswordSourceTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("give --x-password-file or --x-password-env, not both");
     }
+
+    @Test
+    void optionsThatLookLikeAPasswordAreRecognisedByName() {
+        assertThat(PasswordSource.looksLikePasswordOption("--password")).isTrue();
+        assertThat(PasswordSource.looksLikePasswordOption("--keystore-pass=secret"))
+                .isTrue();
+        assertThat(PasswordSource.looksLikePasswordOption("--DB-PWD")).isTrue();
+        assertThat(PasswordSource.looksLikePasswordOption("-p")).isTrue();
+        assertThat(PasswordSource.looksLikePasswordOption("password"))
+                .as("a value, not an option")
+                .isFalse();
+        assertThat(PasswordSource.looksLikePasswordOption("--port")).isFalse();
+        assertThat(PasswordSource.looksLikePasswordOption("-pki")).isFalse();
+    }
 }

@@ -153,7 +153,7 @@ public final class PlcSimMain implements Callable<Integer> {
                 int eq = arg.indexOf('=');
                 String name = eq < 0 ? arg : arg.substring(0, eq);
                 String lower = name.toLowerCase(Locale.ROOT);
-                if (name.startsWith("-") && lower.contains("password")) {
+                if (PasswordSource.looksLikePasswordOption(name)) {
                     return lower.contains("opcua")
                             ? PasswordSource.refusal(
                                     name, "--opcua-keystore-password-file", "--opcua-keystore-password-env")

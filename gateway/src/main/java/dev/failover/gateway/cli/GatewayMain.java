@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -157,8 +156,7 @@ public final class GatewayMain implements Callable<Integer> {
                 break;
             }
             String name = optionName(arg);
-            if (name.startsWith("-")
-                    && name.toLowerCase(Locale.ROOT).contains("password")
+            if (PasswordSource.looksLikePasswordOption(name)
                     && !name.equals(IdentityOptions.PASSWORD_FILE)
                     && !name.equals(IdentityOptions.PASSWORD_ENV)) {
                 return Optional.of(name);
