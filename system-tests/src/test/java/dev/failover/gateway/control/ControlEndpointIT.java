@@ -286,9 +286,15 @@ class ControlEndpointIT {
 
     @Test
     void aSilentConnectionIsClosedAtTheHandshakeDeadlineAndReported() throws Exception {
+        long opened = System.nanoTime();
         try (Socket s = new Socket("127.0.0.1", port())) {
             s.setSoTimeout(10_000);
             assertThat(s.getInputStream().read()).as("closed by the gateway").isEqualTo(-1);
+            // The silence deadline (500 ms by default), not the 10 s a handshake gets to complete: never
+            // before it, and well before the other (a loaded machine may be late by seconds, not by 9).
+            assertThat(Duration.ofNanos(System.nanoTime() - opened))
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(400))
+                    .isLessThan(Duration.ofSeconds(5));
             String peer = "127.0.0.1:" + s.getLocalPort();
             SimPair.await(
                     "its refusal event",
