@@ -121,10 +121,9 @@ public final class BenchMain implements Callable<Integer> {
     @Command(
             name = "failover",
             mixinStandardHelpOptions = true,
-            description = {
-                "The failover benchmark (docs/benchmarks.md): RTO per fault type unloaded and under full CPU load,",
-                "a soak of a healthy pair with the gateway paused and polls lost, a 5 ms poll profile."
-            })
+            description =
+                    "The failover benchmark (docs/benchmarks.md): RTO per fault type unloaded and under full"
+                            + " CPU load, a soak of a healthy pair with the gateway paused and polls lost, a 5 ms poll profile.")
     static final class Failover implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -136,16 +135,25 @@ public final class BenchMain implements Callable<Integer> {
                 description = "sections to run: ${COMPLETION-CANDIDATES} (default: all)")
         List<FailoverBenchmark.Section> sections = List.of(FailoverBenchmark.Section.values());
 
-        @Option(names = "--faults", description = "faults per type (1-10000, default ${DEFAULT-VALUE})")
+        @Option(
+                names = "--faults",
+                paramLabel = "N",
+                description = "faults per type (1-10000, default ${DEFAULT-VALUE})")
         int faults = 50;
 
-        @Option(names = "--jitter", description = "jitter rounds (0-100000, default ${DEFAULT-VALUE})")
+        @Option(
+                names = "--jitter",
+                paramLabel = "N",
+                description = "jitter rounds (0-100000, default ${DEFAULT-VALUE})")
         int jitter = 100;
 
-        @Option(names = "--soak", description = "soak duration, 0 skips (default 10m)")
+        @Option(names = "--soak", paramLabel = "DURATION", description = "soak duration, 0 skips (default 10m)")
         Duration soak = Duration.ofMinutes(10);
 
-        @Option(names = "--fast-soak", description = "soak of the 5 ms profile, 0 skips (default 2m)")
+        @Option(
+                names = "--fast-soak",
+                paramLabel = "DURATION",
+                description = "soak of the 5 ms profile, 0 skips (default 2m)")
         Duration fastSoak = Duration.ofMinutes(2);
 
         @Option(names = "--tls", description = "controllers over Modbus/TCP Security")
@@ -176,10 +184,16 @@ public final class BenchMain implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--commands", description = "commands to submit (100-10000000, default ${DEFAULT-VALUE})")
+        @Option(
+                names = "--commands",
+                paramLabel = "N",
+                description = "commands to submit (100-10000000, default ${DEFAULT-VALUE})")
         int commands = 20_000;
 
-        @Option(names = "--threads", description = "submitting threads (1-64, default ${DEFAULT-VALUE})")
+        @Option(
+                names = "--threads",
+                paramLabel = "N",
+                description = "submitting threads (1-64, default ${DEFAULT-VALUE})")
         int threads = 2;
 
         @Option(names = "--out", paramLabel = "FILE", description = "also write the results as JSON to FILE")
@@ -203,10 +217,13 @@ public final class BenchMain implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--reads", description = "reads (1-10000000, default ${DEFAULT-VALUE})")
+        @Option(names = "--reads", paramLabel = "N", description = "reads (1-10000000, default ${DEFAULT-VALUE})")
         int reads = 5000;
 
-        @Option(names = "--changes", description = "value changes (1-100000, default ${DEFAULT-VALUE})")
+        @Option(
+                names = "--changes",
+                paramLabel = "N",
+                description = "value changes (1-100000, default ${DEFAULT-VALUE})")
         int changes = 200;
 
         @Override
@@ -219,24 +236,34 @@ public final class BenchMain implements Callable<Integer> {
     @Command(
             name = "rpo",
             mixinStandardHelpOptions = true,
-            description = {
-                "Mirror lag, loss at takeover, and commands per second with and without the journal's disk",
-                "syncs (docs/benchmarks.md)."
-            })
+            description = "Mirror lag, loss at takeover, and commands per second with and without the journal's disk"
+                    + " syncs (docs/benchmarks.md).")
     static final class Rpo implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--changes", description = "mirrored changes (1-100000, default ${DEFAULT-VALUE})")
+        @Option(
+                names = "--changes",
+                paramLabel = "N",
+                description = "mirrored changes (1-100000, default ${DEFAULT-VALUE})")
         int changes = 200;
 
-        @Option(names = "--trials", description = "takeover trials (1-100000, default ${DEFAULT-VALUE})")
+        @Option(
+                names = "--trials",
+                paramLabel = "N",
+                description = "takeover trials (1-100000, default ${DEFAULT-VALUE})")
         int trials = 200;
 
-        @Option(names = "--commands", description = "commands per run, 0 skips (0-10000000, default ${DEFAULT-VALUE})")
+        @Option(
+                names = "--commands",
+                paramLabel = "N",
+                description = "commands per run, 0 skips (0-10000000, default ${DEFAULT-VALUE})")
         int commands = 20_000;
 
-        @Option(names = "--threads", description = "submitting threads (1-64, default ${DEFAULT-VALUE})")
+        @Option(
+                names = "--threads",
+                paramLabel = "N",
+                description = "submitting threads (1-64, default ${DEFAULT-VALUE})")
         int threads = 2;
 
         @Option(names = "--out", paramLabel = "FILE", description = "also write the results as JSON to FILE")
@@ -258,10 +285,9 @@ public final class BenchMain implements Callable<Integer> {
     @Command(
             name = "scale",
             mixinStandardHelpOptions = true,
-            description = {
-                "One gateway process supervising N pairs: CPU, RSS, threads, allocation rate, RTO of N crashes,",
-                "false failovers (docs/benchmarks.md); GATEWAY_JAVA_OPTS sets the gateway's JVM options."
-            })
+            description =
+                    "One gateway process supervising N pairs: CPU, RSS, threads, allocation rate, RTO of N"
+                            + " crashes, false failovers (docs/benchmarks.md); GATEWAY_JAVA_OPTS sets the gateway's JVM options.")
     static final class Scale implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -269,13 +295,19 @@ public final class BenchMain implements Callable<Integer> {
         @Option(names = "--pairs", split = ",", paramLabel = "N", description = "pair counts (1-500, default 1,10,50)")
         List<Integer> pairs = List.of(1, 10, 50);
 
-        @Option(names = "--duration", description = "measured time per count (1s-1h, default 30s)")
+        @Option(
+                names = "--duration",
+                paramLabel = "DURATION",
+                description = "measured time per count (1s-1h, default 30s)")
         Duration duration = Duration.ofSeconds(30);
 
-        @Option(names = "--warmup", description = "warm-up per count (0-1h, default 120s)")
+        @Option(names = "--warmup", paramLabel = "DURATION", description = "warm-up per count (0-1h, default 120s)")
         Duration warmup = Duration.ofSeconds(120);
 
-        @Option(names = "--crashes", description = "crashes per count (0-500, default ${DEFAULT-VALUE})")
+        @Option(
+                names = "--crashes",
+                paramLabel = "N",
+                description = "crashes per count (0-500, default ${DEFAULT-VALUE})")
         int crashes = 10;
 
         @Option(names = "--out", paramLabel = "FILE", description = "also write the results as JSON to FILE")
