@@ -2,7 +2,6 @@ package dev.failover.certs;
 
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.PublicKey;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
@@ -16,6 +15,7 @@ import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Date;
 import java.util.EnumSet;
@@ -23,6 +23,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 
 /**
  * Validates certificate chains against one trust anchor (the plant root) with the JDK's PKIX
@@ -99,16 +103,17 @@ public final class CertificateVerifier {
             parameters.addCertPathChecker(revocation);
             validator.validate(certPath, parameters);
         } catch (CertPathValidatorException e) {
-            Optional<VerificationResult> forged = brokenSignature(path);
-            return forged.isPresent() ? forged.get() : fromValidator(e, path, crlSnapshot);
+            Optional<VerificationResult> verdict = foreignIssuer(path).or(() -> brokenSignature(path));
+            return verdict.isPresent() ? verdict.get() : fromValidator(e, path, crlSnapshot);
         } catch (GeneralSecurityException e) {
             return rejected(
                     VerificationResult.Reason.OTHER,
                     "cannot validate " + leaf.getSubjectX500Principal() + ": " + e.getMessage(),
                     e);
-        } catch (RuntimeException e) {
-            // Presented certificates come from peers: one the PKIX code cannot even process (a signature
-            // BIT STRING with unused bits, say) is refused like any other forgery, never thrown.
+        } catch (IllegalArgumentException | IllegalStateException | ClassCastException | IndexOutOfBoundsException e) {
+            // Presented certificates come from peers: one whose encoding the PKIX or ASN.1 code cannot
+            // even process is refused like any other forgery, never thrown. Anything else is a bug and
+            // goes up to the caller's last resort (the command guard's MALFORMED with a WARN line).
             return rejected(
                     VerificationResult.Reason.BAD_SIGNATURE,
                     "cannot check the signatures of " + leaf.getSubjectX500Principal() + ": "
@@ -186,12 +191,12 @@ public final class CertificateVerifier {
     private Optional<VerificationResult> brokenSignature(List<X509Certificate> path) {
         for (int i = path.size() - 1; i >= 0; i--) {
             X509Certificate certificate = path.get(i);
-            PublicKey issuerKey = i + 1 < path.size() ? path.get(i + 1).getPublicKey() : anchorKeyFor(certificate);
-            if (issuerKey == null) {
+            X509Certificate issuer = i + 1 < path.size() ? path.get(i + 1) : anchorFor(certificate);
+            if (issuer == null) {
                 continue; // not issued by the anchor: the validator's UNKNOWN_CA stands
             }
             try {
-                certificate.verify(issuerKey, Bc.NAME);
+                certificate.verify(issuer.getPublicKey(), Bc.NAME);
             } catch (GeneralSecurityException | RuntimeException e) {
                 return Optional.<VerificationResult>of(rejected(
                         VerificationResult.Reason.BAD_SIGNATURE,
@@ -229,10 +234,54 @@ public final class CertificateVerifier {
         return Optional.empty();
     }
 
-    private PublicKey anchorKeyFor(X509Certificate certificate) {
+    /**
+     * For a path the validator refused: a certificate whose issuer, found by name, holds another key
+     * than the one it names ({@code UNKNOWN_CA}): issued by another CA with the same name, such as a
+     * re-created PKI of the same plant. Checked before the signatures, which then fail for that reason.
+     */
+    private Optional<VerificationResult> foreignIssuer(List<X509Certificate> path) {
+        for (int i = 0; i < path.size(); i++) {
+            X509Certificate certificate = path.get(i);
+            X509Certificate issuer = i + 1 < path.size() ? path.get(i + 1) : anchorFor(certificate);
+            if (issuer != null && !namesKeyOf(certificate, issuer)) {
+                return Optional.<VerificationResult>of(rejected(
+                        VerificationResult.Reason.UNKNOWN_CA,
+                        certificate.getSubjectX500Principal() + " was issued by another CA named "
+                                + certificate.getIssuerX500Principal() + " (another key than the plant's)",
+                        null));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private X509Certificate anchorFor(X509Certificate certificate) {
         return certificate.getIssuerX500Principal().equals(anchorCertificate.getSubjectX500Principal())
-                ? anchorCertificate.getPublicKey()
+                ? anchorCertificate
                 : null;
+    }
+
+    /**
+     * Whether {@code certificate} names {@code issuer}'s key as its issuer's: its authority key
+     * identifier equals the issuer's subject key identifier. True when either is missing (then the
+     * names are all there is to go by).
+     */
+    private static boolean namesKeyOf(X509Certificate certificate, X509Certificate issuer) {
+        try {
+            byte[] aki = certificate.getExtensionValue(Extension.authorityKeyIdentifier.getId());
+            byte[] ski = issuer.getExtensionValue(Extension.subjectKeyIdentifier.getId());
+            if (aki == null || ski == null) {
+                return true;
+            }
+            byte[] authority = AuthorityKeyIdentifier.getInstance(
+                            ASN1OctetString.getInstance(aki).getOctets())
+                    .getKeyIdentifierOctets();
+            byte[] subject = SubjectKeyIdentifier.getInstance(
+                            ASN1OctetString.getInstance(ski).getOctets())
+                    .getKeyIdentifier();
+            return authority == null || Arrays.equals(authority, subject);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return true; // unreadable identifiers: the signature decides
+        }
     }
 
     private static VerificationResult fromValidator(

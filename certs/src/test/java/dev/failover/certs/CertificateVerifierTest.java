@@ -265,6 +265,15 @@ class CertificateVerifierTest {
     }
 
     @Test
+    void aCertificateOfAnotherPkiWithTheSameNamesIsAnUnknownCaNotATamperedOne() throws Exception {
+        // A re-created PKI of the same plant (same organisation, so the same CA names), or a test PKI.
+        TestPki twin = TestPki.create(dir.resolve("twin"));
+        X509Certificate foreign = twin.operator("alice", "operator").certificate();
+
+        assertRejected(testPki.verifier().verify(List.of(foreign)), VerificationResult.Reason.UNKNOWN_CA, "CN=alice");
+    }
+
+    @Test
     void usageIsCheckedPerPurpose() throws Exception {
         CertificateVerifier verifier = testPki.verifier();
         List<X509Certificate> gateway = testPki.gateway("gw-usage", "gateway").chain();

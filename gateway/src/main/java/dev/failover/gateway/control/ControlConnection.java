@@ -23,6 +23,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -61,13 +62,17 @@ final class ControlConnection {
             ScheduledExecutorService deadlines,
             RefusalReporter refusals,
             ObjectMapper json,
-            Requests requests) {}
+            Requests requests,
+            AtomicInteger lingering) {}
 
     /** Answers one request line from an admitted peer. */
     @FunctionalInterface
     interface Requests {
         JsonNode answer(String line, String origin);
     }
+
+    /** Refused connections lingering at most at once, across the endpoint: they hold no pending place. */
+    static final int MAX_LINGERING = 32;
 
     private final Context context;
     private final Socket raw;
@@ -79,6 +84,8 @@ final class ControlConnection {
     private volatile ScheduledFuture<?> deadline;
     /** Whether the connection timed out silent (rather than in its handshake). */
     private volatile boolean silent;
+    /** Whether a deadline of {@link #closeAfter} closed the socket. */
+    private volatile boolean cutOff;
 
     private String subject;
 
@@ -270,7 +277,8 @@ final class ControlConnection {
             line = RequestLine.read(
                     new BufferedInputStream(in), ControlServer.MAX_REQUEST_BYTES, ControlServer.MAX_DRAIN_BYTES);
         } catch (IOException e) {
-            if (!(e instanceof SocketTimeoutException) && !cutoff.isDone()) {
+            // The cutoff marks itself before it closes the socket, so the read it breaks knows why.
+            if (!(e instanceof SocketTimeoutException) && !cutOff) {
                 throw e;
             }
             refuse(
@@ -280,6 +288,14 @@ final class ControlConnection {
             return;
         } finally {
             cutoff.cancel(false);
+        }
+        if (cutOff) {
+            // The deadline passed just as the line arrived: the socket is closed, nothing may run.
+            refuse(
+                    RefusalReason.REQUEST_TIMEOUT,
+                    "it sent no complete request within " + ControlServer.REQUEST_TIMEOUT.toSeconds() + " s",
+                    Map.of());
+            return;
         }
         answer(line, out);
     }
@@ -381,8 +397,13 @@ final class ControlConnection {
      * with unread data: that would reset the connection, and the client could lose the TLS alert.
      */
     private void linger(InputStream rawIn) {
-        // Refused: it holds no pending place while it lingers, and lingers the handshake timeout at most.
+        // Refused: it holds no pending place while it lingers, and lingers the handshake timeout at most;
+        // beyond MAX_LINGERING refused connections at once, it is closed without lingering.
         context.admission().release(ticket);
+        if (context.lingering().incrementAndGet() > MAX_LINGERING) {
+            context.lingering().decrementAndGet();
+            return;
+        }
         Future<?> cutoff = closeAfter(context.handshakeTimeout());
         try {
             raw.setSoTimeout(millis(context.handshakeTimeout()));
@@ -395,13 +416,24 @@ final class ControlConnection {
             log.trace("linger after a refused handshake from {} ended: {}", peer, e.toString());
         } finally {
             cutoff.cancel(false);
+            context.lingering().decrementAndGet();
         }
     }
 
-    /** Closes the socket after {@code delay} unless cancelled first (at once if the endpoint is closing). */
+    /**
+     * Closes the socket after {@code delay} unless cancelled first, marking {@link #cutOff} before it
+     * does; at once, unmarked, if the endpoint is closing.
+     */
     private Future<?> closeAfter(Duration delay) {
         try {
-            return context.deadlines().schedule(() -> closeQuietly(raw), delay.toNanos(), TimeUnit.NANOSECONDS);
+            return context.deadlines()
+                    .schedule(
+                            () -> {
+                                cutOff = true;
+                                closeQuietly(raw);
+                            },
+                            delay.toNanos(),
+                            TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException closing) {
             closeQuietly(raw);
             return CompletableFuture.completedFuture(null);

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -119,7 +120,7 @@ public final class ControlServer implements AutoCloseable {
         // Most deadlines are cancelled (the handshake completed): do not keep them queued.
         deadlines.setRemoveOnCancelPolicy(true);
         this.context = new ControlConnection.Context(
-                tls, handshakeTimeout, admission, deadlines, refusals, json, this::answer);
+                tls, handshakeTimeout, admission, deadlines, refusals, json, this::answer, new AtomicInteger());
         this.server = new ServerSocket(port, BACKLOG, address);
         this.acceptor = Thread.ofPlatform().name("control-accept").daemon(true).start(this::acceptLoop);
     }
@@ -153,11 +154,12 @@ public final class ControlServer implements AutoCloseable {
                 try {
                     handlers.execute(
                             () -> new ControlConnection(context, socket, admitted.ticket(), acceptedNanos).run());
-                } catch (RejectedExecutionException closing) {
+                } catch (RejectedExecutionException | Error notStarted) {
                     admission.release(admitted.ticket());
-                    throw closing;
+                    throw notStarted;
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
+                // Out of threads or memory, say: this connection is lost, the endpoint goes on.
                 ControlConnection.closeQuietly(socket);
                 if (!server.isClosed()) {
                     log.warn("control endpoint could not take a connection", e);

@@ -1,6 +1,7 @@
 package dev.failover.gateway.failover;
 
 import java.util.List;
+import org.slf4j.LoggerFactory;
 
 /**
  * What {@link FailoverController#decide} decided for one input: at most one action to perform, and
@@ -47,8 +48,18 @@ public record Decision(List<Action> actions, List<Effect> effects) {
         }
     }
 
-    /** Reports every effect to {@code events}, in order. */
+    /**
+     * Reports every effect to {@code events}, in order. A listener that throws is logged and the next
+     * effect still goes out: the caller must go on to perform the action, or the controller would wait
+     * for its step for ever.
+     */
     public void deliverTo(FailoverEvents events) {
-        effects.forEach(effect -> effect.deliverTo(events));
+        for (Effect effect : effects) {
+            try {
+                effect.deliverTo(events);
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(Decision.class).error("reporting {} failed; going on", effect, e);
+            }
+        }
     }
 }

@@ -149,11 +149,13 @@ public final class FailoverController {
      * Feeds one input and returns the decision: at most one action and the effects, for the caller to
      * report (see {@link Decision#deliverTo}) before it performs the action.
      */
-    public synchronized Decision decide(Input input) {
-        List<Action> actions = apply(input);
-        List<Decision.Effect> effects = List.copyOf(recorded);
-        recorded.clear();
-        return new Decision(actions, effects);
+    synchronized Decision decide(Input input) {
+        try {
+            return new Decision(apply(input), recorded);
+        } finally {
+            // Also when the input was refused half-way: its effects must not go out with the next one.
+            recorded.clear();
+        }
     }
 
     private List<Action> apply(Input input) {

@@ -18,17 +18,17 @@ import org.slf4j.LoggerFactory;
  * Keeps mirror writes out of switchovers. Break before make applies to the mirror too: a value
  * written to the standby after it was promoted would overwrite the new active's state.
  *
- * <p>The gate is open only while the pair is PROTECTED or UNPROTECTED. The failover controller
- * reports every state change ({@link #stateChanged}) on its own thread, synchronously, before it
- * returns the new state's first action (a demotion, a fence, a promotion); when the new state is any
+ * <p>The gate is open only while the pair is PROTECTED or UNPROTECTED. The failover controller's
+ * thread reports every state change ({@link #stateChanged}) synchronously, after the controller's
+ * lock is released and before it performs the new state's first action (a demotion, a fence, a
+ * promotion); when the new state is any
  * other, the gate closes and waits for a write in flight to end. A write runs inside the gate
  * ({@link #whileOpen}) and only if no state change happened since the cycle read the pair status
  * (the epoch it saw). So no mirror write is in flight from the moment a switchover is decided until
  * the pair is steady again, and none lands on a controller chosen from an outdated status.
  *
- * <p>Thread-safe. The supplier given to {@link #whileOpen} must not call into the failover
- * controller (its status included): the controller's thread may be waiting here while it holds its
- * own lock.
+ * <p>Thread-safe. The supplier given to {@link #whileOpen} should not wait on the failover
+ * controller's thread: that thread may be waiting here for the write to end.
  */
 final class SwitchGate {
 

@@ -72,4 +72,30 @@ class DecisionTest {
         assertThat(seen).isNotEmpty().allMatch(line -> line.endsWith("lock held false"));
         assertThat(seen).anyMatch(line -> line.startsWith("report true"));
     }
+
+    @Test
+    void aListenerThatThrowsLosesNeitherTheActionNorTheOtherEffects() {
+        List<String> seen = new ArrayList<>();
+        FailoverEvents listener = new FailoverEvents() {
+            @Override
+            public void transition(Transition transition) {
+                seen.add("transition to " + transition.to());
+                throw new IllegalStateException("a broken listener");
+            }
+
+            @Override
+            public void alarm(Alarm alarm, boolean raised, String detail) {
+                seen.add("alarm " + alarm);
+            }
+        };
+        FailoverController fsm =
+                new FailoverController(A, B, Set.of(A, B), FailoverPolicy.defaults(), new FakeTicker(), listener);
+        fsm.handle(new Input.HealthChanged(Harness.healthy(A, RuntimeRole.ACTIVE)));
+        fsm.handle(new Input.HealthChanged(Harness.healthy(B, RuntimeRole.STANDBY)));
+
+        List<Action> demote = fsm.handle(new Input.HealthChanged(Harness.faulted(A, RuntimeRole.ACTIVE)));
+
+        assertThat(demote).containsExactly(new Action.Demote(A));
+        assertThat(seen).contains("transition to PROTECTED", "transition to SWITCHING");
+    }
 }

@@ -205,7 +205,7 @@ public final class FilePlant extends SharedTank {
         if (version != VERSION || file.getInt(OFF_SLOTS) != TankStore.SLOTS) {
             return Optional.of("unsupported plant file version " + version + " (expected " + VERSION + ")");
         }
-        int current = pageOf((long) LONG.getVolatile(file, OFF_COMMIT));
+        int current = (int) (((long) LONG.getVolatile(file, OFF_COMMIT)) & 0xFF);
         if (current >= PAGES) {
             return Optional.of("its commit word names page " + current + ", it has " + PAGES);
         }
@@ -226,7 +226,13 @@ public final class FilePlant extends SharedTank {
     }
 
     private static int pageOf(long commit) {
-        return (int) (commit & 0xFF);
+        int page = (int) (commit & 0xFF);
+        if (page >= PAGES) {
+            // Only another program writing into the file (an older plc-sim still running on it) does this.
+            throw new IllegalStateException("the plant file's commit word names page " + page + " of " + PAGES
+                    + ": something other than this plc-sim writes into it (an older plc-sim still running?)");
+        }
+        return page;
     }
 
     private static long committed(long previous, int page) {

@@ -4,7 +4,6 @@ import java.io.EOFException;
 import java.net.SocketException;
 import java.security.cert.CertificateException;
 import java.util.Optional;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
@@ -29,9 +28,12 @@ final class TlsFailures {
             if (t instanceof CertificateException) {
                 return Optional.of("certificate refused: " + t.getMessage());
             }
+            // Also in other exceptions' messages: j2mod rethrows a failed read as a ModbusIOException
+            // that keeps the TLS layer's message but not the exception (TLS 1.3: a controller that
+            // refuses the gateway's certificate says so with the first answer).
             String message = String.valueOf(t.getMessage());
             int alert = message.indexOf(RECEIVED_ALERT);
-            if (t instanceof SSLException && alert >= 0) {
+            if (alert >= 0) {
                 return Optional.of(
                         "the controller sent the alert " + message.substring(alert + RECEIVED_ALERT.length()));
             }
