@@ -24,8 +24,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The safety rules of {@link FailoverController} as properties over random histories (issue 12,
  * item 5): a simulated field of two controllers and their output-enable relays is broken at random
  * (processes die and come back as STANDBY, controllers fault and recover, networks drop so that a
- * live, driving controller looks dead), the controller's actions are carried out in that field and
- * succeed or fail at random, and polls arrive late, from before a step. After every input:
+ * live, driving controller looks dead and is judged on what it last answered), the controller's
+ * actions are carried out in that field and succeed or fail at random (and some that took effect are
+ * not confirmed), planned switchovers are asked for at any moment, and polls arrive late, from before
+ * a step. After every input:
  *
  * <ul>
  *   <li>at most one action is outstanding: an input answered while a step runs brings no new one;
@@ -55,10 +57,18 @@ class FailoverInvariantTest {
         boolean faulted;
         boolean cut;
         int heartbeat;
+        /** What it last answered: an unreachable controller is judged on that, as HealthTracker does. */
+        RuntimeRole answeredRole;
+
+        boolean answeredOutputs = true;
+        boolean answeredDriving;
+        int answeredHeartbeat;
 
         Plc(String id, RuntimeRole role) {
             this.id = id;
             this.role = role;
+            this.answeredRole = role;
+            this.answeredDriving = role == RuntimeRole.ACTIVE;
         }
 
         boolean drives() {
@@ -67,17 +77,17 @@ class FailoverInvariantTest {
 
         /** What a poll sent now would bring back. */
         Health poll(long nowNanos) {
-            heartbeat++;
             if (!alive || !reachable) {
+                // No answer: the gateway keeps what it last heard (role, outputs, driving, heartbeat).
                 return new Health(
                         id,
                         Condition.FAILED,
                         false,
-                        role,
+                        answeredRole,
                         RunStatus.RUN,
-                        !cut,
-                        drives(),
-                        heartbeat,
+                        answeredOutputs,
+                        answeredDriving,
+                        answeredHeartbeat,
                         -1,
                         0,
                         0,
@@ -85,6 +95,11 @@ class FailoverInvariantTest {
                         "TIMEOUT",
                         nowNanos);
             }
+            heartbeat++;
+            answeredRole = role;
+            answeredOutputs = !cut;
+            answeredDriving = drives();
+            answeredHeartbeat = heartbeat;
             return new Health(
                     id,
                     faulted ? Condition.FAILED : Condition.HEALTHY,
@@ -130,8 +145,13 @@ class FailoverInvariantTest {
                 continue;
             } else if (outstanding != null && roll < 30) {
                 boolean ok = perform(outstanding, field, random);
-                actions = fsm.handle(new Input.StepDone(outstanding, ok, ok ? "verified" : "failed"));
+                // A step can take effect and still not be confirmed (its answer timed out).
+                boolean confirmed = ok && random.nextInt(10) != 0;
+                actions = fsm.handle(new Input.StepDone(outstanding, confirmed, confirmed ? "verified" : "failed"));
                 outstanding = null;
+            } else if (roll < 32) {
+                // A planned switchover or a drill, asked for at any moment.
+                actions = fsm.handle(new Input.SwitchoverRequested("request-" + step, "alice", "drill"));
             } else if (!late.isEmpty() && roll < 38) {
                 // A poll sent before the steps since: its field information is out of date.
                 actions = fsm.handle(new Input.HealthChanged(late.remove(random.nextInt(late.size()))));
