@@ -129,7 +129,7 @@ public final class CommandService {
         publish("COMMAND_ACCEPTED", "", c.action().wireName() + " by " + accepted.signer(), fields, c.pair());
         Pair pair = pairs.get(c.pair());
         CommandResult result;
-        synchronized (pair) {
+        synchronized (pair.commandLock()) {
             result = switch (c.action()) {
                 case WRITE_TAG ->
                     writeTag(
@@ -211,7 +211,7 @@ public final class CommandService {
         }
         publish("COMMAND_ACCEPTED", "", "write-tag by " + user, fields, pairName);
         CommandResult result;
-        synchronized (pair) {
+        synchronized (pair.commandLock()) {
             result = writeTag(pair, id, tag.name(), ((Number) value).doubleValue(), user);
         }
         Map<String, Object> outcome = new LinkedHashMap<>();

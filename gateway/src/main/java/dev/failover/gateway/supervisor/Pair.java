@@ -57,4 +57,11 @@ public interface Pair {
 
     /** Registers a listener for every switchover report, called on the decision thread. */
     void onSwitchover(Consumer<SwitchoverReport> listener);
+
+    /**
+     * The lock the commands of this pair take turns on (a tag write, a switchover): one command at a
+     * time per pair, whoever submits it. Not the supervisor's own monitor, so starting or closing the
+     * pair never waits for a command.
+     */
+    Object commandLock();
 }

@@ -104,6 +104,9 @@ public final class PairSupervisor implements Pair, AutoCloseable {
      * @param pauses when the gateway itself was not running on time: a timeout then is no evidence
      *     against a controller (safety rule 10)
      */
+    /** One command at a time per pair ({@link Pair#commandLock}). */
+    private final Object commandLock = new Object();
+
     public PairSupervisor(
             PairConfig config,
             Map<String, ControllerLink> links,
@@ -561,6 +564,11 @@ public final class PairSupervisor implements Pair, AutoCloseable {
     }
 
     /** Registers a listener for every switchover report (completed, failed or refused), called on the decision thread. */
+    @Override
+    public Object commandLock() {
+        return commandLock;
+    }
+
     @Override
     public void onSwitchover(java.util.function.Consumer<SwitchoverReport> listener) {
         reportListeners.add(listener);
