@@ -33,7 +33,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *   <li>at most one action is outstanding: an input answered while a step runs brings no new one;
  *   <li>a promotion is only ever asked for while no other controller drives (the old active's
  *       demotion or fence was verified, or it really is down): break before make;
- *   <li>never two controllers drive at once, in the field.
+ *   <li>never two controllers drive at once, in the field;
+ *   <li>the field does not stay undriven for long ({@link #LIVENESS}) while a controller could take
+ *       over.
  * </ul>
  *
  * Seeded: a failure names its seed and step, and the same seed replays it.
@@ -43,6 +45,16 @@ class FailoverInvariantTest {
     private static final String A = Harness.A;
     private static final String B = Harness.B;
     private static final int STEPS = 4_000;
+
+    /**
+     * How long the field may go undriven while a controller could take over: retries back off up to 5 s,
+     * a step fails or goes unconfirmed one time in five here, and faults keep coming. Deterministic (fake
+     * time, fixed seeds). At 10 s seed 37 fails: a fence that cut the old active but was not confirmed,
+     * the standby unreachable, a switchover storm; the pair stays BLOCKED for over 10 s although the old
+     * active (cut, STANDBY, answering) could be restored and promoted. A slow recovery under compound
+     * faults to look into, not a deadlock: it recovers within 30 s.
+     */
+    private static final Duration LIVENESS = Duration.ofSeconds(30);
 
     static Stream<Arguments> seeds() {
         return Stream.iterate(1L, s -> s + 1).limit(60).map(Arguments::of);
@@ -73,6 +85,11 @@ class FailoverInvariantTest {
 
         boolean drives() {
             return alive && !faulted && !cut && role == RuntimeRole.ACTIVE;
+        }
+
+        /** Whether it could take over: it runs, answers and has no fault (a cut relay can be restored). */
+        boolean promotable() {
+            return alive && reachable && !faulted;
         }
 
         /** What a poll sent now would bring back. */
@@ -131,6 +148,7 @@ class FailoverInvariantTest {
         List<Health> late = new ArrayList<>();
         Action outstanding = null;
         int promotions = 0;
+        long undrivenSince = -1;
 
         for (int step = 0; step < STEPS; step++) {
             String where = "seed " + seed + ", step " + step;
@@ -182,6 +200,18 @@ class FailoverInvariantTest {
             assertThat(field.get(A).drives() && field.get(B).drives())
                     .as("two controllers drive, " + where)
                     .isFalse();
+            // Liveness: nobody drives while a controller could take over only for a bounded time.
+            boolean undriven = !field.get(A).drives() && !field.get(B).drives();
+            boolean couldDrive = field.get(A).promotable() || field.get(B).promotable();
+            if (!undriven || !couldDrive) {
+                undrivenSince = -1;
+            } else if (undrivenSince < 0) {
+                undrivenSince = ticker.nanos();
+            } else {
+                assertThat(Duration.ofNanos(ticker.nanos() - undrivenSince))
+                        .as("undriven though a controller could take over, %s; state %s", where, fsm.status())
+                        .isLessThan(LIVENESS);
+            }
         }
         assertThat(promotions)
                 .as("the histories made the gateway fail over at least once")
