@@ -73,6 +73,12 @@ public final class FailoverController {
     private final Map<String, Health> health = new HashMap<>();
     private final Set<String> fenced = new HashSet<>();
     /**
+     * Controllers whose fence step was not confirmed: it may have cut all the same. One that then
+     * reports its outputs disabled (and STANDBY) is restored like a fenced one (safety rule 9), else a
+     * pair could stay without a driver behind a relay it does not know it opened.
+     */
+    private final Set<String> maybeFenced = new HashSet<>();
+    /**
      * When a role or fence step was last verified, per controller: polls sent before it are stale
      * about the role, the output-enable input and driving.
      */
@@ -173,6 +179,9 @@ public final class FailoverController {
                     lastDrivenNanos = Math.max(lastDrivenNanos, h.sampledNanos());
                 }
                 health.put(h.controllerId(), h);
+                if (h.reachable() && h.outputsEnabled()) {
+                    maybeFenced.remove(h.controllerId());
+                }
                 awaitingPoll.remove(h.controllerId());
                 yield pending == null ? evaluate() : List.of();
             }
@@ -186,6 +195,7 @@ public final class FailoverController {
                     fenced.add(seen.controllerId());
                 } else {
                     fenced.remove(seen.controllerId());
+                    maybeFenced.remove(seen.controllerId());
                 }
                 yield List.of();
             }
@@ -345,7 +355,7 @@ public final class FailoverController {
      * (a STANDBY does not drive), unless the last attempt failed and its back-off has not passed.
      */
     private boolean unfenceable(String id, Health h, long now) {
-        return fenced.contains(id)
+        return (fenced.contains(id) || (maybeFenced.contains(id) && !h.outputsEnabled()))
                 && fenceable.contains(id)
                 && h.reachable()
                 && h.condition() == Condition.HEALTHY
@@ -539,6 +549,9 @@ public final class FailoverController {
             case Action.Fence f -> {
                 if (done.ok()) {
                     fenced.add(id);
+                } else {
+                    // Not confirmed, yet it may have cut: the field will say (its outputs disabled).
+                    maybeFenced.add(id);
                 }
                 if (forSwitchover) {
                     if (done.ok()) {
@@ -553,6 +566,7 @@ public final class FailoverController {
             case Action.Unfence u -> {
                 if (done.ok()) {
                     fenced.remove(id);
+                    maybeFenced.remove(id);
                     unfenceFailures = 0;
                     nextUnfenceNanos = Long.MIN_VALUE;
                 } else {

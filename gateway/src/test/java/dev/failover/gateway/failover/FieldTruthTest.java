@@ -29,6 +29,24 @@ import org.junit.jupiter.api.Test;
  */
 class FieldTruthTest {
 
+    @Test
+    void aFenceThatCutButWasNotConfirmedIsRestoredOnceTheControllerReportsItsOutputsDisabled() {
+        // Found by FailoverInvariantTest (seed 37): the fence step timed out although the relay opened, the
+        // standby died meanwhile, and the pair stayed without a driver behind a relay the gateway did not
+        // know it had opened, though the old active answered as a STANDBY that could take the role back.
+        Harness h = new Harness().protectedWithAActive();
+        List<Action> fence = h.health(unreachable(A, RuntimeRole.ACTIVE));
+        assertThat(fence).containsExactly(fence(A));
+        h.done(fence(A), false);
+        h.health(unreachable(B, RuntimeRole.STANDBY));
+
+        List<Action> actions = h.health(cut(A, RuntimeRole.STANDBY));
+
+        assertThat(actions)
+                .as("its outputs are restored: safe, a STANDBY does not drive")
+                .containsExactly(unfence(A));
+    }
+
     @Nested
     class RestartedGateway {
 
