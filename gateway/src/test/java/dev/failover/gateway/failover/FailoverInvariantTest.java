@@ -26,8 +26,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (processes die and come back as STANDBY, controllers fault and recover, networks drop so that a
  * live, driving controller looks dead and is judged on what it last answered), the controller's
  * actions are carried out in that field and succeed or fail at random (and some that took effect are
- * not confirmed), planned switchovers are asked for at any moment, and polls arrive late, from before
- * a step. After every input:
+ * not confirmed), planned switchovers are asked for at any moment, the gateway is restarted (maybe in
+ * the middle of a step, which may have taken effect; the new one learns the relays from their
+ * feedback), both controllers miss polls at once now and then, and polls arrive late, from before a
+ * step. After every input:
  *
  * <ul>
  *   <li>at most one action is outstanding: an input answered while a step runs brings no new one;
@@ -139,8 +141,7 @@ class FailoverInvariantTest {
     void safetyRulesHoldOverRandomHistories(long seed) {
         Random random = new Random(seed);
         FakeTicker ticker = new FakeTicker();
-        FailoverController fsm =
-                new FailoverController(A, B, Set.of(A, B), FailoverPolicy.defaults(), ticker, FailoverEvents.NONE);
+        FailoverController fsm = gateway(ticker);
         Map<String, Plc> field = new HashMap<>();
         field.put(A, new Plc(A, RuntimeRole.ACTIVE));
         field.put(B, new Plc(B, RuntimeRole.STANDBY));
@@ -169,6 +170,20 @@ class FailoverInvariantTest {
             } else if (roll < 32) {
                 // A planned switchover or a drill, asked for at any moment.
                 actions = fsm.handle(new Input.SwitchoverRequested("request-" + step, "alice", "drill"));
+            } else if (roll < 33) {
+                // The gateway is killed and restarted, maybe in the middle of a step that may have taken
+                // effect; the new one learns the relays from their feedback (FenceObserved), as at start.
+                if (outstanding != null && random.nextBoolean()) {
+                    perform(outstanding, field, random);
+                }
+                outstanding = null;
+                late.clear();
+                fsm = gateway(ticker);
+                fsm.handle(new Input.FenceObserved(A, field.get(A).cut, "relay feedback at start"));
+                actions = fsm.handle(new Input.FenceObserved(B, field.get(B).cut, "relay feedback at start"));
+            } else if (roll < 34) {
+                // Both controllers missed polls at once, or that ended: the gateway's side, not theirs.
+                actions = fsm.handle(new Input.CommonModeObserved(random.nextBoolean(), "both missed"));
             } else if (!late.isEmpty() && roll < 38) {
                 // A poll sent before the steps since: its field information is out of date.
                 actions = fsm.handle(new Input.HealthChanged(late.remove(random.nextInt(late.size()))));
@@ -215,6 +230,10 @@ class FailoverInvariantTest {
         assertThat(promotions)
                 .as("the histories made the gateway fail over at least once")
                 .isPositive();
+    }
+
+    private static FailoverController gateway(FakeTicker ticker) {
+        return new FailoverController(A, B, Set.of(A, B), FailoverPolicy.defaults(), ticker, FailoverEvents.NONE);
     }
 
     /** A random fault in the field, or its end. */
