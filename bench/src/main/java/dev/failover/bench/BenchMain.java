@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code bench} command line: the failover demo and the benchmarks on the simulated pair
@@ -18,6 +19,8 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "bench",
+        // Help, version and the exit codes hold for every subcommand too.
+        scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         version = "bench 0.1.0",
         description = "The failover demo and the benchmarks on a simulated PLC pair over loopback.",
@@ -104,10 +107,7 @@ public final class BenchMain implements Callable<Integer> {
         return value;
     }
 
-    @Command(
-            name = "demo",
-            mixinStandardHelpOptions = true,
-            description = "The failover demo on two simulated PLCs (docs/bench.md).")
+    @Command(name = "demo", description = "The failover demo on two simulated PLCs (docs/bench.md).")
     static final class Demo implements Callable<Integer> {
         @Option(names = "--keep-running", description = "keep the bench up after the demo, for manual faults")
         boolean keepRunning;
@@ -120,7 +120,6 @@ public final class BenchMain implements Callable<Integer> {
 
     @Command(
             name = "failover",
-            mixinStandardHelpOptions = true,
             description =
                     "The failover benchmark (docs/benchmarks.md): RTO per fault type unloaded and under full"
                             + " CPU load, a soak of a healthy pair with the gateway paused and polls lost, a 5 ms poll profile.")
@@ -176,10 +175,7 @@ public final class BenchMain implements Callable<Integer> {
         }
     }
 
-    @Command(
-            name = "commands",
-            mixinStandardHelpOptions = true,
-            description = "Signed commands per second and their latency (docs/benchmarks.md).")
+    @Command(name = "commands", description = "Signed commands per second and their latency (docs/benchmarks.md).")
     static final class Commands implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -211,7 +207,6 @@ public final class BenchMain implements Callable<Integer> {
 
     @Command(
             name = "scada",
-            mixinStandardHelpOptions = true,
             description = "OPC UA read latency and notification delay of the gateway's server (docs/benchmarks.md).")
     static final class Scada implements Callable<Integer> {
         @CommandLine.Spec
@@ -235,7 +230,6 @@ public final class BenchMain implements Callable<Integer> {
 
     @Command(
             name = "rpo",
-            mixinStandardHelpOptions = true,
             description = "Mirror lag, loss at takeover, and commands per second with and without the journal's disk"
                     + " syncs (docs/benchmarks.md).")
     static final class Rpo implements Callable<Integer> {
@@ -284,7 +278,6 @@ public final class BenchMain implements Callable<Integer> {
 
     @Command(
             name = "scale",
-            mixinStandardHelpOptions = true,
             description =
                     "One gateway process supervising N pairs: CPU, RSS, threads, allocation rate, RTO of N"
                             + " crashes, false failovers (docs/benchmarks.md); GATEWAY_JAVA_OPTS sets the gateway's JVM options.")

@@ -29,12 +29,6 @@ final class CertsCommands {
 
     @Command(
             name = "init",
-            mixinStandardHelpOptions = true,
-            version = CertsMain.VERSION,
-            sortOptions = false,
-            sortSynopsis = false,
-            exitCodeListHeading = CertsMain.EXIT_CODES,
-            exitCodeList = {CertsMain.EXIT_OK, CertsMain.EXIT_FAILED, CertsMain.EXIT_USAGE},
             description = {
                 "Create the PKI: the root CA, the issuing CA and a first, empty CRL.",
                 "Refuses a directory that already holds a PKI."
@@ -84,12 +78,6 @@ final class CertsCommands {
 
     @Command(
             name = "issue",
-            mixinStandardHelpOptions = true,
-            version = CertsMain.VERSION,
-            sortOptions = false,
-            sortSynopsis = false,
-            exitCodeListHeading = CertsMain.EXIT_CODES,
-            exitCodeList = {CertsMain.EXIT_OK, CertsMain.EXIT_FAILED, CertsMain.EXIT_USAGE},
             description = {
                 "Issue a certificate and its key store.",
                 "Writes issued/NAME.p12 (private key and chain, protected by the key store password) and"
@@ -212,12 +200,6 @@ final class CertsCommands {
 
     @Command(
             name = "list",
-            mixinStandardHelpOptions = true,
-            version = CertsMain.VERSION,
-            sortOptions = false,
-            sortSynopsis = false,
-            exitCodeListHeading = CertsMain.EXIT_CODES,
-            exitCodeList = {CertsMain.EXIT_OK, CertsMain.EXIT_FAILED, CertsMain.EXIT_USAGE},
             description = {
                 "List the certificates issued and their status.",
                 "Also says when the CRL runs out. Needs no password."
@@ -270,12 +252,6 @@ final class CertsCommands {
 
     @Command(
             name = "revoke",
-            mixinStandardHelpOptions = true,
-            version = CertsMain.VERSION,
-            sortOptions = false,
-            sortSynopsis = false,
-            exitCodeListHeading = CertsMain.EXIT_CODES,
-            exitCodeList = {CertsMain.EXIT_OK, CertsMain.EXIT_FAILED, CertsMain.EXIT_USAGE},
             description = {
                 "Revoke a certificate.",
                 "Revocation is final. Devices refuse the certificate once the next CRL reaches them: run"
@@ -331,12 +307,6 @@ final class CertsCommands {
 
     @Command(
             name = "crl",
-            mixinStandardHelpOptions = true,
-            version = CertsMain.VERSION,
-            sortOptions = false,
-            sortSynopsis = false,
-            exitCodeListHeading = CertsMain.EXIT_CODES,
-            exitCodeList = {CertsMain.EXIT_OK, CertsMain.EXIT_FAILED, CertsMain.EXIT_USAGE},
             description = {
                 "Publish a new CRL (crl.pem).",
                 "Copy it to every gateway and controller: they refuse every certificate once the CRL they hold"

@@ -11,6 +11,7 @@ import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code certs} command line: create the plant PKI, issue, list and revoke certificates, publish
@@ -20,12 +21,16 @@ import picocli.CommandLine.HelpCommand;
  */
 @Command(
         name = "certs",
+        // Help, version, option order and the exit codes hold for every subcommand too.
+        scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         version = CertsMain.VERSION,
         sortOptions = false,
         sortSynopsis = false,
-        description = "The plant PKI: create the CA, issue, list and revoke certificates, publish the CRL"
-                + " (docs/pki.md).",
+        description = {
+            "The plant PKI: create the CA, issue, list and revoke certificates, publish the CRL (docs/pki.md).",
+            "Run `certs COMMAND --help` for the options of a command."
+        },
         subcommands = {
             HelpCommand.class,
             CertsCommands.Init.class,
@@ -44,8 +49,7 @@ import picocli.CommandLine.HelpCommand;
             "    --keystore-password-file FILE or --keystore-password-env VAR",
             "    (default: " + CertsOptions.DEFAULT_KEYSTORE_PASSWORD_ENV + ")",
             "  A password file holds the password on its first line.",
-            "  Passwords need 8 characters or more.",
-            "%nRun `certs COMMAND --help` for the options of a command."
+            "  Passwords need 8 characters or more."
         })
 public final class CertsMain {
 
