@@ -9,6 +9,7 @@ import dev.failover.gateway.config.ConfigLoader;
 import dev.failover.gateway.config.GatewayConfig;
 import dev.failover.gateway.control.StatusJson;
 import dev.failover.gateway.events.GatewayEvent;
+import dev.failover.gateway.events.PairDetail;
 import dev.failover.gateway.failover.SwitchoverReport;
 import dev.failover.plcsim.Plant;
 import dev.failover.testkit.FieldObserver;
@@ -24,7 +25,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -44,15 +44,20 @@ public final class BenchDemo {
 
     private static final Path WORK = Path.of("bench-data");
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(15);
-    private static final Set<String> SHOWN = Set.of(
-            "CONTROLLER_HEALTH",
-            "STEP_DONE",
-            "STEP_FAILED",
-            "SWITCHOVER_COMPLETED",
-            "SWITCHOVER_FAILED",
-            "ALARM_RAISED",
-            "ALARM_CLEARED",
-            "PAIR_STATE");
+    /** The events the demo prints as they come: the failover's story, not the mirror's or the doors'. */
+    private static boolean shown(GatewayEvent e) {
+        return switch (e.detail()) {
+            case PairDetail.ControllerHealth health -> true;
+            case PairDetail.StepDone done -> true;
+            case PairDetail.StepFailed failed -> true;
+            case PairDetail.SwitchoverCompleted completed -> true;
+            case PairDetail.SwitchoverFailed failed -> true;
+            case PairDetail.AlarmRaised raised -> true;
+            case PairDetail.AlarmCleared cleared -> true;
+            case PairDetail.PairState state -> true;
+            default -> false;
+        };
+    }
 
     private final PrintStream out;
     private volatile long originNanos = System.nanoTime();
@@ -415,7 +420,7 @@ public final class BenchDemo {
      * failover, and a console must not hold that up. The time is taken here, when it was published.
      */
     private void show(GatewayEvent e) {
-        if (!showEvents || !SHOWN.contains(e.type())) {
+        if (!showEvents || !shown(e)) {
             return;
         }
         double t = (System.nanoTime() - originNanos) / 1e9;

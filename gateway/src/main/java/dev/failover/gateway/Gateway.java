@@ -11,13 +11,16 @@ import dev.failover.gateway.config.FenceConfig;
 import dev.failover.gateway.config.GatewayConfig;
 import dev.failover.gateway.config.PairConfig;
 import dev.failover.gateway.control.ControlServer;
+import dev.failover.gateway.events.CommandDetail;
 import dev.failover.gateway.events.EventBus;
 import dev.failover.gateway.events.EventSink;
+import dev.failover.gateway.events.GatewayDetail;
 import dev.failover.gateway.events.GatewayEvent;
 import dev.failover.gateway.events.JsonLinesEventLog;
 import dev.failover.gateway.events.LogEventSink;
 import dev.failover.gateway.events.RecentEvents;
 import dev.failover.gateway.events.RefusalReporter;
+import dev.failover.gateway.events.SecurityDetail;
 import dev.failover.gateway.fence.Fence;
 import dev.failover.gateway.fence.SimFence;
 import dev.failover.gateway.health.PauseDetector;
@@ -130,12 +133,11 @@ public final class Gateway implements AutoCloseable {
         } else {
             events.publish(new GatewayEvent(
                     clock.instant(),
-                    "INSECURE_MODE",
                     "",
                     "",
                     "no security section: the "
                             + "gateway takes no commands and reaches every controller over plain Modbus TCP",
-                    Map.of()));
+                    new SecurityDetail.InsecureMode()));
         }
         for (PairConfig pair : config.pairs()) {
             BoxController box = null;
@@ -255,17 +257,11 @@ public final class Gateway implements AutoCloseable {
         journal.recovery()
                 .ifPresent(r -> events.publish(new GatewayEvent(
                         clock.instant(),
-                        "JOURNAL_RECOVERED",
                         "",
                         "",
                         r.message(),
-                        Map.of(
-                                "file",
-                                r.file().toString(),
-                                "truncatedAt",
-                                r.truncatedAtOffset(),
-                                "bytesDropped",
-                                r.bytesDropped()))));
+                        new GatewayDetail.JournalRecovered(
+                                r.file().toString(), r.truncatedAtOffset(), r.bytesDropped()))));
         for (PendingCommand p : journal.pending()) {
             String why = "the gateway stopped before command " + p.command().commandId() + " was acknowledged"
                     + (p.appliedToActive()
@@ -274,14 +270,13 @@ public final class Gateway implements AutoCloseable {
             journal.failed(p.command().commandId(), why);
             events.publish(new GatewayEvent(
                     clock.instant(),
-                    "COMMAND_FAILED",
                     p.command().pair(),
                     "",
                     why + "; not replayed",
-                    Map.of(
-                            "commandId",
+                    new CommandDetail.CommandFailed(
                             p.command().commandId(),
-                            "code",
+                            null,
+                            null,
                             // Its value may be in force although it was never acknowledged: say so apart.
                             p.appliedToActive() ? "GATEWAY_RESTARTED_AFTER_WRITE" : "GATEWAY_RESTARTED")));
         }
@@ -301,7 +296,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void insecure(PairConfig pair, String controller, String message, Clock clock) {
-        events.publish(new GatewayEvent(clock.instant(), "INSECURE_MODE", pair.name(), controller, message, Map.of()));
+        events.publish(
+                new GatewayEvent(clock.instant(), pair.name(), controller, message, new SecurityDetail.InsecureMode()));
     }
 
     private static Fence fence(String controllerId, FenceConfig config, BoxController box, Clock clock) {

@@ -1,6 +1,7 @@
 package dev.failover.testkit;
 
 import dev.failover.gateway.config.FailoverPolicy;
+import dev.failover.gateway.events.EventDetail;
 import dev.failover.gateway.events.GatewayEvent;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -53,9 +54,13 @@ public final class SimulatedPairExtension implements ParameterResolver {
             return List.copyOf(events);
         }
 
-        /** The events of {@code type} so far. */
-        public List<GatewayEvent> ofType(String type) {
-            return events.stream().filter(e -> e.type().equals(type)).toList();
+        /** The details of the events of kind {@code kind} so far, in order. */
+        public <T extends EventDetail> List<T> of(Class<T> kind) {
+            return events.stream()
+                    .map(GatewayEvent::detail)
+                    .filter(kind::isInstance)
+                    .map(kind::cast)
+                    .toList();
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.failover.gateway.box;
 
 import dev.failover.gateway.config.PairConfig;
+import dev.failover.gateway.events.EventDetail;
 import dev.failover.gateway.events.EventSink;
 import dev.failover.gateway.events.GatewayEvent;
+import dev.failover.gateway.events.PairDetail;
 import dev.failover.gateway.fence.Fence;
 import dev.failover.gateway.fence.RelayFence;
 import dev.failover.gateway.supervisor.Pair;
@@ -14,7 +16,6 @@ import dev.failover.hardware.PairHardware;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,6 @@ public final class BoxController implements EventSink, AutoCloseable {
     static final String KEY_REASON = "manual switchover by key switch";
 
     private static final Logger log = LoggerFactory.getLogger(BoxController.class);
-    private static final Set<String> STATUS_EVENTS = Set.of("PAIR_STATE", "ALARM_RAISED", "ALARM_CLEARED");
 
     private final String pairName;
     private final PairHardware hardware;
@@ -109,9 +109,19 @@ public final class BoxController implements EventSink, AutoCloseable {
     @Override
     public void publish(GatewayEvent event) {
         Pair attached = supervisor;
-        if (attached != null && pairName.equals(event.pair()) && STATUS_EVENTS.contains(event.type())) {
+        if (attached != null && pairName.equals(event.pair()) && changesLeds(event.detail())) {
             show(LedMapping.of(attached.status()));
         }
+    }
+
+    /** Whether the LEDs may change with this event: they show the pair state and its alarms. */
+    private static boolean changesLeds(EventDetail detail) {
+        return switch (detail) {
+            case PairDetail.PairState state -> true;
+            case PairDetail.AlarmRaised raised -> true;
+            case PairDetail.AlarmCleared cleared -> true;
+            default -> false;
+        };
     }
 
     /** The pattern the LEDs were last set to. */

@@ -3,6 +3,7 @@ package dev.failover.gateway.command;
 import dev.failover.gateway.config.CommandAction;
 import dev.failover.gateway.config.ControllerConfig;
 import dev.failover.gateway.config.TagConfig;
+import dev.failover.gateway.events.CommandDetail;
 import dev.failover.gateway.events.EventSink;
 import dev.failover.gateway.events.GatewayEvent;
 import dev.failover.gateway.events.RefusalReporter;
@@ -19,7 +20,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -101,17 +101,12 @@ public final class CommandService {
     public CommandResult submit(byte[] envelope, String origin, String pairName, Set<CommandAction> actions) {
         Decision decision = guard.check(envelope, pairName, actions);
         if (decision instanceof Decision.Rejected r) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("reason", r.reason().name());
-            fields.put("commandId", r.commandId());
-            fields.put("signer", r.signer());
-            fields.put("origin", origin);
+            var rejected = new CommandDetail.CommandRejected(
+                    r.reason().name(), r.commandId(), null, null, r.signer(), null, origin);
             if (refusals != null && BEFORE_THE_SIGNER.contains(r.reason())) {
-                fields.remove("reason");
-                refusals.refused(
-                        RefusalReporter.COMMAND_REJECTED, r.reason().name(), "command refused: " + r.detail(), fields);
+                refusals.refused(rejected, "command refused: " + r.detail());
             } else {
-                publish("COMMAND_REJECTED", "", "command refused: " + r.detail(), fields, "");
+                publish("", "command refused: " + r.detail(), rejected);
             }
             evidenceWritten();
             return new CommandResult(
@@ -119,14 +114,16 @@ public final class CommandService {
         }
         Decision.Accepted accepted = (Decision.Accepted) decision;
         Command c = accepted.command();
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("commandId", c.id());
-        fields.put("action", c.action().wireName());
-        fields.put("args", c.args().toString());
-        fields.put("signer", accepted.signer());
-        fields.put("role", accepted.role());
-        fields.put("origin", origin);
-        publish("COMMAND_ACCEPTED", "", c.action().wireName() + " by " + accepted.signer(), fields, c.pair());
+        publish(
+                c.pair(),
+                c.action().wireName() + " by " + accepted.signer(),
+                new CommandDetail.CommandAccepted(
+                        c.id(),
+                        c.action().wireName(),
+                        c.args().toString(),
+                        accepted.signer(),
+                        accepted.role(),
+                        origin));
         Pair pair = pairs.get(c.pair());
         CommandResult result;
         synchronized (pair.commandLock()) {
@@ -141,12 +138,7 @@ public final class CommandService {
                 case SWITCHOVER, START_DRILL -> switchover(pair, c, accepted.signer());
             };
         }
-        Map<String, Object> outcome = new LinkedHashMap<>();
-        outcome.put("commandId", c.id());
-        outcome.put("action", c.action().wireName());
-        outcome.put("signer", accepted.signer());
-        outcome.put("code", result.code());
-        publish("COMMAND_" + result.outcome().name(), "", result.detail(), outcome, c.pair());
+        publishOutcome(c.pair(), result, c.action().wireName(), accepted.signer());
         evidenceWritten();
         return result;
     }
@@ -182,13 +174,8 @@ public final class CommandService {
                         .filter(t -> t.name().equals(tagName))
                         .findFirst()
                         .orElse(null);
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("commandId", id);
-        fields.put("action", CommandAction.WRITE_TAG.wireName());
-        fields.put("args", "{tag=" + tagName + ", value=" + value + "}");
-        fields.put("signer", user);
-        fields.put("role", role);
-        fields.put("origin", origin);
+        String action = CommandAction.WRITE_TAG.wireName();
+        String args = "{tag=" + tagName + ", value=" + value + "}";
         Decision.Rejected rejected = null;
         if (tag == null) {
             rejected = CommandGuard.reject(
@@ -203,23 +190,23 @@ public final class CommandService {
             rejected = TagValues.check(tag, value, user, id).orElse(null);
         }
         if (rejected != null) {
-            fields.put("reason", rejected.reason().name());
-            publish("COMMAND_REJECTED", "", "write refused: " + rejected.detail(), fields, pairName);
+            publish(
+                    pairName,
+                    "write refused: " + rejected.detail(),
+                    new CommandDetail.CommandRejected(rejected.reason().name(), id, action, args, user, role, origin));
             evidenceWritten();
             return new CommandResult(
                     id, CommandResult.Outcome.REJECTED, rejected.reason().name(), rejected.detail());
         }
-        publish("COMMAND_ACCEPTED", "", "write-tag by " + user, fields, pairName);
+        publish(
+                pairName,
+                "write-tag by " + user,
+                new CommandDetail.CommandAccepted(id, action, args, user, role, origin));
         CommandResult result;
         synchronized (pair.commandLock()) {
             result = writeTag(pair, id, tag.name(), ((Number) value).doubleValue(), user);
         }
-        Map<String, Object> outcome = new LinkedHashMap<>();
-        outcome.put("commandId", id);
-        outcome.put("action", CommandAction.WRITE_TAG.wireName());
-        outcome.put("signer", user);
-        outcome.put("code", result.code());
-        publish("COMMAND_" + result.outcome().name(), "", result.detail(), outcome, pairName);
+        publishOutcome(pairName, result, action, user);
         evidenceWritten();
         return result;
     }
@@ -391,7 +378,19 @@ public final class CommandService {
         return new CommandResult(id, CommandResult.Outcome.FAILED, code, detail);
     }
 
-    private void publish(String type, String controller, String message, Map<String, Object> fields, String pair) {
-        events.publish(new GatewayEvent(clock.instant(), type, pair, controller, message, fields));
+    private void publish(String pair, String message, CommandDetail detail) {
+        events.publish(new GatewayEvent(clock.instant(), pair, "", message, detail));
+    }
+
+    /** {@code COMMAND_DONE} or {@code COMMAND_FAILED} for an accepted command that ran. */
+    private void publishOutcome(String pair, CommandResult result, String action, String signer) {
+        publish(
+                pair,
+                result.detail(),
+                switch (result.outcome()) {
+                    case DONE -> new CommandDetail.CommandDone(result.commandId(), action, signer, result.code());
+                    case FAILED -> new CommandDetail.CommandFailed(result.commandId(), action, signer, result.code());
+                    case REJECTED -> throw new IllegalStateException("a command that ran has no rejection");
+                });
     }
 }

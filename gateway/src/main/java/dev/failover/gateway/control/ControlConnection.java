@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.failover.certs.TlsContexts;
 import dev.failover.gateway.events.RefusalReporter;
+import dev.failover.gateway.events.SecurityDetail;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -15,8 +16,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -120,7 +119,7 @@ final class ControlConnection {
                 return;
             }
             if (first == -1) {
-                refuse(RefusalReason.NO_HANDSHAKE, "it closed the connection without sending anything", Map.of());
+                refuse(RefusalReason.NO_HANDSHAKE, "it closed the connection without sending anything");
                 return;
             }
             firstByteNanos = System.nanoTime();
@@ -211,7 +210,7 @@ final class ControlConnection {
             return false;
         }
         int slots = context.admission().limits().authenticated();
-        refuse(RefusalReason.BUSY, "all " + slots + " authenticated connections are taken", Map.of());
+        refuse(RefusalReason.BUSY, "all " + slots + " authenticated connections are taken");
         if (in != null) {
             // It holds no slot now: its request gets the handshake timeout, in all, to arrive.
             Future<?> cutoff = closeAfter(context.handshakeTimeout());
@@ -253,12 +252,11 @@ final class ControlConnection {
         if (first != '{') {
             refuse(
                     RefusalReason.PROTOCOL,
-                    String.format("it did not start a TLS handshake (first byte 0x%02x)", first),
-                    Map.of());
+                    String.format("it did not start a TLS handshake (first byte 0x%02x)", first));
             linger(rawIn);
             return;
         }
-        refuse(RefusalReason.PROTOCOL, "it sent a request in plain text, without TLS", Map.of());
+        refuse(RefusalReason.PROTOCOL, "it sent a request in plain text, without TLS");
         RequestLine.read(new BufferedInputStream(rawIn), 0, ControlServer.MAX_REQUEST_BYTES);
         write(
                 raw.getOutputStream(),
@@ -283,8 +281,7 @@ final class ControlConnection {
             }
             refuse(
                     RefusalReason.REQUEST_TIMEOUT,
-                    "it sent no complete request within " + ControlServer.REQUEST_TIMEOUT.toSeconds() + " s",
-                    Map.of());
+                    "it sent no complete request within " + ControlServer.REQUEST_TIMEOUT.toSeconds() + " s");
             return;
         } finally {
             cutoff.cancel(false);
@@ -293,8 +290,7 @@ final class ControlConnection {
             // The deadline passed just as the line arrived: the socket is closed, nothing may run.
             refuse(
                     RefusalReason.REQUEST_TIMEOUT,
-                    "it sent no complete request within " + ControlServer.REQUEST_TIMEOUT.toSeconds() + " s",
-                    Map.of());
+                    "it sent no complete request within " + ControlServer.REQUEST_TIMEOUT.toSeconds() + " s");
             return;
         }
         answer(line, out);
@@ -307,7 +303,8 @@ final class ControlConnection {
             refuse(
                     RefusalReason.OVERSIZED,
                     "its request was too large: " + size + ", limit " + ControlServer.MAX_REQUEST_BYTES,
-                    Map.of("size", line.size(), "limit", ControlServer.MAX_REQUEST_BYTES));
+                    line.size(),
+                    ControlServer.MAX_REQUEST_BYTES);
             answer = refusal(
                             RefusalReason.OVERSIZED,
                             "request too large: " + size + ", limit " + ControlServer.MAX_REQUEST_BYTES
@@ -356,8 +353,7 @@ final class ControlConnection {
                         "it was closed to admit a newer connection: more than "
                                 + context.admission().limits().pendingPerSource() + " unauthenticated connections from"
                                 + " its address, or "
-                                + context.admission().limits().pending() + " in all",
-                        Map.of());
+                                + context.admission().limits().pending() + " in all");
             case TIMED_OUT ->
                 refuse(
                         RefusalReason.HANDSHAKE_TIMEOUT,
@@ -366,29 +362,24 @@ final class ControlConnection {
                                         + context.handshakeTimeout().toMillis() + " ms"
                                 : (context.tls() == null ? "its request" : "its TLS handshake")
                                         + " did not complete within "
-                                        + ControlServer.HANDSHAKE_COMPLETION.toSeconds() + " s",
-                        Map.of());
+                                        + ControlServer.HANDSHAKE_COMPLETION.toSeconds() + " s");
             default -> {
                 HandshakeFailures.Refusal refusal = HandshakeFailures.classify(failure);
-                refuse(refusal.reason(), refusal.detail(), Map.of());
+                refuse(refusal.reason(), refusal.detail());
             }
         }
     }
 
-    private void refuse(RefusalReason reason, String detail, Map<String, Object> extra) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("peer", peer);
-        if (subject != null) {
-            fields.put("subject", subject);
-        }
-        fields.putAll(extra);
+    private void refuse(RefusalReason reason, String detail) {
+        refuse(reason, detail, null, null);
+    }
+
+    private void refuse(RefusalReason reason, String detail, Long size, Integer limit) {
         String who = subject == null ? peer : subject + " from " + peer;
         context.refusals()
                 .refused(
-                        RefusalReporter.CONTROL_REFUSED,
-                        reason.name(),
-                        "control endpoint refused " + who + ": " + detail,
-                        fields);
+                        new SecurityDetail.ControlRefused(reason.name(), peer, subject, size, limit),
+                        "control endpoint refused " + who + ": " + detail);
     }
 
     /**

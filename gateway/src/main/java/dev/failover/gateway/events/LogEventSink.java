@@ -3,15 +3,38 @@ package dev.failover.gateway.events;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Writes each event as one structured log line: {@code type pair=.. controller=.. key=value ..
- * "message"}. Alarms raised, mirror rejections and lag, journal repairs and refusals at the gateway's
- * doors log at WARN, failures at ERROR, {@code COMMAND_ACCEPTED} at DEBUG (the
- * command's outcome line repeats who asked for what), the rest at INFO. Every event still reaches
+ * "message"}. Alarms raised, failed steps, mirror rejections and lag, journal repairs, insecure modes
+ * and refusals at the gateway's doors log at WARN, failed switchovers at ERROR, {@code
+ * COMMAND_ACCEPTED} at DEBUG (the command's outcome line repeats who asked for what), the rest at
+ * INFO. Every event still reaches
  * every other sink, the JSON event log included.
  */
 public final class LogEventSink implements EventSink {
+
+    /** The level an event logs at. */
+    static Level level(EventDetail detail) {
+        return switch (detail) {
+            // One log line per command: its COMMAND_DONE or COMMAND_FAILED line names signer and action.
+            case CommandDetail.CommandAccepted accepted -> Level.DEBUG;
+            case CommandDetail c -> Level.INFO;
+            case PairDetail.SwitchoverFailed failed -> Level.ERROR;
+            case PairDetail.AlarmRaised raised -> Level.WARN;
+            case PairDetail.StepFailed failed -> Level.WARN;
+            case PairDetail.JournalCatchUpFailed failed -> Level.WARN;
+            case PairDetail p -> Level.INFO;
+            case MirrorDetail.MirrorRejected rejected -> Level.WARN;
+            case MirrorDetail.MirrorMismatch mismatch -> Level.WARN;
+            case MirrorDetail.MirrorLagging lagging -> Level.WARN;
+            case MirrorDetail m -> Level.INFO;
+            case SecurityDetail s -> Level.WARN;
+            case GatewayDetail.JournalRecovered recovered -> Level.WARN;
+            case GatewayDetail g -> Level.INFO;
+        };
+    }
 
     private static final Logger log = LoggerFactory.getLogger("events");
 
@@ -26,27 +49,12 @@ public final class LogEventSink implements EventSink {
         }
         line.append(" \"").append(event.message()).append('"');
         String text = line.toString();
-        if (event.type().equals("COMMAND_ACCEPTED")) {
-            // One log line per command: its COMMAND_DONE or COMMAND_FAILED line names signer and action.
-            log.debug(text);
-            return;
-        }
-        if (event.type().equals("SWITCHOVER_FAILED")) {
-            log.error(text);
-        } else if (event.type().equals("ALARM_RAISED")
-                || event.type().equals("INSECURE_MODE")
-                || event.type().equals("STEP_FAILED")
-                || event.type().equals("MIRROR_REJECTED")
-                || event.type().equals("MIRROR_MISMATCH")
-                || event.type().equals("MIRROR_LAGGING")
-                || event.type().equals("JOURNAL_RECOVERED")
-                || event.type().equals("JOURNAL_CATCH_UP_FAILED")
-                || event.type().equals(RefusalReporter.CONTROL_REFUSED)
-                || event.type().equals(RefusalReporter.SCADA_SESSION_REFUSED)
-                || event.type().equals(RefusalReporter.SCADA_CLIENT_REJECTED)) {
-            log.warn(text);
-        } else {
-            log.info(text);
+        switch (level(event.detail())) {
+            case DEBUG -> log.debug(text);
+            case INFO -> log.info(text);
+            case WARN -> log.warn(text);
+            case ERROR -> log.error(text);
+            default -> throw new IllegalStateException("no log level for " + event.type());
         }
     }
 }

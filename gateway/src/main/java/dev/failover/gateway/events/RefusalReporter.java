@@ -2,7 +2,6 @@ package dev.failover.gateway.events;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -21,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * event log: the first refusal of a kind (event type and {@code reason}) is published at once; the
  * repeats within the interval are counted and published as one {@code EVENTS_REPEATED} summary with
  * the reason and the count when the interval ends; at most one summary per kind and interval follows,
- * for as long as the flood lasts ({@link RepeatFilter#byField}). Every refusal is also counted by
+ * for as long as the flood lasts ({@link RepeatFilter#byReason}). Every refusal is also counted by
  * type and reason for the status answer.
  *
  * <p>Thread-safe. A daemon thread ends the intervals; {@link #close} publishes the summaries still
@@ -31,24 +30,19 @@ public final class RefusalReporter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RefusalReporter.class);
 
-    /** A connection to the control endpoint was refused (TLS handshake, admission, request). */
-    public static final String CONTROL_REFUSED = "CONTROL_REFUSED";
-    /** The OPC UA server refused to create or activate a session (user token, user certificate). */
-    public static final String SCADA_SESSION_REFUSED = "SCADA_SESSION_REFUSED";
-    /** The OPC UA server refused a client application certificate (untrusted, revoked, ...). */
-    public static final String SCADA_CLIENT_REJECTED = "SCADA_CLIENT_REJECTED";
-    /**
-     * A signed command was refused before its signer was known (too large, malformed, an algorithm
-     * not allowed, a bad signature): anyone can send those, so their repeats are summarised. Refusals
-     * of a known signer's command are each an event of their own ({@code CommandService}).
-     */
-    public static final String COMMAND_REJECTED = "COMMAND_REJECTED";
-
     /** How long the repeats of one kind are counted before their summary. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
 
-    private static final Set<String> TYPES =
-            Set.of(CONTROL_REFUSED, SCADA_SESSION_REFUSED, SCADA_CLIENT_REJECTED, COMMAND_REJECTED);
+    /**
+     * The refusals it summarises. A signed command refused before its signer was known (too large,
+     * malformed, an algorithm not allowed, a bad signature) is one: anyone can send those. Refusals of
+     * a known signer's command are each an event of their own ({@code CommandService}).
+     */
+    private static final Set<Class<? extends Refusal>> TYPES = Set.of(
+            SecurityDetail.ControlRefused.class,
+            SecurityDetail.ScadaSessionRefused.class,
+            SecurityDetail.ScadaClientRejected.class,
+            CommandDetail.CommandRejected.class);
 
     private final EventSink sink;
     private final Clock clock;
@@ -63,7 +57,7 @@ public final class RefusalReporter implements AutoCloseable {
     public RefusalReporter(EventSink sink, Clock clock, Duration interval) {
         this.sink = Objects.requireNonNull(sink, "sink");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.repeats = RepeatFilter.byField(interval, TYPES, "reason");
+        this.repeats = RepeatFilter.byReason(interval, TYPES);
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("refusal-summaries").daemon(true).factory());
         // A tenth of the interval: a summary comes at most 10 % late.
@@ -74,23 +68,15 @@ public final class RefusalReporter implements AutoCloseable {
     /**
      * Reports one refusal.
      *
-     * @param type {@link #CONTROL_REFUSED}, {@link #SCADA_SESSION_REFUSED} or {@link
-     *     #SCADA_CLIENT_REJECTED}
-     * @param reason the reason code (docs/security.md)
+     * @param refusal what was refused, with the reason code (docs/security.md) and the peer's details
      * @param message a sentence naming the peer and the reason
-     * @param fields the peer's identity and details; {@code reason} is put first
      */
-    public void refused(String type, String reason, String message, Map<String, Object> fields) {
-        if (!TYPES.contains(type)) {
-            throw new IllegalArgumentException("not a refusal event type: " + type);
-        }
-        counts.computeIfAbsent(type, t -> new ConcurrentHashMap<>())
-                .computeIfAbsent(reason, r -> new LongAdder())
+    public void refused(Refusal refusal, String message) {
+        EventDetail detail = refusal.detail();
+        counts.computeIfAbsent(detail.type(), t -> new ConcurrentHashMap<>())
+                .computeIfAbsent(refusal.reason(), r -> new LongAdder())
                 .increment();
-        Map<String, Object> all = new LinkedHashMap<>();
-        all.put("reason", reason);
-        all.putAll(fields);
-        repeats.admit(new GatewayEvent(clock.instant(), type, "", "", message, all))
+        repeats.admit(new GatewayEvent(clock.instant(), "", "", message, detail))
                 .forEach(sink::publish);
     }
 

@@ -3,6 +3,7 @@ package dev.failover.gateway.events;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +20,9 @@ import java.util.function.Function;
  *
  * <p>What a kind is depends on the use: {@link #identicalRepeats} summarises only word-for-word
  * repeats (type, controller and message: a pair retrying the same failing step, where anything new
- * must pass); {@link #byField} summarises by type and one field (a flood of refusals at one of the
- * gateway's doors, where every attempt names another peer but only the count and the reason matter).
+ * must pass); {@link #byReason} summarises {@link Refusal}s by type and reason (a flood of refusals at
+ * one of the gateway's doors, where every attempt names another peer but only the count and the
+ * reason matter).
  *
  * <p>A window ends at the next repeat after it (that repeat then passes as the first of a new
  * window) or at {@link #expire}: a kind that had repeats gets its summary and a new window, so a
@@ -48,60 +50,58 @@ public final class RepeatFilter {
     }
 
     private final long windowMillis;
-    private final Set<String> repeating;
-    private final Set<String> resolving;
+    private final Set<Class<? extends EventDetail>> repeating;
+    private final Set<Class<? extends EventDetail>> resolving;
     private final Function<GatewayEvent, Object> kind;
-    private final List<String> carried;
     private final Map<Object, Seen> seen = new LinkedHashMap<>();
 
     private RepeatFilter(
             Duration window,
-            Set<String> repeating,
-            Set<String> resolving,
-            Function<GatewayEvent, Object> kind,
-            List<String> carried) {
+            Set<Class<? extends EventDetail>> repeating,
+            Set<Class<? extends EventDetail>> resolving,
+            Function<GatewayEvent, Object> kind) {
         this.windowMillis = window.toMillis();
         this.repeating = Set.copyOf(repeating);
         this.resolving = Set.copyOf(resolving);
         this.kind = kind;
-        this.carried = List.copyOf(carried);
     }
 
     /**
      * A filter of word-for-word repeats of the {@code repeating} types; an event of a {@code
      * resolving} type publishes every pending summary before itself.
      */
-    public static RepeatFilter identicalRepeats(Duration window, Set<String> repeating, Set<String> resolving) {
+    public static RepeatFilter identicalRepeats(
+            Duration window, Set<Class<? extends EventDetail>> repeating, Set<Class<? extends EventDetail>> resolving) {
         return new RepeatFilter(
-                window, repeating, resolving, e -> List.of(e.type(), e.controller(), e.message()), List.of());
+                window, repeating, resolving, e -> List.of(e.detail().getClass(), e.controller(), e.message()));
     }
 
     /**
-     * A filter of the {@code repeating} types by type, pair, controller and the value of {@code field}:
-     * the summaries carry that field (for example the reason of a refusal).
+     * A filter of the {@code repeating} refusal types by type, pair, controller and reason: the
+     * summaries carry the reason.
      */
-    public static RepeatFilter byField(Duration window, Set<String> repeating, String field) {
+    public static RepeatFilter byReason(Duration window, Set<Class<? extends Refusal>> repeating) {
+        Set<Class<? extends EventDetail>> types = new HashSet<>();
+        for (Class<? extends Refusal> type : repeating) {
+            types.add(type.asSubclass(EventDetail.class));
+        }
         return new RepeatFilter(
-                window,
-                repeating,
-                Set.of(),
-                e -> List.of(
-                        e.type(),
-                        e.pair(),
-                        e.controller(),
-                        String.valueOf(e.fields().get(field))),
-                List.of(field));
+                window, types, Set.of(), e -> List.of(e.detail().getClass(), e.pair(), e.controller(), reason(e)));
+    }
+
+    private static String reason(GatewayEvent e) {
+        return e.detail() instanceof Refusal r ? r.reason() : "";
     }
 
     /** The events to publish for {@code event}: itself or nothing, after any summaries it ends. */
     public synchronized List<GatewayEvent> admit(GatewayEvent event) {
         List<GatewayEvent> out = new ArrayList<>(1);
-        if (resolving.contains(event.type())) {
+        if (resolving.contains(event.detail().getClass())) {
             flush(out);
             out.add(event);
             return out;
         }
-        if (!repeating.contains(event.type())) {
+        if (!repeating.contains(event.detail().getClass())) {
             out.add(event);
             return out;
         }
@@ -179,23 +179,12 @@ public final class RepeatFilter {
             return Optional.empty();
         }
         GatewayEvent f = s.first;
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("repeatedType", f.type());
-        for (String name : carried) {
-            Object value = f.fields().get(name);
-            if (value != null) {
-                fields.put(name, value);
-            }
-        }
-        fields.put("repeats", s.repeats);
-        fields.put("firstAt", s.windowStart.toString());
-        fields.put("lastAt", s.last.time().toString());
+        String reason = f.detail() instanceof Refusal r ? r.reason() : null;
         return Optional.of(new GatewayEvent(
                 s.last.time(),
-                "EVENTS_REPEATED",
                 f.pair(),
                 f.controller(),
                 f.type() + " repeated " + s.repeats + " more time(s) since " + s.windowStart + ": " + s.last.message(),
-                fields));
+                new GatewayDetail.EventsRepeated(f.type(), reason, s.repeats, s.windowStart, s.last.time())));
     }
 }

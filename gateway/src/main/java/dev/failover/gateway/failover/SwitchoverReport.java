@@ -143,7 +143,8 @@ public record SwitchoverReport(
         return f;
     }
 
-    private static double round(double millis) {
+    /** Milliseconds to 0.01, as events and status show them. */
+    public static double round(double millis) {
         return Math.round(millis * 100) / 100.0;
     }
 }

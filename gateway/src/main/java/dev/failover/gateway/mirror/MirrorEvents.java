@@ -3,9 +3,8 @@ package dev.failover.gateway.mirror;
 import dev.failover.gateway.config.TagConfig;
 import dev.failover.gateway.events.EventSink;
 import dev.failover.gateway.events.GatewayEvent;
+import dev.failover.gateway.events.MirrorDetail;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The mirror's events, with their reasons (safety rule 7). Rejections and mismatches are raised
@@ -41,91 +40,60 @@ final class MirrorEvents {
     }
 
     void rejected(String active, String standby, TagConfig tag, double raw, Rejection why) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("tag", tag.name());
-        fields.put("value", tag.engineering(raw));
-        fields.put("raw", raw);
-        fields.put("rule", why.rule().name());
-        fields.put("detail", why.detail());
-        fields.put("standby", standby);
         publish(
-                "MIRROR_REJECTED",
                 active,
                 "value of " + tag.name() + " on " + active + " not mirrored (" + why.rule() + "): " + why.detail()
                         + "; " + standby + " keeps its last good value",
-                fields);
+                new MirrorDetail.MirrorRejected(
+                        tag.name(), tag.engineering(raw), raw, why.rule().name(), why.detail(), standby));
     }
 
     void rejectionCleared(String active, TagConfig tag, double raw, Rejection was) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("tag", tag.name());
-        fields.put("value", tag.engineering(raw));
-        fields.put("was", was.rule().name());
         publish(
-                "MIRROR_REJECTION_CLEARED",
                 active,
                 "value of " + tag.name() + " on " + active + " passes again: "
                         + MirrorValidator.format(tag.engineering(raw)) + unit(tag),
-                fields);
+                new MirrorDetail.MirrorRejectionCleared(
+                        tag.name(), tag.engineering(raw), was.rule().name()));
     }
 
     void mismatch(String standby, TagConfig tag, double wrote, double holds) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("tag", tag.name());
-        fields.put("wrote", tag.engineering(wrote));
-        fields.put("holds", tag.engineering(holds));
         publish(
-                "MIRROR_MISMATCH",
                 standby,
                 standby + " holds " + MirrorValidator.format(tag.engineering(holds)) + unit(tag) + " of "
                         + tag.name() + " after the mirror wrote " + MirrorValidator.format(tag.engineering(wrote))
                         + unit(tag),
-                fields);
+                new MirrorDetail.MirrorMismatch(tag.name(), tag.engineering(wrote), tag.engineering(holds)));
     }
 
     void mismatchCleared(String standby, TagConfig tag) {
         publish(
-                "MIRROR_MISMATCH_CLEARED",
                 standby,
                 standby + " holds the active's value of " + tag.name() + " again",
-                Map.of("tag", tag.name()));
+                new MirrorDetail.MirrorMismatchCleared(tag.name()));
     }
 
     void lagging(String active, String standby, long lagMillis, long lagCycles, String reason) {
         publish(
-                "MIRROR_LAGGING",
                 standby,
                 "standby " + (standby.isEmpty() ? "" : standby + " ") + "has not matched the active for " + lagCycles
                         + " cycles: " + reason,
-                lagFields(active, standby, lagMillis, lagCycles, reason));
+                new MirrorDetail.MirrorLagging(
+                        active, standby, lagMillis, lagCycles, reason.isEmpty() ? null : reason));
     }
 
     void inSync(String active, String standby, long lagMillis, long lagCycles) {
         publish(
-                "MIRROR_IN_SYNC",
                 standby,
                 "standby " + standby + " matches active " + active + " on every mirrored tag",
-                lagFields(active, standby, lagMillis, lagCycles, ""));
-    }
-
-    private static Map<String, Object> lagFields(
-            String active, String standby, long lagMillis, long lagCycles, String reason) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("active", active);
-        fields.put("standby", standby);
-        fields.put("lagMs", lagMillis);
-        fields.put("lagCycles", lagCycles);
-        if (!reason.isEmpty()) {
-            fields.put("reason", reason);
-        }
-        return fields;
+                new MirrorDetail.MirrorInSync(active, standby, lagMillis, lagCycles));
     }
 
     private static String unit(TagConfig tag) {
         return tag.unit().isEmpty() ? "" : " " + tag.unit();
     }
 
-    private void publish(String type, String controller, String message, Map<String, Object> fields) {
-        sink.publish(new GatewayEvent(clock.instant(), type, pair, controller, message, fields));
+    private void publish(String controller, String message, MirrorDetail detail) {
+        sink.publish(new GatewayEvent(clock.instant(), pair, controller, message, detail));
     }
 }

@@ -3,12 +3,11 @@ package dev.failover.gateway.scada;
 import dev.failover.certs.CertificateVerifier;
 import dev.failover.certs.VerificationResult;
 import dev.failover.gateway.events.RefusalReporter;
+import dev.failover.gateway.events.SecurityDetail;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.security.CertificateValidator;
@@ -61,14 +60,10 @@ final class RefusedClients implements CertificateValidator {
 
     private void report(List<X509Certificate> chain, @Nullable String applicationUri, UaException e) {
         X509Certificate leaf = chain.getFirst();
-        Map<String, Object> fields = new LinkedHashMap<>(CertificateFacts.of("", leaf));
+        CertificateFacts facts = CertificateFacts.of(leaf);
         String uri = applicationUri != null
                 ? applicationUri
                 : CertificateUtil.getSanUri(leaf).orElse("");
-        if (!uri.isEmpty()) {
-            fields.put("applicationUri", uri);
-        }
-        fields.put("status", UaStatus.name(e.getStatusCode().value()));
         String reason;
         String detail;
         long code = e.getStatusCode().value();
@@ -88,15 +83,17 @@ final class RefusedClients implements CertificateValidator {
         }
         Path quarantined = rejected.resolve(TrustDirectory.thumbprint(leaf) + ".der");
         boolean inQuarantine = Files.exists(quarantined);
-        if (inQuarantine) {
-            fields.put("quarantined", quarantined.toString());
-        }
         refusals.refused(
-                RefusalReporter.SCADA_CLIENT_REJECTED,
-                reason,
+                new SecurityDetail.ScadaClientRejected(
+                        reason,
+                        facts.subject(),
+                        facts.issuer(),
+                        facts.thumbprint(),
+                        uri.isEmpty() ? null : uri,
+                        UaStatus.name(e.getStatusCode().value()),
+                        inQuarantine ? quarantined.toString() : null),
                 "OPC UA client application " + leaf.getSubjectX500Principal().getName()
                         + (uri.isEmpty() ? "" : " (" + uri + ")") + " refused: " + detail
-                        + (inQuarantine ? "; quarantined as " + quarantined : ""),
-                fields);
+                        + (inQuarantine ? "; quarantined as " + quarantined : ""));
     }
 }

@@ -2,10 +2,9 @@ package dev.failover.gateway.scada;
 
 import dev.failover.certs.VerificationResult;
 import dev.failover.gateway.events.RefusalReporter;
+import dev.failover.gateway.events.SecurityDetail;
 import java.net.InetAddress;
 import java.security.cert.X509Certificate;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.servicesets.SessionServiceSet;
@@ -24,6 +23,7 @@ import org.eclipse.milo.opcua.stack.core.types.structured.CreateSessionResponse;
 import org.eclipse.milo.opcua.stack.core.types.structured.X509IdentityToken;
 import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
 import org.eclipse.milo.opcua.stack.transport.server.ServiceRequestContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The OPC UA server's session services with every security refusal reported as a {@code
@@ -72,9 +72,9 @@ final class RefusedSessions implements SessionServiceSet {
             boolean certificate = code == StatusCodes.Bad_SecurityChecksFailed
                     || UaStatus.name(code).startsWith("Bad_Certificate");
             if (code == StatusCodes.Bad_TooManySessions) {
-                report(context, "TOO_MANY_SESSIONS", "the server has its maximum of sessions", e, Map.of());
+                report(context, "TOO_MANY_SESSIONS", "the server has its maximum of sessions", e, null, null);
             } else if (e.getStatusCode().isSecurityError() && !certificate) {
-                report(context, "SECURITY_CHECKS_FAILED", describe(e), e, Map.of());
+                report(context, "SECURITY_CHECKS_FAILED", describe(e), e, null, null);
             }
             throw e;
         }
@@ -109,9 +109,7 @@ final class RefusedSessions implements SessionServiceSet {
         long code = e.getStatusCode().value();
         if (token instanceof X509IdentityToken x509) {
             Optional<X509Certificate> user = userCertificate(x509);
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("token", "Certificate");
-            user.ifPresent(c -> fields.putAll(CertificateFacts.of("user", c)));
+            CertificateFacts facts = user.map(CertificateFacts::of).orElse(null);
             Optional<VerificationResult.Rejected> rejected =
                     code == StatusCodes.Bad_IdentityTokenRejected ? user.flatMap(users::check) : Optional.empty();
             if (rejected.isPresent()) {
@@ -120,11 +118,12 @@ final class RefusedSessions implements SessionServiceSet {
                         rejected.get().reason().name(),
                         "user certificate refused: " + rejected.get().detail(),
                         e,
-                        fields);
+                        "Certificate",
+                        facts);
             } else if (code == StatusCodes.Bad_IdentityTokenInvalid) {
-                report(context, "USER_TOKEN_INVALID", "user token refused: " + describe(e), e, fields);
+                report(context, "USER_TOKEN_INVALID", "user token refused: " + describe(e), e, "Certificate", facts);
             } else {
-                report(context, "USER_REJECTED", "user refused: " + describe(e), e, fields);
+                report(context, "USER_REJECTED", "user refused: " + describe(e), e, "Certificate", facts);
             }
         } else if (token == null || token instanceof AnonymousIdentityToken) {
             report(
@@ -134,7 +133,8 @@ final class RefusedSessions implements SessionServiceSet {
                             + (anonymous ? " and read-only anonymous sessions" : "")
                             + " are accepted): " + describe(e),
                     e,
-                    Map.of("token", "Anonymous"));
+                    "Anonymous",
+                    null);
         } else if (code == StatusCodes.Bad_IdentityTokenInvalid || code == StatusCodes.Bad_IdentityTokenRejected) {
             String type = token.getClass().getSimpleName().replace("IdentityToken", "");
             report(
@@ -142,16 +142,18 @@ final class RefusedSessions implements SessionServiceSet {
                     "TOKEN_TYPE_NOT_ALLOWED",
                     "a " + type + " token was refused: only X.509 user certificates are accepted",
                     e,
-                    Map.of("token", type));
+                    type,
+                    null);
         } else if (code == StatusCodes.Bad_ApplicationSignatureInvalid) {
             report(
                     context,
                     "APPLICATION_SIGNATURE_INVALID",
                     "the client's signature over the server nonce does not verify",
                     e,
-                    Map.of());
+                    null,
+                    null);
         } else {
-            report(context, "SECURITY_CHECKS_FAILED", describe(e), e, Map.of());
+            report(context, "SECURITY_CHECKS_FAILED", describe(e), e, null, null);
         }
     }
 
@@ -177,28 +179,38 @@ final class RefusedSessions implements SessionServiceSet {
         }
     }
 
+    /**
+     * @param token the identity token's type, or {@code null} when the refusal is not about it
+     * @param user the user certificate of a certificate token, or {@code null}
+     */
     private void report(
-            ServiceRequestContext context, String reason, String detail, UaException e, Map<String, Object> extra) {
-        Map<String, Object> fields = new LinkedHashMap<>();
+            ServiceRequestContext context,
+            String reason,
+            String detail,
+            UaException e,
+            @Nullable String token,
+            @Nullable CertificateFacts user) {
         String peer = peer(context);
-        fields.put("peer", peer);
         Optional<X509Certificate> application =
                 Optional.ofNullable(context.getSecureChannel().getRemoteCertificate());
-        application.ifPresent(c -> {
-            fields.put("application", c.getSubjectX500Principal().getName());
-            CertificateUtil.getSanUri(c).ifPresent(uri -> fields.put("applicationUri", uri));
-        });
-        fields.put("status", UaStatus.name(e.getStatusCode().value()));
-        fields.putAll(extra);
         refusals.refused(
-                RefusalReporter.SCADA_SESSION_REFUSED,
-                reason,
+                new SecurityDetail.ScadaSessionRefused(
+                        reason,
+                        peer,
+                        application
+                                .map(c -> c.getSubjectX500Principal().getName())
+                                .orElse(null),
+                        application.flatMap(CertificateUtil::getSanUri).orElse(null),
+                        UaStatus.name(e.getStatusCode().value()),
+                        token,
+                        user == null ? null : user.subject(),
+                        user == null ? null : user.issuer(),
+                        user == null ? null : user.thumbprint()),
                 "OPC UA session from " + peer
                         + application
                                 .map(c -> " (" + c.getSubjectX500Principal().getName() + ")")
                                 .orElse("")
-                        + " refused: " + detail,
-                fields);
+                        + " refused: " + detail);
     }
 
     private static String peer(ServiceRequestContext context) {

@@ -1,7 +1,9 @@
 package dev.failover.gateway.supervisor;
 
+import dev.failover.gateway.events.EventDetail;
 import dev.failover.gateway.events.EventSink;
 import dev.failover.gateway.events.GatewayEvent;
+import dev.failover.gateway.events.PairDetail;
 import dev.failover.gateway.events.RepeatFilter;
 import dev.failover.gateway.failover.Alarm;
 import dev.failover.gateway.failover.FailoverEvents;
@@ -9,8 +11,7 @@ import dev.failover.gateway.failover.SwitchoverReport;
 import dev.failover.gateway.failover.Transition;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -22,11 +23,17 @@ final class EventPublisher implements FailoverEvents {
     private final EventSink sink;
     private final Consumer<SwitchoverReport> reports;
     /** The event types a retried switchover or step repeats word for word. */
-    static final Set<String> REPEATING = Set.of("PAIR_STATE", "STEP_DONE", "STEP_FAILED", "SWITCHOVER_FAILED");
+    static final Set<Class<? extends EventDetail>> REPEATING = Set.of(
+            PairDetail.PairState.class,
+            PairDetail.StepDone.class,
+            PairDetail.StepFailed.class,
+            PairDetail.SwitchoverFailed.class);
 
     /** A pair that retries a failing step repeats the same events: the first passes, then a summary. */
     private final RepeatFilter repeats = RepeatFilter.identicalRepeats(
-            Duration.ofMinutes(1), REPEATING, Set.of("SWITCHOVER_COMPLETED", "ALARM_CLEARED"));
+            Duration.ofMinutes(1),
+            REPEATING,
+            Set.of(PairDetail.SwitchoverCompleted.class, PairDetail.AlarmCleared.class));
 
     EventPublisher(String pair, Clock clock, EventSink sink, Consumer<SwitchoverReport> reports) {
         this.pair = pair;
@@ -35,8 +42,8 @@ final class EventPublisher implements FailoverEvents {
         this.reports = reports;
     }
 
-    void publish(String type, String controller, String message, Map<String, Object> fields) {
-        repeats.admit(new GatewayEvent(clock.instant(), type, pair, controller, message, fields))
+    void publish(String controller, String message, PairDetail detail) {
+        repeats.admit(new GatewayEvent(clock.instant(), pair, controller, message, detail))
                 .forEach(sink::publish);
     }
 
@@ -47,42 +54,52 @@ final class EventPublisher implements FailoverEvents {
 
     @Override
     public void transition(Transition t) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("from", t.from().name());
-        fields.put("to", t.to().name());
-        fields.put("active", String.valueOf(t.activeId()));
-        publish("PAIR_STATE", "", t.reason(), fields);
+        publish("", t.reason(), new PairDetail.PairState(t.from().name(), t.to().name(), t.activeId()));
     }
 
     @Override
     public void alarm(Alarm alarm, boolean raised, String detail) {
-        publish(raised ? "ALARM_RAISED" : "ALARM_CLEARED", "", detail, Map.of("alarm", alarm.name()));
+        publish(
+                "",
+                detail,
+                raised ? new PairDetail.AlarmRaised(alarm.name()) : new PairDetail.AlarmCleared(alarm.name()));
     }
 
     @Override
     public void switchover(SwitchoverReport r) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("kind", r.kind().name());
-        fields.put("from", String.valueOf(r.from()));
-        fields.put("to", r.to());
-        if (r.requestId() != null) {
-            fields.put("requestId", r.requestId());
-        }
-        if (r.ok()) {
-            fields.putAll(r.figures());
-            publish(
-                    "SWITCHOVER_COMPLETED",
-                    r.to(),
-                    r.kind() + " " + (r.from() == null ? "" : r.from() + " -> ") + r.to() + " complete; trigger: "
-                            + r.reason(),
-                    fields);
-        } else {
-            fields.put("failure", r.failure());
-            if (r.outcome() == SwitchoverReport.Outcome.FAILED) {
-                fields.put("attempts", r.attempts());
-            }
-            publish("SWITCHOVER_" + r.outcome().name(), r.to(), r.reason(), fields);
-        }
+        String kind = r.kind().name();
+        publish(
+                r.to(),
+                r.ok()
+                        ? r.kind() + " " + (r.from() == null ? "" : r.from() + " -> ") + r.to() + " complete; trigger: "
+                                + r.reason()
+                        : r.reason(),
+                switch (r.outcome()) {
+                    case COMPLETED -> completed(r);
+                    case FAILED ->
+                        new PairDetail.SwitchoverFailed(
+                                kind, r.from(), r.to(), r.requestId(), r.failure(), r.attempts());
+                    case REFUSED ->
+                        new PairDetail.SwitchoverRefused(kind, r.from(), r.to(), r.requestId(), r.failure());
+                });
         reports.accept(r);
+    }
+
+    /** The figures of a completed switchover, as {@link SwitchoverReport#figures()} states them. */
+    private static PairDetail.SwitchoverCompleted completed(SwitchoverReport r) {
+        OptionalDouble detection = r.detectionMillis();
+        OptionalDouble rto = r.rtoMillis();
+        return new PairDetail.SwitchoverCompleted(
+                r.kind().name(),
+                r.from(),
+                r.to(),
+                r.requestId(),
+                detection.isPresent() ? SwitchoverReport.round(detection.getAsDouble()) : null,
+                detection.isPresent() ? null : r.detectionUnknown(),
+                SwitchoverReport.round(r.switchoverMillis()),
+                rto.isPresent() ? SwitchoverReport.round(rto.getAsDouble()) : null,
+                rto.isPresent() ? null : r.rtoUnknown(),
+                r.oldActive().text(),
+                r.attempts());
     }
 }

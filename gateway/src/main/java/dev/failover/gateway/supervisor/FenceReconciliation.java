@@ -1,5 +1,6 @@
 package dev.failover.gateway.supervisor;
 
+import dev.failover.gateway.events.PairDetail;
 import dev.failover.gateway.failover.Input;
 import dev.failover.gateway.fence.Fence;
 import dev.failover.gateway.fence.FenceLedger;
@@ -36,11 +37,10 @@ final class FenceReconciliation {
                 recorded = ledger.recorded();
             } catch (IOException e) {
                 publisher.publish(
-                        "FENCE_RECORD_UNREADABLE",
                         "",
                         "cannot read the fence record " + ledger.file() + ": " + e.getMessage()
                                 + "; relying on the relays' feedback",
-                        Map.of("file", ledger.file().toString()));
+                        new PairDetail.FenceRecordUnreadable(ledger.file().toString()));
             }
         }
         List<Input.FenceObserved> observed = new ArrayList<>();
@@ -75,17 +75,16 @@ final class FenceReconciliation {
             };
             if (!agrees) {
                 publisher.publish(
-                        "FENCE_RECONCILED",
                         id,
                         "the fence record says " + recorded + ", the " + detail + ": the relay's feedback is taken",
-                        Map.of("recorded", was.name(), "cut", cut));
+                        new PairDetail.FenceReconciled(was.name(), cut));
             }
             return new Input.FenceObserved(id, cut, detail);
         }
         boolean cut = was == FenceLedger.Recorded.CUT || was == FenceLedger.Recorded.UNCERTAIN;
         String detail = "relay of " + id + " cannot be read (" + ((LinkResult.Failed<Boolean>) read).detail()
                 + "); presumed " + (cut ? "cut" : "enabled") + " from the fence record (" + recorded + ")";
-        publisher.publish("FENCE_STATE_UNKNOWN", id, detail, Map.of("recorded", was.name(), "cut", cut));
+        publisher.publish(id, detail, new PairDetail.FenceStateUnknown(was.name(), cut));
         return new Input.FenceObserved(id, cut, detail);
     }
 }

@@ -4,6 +4,7 @@ import dev.failover.gateway.Ticker;
 import dev.failover.gateway.config.FailoverPolicy;
 import dev.failover.gateway.config.PairConfig;
 import dev.failover.gateway.events.EventSink;
+import dev.failover.gateway.events.PairDetail;
 import dev.failover.gateway.failover.Action;
 import dev.failover.gateway.failover.FailoverController;
 import dev.failover.gateway.failover.Input;
@@ -31,7 +32,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -262,10 +262,9 @@ public final class PairSupervisor implements Pair, AutoCloseable {
         CompletableFuture<SwitchoverReport> answer = new CompletableFuture<>();
         requests.put(id, answer);
         publisher.publish(
-                "SWITCHOVER_REQUESTED",
                 "",
                 "switchover requested by " + requestedBy + ": " + reason,
-                Map.of("requestId", id, "requestedBy", requestedBy));
+                new PairDetail.SwitchoverRequested(id, requestedBy));
         try {
             decisions.execute(() -> decide(new Input.SwitchoverRequested(id, requestedBy, reason)));
         } catch (RejectedExecutionException e) {
@@ -433,22 +432,19 @@ public final class PairSupervisor implements Pair, AutoCloseable {
         if (tracker.armed() && !armed.get(observation.controllerId())) {
             armed.put(observation.controllerId(), true);
             publisher.publish(
-                    "DETECTION_ARMED",
                     observation.controllerId(),
                     "detection armed: timeouts of " + observation.controllerId() + " now count as missed polls",
-                    Map.of());
+                    new PairDetail.DetectionArmed());
         }
         if (health.condition() != before) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("from", before.name());
-            fields.put("to", health.condition().name());
-            fields.put("role", health.role().name());
-            fields.put("status", health.status().name());
             publisher.publish(
-                    "CONTROLLER_HEALTH",
                     health.controllerId(),
                     health.reason().isEmpty() ? "controller healthy" : health.reason(),
-                    fields);
+                    new PairDetail.ControllerHealth(
+                            before.name(),
+                            health.condition().name(),
+                            health.role().name(),
+                            health.status().name()));
         }
         decide(new Input.HealthChanged(caughtUp(health)));
         DrivingMark mark = drivingMark;
@@ -472,19 +468,14 @@ public final class PairSupervisor implements Pair, AutoCloseable {
             return;
         }
         String partner = other(controllerId);
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("partner", partner);
-        fields.put("from", before.name());
-        fields.put("to", view.name());
         publisher.publish(
-                "PARTNER_LINK",
                 controllerId,
                 switch (view) {
                     case LOST -> controllerId + " has lost its partner " + partner + " on the partner link";
                     case ALIVE -> controllerId + " sees its partner " + partner + " again on the partner link";
                     case NONE -> controllerId + " no longer reports a partner link";
                 },
-                fields);
+                new PairDetail.PartnerLink(partner, before.name(), view.name()));
     }
 
     /** What {@code controllerId} last reported of its partner over the partner link. */
@@ -504,22 +495,17 @@ public final class PairSupervisor implements Pair, AutoCloseable {
             return health;
         }
         OwedWrites.Delivery d = OwedWrites.deliver(j, config, health.controllerId(), links.get(health.controllerId()));
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("commands", d.commands());
         if (d.ok()) {
             publisher.publish(
-                    "JOURNAL_CAUGHT_UP",
                     health.controllerId(),
                     health.controllerId() + " was given the " + d.commands() + " acknowledged write(s) it missed",
-                    fields);
+                    new PairDetail.JournalCaughtUp(d.commands()));
             return health;
         }
-        fields.put("failure", d.failure());
         publisher.publish(
-                "JOURNAL_CATCH_UP_FAILED",
                 health.controllerId(),
                 "giving " + health.controllerId() + " the acknowledged writes it missed failed: " + d.failure(),
-                fields);
+                new PairDetail.JournalCatchUpFailed(d.commands(), d.failure()));
         return health.notReady("catching up on acknowledged writes: " + d.failure());
     }
 
@@ -547,11 +533,11 @@ public final class PairSupervisor implements Pair, AutoCloseable {
                     log.error("{} threw", action, e);
                     done = new Input.StepDone(action, false, "the step threw " + e);
                 }
+                String step = action.getClass().getSimpleName();
                 publisher.publish(
-                        done.ok() ? "STEP_DONE" : "STEP_FAILED",
                         action.controllerId(),
-                        action.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + ": " + done.detail(),
-                        Map.of("step", action.getClass().getSimpleName()));
+                        step.toLowerCase(java.util.Locale.ROOT) + ": " + done.detail(),
+                        done.ok() ? new PairDetail.StepDone(step) : new PairDetail.StepFailed(step));
                 actions = controller.handle(done);
             }
         } catch (RuntimeException e) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class EventBusTest {
 
     private static GatewayEvent event(int n) {
-        return new GatewayEvent(Instant.EPOCH, "TEST", "p", "", "event " + n, Map.of());
+        return new GatewayEvent(Instant.EPOCH, "p", "", "event " + n, new PairDetail.DetectionArmed());
     }
 
     private static List<String> messages(List<GatewayEvent> events) {

@@ -1,7 +1,6 @@
 package dev.failover.gateway.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Clock;
@@ -35,20 +34,18 @@ class RefusalReporterTest {
                 new RefusalReporter(published::add, Clock.systemUTC(), Duration.ofMillis(200))) {
             for (int i = 0; i < 50; i++) {
                 reporter.refused(
-                        RefusalReporter.CONTROL_REFUSED,
-                        "NO_CERTIFICATE",
-                        "control endpoint refused 127.0.0.1:" + (40_000 + i) + ": no certificate",
-                        Map.of("peer", "127.0.0.1:" + (40_000 + i)));
+                        new SecurityDetail.ControlRefused(
+                                "NO_CERTIFICATE", "127.0.0.1:" + (40_000 + i), null, null, null),
+                        "control endpoint refused 127.0.0.1:" + (40_000 + i) + ": no certificate");
             }
             assertThat(published.getFirst().fields())
                     .containsEntry("reason", "NO_CERTIFICATE")
                     .containsEntry("peer", "127.0.0.1:40000");
 
             await().atMost(Duration.ofSeconds(10))
-                    .until(() -> total(published, RefusalReporter.CONTROL_REFUSED, "NO_CERTIFICATE") == 50);
+                    .until(() -> total(published, "CONTROL_REFUSED", "NO_CERTIFICATE") == 50);
 
-            assertThat(reporter.counts())
-                    .isEqualTo(Map.of(RefusalReporter.CONTROL_REFUSED, Map.of("NO_CERTIFICATE", 50L)));
+            assertThat(reporter.counts()).isEqualTo(Map.of("CONTROL_REFUSED", Map.of("NO_CERTIFICATE", 50L)));
         }
     }
 
@@ -56,26 +53,52 @@ class RefusalReporterTest {
     void kindsAreCountedApartAndCloseReportsWhatIsStillBeingCounted() {
         RefusalReporter reporter = new RefusalReporter(published::add, Clock.systemUTC(), Duration.ofHours(1));
         for (int i = 0; i < 3; i++) {
-            reporter.refused(RefusalReporter.SCADA_SESSION_REFUSED, "ANONYMOUS_NOT_ALLOWED", "anonymous", Map.of());
-            reporter.refused(RefusalReporter.SCADA_CLIENT_REJECTED, "UNKNOWN_CA", "rogue", Map.of());
+            reporter.refused(
+                    new SecurityDetail.ScadaSessionRefused(
+                            "ANONYMOUS_NOT_ALLOWED",
+                            "127.0.0.1",
+                            null,
+                            null,
+                            "Bad_IdentityTokenInvalid",
+                            "Anonymous",
+                            null,
+                            null,
+                            null),
+                    "anonymous");
+            reporter.refused(
+                    new SecurityDetail.ScadaClientRejected(
+                            "UNKNOWN_CA", "CN=rogue", "CN=rogue CA", "ab12", null, "Bad_SecurityChecksFailed", null),
+                    "rogue");
         }
         assertThat(published)
                 .extracting(GatewayEvent::type)
-                .containsExactly(RefusalReporter.SCADA_SESSION_REFUSED, RefusalReporter.SCADA_CLIENT_REJECTED);
+                .containsExactly("SCADA_SESSION_REFUSED", "SCADA_CLIENT_REJECTED");
 
         reporter.close();
 
-        assertThat(total(published, RefusalReporter.SCADA_SESSION_REFUSED, "ANONYMOUS_NOT_ALLOWED"))
+        assertThat(total(published, "SCADA_SESSION_REFUSED", "ANONYMOUS_NOT_ALLOWED"))
                 .isEqualTo(3);
-        assertThat(total(published, RefusalReporter.SCADA_CLIENT_REJECTED, "UNKNOWN_CA"))
-                .isEqualTo(3);
+        assertThat(total(published, "SCADA_CLIENT_REJECTED", "UNKNOWN_CA")).isEqualTo(3);
     }
 
     @Test
-    void onlyRefusalTypesAreTaken() {
+    void aRefusalIsWrittenReasonFirstAndLeavesOutWhatItDoesNotKnow() {
         try (RefusalReporter reporter = new RefusalReporter(published::add, Clock.systemUTC(), Duration.ofSeconds(1))) {
-            assertThatThrownBy(() -> reporter.refused("PAIR_STATE", "X", "not a refusal", Map.of()))
-                    .isInstanceOf(IllegalArgumentException.class);
+            reporter.refused(
+                    new SecurityDetail.ControlRefused("OVERSIZED", "127.0.0.1:40000", "CN=op", 70_000L, 65_536),
+                    "too large");
+            reporter.refused(
+                    new SecurityDetail.ControlRefused("NO_CERTIFICATE", "127.0.0.1:40001", null, null, null),
+                    "no certificate");
         }
+        assertThat(published.get(0).fields())
+                .containsExactly(
+                        Map.entry("reason", "OVERSIZED"),
+                        Map.entry("peer", "127.0.0.1:40000"),
+                        Map.entry("subject", "CN=op"),
+                        Map.entry("size", 70_000L),
+                        Map.entry("limit", 65_536));
+        assertThat(published.get(1).fields())
+                .containsExactly(Map.entry("reason", "NO_CERTIFICATE"), Map.entry("peer", "127.0.0.1:40001"));
     }
 }

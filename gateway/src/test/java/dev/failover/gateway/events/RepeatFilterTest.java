@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -17,25 +16,38 @@ import org.junit.jupiter.api.Test;
 class RepeatFilterTest {
 
     private static final Instant T0 = Instant.parse("2026-12-07T08:00:00Z");
-    private static final Set<String> RETRIED = Set.of("PAIR_STATE", "STEP_DONE", "STEP_FAILED", "SWITCHOVER_FAILED");
-    private static final Set<String> RESOLVING = Set.of("SWITCHOVER_COMPLETED", "ALARM_CLEARED");
+    private static final Set<Class<? extends EventDetail>> RETRIED = Set.of(
+            PairDetail.PairState.class,
+            PairDetail.StepDone.class,
+            PairDetail.StepFailed.class,
+            PairDetail.SwitchoverFailed.class);
+    private static final Set<Class<? extends EventDetail>> RESOLVING =
+            Set.of(PairDetail.SwitchoverCompleted.class, PairDetail.AlarmCleared.class);
 
     private static RepeatFilter retries() {
         return RepeatFilter.identicalRepeats(Duration.ofMinutes(1), RETRIED, RESOLVING);
     }
 
     private static GatewayEvent event(long atMillis, String type, String message) {
-        return new GatewayEvent(T0.plusMillis(atMillis), type, "tank-1", "plc-a", message, Map.of());
+        EventDetail detail = switch (type) {
+            case "STEP_FAILED" -> new PairDetail.StepFailed("Fence");
+            case "SWITCHOVER_FAILED" -> new PairDetail.SwitchoverFailed("FAILOVER", "plc-a", "plc-b", null, "x", 1);
+            case "SWITCHOVER_COMPLETED" ->
+                new PairDetail.SwitchoverCompleted(
+                        "FAILOVER", "plc-a", "plc-b", null, 60.0, null, 10.0, 70.0, null, "fenced", 2);
+            case "CONTROLLER_HEALTH" -> new PairDetail.ControllerHealth("SUSPECT", "HEALTHY", "STANDBY", "RUN");
+            default -> throw new IllegalArgumentException(type);
+        };
+        return new GatewayEvent(T0.plusMillis(atMillis), "tank-1", "plc-a", message, detail);
     }
 
     private static GatewayEvent refusal(long atMillis, String reason, String peer) {
         return new GatewayEvent(
                 T0.plusMillis(atMillis),
-                "CONTROL_REFUSED",
                 "",
                 "",
                 "refused " + peer + ": " + reason,
-                Map.of("reason", reason, "peer", peer));
+                new SecurityDetail.ControlRefused(reason, peer, null, null, null));
     }
 
     @Test
@@ -83,7 +95,8 @@ class RepeatFilterTest {
 
     @Test
     void refusalsOfOneReasonFromManyPeersAreOneKindAndTheSummaryCarriesTheReason() {
-        RepeatFilter filter = RepeatFilter.byField(Duration.ofSeconds(10), Set.of("CONTROL_REFUSED"), "reason");
+        RepeatFilter filter =
+                RepeatFilter.byReason(Duration.ofSeconds(10), Set.of(SecurityDetail.ControlRefused.class));
         List<GatewayEvent> out = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             out.addAll(filter.admit(refusal(i, "UNKNOWN_CA", "127.0.0.1:" + (40_000 + i))));
@@ -103,7 +116,8 @@ class RepeatFilterTest {
 
     @Test
     void aWallClockSteppedBackEndsTheWindowInsteadOfSilencingTheFlood() {
-        RepeatFilter filter = RepeatFilter.byField(Duration.ofSeconds(10), Set.of("CONTROL_REFUSED"), "reason");
+        RepeatFilter filter =
+                RepeatFilter.byReason(Duration.ofSeconds(10), Set.of(SecurityDetail.ControlRefused.class));
         List<GatewayEvent> out = new ArrayList<>(filter.admit(refusal(0, "HANDSHAKE_TIMEOUT", "127.0.0.1:1")));
         out.addAll(filter.admit(refusal(100, "HANDSHAKE_TIMEOUT", "127.0.0.1:2")));
 
@@ -122,7 +136,8 @@ class RepeatFilterTest {
 
     @Test
     void aSteadyFloodGivesOneSummaryPerWindowAndAQuietKindPassesAtOnceAgain() {
-        RepeatFilter filter = RepeatFilter.byField(Duration.ofSeconds(10), Set.of("CONTROL_REFUSED"), "reason");
+        RepeatFilter filter =
+                RepeatFilter.byReason(Duration.ofSeconds(10), Set.of(SecurityDetail.ControlRefused.class));
         List<GatewayEvent> out = new ArrayList<>();
         // 30 s of 10 refusals a second, the windows ended by the timer every second.
         for (long t = 0; t < 30_000; t += 100) {

@@ -1,0 +1,29 @@
+package dev.failover.gateway.events;
+
+/**
+ * Events of the state mirror that keeps the standby in sync: rejected values and mismatches are
+ * raised once per tag and cleared with an event, lag when it begins and ends. Values are in
+ * engineering units, {@code raw} as read from the controller.
+ */
+public sealed interface MirrorDetail extends EventDetail {
+
+    /** A value of the active failed validation ({@code rule}) and was not copied to {@code standby}. */
+    record MirrorRejected(String tag, double value, double raw, String rule, String detail, String standby)
+            implements MirrorDetail {}
+
+    /** The tag's value passes validation again; {@code was} is the rule it had failed. */
+    record MirrorRejectionCleared(String tag, double value, String was) implements MirrorDetail {}
+
+    /** The standby holds another value than the one just written to it. */
+    record MirrorMismatch(String tag, double wrote, double holds) implements MirrorDetail {}
+
+    /** The standby holds the active's value of the tag again. */
+    record MirrorMismatchCleared(String tag) implements MirrorDetail {}
+
+    /** The standby has not matched the active for two mirror cycles, and why. */
+    record MirrorLagging(String active, String standby, long lagMs, long lagCycles, String reason)
+            implements MirrorDetail {}
+
+    /** The standby matches the active on every mirrored tag; how long it was behind. */
+    record MirrorInSync(String active, String standby, long lagMs, long lagCycles) implements MirrorDetail {}
+}

@@ -1,0 +1,46 @@
+package dev.failover.gateway.events;
+
+/**
+ * Events of the gateway's doors (the control endpoint, the OPC UA server for SCADA) and of insecure
+ * modes. A refusal names its {@code reason} code (docs/security.md) and the peer; repeats of one
+ * reason are summarised in {@link GatewayDetail.EventsRepeated} events ({@link RefusalReporter}).
+ */
+public sealed interface SecurityDetail extends EventDetail {
+
+    /**
+     * The control endpoint refused a connection or a request; {@code subject} once the peer is
+     * authenticated, {@code size} and {@code limit} for {@code OVERSIZED}.
+     */
+    record ControlRefused(String reason, String peer, String subject, Long size, Integer limit)
+            implements SecurityDetail, Refusal {}
+
+    /**
+     * The OPC UA server refused to create or activate a session: the client application, the token
+     * type, and for a certificate token the user certificate's subject, issuer and thumbprint.
+     */
+    record ScadaSessionRefused(
+            String reason,
+            String peer,
+            String application,
+            String applicationUri,
+            String status,
+            String token,
+            String user,
+            String userIssuer,
+            String userThumbprint)
+            implements SecurityDetail, Refusal {}
+
+    /** The OPC UA server refused a client application certificate; {@code quarantined} is where it was put. */
+    record ScadaClientRejected(
+            String reason,
+            String subject,
+            String issuer,
+            String thumbprint,
+            String applicationUri,
+            String status,
+            String quarantined)
+            implements SecurityDetail, Refusal {}
+
+    /** At start, for each plaintext link, a gateway without security, and {@code presume-down}. */
+    record InsecureMode() implements SecurityDetail {}
+}
