@@ -2,6 +2,7 @@ package dev.failover.bench;
 
 import dev.failover.certs.TestPki;
 import dev.failover.gateway.config.FailoverPolicy;
+import dev.failover.gateway.config.TagConfig;
 import dev.failover.gateway.mirror.StateMirror;
 import dev.failover.testkit.SimPair;
 import java.io.ByteArrayOutputStream;
@@ -93,7 +94,9 @@ public final class RpoBenchmark {
     private void measureMirror(Settings settings, FailoverPolicy policy, Path work, RpoReport report) throws Exception {
         TestPki pki = TestPki.create(work.resolve("pki"));
         MirrorCopies copies = new MirrorCopies("level_setpoint");
-        try (SimPair pair = SimPair.startSecure(policy, true, e -> {}, pki, work.resolve("gateway"));
+        // The setpoint is changed directly, as the controller's program would: the program's to change.
+        try (SimPair pair = SimPair.startSecure(
+                        policy, true, e -> {}, pki, work.resolve("gateway"), TagConfig.ChangedBy.PROGRAM);
                 DirectSetpoints setpoints = new DirectSetpoints(pair, pki)) {
             StateMirror mirror = pair.supervisor().mirror();
             mirror.onWrite(copies::add);

@@ -21,6 +21,7 @@ import dev.failover.gateway.config.Secret;
 import dev.failover.gateway.config.SecurityConfig;
 import dev.failover.gateway.config.StatusRegisters;
 import dev.failover.gateway.config.TagConfig;
+import dev.failover.gateway.config.TagConfig.ChangedBy;
 import dev.failover.gateway.events.EventSink;
 import dev.failover.gateway.failover.PairState;
 import dev.failover.gateway.failover.PairStatus;
@@ -85,7 +86,7 @@ public final class SimPair implements AutoCloseable {
      */
     public static SimPair start(FailoverPolicy policy, boolean withFences, EventSink events, Duration scanPeriod)
             throws IOException {
-        return start(policy, withFences, events, null, null, false, scanPeriod);
+        return start(policy, withFences, events, null, null, false, scanPeriod, ChangedBy.PROGRAM);
     }
 
     /**
@@ -107,7 +108,18 @@ public final class SimPair implements AutoCloseable {
             Path stateDir,
             Duration scanPeriod)
             throws IOException {
-        return start(policy, withFences, events, pki, stateDir, false, scanPeriod);
+        return start(policy, withFences, events, pki, stateDir, false, scanPeriod, ChangedBy.GATEWAY);
+    }
+
+    /**
+     * As {@link #startSecure(FailoverPolicy, boolean, EventSink, TestPki, Path)}, with {@code
+     * level_setpoint} changed by {@code setpoint}: {@link ChangedBy#PROGRAM} where a test or benchmark
+     * changes it directly on the active, as the controller's program would, and needs it mirrored.
+     */
+    public static SimPair startSecure(
+            FailoverPolicy policy, boolean withFences, EventSink events, TestPki pki, Path stateDir, ChangedBy setpoint)
+            throws IOException {
+        return start(policy, withFences, events, pki, stateDir, false, DEFAULT_SCAN, setpoint);
     }
 
     /**
@@ -118,7 +130,7 @@ public final class SimPair implements AutoCloseable {
     public static SimPair startWithScada(
             FailoverPolicy policy, boolean withFences, EventSink events, TestPki pki, Path stateDir)
             throws IOException {
-        return start(policy, withFences, events, pki, stateDir, true, DEFAULT_SCAN);
+        return start(policy, withFences, events, pki, stateDir, true, DEFAULT_SCAN, ChangedBy.GATEWAY);
     }
 
     /** The application URI of the gateway's OPC UA certificate in {@link #startWithScada}. */
@@ -131,7 +143,8 @@ public final class SimPair implements AutoCloseable {
             TestPki pki,
             Path stateDir,
             boolean scada,
-            Duration scanPeriod)
+            Duration scanPeriod,
+            ChangedBy setpoint)
             throws IOException {
         Plant plant = Plant.inMemory();
         SimulatedPlc a = null;
@@ -141,7 +154,7 @@ public final class SimPair implements AutoCloseable {
             a = SimulatedPlc.start(simConfig(A, Role.ACTIVE, pki, scanPeriod), plant);
             b = SimulatedPlc.start(simConfig(B, Role.STANDBY, pki, scanPeriod), plant);
             relays = withFences ? RelayBox.start(plant, "127.0.0.1", 0) : null;
-            GatewayConfig config = config(policy, relays, a, b);
+            GatewayConfig config = setpointChangedBy(config(policy, relays, a, b), setpoint);
             if (pki != null) {
                 config = secured(config, pki, stateDir);
             }
@@ -169,6 +182,30 @@ public final class SimPair implements AutoCloseable {
     private static SimConfig simConfig(String name, Role role, TestPki pki, Duration scanPeriod) throws PkiException {
         SimConfig plain = new SimConfig(name, role, "127.0.0.1", 0, 0, 1, scanPeriod);
         return pki == null ? plain : plain.withTls(pki.tlsContext(pki.controller(name)), Set.of("gateway"));
+    }
+
+    /**
+     * {@code config} with its {@code level_setpoint} changed by {@code who}. A pair without a security
+     * section takes no commands, so the tests that write its setpoint do so directly, as the program
+     * would ({@link ChangedBy#PROGRAM}); a secured pair is a plant's, where only the gateway changes it.
+     */
+    static GatewayConfig setpointChangedBy(GatewayConfig config, ChangedBy who) {
+        PairConfig p = config.pairs().getFirst();
+        List<TagConfig> tags = p.tags().stream()
+                .map(t -> t.name().equals("level_setpoint") ? t.changedBy(who) : t)
+                .toList();
+        PairConfig pair = new PairConfig(
+                p.name(), p.controllers(), p.registers(), p.nodes(), tags, p.failover(), p.mirror(), p.box());
+        return new GatewayConfig(
+                config.source(),
+                config.name(),
+                config.controlHost(),
+                config.controlPort(),
+                config.eventLog(),
+                List.of(pair),
+                config.security(),
+                config.scada(),
+                config.controlHandshakeTimeout());
     }
 
     /** {@code config} with TLS to both controllers and a security section from the test PKI. */

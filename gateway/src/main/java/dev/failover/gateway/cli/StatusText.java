@@ -84,6 +84,16 @@ public final class StatusText {
                         .append(r.getValue().asText())
                         .append('\n');
             }
+            for (Iterator<Map.Entry<String, JsonNode>> it =
+                            m.path("unauthorised").fields();
+                    it.hasNext(); ) {
+                Map.Entry<String, JsonNode> u = it.next();
+                b.append("  UNAUTHORISED CHANGE ")
+                        .append(u.getKey())
+                        .append(": ")
+                        .append(u.getValue().asText())
+                        .append('\n');
+            }
         }
         return b.toString();
     }

@@ -21,6 +21,9 @@ import java.util.Objects;
  *     {@code ns=<index>;...}), {@code null} when the pair has no OPC UA controller
  * @param maxRate for a mirrored tag, the largest change per second (engineering units) a value may
  *     make to be mirrored; {@link #NO_RATE_LIMIT} when the rate is not checked
+ * @param changedBy for a mirrored tag, who may change its value: only the gateway (a change the
+ *     command journal does not explain is held back from the standby and raised), or also the
+ *     controller's own program or local HMI
  */
 public record TagConfig(
         String name,
@@ -33,7 +36,27 @@ public record TagConfig(
         boolean mirrored,
         List<String> writableBy,
         String node,
-        double maxRate) {
+        double maxRate,
+        ChangedBy changedBy) {
+
+    /** Who may change a mirrored tag's value on the active controller. */
+    public enum ChangedBy {
+        /**
+         * Only the gateway, through signed commands: any other change is unauthorised. The default for
+         * a tag operators write ({@code writableBy} not empty): a setpoint.
+         */
+        GATEWAY,
+        /**
+         * Also the controller's own program or a local HMI: changes are mirrored after validation. The
+         * default for a tag no operator writes through the gateway: a process value.
+         */
+        PROGRAM;
+
+        /** The default for a tag with these writers. */
+        public static ChangedBy defaultFor(List<String> writableBy) {
+            return writableBy.isEmpty() ? PROGRAM : GATEWAY;
+        }
+    }
 
     /** The {@code address} of a tag that has no Modbus register. */
     public static final int NO_ADDRESS = -1;
@@ -63,6 +86,7 @@ public record TagConfig(
     public TagConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(changedBy, "changedBy");
         writableBy = List.copyOf(writableBy);
         if (min > max) {
             throw new IllegalArgumentException("min " + min + " is above max " + max);
@@ -76,6 +100,34 @@ public record TagConfig(
         if (maxRate != NO_RATE_LIMIT && !mirrored) {
             throw new IllegalArgumentException("tag " + name + " has a maxRate but is not mirrored");
         }
+    }
+
+    /** A tag whose value may be changed as {@link ChangedBy#defaultFor} says. */
+    public TagConfig(
+            String name,
+            int address,
+            TagType type,
+            double scale,
+            String unit,
+            double min,
+            double max,
+            boolean mirrored,
+            List<String> writableBy,
+            String node,
+            double maxRate) {
+        this(
+                name,
+                address,
+                type,
+                scale,
+                unit,
+                min,
+                max,
+                mirrored,
+                writableBy,
+                node,
+                maxRate,
+                ChangedBy.defaultFor(writableBy));
     }
 
     /** A tag without a rate limit. */
@@ -105,6 +157,16 @@ public record TagConfig(
             boolean mirrored,
             List<String> writableBy) {
         this(name, address, type, scale, unit, min, max, mirrored, writableBy, null);
+    }
+
+    /** This tag, changed by {@code who}. */
+    public TagConfig changedBy(ChangedBy who) {
+        return new TagConfig(name, address, type, scale, unit, min, max, mirrored, writableBy, node, maxRate, who);
+    }
+
+    /** Whether a change of the value on the active that the gateway did not make is unauthorised. */
+    public boolean gatewayOnly() {
+        return changedBy == ChangedBy.GATEWAY;
     }
 
     /** Whether mirroring checks the rate of change of the tag's value. */

@@ -1,5 +1,6 @@
 package dev.failover.gateway.config;
 
+import dev.failover.gateway.config.TagConfig.ChangedBy;
 import dev.failover.gateway.config.TagConfig.TagType;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,15 +14,30 @@ import java.util.Optional;
 final class TagReader {
 
     static final List<String> TAG_KEYS = List.of(
-            "name", "address", "node", "type", "scale", "unit", "min", "max", "mirrored", "maxRate", "writableBy");
+            "name",
+            "address",
+            "node",
+            "type",
+            "scale",
+            "unit",
+            "min",
+            "max",
+            "mirrored",
+            "maxRate",
+            "writableBy",
+            "changedBy");
     static final double DEFAULT_MIN = -1e9;
     static final double DEFAULT_MAX = 1e9;
 
     private static final Map<String, TagType> TYPES = new LinkedHashMap<>();
+    private static final Map<String, ChangedBy> CHANGED_BY = new LinkedHashMap<>();
 
     static {
         for (TagType type : TagType.values()) {
             TYPES.put(type.name().toLowerCase(Locale.ROOT), type);
+        }
+        for (ChangedBy who : ChangedBy.values()) {
+            CHANGED_BY.put(who.name().toLowerCase(Locale.ROOT), who);
         }
     }
 
@@ -122,10 +138,21 @@ final class TagReader {
         Optional<Boolean> mirrored = m.get("mirrored", false, YamlValue::bool);
         Optional<Double> maxRate = m.get("maxRate", TagConfig.NO_RATE_LIMIT, TagReader::rate);
         Optional<List<String>> writableBy = m.get("writableBy", List.of(), TagReader::roles);
+        Optional<YamlValue> changedByAt = m.optional("changedBy");
+        Optional<ChangedBy> changedBy = changedByAt.isPresent()
+                ? changedByAt.get().choice("who may change the value", CHANGED_BY)
+                : writableBy.map(ChangedBy::defaultFor);
 
         boolean valid = true;
         if (mirrored.isPresent() && name.isPresent()) {
             valid = mirrorable(m, name.get(), mirrored.get(), address, type, node);
+            if (!mirrored.get() && changedByAt.isPresent()) {
+                changedByAt
+                        .get()
+                        .report("'" + name.get() + "' is not mirrored, and who changed a value is checked only on"
+                                + " mirrored values. Add 'mirrored: true', or remove changedBy.");
+                valid = false;
+            }
         }
         if (address.isPresent() && address.get() != TagConfig.NO_ADDRESS && type.isPresent()) {
             int last = address.get() + type.get().registers() - 1;
@@ -162,7 +189,8 @@ final class TagReader {
                 || max.isEmpty()
                 || mirrored.isEmpty()
                 || maxRate.isEmpty()
-                || writableBy.isEmpty()) {
+                || writableBy.isEmpty()
+                || changedBy.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new TagConfig(
@@ -176,7 +204,8 @@ final class TagReader {
                 mirrored.get(),
                 writableBy.get(),
                 node.orElse(null),
-                maxRate.get()));
+                maxRate.get(),
+                changedBy.get()));
     }
 
     private static Optional<Double> rate(YamlValue value) {

@@ -79,6 +79,8 @@ public final class StatusJson {
             mirror.put("why", mirrorWhy(s, m, supervisor.mirror()));
             ObjectNode rejected = mirror.putObject("rejected");
             m.rejected().forEach((tag, r) -> rejected.put(tag, r.rule() + ": " + r.detail()));
+            ObjectNode unauthorised = mirror.putObject("unauthorised");
+            m.unauthorised().forEach(unauthorised::put);
         }
         ArrayNode transitions = node.putArray("recentTransitions");
         List<Transition> all = s.transitions();

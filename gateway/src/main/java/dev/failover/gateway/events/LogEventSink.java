@@ -29,6 +29,7 @@ public final class LogEventSink implements EventSink {
             case MirrorDetail.MirrorRejected rejected -> Level.WARN;
             case MirrorDetail.MirrorMismatch mismatch -> Level.WARN;
             case MirrorDetail.MirrorLagging lagging -> Level.WARN;
+            case MirrorDetail.UnauthorisedChange change -> Level.WARN;
             case MirrorDetail m -> Level.INFO;
             case SecurityDetail s -> Level.WARN;
             case GatewayDetail.JournalRecovered recovered -> Level.WARN;

@@ -24,6 +24,18 @@ public sealed interface MirrorDetail extends EventDetail {
     record MirrorLagging(String active, String standby, long lagMs, long lagCycles, String reason)
             implements MirrorDetail {}
 
+    /**
+     * A tag only the gateway may change holds a value on the active that the command journal does
+     * not explain (written past the gateway): it is held back, the standby keeps {@code authorised}.
+     * {@code technique} is the MITRE ATT&CK for ICS technique it matches (T0836, Modify Parameter).
+     */
+    record UnauthorisedChange(
+            String tag, double authorised, double found, String active, String standby, String technique)
+            implements MirrorDetail {}
+
+    /** The tag holds an authorised value again ({@code how}: a signed write accepted or reverted it). */
+    record UnauthorisedChangeCleared(String tag, double value, String how) implements MirrorDetail {}
+
     /** The standby matches the active on every mirrored tag; how long it was behind. */
     record MirrorInSync(String active, String standby, long lagMs, long lagCycles) implements MirrorDetail {}
 }

@@ -20,6 +20,9 @@ import java.time.Clock;
  *   <li>{@code MIRROR_LAGGING}: the standby has not matched the active for {@value
  *       StateMirror#LAGGING_AFTER_CYCLES} cycles; fields {@code lagMs}, {@code lagCycles}, {@code
  *       reason}.
+ *   <li>{@code UNAUTHORISED_CHANGE}: a tag only the gateway may change holds a value on the active
+ *       that the journal does not explain; held back ({@link ChangeWatch}). {@code
+ *       UNAUTHORISED_CHANGE_CLEARED} when it holds an authorised value again.
  *   <li>{@code MIRROR_IN_SYNC}: the standby matches the active on every mirrored tag, the first time
  *       or again after {@code MIRROR_LAGGING}; {@code lagMs} and {@code lagCycles} say how long it was
  *       behind.
@@ -87,6 +90,30 @@ final class MirrorEvents {
                 standby,
                 "standby " + standby + " matches active " + active + " on every mirrored tag",
                 new MirrorDetail.MirrorInSync(active, standby, lagMillis, lagCycles));
+    }
+
+    void unauthorisedChange(String active, String standby, TagConfig tag, double authorised, double found) {
+        publish(
+                active,
+                tag.name() + " on " + active + " holds " + MirrorValidator.format(tag.engineering(found)) + unit(tag)
+                        + ", a value the gateway did not write (only the gateway may change it); not mirrored: "
+                        + standby + " keeps the authorised " + MirrorValidator.format(tag.engineering(authorised))
+                        + unit(tag) + " until a signed write accepts or reverts it",
+                new MirrorDetail.UnauthorisedChange(
+                        tag.name(),
+                        tag.engineering(authorised),
+                        tag.engineering(found),
+                        active,
+                        standby,
+                        ChangeWatch.TECHNIQUE));
+    }
+
+    void unauthorisedCleared(String active, TagConfig tag, double value, String how) {
+        publish(
+                active,
+                tag.name() + " on " + active + " holds an authorised value again ("
+                        + MirrorValidator.format(tag.engineering(value)) + unit(tag) + "): " + how,
+                new MirrorDetail.UnauthorisedChangeCleared(tag.name(), tag.engineering(value), how));
     }
 
     private static String unit(TagConfig tag) {

@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param activeId the controller the last cycle mirrored from, empty when it had none
  * @param standbyId the controller it mirrored to, empty when it had none
  * @param rejected each tag whose latest value from the active was rejected, with why
+ * @param unauthorised each tag only the gateway may change whose value on the active the gateway did
+ *     not write, held back from the standby, with the values in words
  * @param why why the standby is not in sync, empty when it is
  */
 public record MirrorStatus(
@@ -35,6 +37,7 @@ public record MirrorStatus(
         String activeId,
         String standbyId,
         Map<String, Rejection> rejected,
+        Map<String, String> unauthorised,
         String why) {
 
     public MirrorStatus {
@@ -43,5 +46,6 @@ public record MirrorStatus(
         Objects.requireNonNull(standbyId, "standbyId");
         Objects.requireNonNull(why, "why");
         rejected = Map.copyOf(rejected);
+        unauthorised = Map.copyOf(unauthorised);
     }
 }

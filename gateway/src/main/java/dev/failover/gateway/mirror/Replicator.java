@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -47,6 +48,7 @@ final class Replicator {
     private final MirrorEvents events;
     private final List<Consumer<MirrorWrite>> writeListeners;
     private final MirrorValidator validator = new MirrorValidator();
+    private final ChangeWatch watch;
     private final Map<String, Rejection> rejected = new LinkedHashMap<>();
     private final Set<String> mismatched = new HashSet<>();
 
@@ -67,6 +69,17 @@ final class Replicator {
         this.gate = gate;
         this.events = events;
         this.writeListeners = writeListeners;
+        this.watch = new ChangeWatch(this.tags, events);
+    }
+
+    /** Where the values the journal explains come from (see {@link ChangeWatch}). */
+    void explainWith(Supplier<Map<String, Explained>> source) {
+        watch.explainWith(source);
+    }
+
+    /** The gateway-only tags held back because the gateway did not write their value, in words. */
+    Map<String, String> unauthorised() {
+        return watch.held();
     }
 
     /** The tags whose latest value was rejected, with why. */
@@ -107,8 +120,11 @@ final class Replicator {
         if (!(fromActive instanceof LinkResult.Ok<double[]> activeValues)) {
             return Outcome.skipped("reading " + active + " failed: " + failure(fromActive), active, standby);
         }
-        double[] values = activeValues.value();
-        boolean[] accepted = validate(active, standby, values);
+        double[] read = activeValues.value();
+        boolean[] accepted = validate(active, standby, read);
+        // What the standby is to hold: the active's values, but the last authorised one of a tag
+        // that only the gateway may change and that someone else changed.
+        double[] values = watch.review(active, standby, read);
         LinkResult<double[]> fromStandby = links.apply(standby).readTags(tags);
         if (!(fromStandby instanceof LinkResult.Ok<double[]> standbyValues)) {
             return Outcome.skipped("reading " + standby + " failed: " + failure(fromStandby), active, standby);
@@ -199,6 +215,7 @@ final class Replicator {
     private Outcome done(String active, String standby, int copied) {
         List<String> problems = new ArrayList<>();
         rejected.forEach((tag, why) -> problems.add(tag + " rejected (" + why.rule() + "): " + why.detail()));
+        watch.held().forEach((tag, what) -> problems.add(tag + " on " + active + " " + what));
         mismatched.stream().sorted().forEach(tag -> problems.add(standby + " did not take " + tag));
         return new Outcome(true, problems.isEmpty(), String.join("; ", problems), active, standby, copied);
     }

@@ -88,6 +88,7 @@ public final class StateMirror implements AutoCloseable {
             String activeId,
             String standbyId,
             Map<String, Rejection> rejected,
+            Map<String, String> unauthorised,
             String why) {}
 
     /**
@@ -124,7 +125,17 @@ public final class StateMirror implements AutoCloseable {
         // Before the first match, the lag counts from the start.
         this.lastMatchNanos = ticker.nanos();
         this.snapshot = new Snapshot(
-                !enabled, lastMatchNanos, 0, Long.MIN_VALUE, 0, 0, "", "", Map.of(), enabled ? "not run yet" : "");
+                !enabled,
+                lastMatchNanos,
+                0,
+                Long.MIN_VALUE,
+                0,
+                0,
+                "",
+                "",
+                Map.of(),
+                Map.of(),
+                enabled ? "not run yet" : "");
     }
 
     /**
@@ -143,6 +154,14 @@ public final class StateMirror implements AutoCloseable {
      */
     public void onWrite(Consumer<MirrorWrite> listener) {
         writeListeners.add(listener);
+    }
+
+    /**
+     * Where the values of gateway-only tags that the command journal explains come from: without
+     * it, only the first value seen is authorised (see {@link ChangeWatch}). Set before {@link #start}.
+     */
+    public void explainWith(Supplier<Map<String, Explained>> source) {
+        replicator.explainWith(source);
     }
 
     /** The mirror period. */
@@ -168,6 +187,7 @@ public final class StateMirror implements AutoCloseable {
                 s.activeId(),
                 s.standbyId(),
                 s.rejected(),
+                s.unauthorised(),
                 s.why());
     }
 
@@ -258,6 +278,7 @@ public final class StateMirror implements AutoCloseable {
                 outcome.activeId(),
                 outcome.standbyId(),
                 replicator.rejected(),
+                replicator.unauthorised(),
                 outcome.inSync() ? "" : outcome.why());
     }
 

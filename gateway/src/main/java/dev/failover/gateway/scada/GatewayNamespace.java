@@ -276,6 +276,11 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
                         .map(r -> r.getKey() + ": " + r.getValue().rule() + ": "
                                 + r.getValue().detail())
                         .collect(java.util.stream.Collectors.joining("; ")));
+        setGood(
+                base + StatusTree.StatusVariable.MIRROR_UNAUTHORISED.path,
+                m.unauthorised().entrySet().stream()
+                        .map(u -> u.getKey() + ": " + u.getValue())
+                        .collect(java.util.stream.Collectors.joining("; ")));
         for (var c : pair.config().controllers()) {
             Health h = s.health().get(c.id());
             ControllerLink link = pair.link(c.id());

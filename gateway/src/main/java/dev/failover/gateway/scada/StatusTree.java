@@ -36,7 +36,11 @@ final class StatusTree {
         MIRROR_IN_SYNC("Mirror/InSync", NodeIds.Boolean, "whether the standby holds the active's mirrored values"),
         MIRROR_LAG("Mirror/LagMs", NodeIds.Double, "time since the standby last matched the active, ms; 0 in sync"),
         MIRROR_LAG_CYCLES("Mirror/LagCycles", NodeIds.Double, "mirror cycles since the standby last matched"),
-        MIRROR_REJECTED("Mirror/Rejected", NodeIds.String, "values refused for mirroring, 'tag: rule: detail; ...'");
+        MIRROR_REJECTED("Mirror/Rejected", NodeIds.String, "values refused for mirroring, 'tag: rule: detail; ...'"),
+        MIRROR_UNAUTHORISED(
+                "Mirror/Unauthorised",
+                NodeIds.String,
+                "gateway-only values changed past the gateway, held back from the standby, 'tag: detail; ...'");
 
         final String path;
         final NodeId type;

@@ -511,10 +511,12 @@ public final class PairSupervisor implements Pair, AutoCloseable {
 
     /**
      * The durable command journal. Once attached, a returning standby is given the acknowledged writes
-     * it missed before it counts as ready. Attach before {@link #start()}.
+     * it missed before it counts as ready, and the mirror holds back a change of a gateway-only tag
+     * that the journal does not explain. Attach before {@link #start()}.
      */
     public void attachJournal(CommandJournal journal) {
         this.journal = journal;
+        mirror.explainWith(() -> Explanations.of(journal, config.name()));
     }
 
     private void decide(Input input) {

@@ -76,6 +76,25 @@ class MirrorConfigTest {
         }
 
         @Test
+        void aSetpointOperatorsWriteIsChangedOnlyByTheGatewayUnlessTheProgramMayChangeItToo() throws Exception {
+            GatewayConfig config = parse("gateway: {name: gw}\n" + SECURITY + MINIMAL_PAIRS + """
+                        tags:
+                          - {name: level_setpoint, address: 20, mirrored: true, writableBy: [operator]}
+                          - {name: trim, address: 21, mirrored: true, writableBy: [operator], changedBy: program}
+                          - {name: level, address: 22, mirrored: true}
+                          - {name: dose, address: 23, mirrored: true, changedBy: gateway}
+                    """);
+
+            assertThat(config.pairs().get(0).tags())
+                    .extracting(TagConfig::changedBy)
+                    .containsExactly(
+                            TagConfig.ChangedBy.GATEWAY,
+                            TagConfig.ChangedBy.PROGRAM,
+                            TagConfig.ChangedBy.PROGRAM,
+                            TagConfig.ChangedBy.GATEWAY);
+        }
+
+        @Test
         void anEmptyMirrorSectionMeansTheDefault() throws Exception {
             GatewayConfig config = parse("gateway: {name: gw}\n" + SECURITY + MINIMAL_PAIRS + "    mirror:\n");
 
@@ -96,6 +115,21 @@ class MirrorConfigTest {
                     broken-mirror.yaml:29: pairs[0].mirror.period: 10ms is shorter than failover.pollPeriod (20ms, the default). Make the mirror period at least the poll period: the mirror acts on the controllers' health, which changes once a poll.
                     broken-mirror.yaml:42: pairs[1].mirror.period: 40ms is shorter than failover.pollPeriod (50ms). Make the mirror period at least the poll period: the mirror acts on the controllers' health, which changes once a poll.
                     broken-mirror.yaml:43: pairs[1].mirror.every: unknown key 'every'. Remove it, or use one of: period.""");
+        }
+
+        @Test
+        void changedByIsForMirroredTagsAndNamesItsChoices() {
+            String yaml = "gateway: {name: gw}\n" + SECURITY + MINIMAL_PAIRS + """
+                        tags:
+                          - {name: level, address: 20, changedBy: program}
+                          - {name: trim, address: 21, mirrored: true, changedBy: hmi}
+                    """;
+
+            assertThatThrownBy(() -> parse(yaml))
+                    .hasMessage("test.yaml:18: pairs[0].tags[0].changedBy: 'level' is not mirrored, and who changed a"
+                            + " value is checked only on mirrored values. Add 'mirrored: true', or remove changedBy.\n"
+                            + "test.yaml:19: pairs[0].tags[1].changedBy: 'hmi' is not who may change the value."
+                            + " Write gateway or program.");
         }
 
         @Test

@@ -53,10 +53,14 @@ class StateMirrorTest {
 
     private static final TagConfig LEVEL =
             new TagConfig("level", 10, TagType.UINT16, 0.01, "%", 0, 100, false, List.of());
-    private static final TagConfig LEVEL_SP =
-            new TagConfig("level_setpoint", 20, TagType.UINT16, 0.01, "%", 0, 100, true, List.of("operator"));
-    private static final TagConfig VALVE_SP =
-            new TagConfig("valve_setpoint", 21, TagType.UINT16, 0.01, "%", 0, 100, true, List.of("operator"));
+    // Setpoints the controllers' own program may change too: every valid change is mirrored (those only
+    // the gateway may change are ChangeWatchTest's).
+    private static final TagConfig LEVEL_SP = new TagConfig(
+                    "level_setpoint", 20, TagType.UINT16, 0.01, "%", 0, 100, true, List.of("operator"))
+            .changedBy(TagConfig.ChangedBy.PROGRAM);
+    private static final TagConfig VALVE_SP = new TagConfig(
+                    "valve_setpoint", 21, TagType.UINT16, 0.01, "%", 0, 100, true, List.of("operator"))
+            .changedBy(TagConfig.ChangedBy.PROGRAM);
     private static final TagConfig TOTAL =
             new TagConfig("total", 30, TagType.UINT32, 1, "m3", 0, 1e6, true, List.of(), null, 10);
 
@@ -538,7 +542,7 @@ class StateMirrorTest {
         }
     }
 
-    private static PairConfig pair(List<TagConfig> tags) {
+    static PairConfig pair(List<TagConfig> tags) {
         return new PairConfig(
                 "tank-1",
                 List.of(
@@ -552,12 +556,12 @@ class StateMirrorTest {
                 null);
     }
 
-    private static Health active(String id) {
+    static Health active(String id) {
         return new Health(
                 id, Condition.HEALTHY, true, RuntimeRole.ACTIVE, RunStatus.RUN, true, 3, 1_000, 0, 0, 0, "", 0);
     }
 
-    private static Health standby(String id) {
+    static Health standby(String id) {
         return new Health(
                 id, Condition.HEALTHY, true, RuntimeRole.STANDBY, RunStatus.RUN, true, 3, 1_000, 0, 0, 0, "", 0);
     }
@@ -579,7 +583,7 @@ class StateMirrorTest {
                 0);
     }
 
-    private static PairStatus status(PairState state, String active, Health first, Health second) {
+    static PairStatus status(PairState state, String active, Health first, Health second) {
         return new PairStatus(
                 state,
                 active,
