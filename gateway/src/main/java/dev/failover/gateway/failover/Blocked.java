@@ -65,17 +65,21 @@ record Blocked(String active, boolean undriven) implements Phase {
         }
         if (o.role() == RuntimeRole.ACTIVE) {
             // Safety rule 1: the other may be driving the process already. A fenced one is demoted
-            // before its outputs could come back; an unfenced one that answers becomes the active,
-            // but only after the lost active is demoted or fenced; one that missed a poll is waited for.
+            // before its outputs could come back; an unfenced, sound one that answers becomes the
+            // active, but only after the lost active is demoted or fenced, and not sooner than the
+            // back-off after a failed attempt (an attempt that cannot break gives up at once, and
+            // retrying it at once would never end); one that missed a poll is waited for. A FAILED one
+            // is no candidate: it is handled as a standby that is not ready, which lets the lost
+            // active take the role back from it (demoted or fenced first) once it can.
             if (c.fenced(other) && o.reachable()) {
                 return c.issue(new Action.Demote(other));
             }
-            if (!c.fenced(other) && o.reachable()) {
+            if (o.condition() != Condition.FAILED) {
+                if (c.fenced(other) || !o.reachable() || now < c.nextAttemptNanos) {
+                    return List.of();
+                }
                 return Switching.start(
                         c, SwitchoverKind.FAILOVER, active, other, why + "; " + other + " already reports ACTIVE");
-            }
-            if (o.condition() != Condition.FAILED) {
-                return List.of();
             }
         }
         if (c.unfenceable(other, o, now)) {
