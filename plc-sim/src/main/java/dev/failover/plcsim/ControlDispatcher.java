@@ -18,10 +18,12 @@ final class ControlDispatcher {
     private static final Logger log = LoggerFactory.getLogger(ControlDispatcher.class);
 
     private final FaultInjector faults;
+    private final PostureControls posture;
     private final Supplier<SimSnapshot> snapshot;
 
-    ControlDispatcher(FaultInjector faults, Supplier<SimSnapshot> snapshot) {
+    ControlDispatcher(FaultInjector faults, PostureControls posture, Supplier<SimSnapshot> snapshot) {
         this.faults = faults;
+        this.posture = posture;
         this.snapshot = snapshot;
     }
 
@@ -48,6 +50,16 @@ final class ControlDispatcher {
                         faults.cutPartnerLink();
                     } else {
                         faults.restorePartnerLink();
+                    }
+                }
+                case ControlCommand.Tls tls -> posture.tlsVersions(tls.versions());
+                case ControlCommand.Suites suites -> posture.cipherSuites(suites.suites());
+                case ControlCommand.Plain plain -> posture.plainModbus(plain.port());
+                case ControlCommand.Identity identity -> {
+                    if (identity.firmware()) {
+                        posture.firmwareVersion(identity.version());
+                    } else {
+                        posture.programVersion(identity.version());
                     }
                 }
             }

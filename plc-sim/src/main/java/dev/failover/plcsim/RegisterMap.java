@@ -61,13 +61,30 @@ final class RegisterMap implements RegisterBank {
     static final int GARBAGE_MIN = 0xA000;
 
     private final Controller controller;
-    private final int[] identity = new int[CONFIG_HASH - NAME];
+    /** Replaced whole when a version is set, never changed in place: readers see one or the other. */
+    private volatile int[] identity = new int[CONFIG_HASH - NAME];
 
     RegisterMap(String name, Controller controller) {
         this.controller = controller;
-        ascii(name, identity, 0, PROGRAM_VERSION - NAME);
-        ascii(Settings.PROGRAM_VERSION, identity, PROGRAM_VERSION - NAME, FIRMWARE_VERSION - PROGRAM_VERSION);
-        ascii(FIRMWARE, identity, FIRMWARE_VERSION - NAME, CONFIG_HASH - FIRMWARE_VERSION);
+        int[] block = new int[CONFIG_HASH - NAME];
+        ascii(name, block, 0, PROGRAM_VERSION - NAME);
+        ascii(Settings.PROGRAM_VERSION, block, PROGRAM_VERSION - NAME, FIRMWARE_VERSION - PROGRAM_VERSION);
+        ascii(FIRMWARE, block, FIRMWARE_VERSION - NAME, CONFIG_HASH - FIRMWARE_VERSION);
+        identity = block;
+    }
+
+    /** Sets the program version the identity block reports (16 ASCII bytes, cut). */
+    synchronized void programVersion(String version) {
+        int[] block = identity.clone();
+        ascii(version, block, PROGRAM_VERSION - NAME, FIRMWARE_VERSION - PROGRAM_VERSION);
+        identity = block;
+    }
+
+    /** Sets the firmware version the identity block reports (16 ASCII bytes, cut). */
+    synchronized void firmwareVersion(String version) {
+        int[] block = identity.clone();
+        ascii(version, block, FIRMWARE_VERSION - NAME, CONFIG_HASH - FIRMWARE_VERSION);
+        identity = block;
     }
 
     @Override

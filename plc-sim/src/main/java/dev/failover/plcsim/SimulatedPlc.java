@@ -5,6 +5,7 @@ import dev.failover.plcsim.comms.CommsFaults;
 import dev.failover.plcsim.comms.Scheduler;
 import dev.failover.plcsim.control.LineServer;
 import dev.failover.plcsim.modbus.ModbusServer;
+import dev.failover.plcsim.modbus.TlsPosture;
 import dev.failover.plcsim.opcua.PlcOpcUaServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -76,7 +77,10 @@ public final class SimulatedPlc implements AutoCloseable {
     private final Admission plainAdmission;
     private final Admission opcUaAdmission;
     private final int modbusPort;
-    private final OptionalInt plainPort;
+    private final TlsPosture tlsPosture = new TlsPosture();
+    private final PostureControls posture;
+    // Guarded by lifecycleLock; volatile for readers.
+    private volatile OptionalInt plainPort;
     private final OptionalInt opcUaPort;
     private final LineServer control;
 
@@ -97,6 +101,7 @@ public final class SimulatedPlc implements AutoCloseable {
         this.controller = new Controller(config, slot, nanoTime, wallClock);
         this.registers = new RegisterMap(config.name(), controller);
         this.faults = new FaultInjector(this, controller, comms, config.name());
+        this.posture = new PostureControls(this, tlsPosture, registers, config.name());
         this.admissionTimer = admissionTimer(config.name());
         Scheduler timer = Scheduler.of(admissionTimer);
         Admission.Limits plainLimits =
@@ -120,7 +125,7 @@ public final class SimulatedPlc implements AutoCloseable {
                                 .orElse(SimConfig.OpcUa.DEFAULT_HANDSHAKE_TIMEOUT),
                         PlcOpcUaServer.MAX_CONNECTIONS),
                 timer);
-        ControlDispatcher dispatcher = new ControlDispatcher(faults, this::snapshot);
+        ControlDispatcher dispatcher = new ControlDispatcher(faults, posture, this::snapshot);
         Optional<ModbusServer> first = Optional.empty();
         Optional<ModbusServer> plain = Optional.empty();
         Optional<PlcOpcUaServer> ua = Optional.empty();
@@ -229,6 +234,7 @@ public final class SimulatedPlc implements AutoCloseable {
                     comms,
                     tls.serverContext(),
                     tls.access(),
+                    tlsPosture,
                     modbusAdmission);
         }
         return ModbusServer.start(config.name(), bindAddress, port, config.unitId(), registers, comms, modbusAdmission);
@@ -273,6 +279,32 @@ public final class SimulatedPlc implements AutoCloseable {
     /** Whether the Modbus port serves Modbus/TCP Security rather than plain Modbus TCP. */
     public boolean tls() {
         return config.tls().isPresent();
+    }
+
+    /**
+     * Opens a plain Modbus TCP listener on {@code port} beside the TLS one (closing one already open),
+     * or closes it ({@code port} empty): a posture weakened while the controller runs.
+     */
+    void plainModbus(OptionalInt port) throws IOException {
+        synchronized (lifecycleLock) {
+            plainModbus.ifPresent(ModbusServer::close);
+            plainModbus = Optional.empty();
+            plainPort = OptionalInt.empty();
+            if (port.isPresent() && lifecycle != Lifecycle.CLOSED) {
+                Optional<ModbusServer> opened = startPlainModbus(port);
+                plainPort = opened.map(m -> OptionalInt.of(m.port())).orElse(OptionalInt.empty());
+                if (lifecycle == Lifecycle.CRASHED) {
+                    opened.ifPresent(ModbusServer::close);
+                } else {
+                    plainModbus = opened;
+                }
+            }
+        }
+    }
+
+    /** Its security posture (TLS versions and suites, a plain port, its identity), changeable at run time. */
+    public PostureControls posture() {
+        return posture;
     }
 
     /** The second, plain Modbus TCP port beside the TLS one, if configured; the same after a restart. */

@@ -1,6 +1,8 @@
 package dev.failover.plcsim.control;
 
+import dev.failover.plcsim.modbus.TlsPosture;
 import java.time.Duration;
+import java.util.OptionalInt;
 
 /**
  * One command of the control port's line protocol, parsed from its text form (case-insensitive,
@@ -12,7 +14,11 @@ public sealed interface ControlCommand
                 ControlCommand.Lose,
                 ControlCommand.Stall,
                 ControlCommand.OutputEnable,
-                ControlCommand.PartnerLink {
+                ControlCommand.PartnerLink,
+                ControlCommand.Tls,
+                ControlCommand.Suites,
+                ControlCommand.Plain,
+                ControlCommand.Identity {
 
     /** Longest accepted delay for {@code slow} and {@code stall}: ten minutes. */
     long MAX_DELAY_MS = 600_000;
@@ -60,6 +66,18 @@ public sealed interface ControlCommand
     /** {@code partner-link cut|restore}: {@code cut} is true for {@code cut}. */
     record PartnerLink(boolean cut) implements ControlCommand {}
 
+    /** {@code tls 1.3|1.2|1.2-only}: the TLS versions new connections may use (security posture). */
+    record Tls(TlsPosture.Versions versions) implements ControlCommand {}
+
+    /** {@code suites strong|cbc}: the cipher suites new connections may use (security posture). */
+    record Suites(TlsPosture.Suites suites) implements ControlCommand {}
+
+    /** {@code plain on <port>|off}: a plain Modbus TCP port beside the TLS one (0: any free port). */
+    record Plain(OptionalInt port) implements ControlCommand {}
+
+    /** {@code identity program|firmware <text>}: what the identity block reports (lower case). */
+    record Identity(boolean firmware, String version) implements ControlCommand {}
+
     /** Result of {@link #parse(String)}. */
     sealed interface Parsed {
         /** A valid command. */
@@ -71,7 +89,9 @@ public sealed interface ControlCommand
 
     /** Every command form, for help texts. */
     String SYNTAX = "crash, hang, freeze-heartbeat, fault, slow <ms>, drop, drop once, lose <n>, stall <ms>, corrupt,"
-            + " corrupt-setpoints, clear, output-enable on|off, partner-link cut|restore, status";
+            + " corrupt-setpoints, clear, output-enable on|off, partner-link cut|restore, status;"
+            + " posture: tls 1.3|1.2|1.2-only, suites strong|cbc, plain on <port>|off,"
+            + " identity program|firmware <text>";
 
     /** Parses one line of the protocol. */
     static Parsed parse(String line) {

@@ -2,10 +2,12 @@ package dev.failover.plcsim.control;
 
 import dev.failover.plcsim.control.ControlCommand.Action;
 import dev.failover.plcsim.control.ControlCommand.Parsed;
+import dev.failover.plcsim.modbus.TlsPosture;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 
@@ -42,8 +44,50 @@ final class ControlParser {
                         n -> new ControlCommand.Lose((int) n));
             case "output-enable" -> outputEnable(args);
             case "partner-link" -> partnerLink(args);
+            case "tls" ->
+                args.size() == 1
+                        ? TlsPosture.Versions.of(args.get(0))
+                                .<Parsed>map(v -> new Parsed.Valid(new ControlCommand.Tls(v)))
+                                .orElse(new Parsed.Invalid("tls needs 1.3, 1.2 or 1.2-only, got '" + args.get(0) + "'"))
+                        : new Parsed.Invalid("tls needs 1.3, 1.2 or 1.2-only");
+            case "suites" -> suites(args);
+            case "plain" -> plain(args);
+            case "identity" -> identity(args);
             default -> new Parsed.Invalid("unknown command '" + joined + "'; commands: " + ControlCommand.SYNTAX);
         };
+    }
+
+    private static Parsed suites(List<String> args) {
+        for (TlsPosture.Suites suites : TlsPosture.Suites.values()) {
+            if (args.equals(List.of(suites.word()))) {
+                return new Parsed.Valid(new ControlCommand.Suites(suites));
+            }
+        }
+        return new Parsed.Invalid("suites needs 'strong' or 'cbc', got '" + String.join(" ", args) + "'");
+    }
+
+    private static Parsed plain(List<String> args) {
+        if (args.equals(List.of("off"))) {
+            return new Parsed.Valid(new ControlCommand.Plain(OptionalInt.empty()));
+        }
+        if (args.size() == 2 && args.get(0).equals("on")) {
+            return number(
+                    "plain on",
+                    args.subList(1, 2),
+                    0,
+                    65_535,
+                    "a port",
+                    port -> new ControlCommand.Plain(OptionalInt.of((int) port)));
+        }
+        return new Parsed.Invalid("plain needs 'on <port>' or 'off', got '" + String.join(" ", args) + "'");
+    }
+
+    private static Parsed identity(List<String> args) {
+        if (args.size() == 2 && (args.get(0).equals("program") || args.get(0).equals("firmware"))) {
+            return new Parsed.Valid(new ControlCommand.Identity(args.get(0).equals("firmware"), args.get(1)));
+        }
+        return new Parsed.Invalid(
+                "identity needs 'program <version>' or 'firmware <version>', got '" + String.join(" ", args) + "'");
     }
 
     private static Parsed outputEnable(List<String> args) {

@@ -70,7 +70,7 @@ public final class ModbusServer implements AutoCloseable {
     private final Thread acceptThread;
 
     /** The TLS side of a Modbus/TCP Security server: its context, the protocols enabled, the access rules. */
-    private record Tls(SSLContext context, List<String> protocols, AccessPolicy access) {}
+    private record Tls(SSLContext context, List<String> protocols, AccessPolicy access, TlsPosture posture) {}
 
     private ModbusServer(
             String plcName,
@@ -118,6 +118,7 @@ public final class ModbusServer implements AutoCloseable {
      *     certificate and key, its trust manager decides which client certificates are accepted
      *     (chain to the plant CA, validity, revocation)
      * @param access which client roles may read and write
+     * @param posture the TLS versions and cipher suites accepted, read for each new connection
      * @param admission the admission of this listener: a connection is pending until its TLS
      *     handshake succeeded
      * @see #start(String, InetAddress, int, int, RegisterBank, CommsFaults, Admission)
@@ -131,9 +132,10 @@ public final class ModbusServer implements AutoCloseable {
             CommsFaults faults,
             SSLContext serverContext,
             AccessPolicy access,
+            TlsPosture posture,
             Admission admission)
             throws IOException {
-        Tls tls = new Tls(serverContext, tlsProtocols(serverContext), access);
+        Tls tls = new Tls(serverContext, tlsProtocols(serverContext), access, posture);
         // So that the first client's handshake fits the deadline (a cold JVM's takes seconds).
         TlsWarmUp.once(serverContext);
         return start(plcName, openServerSocket(bindAddress, port), unitId, bank, faults, Optional.of(tls), admission);
@@ -189,7 +191,7 @@ public final class ModbusServer implements AutoCloseable {
     /** The TLS server side over an accepted socket: mutual authentication required, no handshake yet. */
     private static SSLSocket secure(Tls tls, Socket accepted) throws IOException {
         SSLSocket socket = TlsContexts.layerServer(tls.context(), accepted);
-        socket.setEnabledProtocols(tls.protocols().toArray(String[]::new));
+        tls.posture().apply(socket, tls.protocols());
         socket.setNeedClientAuth(true);
         return socket;
     }
