@@ -28,6 +28,7 @@ import dev.failover.gateway.journal.CommandJournal;
 import dev.failover.gateway.journal.PendingCommand;
 import dev.failover.gateway.link.ControllerLink;
 import dev.failover.gateway.link.Links;
+import dev.failover.gateway.posture.PostureWatch;
 import dev.failover.gateway.scada.ScadaServer;
 import dev.failover.gateway.supervisor.PairSupervisor;
 import dev.failover.hardware.HardwareConfig;
@@ -73,6 +74,7 @@ public final class Gateway implements AutoCloseable {
     private CommandService commands;
     private ScadaServer scada;
     private RefusalReporter refusals;
+    private PostureWatch posture;
 
     private Gateway(GatewayConfig config, Function<HardwareConfig, PairHardware> hardware, AutoDetectedGpio owned) {
         this.config = config;
@@ -205,6 +207,12 @@ public final class Gateway implements AutoCloseable {
                     refusals);
         }
         supervisors.forEach(PairSupervisor::start);
+        if (security != null) {
+            posture = new PostureWatch(config.security().posture(), security.tls(), supervisors, clock, events);
+            events.add(posture);
+            control.showPosture(posture);
+            posture.start();
+        }
         log.info("gateway {} running, control endpoint {}:{}", config.name(), config.controlHost(), control.port());
     }
 
@@ -335,6 +343,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The command service, or {@code null} when the gateway has no security section (takes no commands). */
+    /** The security posture checks of the pairs, or {@code null} without a security section. */
+    public PostureWatch posture() {
+        return posture;
+    }
+
     public CommandService commands() {
         return commands;
     }
@@ -361,6 +374,10 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void closeParts() {
+        if (posture != null) {
+            events.remove(posture);
+            posture.close();
+        }
         if (scada != null) {
             scada.close();
         }

@@ -46,6 +46,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Two simulated controllers sharing one tank, in this JVM, supervised by a gateway: the pair the
@@ -86,7 +87,7 @@ public final class SimPair implements AutoCloseable {
      */
     public static SimPair start(FailoverPolicy policy, boolean withFences, EventSink events, Duration scanPeriod)
             throws IOException {
-        return start(policy, withFences, events, null, null, false, scanPeriod, ChangedBy.PROGRAM);
+        return start(policy, withFences, events, null, null, false, scanPeriod, ChangedBy.PROGRAM, c -> c);
     }
 
     /**
@@ -108,7 +109,7 @@ public final class SimPair implements AutoCloseable {
             Path stateDir,
             Duration scanPeriod)
             throws IOException {
-        return start(policy, withFences, events, pki, stateDir, false, scanPeriod, ChangedBy.GATEWAY);
+        return start(policy, withFences, events, pki, stateDir, false, scanPeriod, ChangedBy.GATEWAY, c -> c);
     }
 
     /**
@@ -119,7 +120,23 @@ public final class SimPair implements AutoCloseable {
     public static SimPair startSecure(
             FailoverPolicy policy, boolean withFences, EventSink events, TestPki pki, Path stateDir, ChangedBy setpoint)
             throws IOException {
-        return start(policy, withFences, events, pki, stateDir, false, DEFAULT_SCAN, setpoint);
+        return start(policy, withFences, events, pki, stateDir, false, DEFAULT_SCAN, setpoint, c -> c);
+    }
+
+    /**
+     * As {@link #startSecure(FailoverPolicy, boolean, EventSink, TestPki, Path)}, with the secured
+     * gateway configuration changed by {@code adjust} before the gateway starts (for example its
+     * posture baseline).
+     */
+    public static SimPair startSecure(
+            FailoverPolicy policy,
+            boolean withFences,
+            EventSink events,
+            TestPki pki,
+            Path stateDir,
+            UnaryOperator<GatewayConfig> adjust)
+            throws IOException {
+        return start(policy, withFences, events, pki, stateDir, false, DEFAULT_SCAN, ChangedBy.GATEWAY, adjust);
     }
 
     /**
@@ -130,7 +147,7 @@ public final class SimPair implements AutoCloseable {
     public static SimPair startWithScada(
             FailoverPolicy policy, boolean withFences, EventSink events, TestPki pki, Path stateDir)
             throws IOException {
-        return start(policy, withFences, events, pki, stateDir, true, DEFAULT_SCAN, ChangedBy.GATEWAY);
+        return start(policy, withFences, events, pki, stateDir, true, DEFAULT_SCAN, ChangedBy.GATEWAY, c -> c);
     }
 
     /** The application URI of the gateway's OPC UA certificate in {@link #startWithScada}. */
@@ -144,7 +161,8 @@ public final class SimPair implements AutoCloseable {
             Path stateDir,
             boolean scada,
             Duration scanPeriod,
-            ChangedBy setpoint)
+            ChangedBy setpoint,
+            UnaryOperator<GatewayConfig> adjust)
             throws IOException {
         Plant plant = Plant.inMemory();
         SimulatedPlc a = null;
@@ -161,6 +179,7 @@ public final class SimPair implements AutoCloseable {
             if (scada) {
                 config = withScada(config, pki, stateDir);
             }
+            config = adjust.apply(config);
             return new SimPair(
                     plant,
                     relays,

@@ -95,6 +95,29 @@ public final class StatusText {
                         .append('\n');
             }
         }
+        if (pair.has("posture")) {
+            JsonNode posture = pair.path("posture");
+            b.append("  posture: ")
+                    .append(
+                            posture.path("verdict").asText().equals("parity")
+                                    ? "standby as secure as the active"
+                                    : "STANDBY " + posture.path("standby").asText() + " LESS SECURE")
+                    .append('\n');
+            posture.path("drift")
+                    .forEach(d -> b.append("    ").append(d.asText()).append('\n'));
+            for (Iterator<Map.Entry<String, JsonNode>> it =
+                            posture.path("controllers").fields();
+                    it.hasNext(); ) {
+                Map.Entry<String, JsonNode> c = it.next();
+                c.getValue()
+                        .path("baseline")
+                        .forEach(f -> b.append("    ")
+                                .append(c.getKey())
+                                .append(' ')
+                                .append(f.asText())
+                                .append('\n'));
+            }
+        }
         return b.toString();
     }
 

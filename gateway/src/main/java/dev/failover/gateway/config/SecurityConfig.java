@@ -26,7 +26,8 @@ public record SecurityConfig(
         Secret keystorePassword,
         Path stateDirectory,
         CommandPolicy commands,
-        OpcUaIdentityConfig opcua) {
+        OpcUaIdentityConfig opcua,
+        PostureConfig posture) {
 
     public SecurityConfig {
         Objects.requireNonNull(caCertificates, "caCertificates");
@@ -35,6 +36,33 @@ public record SecurityConfig(
         Objects.requireNonNull(keystorePassword, "keystorePassword");
         Objects.requireNonNull(stateDirectory, "stateDirectory");
         Objects.requireNonNull(commands, "commands");
+        Objects.requireNonNull(posture, "posture");
+    }
+
+    /** Security with the default posture baseline. */
+    public SecurityConfig(
+            Path caCertificates,
+            Path crl,
+            Path keystore,
+            Secret keystorePassword,
+            Path stateDirectory,
+            CommandPolicy commands,
+            OpcUaIdentityConfig opcua) {
+        this(
+                caCertificates,
+                crl,
+                keystore,
+                keystorePassword,
+                stateDirectory,
+                commands,
+                opcua,
+                PostureConfig.defaults());
+    }
+
+    /** This security with {@code baseline} as the posture baseline. */
+    public SecurityConfig withPosture(PostureConfig baseline) {
+        return new SecurityConfig(
+                caCertificates, crl, keystore, keystorePassword, stateDirectory, commands, opcua, baseline);
     }
 
     /** Security without OPC UA identities. */

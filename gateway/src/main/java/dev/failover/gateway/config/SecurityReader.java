@@ -21,8 +21,17 @@ import java.util.regex.Pattern;
  */
 final class SecurityReader {
 
-    static final List<String> SECURITY_KEYS =
-            List.of("caCertificates", "crl", "keystore", "keystorePassword", "stateDirectory", "commands", "opcua");
+    static final List<String> SECURITY_KEYS = List.of(
+            "caCertificates", "crl", "keystore", "keystorePassword", "stateDirectory", "commands", "opcua", "posture");
+    static final List<String> POSTURE_KEYS = List.of(
+            "period",
+            "minTls",
+            "cipherSuites",
+            "plainModbus",
+            "plainModbusPort",
+            "certificateExpiryWarning",
+            "identityMustMatch",
+            "identityRegister");
     static final List<String> OPCUA_KEYS =
             List.of("keystore", "keystorePassword", "userKeystore", "userKeystorePassword");
     static final List<String> SECRET_KEYS = List.of("file", "env");
@@ -93,13 +102,15 @@ final class SecurityReader {
         Optional<CommandPolicy> commands = m.get("commands", CommandPolicy.defaults(), SecurityReader::commands);
         Optional<Optional<OpcUaIdentityConfig>> opcUa =
                 m.get("opcua", Optional.empty(), v -> opcUa(v, source).map(Optional::of));
+        Optional<PostureConfig> posture = m.get("posture", PostureConfig.defaults(), PostureReader::read);
         if (ca.isEmpty()
                 || crl.isEmpty()
                 || keystore.isEmpty()
                 || password.isEmpty()
                 || state.isEmpty()
                 || commands.isEmpty()
-                || opcUa.isEmpty()) {
+                || opcUa.isEmpty()
+                || posture.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new SecurityConfig(
@@ -109,7 +120,8 @@ final class SecurityReader {
                 password.get(),
                 state.get(),
                 commands.get(),
-                opcUa.get().orElse(null)));
+                opcUa.get().orElse(null),
+                posture.get()));
     }
 
     private static Optional<OpcUaIdentityConfig> opcUa(YamlValue value, Path source) {

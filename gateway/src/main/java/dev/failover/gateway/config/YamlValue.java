@@ -34,7 +34,7 @@ final class YamlValue {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
     private static final Pattern INTEGER = Pattern.compile("[-+]?[0-9]+");
     private static final Pattern NUMBER = Pattern.compile("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?");
-    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h|d)");
     static final String DURATION_FIX = "Write a number with a unit: 20ms, 2s, 5m or 1h.";
 
     private final Node node;
@@ -246,7 +246,8 @@ final class YamlValue {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
         };
         if (value.isZero() && !zeroAllowed) {
             report(quote(written) + " is not a positive duration. Write a number above zero with a unit: 20ms, 2s, 5m"

@@ -8,6 +8,7 @@ import dev.failover.gateway.command.CommandResult;
 import dev.failover.gateway.command.CommandService;
 import dev.failover.gateway.events.RefusalReporter;
 import dev.failover.gateway.health.PauseDetector;
+import dev.failover.gateway.posture.PostureWatch;
 import dev.failover.gateway.supervisor.Pair;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -74,6 +75,7 @@ public final class ControlServer implements AutoCloseable {
     private final CommandService commands;
     private final Supplier<PauseDetector.Figures> pauses;
     private final RefusalReporter refusals;
+    private volatile PostureWatch posture;
     private final Admission admission = new Admission(Admission.Limits.DEFAULT);
     private final ServerSocket server;
     private final ScheduledThreadPoolExecutor deadlines;
@@ -183,12 +185,22 @@ public final class ControlServer implements AutoCloseable {
         };
     }
 
+    /** Adds each watched pair's security posture to the status answer. */
+    public void showPosture(PostureWatch watch) {
+        this.posture = watch;
+    }
+
     private JsonNode status(String pairName) {
         ObjectNode answer = json.createObjectNode().put("ok", true);
         ArrayNode list = answer.putArray("pairs");
         for (Pair p : pairs) {
             if (pairName.isEmpty() || p.pairName().equals(pairName)) {
-                list.add(StatusJson.pair(json, p));
+                ObjectNode pair = StatusJson.pair(json, p);
+                PostureWatch watch = posture;
+                if (watch != null && watch.watches(p.pairName())) {
+                    pair.set("posture", StatusJson.posture(json, watch.status(p.pairName())));
+                }
+                list.add(pair);
             }
         }
         PauseDetector.Figures f = pauses.get();

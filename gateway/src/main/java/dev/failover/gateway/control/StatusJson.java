@@ -11,6 +11,8 @@ import dev.failover.gateway.failover.Transition;
 import dev.failover.gateway.health.Health;
 import dev.failover.gateway.health.ResponseDeadline;
 import dev.failover.gateway.mirror.MirrorStatus;
+import dev.failover.gateway.posture.ControllerPosture;
+import dev.failover.gateway.posture.PostureStatus;
 import dev.failover.gateway.supervisor.Pair;
 import java.util.List;
 import java.util.Map;
@@ -113,6 +115,48 @@ public final class StatusJson {
             return "waiting for its first cycle since the pair became " + s.state();
         }
         return m.why();
+    }
+
+    /**
+     * A pair's security posture: the verdict ({@code parity}, or the standby's {@code drift}), each
+     * controller's probed fields and what it lacks against the baseline.
+     */
+    public static ObjectNode posture(ObjectMapper json, PostureStatus p) {
+        ObjectNode node = json.createObjectNode();
+        node.put("verdict", p.parity().isEmpty() ? "parity" : "drift");
+        node.put("active", p.active());
+        node.put("standby", p.standby());
+        ArrayNode drift = node.putArray("drift");
+        p.parity().forEach(f -> drift.add(f.toString()));
+        ObjectNode controllers = node.putObject("controllers");
+        p.controllers().forEach((id, c) -> {
+            ObjectNode cn = controllers.putObject(id);
+            cn.put("probedAt", c.probedAt().toString());
+            cn.put("probeMs", c.probeMillis());
+            cn.set("tls", json.valueToTree(c.tlsVersions()));
+            cn.set("weakSuites", json.valueToTree(c.weakSuites()));
+            cn.put("suites", c.cipherSuites().size());
+            if (c.plainModbus() != null) {
+                cn.put("plainModbus", c.plainModbus());
+            }
+            if (c.certificate() != null) {
+                ControllerPosture.Certificate cert = c.certificate();
+                cn.putObject("certificate")
+                        .put("subject", cert.subject())
+                        .put("issuer", cert.issuer())
+                        .put("notAfter", cert.notAfter().toString())
+                        .put("key", cert.key())
+                        .put("securityBits", cert.securityBits())
+                        .put("thumbprint", cert.thumbprint());
+            }
+            if (c.identity() != null) {
+                cn.set("identity", json.valueToTree(c.identity()));
+            }
+            ArrayNode findings = cn.putArray("baseline");
+            p.baseline().getOrDefault(id, List.of()).forEach(f -> findings.add(f.kind() + " " + f));
+            cn.set("unknown", json.valueToTree(c.unknown()));
+        });
+        return node;
     }
 
     public static ObjectNode report(ObjectMapper json, SwitchoverReport r) {

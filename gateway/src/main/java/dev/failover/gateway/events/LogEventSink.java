@@ -31,6 +31,8 @@ public final class LogEventSink implements EventSink {
             case MirrorDetail.MirrorLagging lagging -> Level.WARN;
             case MirrorDetail.UnauthorisedChange change -> Level.WARN;
             case MirrorDetail m -> Level.INFO;
+            case SecurityDetail.PostureBaselineMet met -> Level.INFO;
+            case SecurityDetail.PostureParity parity -> Level.INFO;
             case SecurityDetail s -> Level.WARN;
             case GatewayDetail.JournalRecovered recovered -> Level.WARN;
             case GatewayDetail g -> Level.INFO;

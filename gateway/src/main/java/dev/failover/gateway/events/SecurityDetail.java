@@ -41,6 +41,24 @@ public sealed interface SecurityDetail extends EventDetail {
             String quarantined)
             implements SecurityDetail, Refusal {}
 
+    /**
+     * A controller does not meet the posture baseline ({@code findings}: each names its field and the
+     * values), or a new finding appeared; the controller is the envelope's.
+     */
+    record PostureBaselineViolated(java.util.List<String> findings) implements SecurityDetail {}
+
+    /** The controller meets the posture baseline again. */
+    record PostureBaselineMet() implements SecurityDetail {}
+
+    /**
+     * The standby is weaker than the active, or differs from it where they must be alike: {@code
+     * differences} names each field with both values. A planned switchover or failback to it is refused.
+     */
+    record PostureDrift(String active, String standby, java.util.List<String> differences) implements SecurityDetail {}
+
+    /** The standby is as secure as the active again: identical or stronger on every dimension. */
+    record PostureParity(String active, String standby) implements SecurityDetail {}
+
     /** At start, for each plaintext link, a gateway without security, and {@code presume-down}. */
     record InsecureMode() implements SecurityDetail {}
 }

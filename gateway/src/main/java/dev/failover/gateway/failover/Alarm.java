@@ -29,5 +29,11 @@ public enum Alarm {
      * Both controllers miss polls at the same time: the gateway, its host or its network is failing,
      * not the controllers; such misses never fail over (safety rule 10).
      */
-    COMMON_MODE_MISS
+    COMMON_MODE_MISS,
+    /**
+     * The standby is less secure than required: it misses the posture baseline, is weaker than the
+     * active, or differs from it where they must be alike; a planned switchover or failback to it is
+     * refused (issue 13: the standby is never weaker).
+     */
+    STANDBY_LESS_SECURE
 }

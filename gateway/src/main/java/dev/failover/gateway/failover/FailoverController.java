@@ -126,6 +126,10 @@ public final class FailoverController {
                 }
                 yield List.of();
             }
+            case Input.PostureJudged judged -> {
+                pair.postureJudged(judged);
+                yield List.of();
+            }
             case Input.LastDriven last -> {
                 pair.lastDrivenNanos = Math.max(pair.lastDrivenNanos, last.nanos());
                 yield List.of();

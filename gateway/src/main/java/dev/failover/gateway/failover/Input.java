@@ -30,6 +30,14 @@ public sealed interface Input {
      */
     record CommonModeObserved(boolean active, String detail) implements Input {}
 
+    /**
+     * What the posture checks found on a controller as a switchover target ({@code weakness}: it
+     * misses the baseline, or is weaker than its partner, or differs where they must be alike; empty
+     * when it is as secure as required). A planned switchover or failback to it is refused while it
+     * has one, and the alarm {@link Alarm#STANDBY_LESS_SECURE} says why while it is the standby.
+     */
+    record PostureJudged(String controllerId, String weakness) implements Input {}
+
     /** An operator asks to switch to the standby. */
     record SwitchoverRequested(String requestId, String requestedBy, String reason) implements Input {}
 }

@@ -55,6 +55,8 @@ final class PairContext {
     private final Map<String, Long> stepVerifiedNanos = new HashMap<>();
     /** Controllers whose last step failed: no new step for them until a fresh poll arrives. */
     private final Set<String> awaitingPoll = new HashSet<>();
+    /** What the posture checks last found on each controller as a switchover target; absent: nothing. */
+    private final Map<String, String> weakness = new HashMap<>();
     /** The last instant a controller was known to drive the process (a fresh poll said so). */
     long lastDrivenNanos = Long.MIN_VALUE;
 
@@ -103,7 +105,12 @@ final class PairContext {
     /** Enters {@code next}, recording a transition when the pair state changes. */
     void moveTo(Phase next, String reason) {
         PairState from = phase.state();
+        String activeBefore = phase.active();
         phase = next;
+        if (!weakness.isEmpty() && !java.util.Objects.equals(activeBefore, next.active())) {
+            // Another controller is the standby now: the alarm is about it.
+            updatePostureAlarm();
+        }
         if (next.state() == from) {
             return;
         }
@@ -182,6 +189,32 @@ final class PairContext {
             maybeFenced.remove(h.controllerId());
         }
         awaitingPoll.remove(h.controllerId());
+    }
+
+    /** Records what the posture checks found on a controller, and raises or clears the standby's alarm. */
+    void postureJudged(Input.PostureJudged judged) {
+        if (judged.weakness().isEmpty()) {
+            weakness.remove(judged.controllerId());
+        } else {
+            weakness.put(judged.controllerId(), judged.weakness());
+        }
+        updatePostureAlarm();
+    }
+
+    /** What makes {@code id} less secure than required as a switchover target, or empty. */
+    String weakness(String id) {
+        return weakness.getOrDefault(id, "");
+    }
+
+    /** {@link Alarm#STANDBY_LESS_SECURE} while the controller that is not the active has a weakness. */
+    void updatePostureAlarm() {
+        String active = phase().active();
+        String standby = active == null ? null : other(active);
+        if (standby != null && weakness.containsKey(standby)) {
+            raise(Alarm.STANDBY_LESS_SECURE, "standby " + standby + ": " + weakness.get(standby));
+        } else {
+            clear(Alarm.STANDBY_LESS_SECURE);
+        }
     }
 
     void fenceObserved(Input.FenceObserved seen) {

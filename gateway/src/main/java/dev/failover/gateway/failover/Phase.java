@@ -61,6 +61,9 @@ sealed interface Phase permits Discovering, Steady, Blocked, Switching, Stepping
         if (!c.health(other).readyAsStandby() || c.fenced(other)) {
             return "standby " + other + " is not ready: " + c.health(other).describe();
         }
+        if (!c.weakness(other).isEmpty()) {
+            return "standby " + other + " is less secure than required: " + c.weakness(other);
+        }
         return null;
     }
 

@@ -69,6 +69,7 @@ record Steady(String active, boolean standbyReady) implements Phase {
         if (ready
                 && c.policy.failback() == FailbackMode.AUTOMATIC
                 && other.equals(c.primary)
+                && c.weakness(other).isEmpty()
                 && now - c.standbyReadySinceNanos >= c.policy.failbackAfter().toNanos()
                 && c.holdDownOver(now)
                 && now >= c.nextAttemptNanos) {

@@ -79,6 +79,7 @@ public final class PairSupervisor implements Pair, AutoCloseable {
     private final TagScanner tagScanner;
     private volatile CommandJournal journal;
     private final StateMirror mirror;
+    private volatile Runnable beforePlanned;
     private final Map<String, Fence> fences;
     private final Clock clock;
     private FenceLedger ledger;
@@ -259,6 +260,17 @@ public final class PairSupervisor implements Pair, AutoCloseable {
     @Override
     public CompletableFuture<SwitchoverReport> requestSwitchover(String requestedBy, String reason) {
         String id = UUID.randomUUID().toString();
+        Runnable check = beforePlanned;
+        if (check != null) {
+            try {
+                check.run();
+            } catch (RuntimeException e) {
+                log.warn(
+                        "the check before the planned switchover of {} failed; judged on the last verdict",
+                        config.name(),
+                        e);
+            }
+        }
         CompletableFuture<SwitchoverReport> answer = new CompletableFuture<>();
         requests.put(id, answer);
         publisher.publish(
@@ -507,6 +519,27 @@ public final class PairSupervisor implements Pair, AutoCloseable {
                 "giving " + health.controllerId() + " the acknowledged writes it missed failed: " + d.failure(),
                 new PairDetail.JournalCatchUpFailed(d.commands(), d.failure()));
         return health.notReady("catching up on acknowledged writes: " + d.failure());
+    }
+
+    /**
+     * What the posture checks found on {@code controllerId} as a switchover target: empty when it is
+     * as secure as required, else why not (a planned switchover or failback to it is then refused).
+     */
+    public void postureJudged(String controllerId, String weakness) {
+        try {
+            decisions.execute(() -> decide(new Input.PostureJudged(controllerId, weakness)));
+        } catch (RejectedExecutionException e) {
+            log.debug("posture of {} not passed on: the supervisor of {} is closed", controllerId, config.name());
+        }
+    }
+
+    /**
+     * Runs {@code check} before each planned switchover is asked of the failover controller, on the
+     * asking thread: the posture checks probe the pair there, so that the request is judged on a
+     * fresh verdict. It must end on its own (bounded by its own timeouts).
+     */
+    public void beforePlannedSwitchover(Runnable check) {
+        this.beforePlanned = check;
     }
 
     /**

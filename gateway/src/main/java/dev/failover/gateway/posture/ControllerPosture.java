@@ -1,0 +1,78 @@
+package dev.failover.gateway.posture;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one controller offers a client, as the gateway probed it through its own links (issue 13,
+ * part A): the fields are kept, because the difference between two controllers is what an operator
+ * needs to see. A field the probe could not learn is {@code null}, and {@link #unknown} says why.
+ *
+ * @param controllerId the controller
+ * @param probedAt when the probe ended
+ * @param tlsVersions the TLS versions a handshake succeeded with, newest first ({@code TLSv1.3},
+ *     {@code TLSv1.2}); empty if none did
+ * @param cipherSuites the TLS 1.2 cipher suites a handshake succeeded with
+ * @param certificate the certificate the controller presented
+ * @param plainModbus whether plain Modbus TCP answered on the port looked at
+ * @param identity what its identity block reports
+ * @param unknown what could not be probed, and why
+ * @param probeMillis how long the probe took
+ */
+public record ControllerPosture(
+        String controllerId,
+        Instant probedAt,
+        List<String> tlsVersions,
+        List<String> cipherSuites,
+        Certificate certificate,
+        Boolean plainModbus,
+        Identity identity,
+        List<String> unknown,
+        long probeMillis) {
+
+    public ControllerPosture {
+        Objects.requireNonNull(controllerId, "controllerId");
+        Objects.requireNonNull(probedAt, "probedAt");
+        tlsVersions = List.copyOf(tlsVersions);
+        cipherSuites = List.copyOf(cipherSuites);
+        unknown = List.copyOf(unknown);
+    }
+
+    /**
+     * The certificate a controller presents.
+     *
+     * @param subject its subject
+     * @param issuer its issuer
+     * @param notAfter when it expires
+     * @param key its key, e.g. {@code EC 256} or {@code RSA 2048}
+     * @param securityBits the strength of its key in bits of security (NIST SP 800-57): RSA 2048 is
+     *     112, EC P-256 128
+     * @param thumbprint the SHA-256 of the DER certificate, lower-case hex
+     */
+    public record Certificate(
+            String subject, String issuer, Instant notAfter, String key, int securityBits, String thumbprint) {}
+
+    /** What a controller's identity block reports. */
+    public record Identity(String name, String program, String firmware, String configHash) {}
+
+    /** Whether {@code suite} has forward secrecy and authenticated encryption (every TLS 1.3 suite has). */
+    public static boolean strong(String suite) {
+        if (suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_")) {
+            return true;
+        }
+        boolean forwardSecret = suite.contains("_ECDHE_") || suite.contains("_DHE_");
+        boolean aead = suite.contains("_GCM_") || suite.contains("_CHACHA20_POLY1305");
+        return forwardSecret && aead;
+    }
+
+    /** The oldest TLS version it accepts, or {@code null} if none. */
+    public String oldestTls() {
+        return tlsVersions.isEmpty() ? null : tlsVersions.getLast();
+    }
+
+    /** The suites it accepts that are not {@link #strong}. */
+    public List<String> weakSuites() {
+        return cipherSuites.stream().filter(s -> !strong(s)).toList();
+    }
+}

@@ -1,0 +1,205 @@
+package dev.failover.gateway.posture;
+
+import dev.failover.gateway.Ticker;
+import dev.failover.gateway.config.ControllerConfig;
+import dev.failover.gateway.config.ModbusEndpoint;
+import dev.failover.gateway.config.PostureConfig;
+import dev.failover.gateway.config.StatusRegisters;
+import dev.failover.gateway.link.ControllerLink;
+import dev.failover.gateway.link.LinkResult;
+import dev.failover.gateway.link.modbus.ModbusLink;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECKey;
+import java.security.interfaces.RSAKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * Probes the posture of a controller reached over Modbus/TCP Security, from the outside, as an
+ * attacker would see it: a TLS handshake with each version alone and, over TLS 1.2, with each cipher
+ * suite alone (those of the controller certificate's key type; every handshake carries the gateway's
+ * client certificate, as the controller requires); the certificate it presents; whether plain Modbus
+ * TCP answers on the port looked at; and its identity block, read over the gateway's own link. Each
+ * probe opens and closes its own short connections, one at a time, and never touches the link's.
+ * Thread-safe; a probe of one controller takes some tens of handshakes.
+ */
+final class ModbusPostureProbe {
+
+    private static final List<String> VERSIONS = List.of("TLSv1.3", "TLSv1.2");
+    /** Name (16 registers), program (8), firmware (8), configuration hash (16), as plc-sim lays it out. */
+    private static final int IDENTITY_REGISTERS = 48;
+
+    private final SSLContext tls;
+    private final PostureConfig baseline;
+    private final Clock clock;
+    private final Duration timeout;
+
+    ModbusPostureProbe(SSLContext tls, PostureConfig baseline, Clock clock, Duration timeout) {
+        this.tls = tls;
+        this.baseline = baseline;
+        this.clock = clock;
+        this.timeout = timeout;
+    }
+
+    ControllerPosture probe(ControllerConfig controller, ControllerLink link) {
+        long started = System.nanoTime();
+        ModbusEndpoint endpoint = controller.modbus();
+        List<String> unknown = new ArrayList<>();
+        List<String> versions = new ArrayList<>();
+        X509Certificate presented = null;
+        String lastFailure = "";
+        for (String version : VERSIONS) {
+            try {
+                SSLSession session = handshake(endpoint, version, null);
+                versions.add(version);
+                if (presented == null && session.getPeerCertificates()[0] instanceof X509Certificate x) {
+                    presented = x;
+                }
+            } catch (IOException refused) {
+                lastFailure = refused.getMessage();
+            }
+        }
+        if (versions.isEmpty()) {
+            unknown.add("tls: no TLS handshake succeeded (" + lastFailure + ")");
+        }
+        List<String> suites = new ArrayList<>();
+        if (versions.contains("TLSv1.2") && presented != null) {
+            for (String suite : candidateSuites(presented)) {
+                try {
+                    handshake(endpoint, "TLSv1.2", suite);
+                    suites.add(suite);
+                } catch (IOException refused) {
+                    // Not accepted: what the probe is for.
+                }
+            }
+        }
+        return new ControllerPosture(
+                controller.id(),
+                clock.instant(),
+                versions,
+                suites,
+                presented == null ? null : certificate(presented),
+                plainModbus(controller),
+                identity(link, unknown),
+                unknown,
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private SSLSession handshake(ModbusEndpoint endpoint, String version, String suite) throws IOException {
+        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket()) {
+            socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) timeout.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
+            socket.setEnabledProtocols(new String[] {version});
+            if (suite != null) {
+                socket.setEnabledCipherSuites(new String[] {suite});
+            }
+            socket.startHandshake();
+            return socket.getSession();
+        }
+    }
+
+    /** The TLS 1.2 suites the gateway can offer whose authentication fits the certificate's key. */
+    private List<String> candidateSuites(X509Certificate presented) {
+        String auth = presented.getPublicKey() instanceof RSAKey ? "_RSA_" : "_ECDSA_";
+        return Arrays.stream(tls.getDefaultSSLParameters().getCipherSuites())
+                .filter(s -> !s.startsWith("TLS_AES_") && !s.startsWith("TLS_CHACHA20_") && !s.endsWith("_SCSV"))
+                .filter(s -> s.contains(auth))
+                .toList();
+    }
+
+    private Boolean plainModbus(ControllerConfig controller) {
+        int port = baseline.plainModbusPort(controller.id());
+        ModbusEndpoint plain = new ModbusEndpoint(
+                controller.modbus().host(), port, controller.modbus().unitId(), true);
+        ModbusLink link = new ModbusLink(
+                controller.id() + "-posture-plain",
+                plain,
+                StatusRegisters.defaults(),
+                timeout,
+                timeout,
+                Ticker.system());
+        try {
+            return link.readRegisters(0, 1).isOk();
+        } finally {
+            link.close();
+        }
+    }
+
+    private ControllerPosture.Identity identity(ControllerLink link, List<String> unknown) {
+        if (!(link instanceof ModbusLink modbus)) {
+            unknown.add("identity: not read over this link");
+            return null;
+        }
+        LinkResult<int[]> read = modbus.readRegisters(baseline.identityRegister(), IDENTITY_REGISTERS);
+        if (!(read instanceof LinkResult.Ok<int[]> ok)) {
+            unknown.add("identity: " + (read instanceof LinkResult.Failed<int[]> f ? f.detail() : read));
+            return null;
+        }
+        int[] r = ok.value();
+        return new ControllerPosture.Identity(
+                ascii(r, 0, 16),
+                ascii(r, 16, 8),
+                ascii(r, 24, 8),
+                HexFormat.of().formatHex(bytes(r, 32, 16)));
+    }
+
+    private static String ascii(int[] registers, int from, int count) {
+        return new String(bytes(registers, from, count), StandardCharsets.US_ASCII).replace("\0", "");
+    }
+
+    private static byte[] bytes(int[] registers, int from, int count) {
+        byte[] out = new byte[count * 2];
+        for (int i = 0; i < count; i++) {
+            out[2 * i] = (byte) (registers[from + i] >> 8);
+            out[2 * i + 1] = (byte) registers[from + i];
+        }
+        return out;
+    }
+
+    private static ControllerPosture.Certificate certificate(X509Certificate c) {
+        String key;
+        int bits;
+        if (c.getPublicKey() instanceof RSAKey rsa) {
+            int size = rsa.getModulus().bitLength();
+            key = "RSA " + size;
+            bits = size >= 15360 ? 256 : size >= 7680 ? 192 : size >= 3072 ? 128 : size >= 2048 ? 112 : 80;
+        } else if (c.getPublicKey() instanceof ECKey ec) {
+            int size = ec.getParams().getOrder().bitLength();
+            key = "EC " + size;
+            bits = size / 2;
+        } else {
+            key = c.getPublicKey().getAlgorithm();
+            bits = 0;
+        }
+        return new ControllerPosture.Certificate(
+                c.getSubjectX500Principal().getName(),
+                c.getIssuerX500Principal().getName(),
+                c.getNotAfter().toInstant(),
+                key,
+                bits,
+                sha256(c).orElse("unavailable"));
+    }
+
+    private static Optional<String> sha256(X509Certificate c) {
+        try {
+            return Optional.of(HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(c.getEncoded())));
+        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package dev.failover.gateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.failover.certs.TestPki;
+import dev.failover.gateway.config.FailoverPolicy;
+import dev.failover.gateway.config.GatewayConfig;
+import dev.failover.gateway.config.PostureConfig;
+import dev.failover.gateway.events.EventDetail;
+import dev.failover.gateway.events.GatewayEvent;
+import dev.failover.gateway.events.SecurityDetail;
+import dev.failover.gateway.failover.Alarm;
+import dev.failover.gateway.failover.SwitchoverReport;
+import dev.failover.plcsim.modbus.TlsPosture;
+import dev.failover.testkit.SimPair;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The standby is never weaker (issue 13, part A), with real controllers over Modbus/TCP Security:
+ * the gateway probes both from outside (real handshakes, a real plain Modbus listener, the identity
+ * block over its link); each dimension weakened on the standby while it runs is named as drift within
+ * a probe period, raises STANDBY_LESS_SECURE and refuses a planned switchover with the reason; the same
+ * weakening on both is a baseline violation, not drift; restoring parity clears it and the planned
+ * switchover goes through.
+ */
+@Timeout(120)
+class PostureIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration PERIOD = Duration.ofMillis(500);
+
+    @TempDir
+    static Path pkiDir;
+
+    private static TestPki pki;
+
+    @TempDir
+    Path stateDir;
+
+    private SimPair pair;
+    private final List<GatewayEvent> events = new CopyOnWriteArrayList<>();
+    private int plainPortB;
+
+    @BeforeAll
+    static void pki() throws Exception {
+        pki = TestPki.create(pkiDir);
+    }
+
+    @AfterEach
+    void stop() {
+        if (pair != null) {
+            pair.close();
+        }
+    }
+
+    private void start() throws Exception {
+        plainPortB = freePort();
+        int plainPortA = freePort();
+        pair = SimPair.startSecure(
+                FailoverPolicy.defaults().withHoldDown(Duration.ZERO),
+                true,
+                events::add,
+                pki,
+                stateDir,
+                config -> withBaseline(
+                        config,
+                        PostureConfig.defaults()
+                                .withPeriod(PERIOD)
+                                .withPlainModbusPort(SimPair.A, plainPortA)
+                                .withPlainModbusPort(SimPair.B, plainPortB)));
+        await().atMost(WAIT).until(() -> pair.protectedWith(SimPair.A));
+        await().atMost(WAIT).until(() -> posture().controllers().size() == 2);
+    }
+
+    private static GatewayConfig withBaseline(GatewayConfig c, PostureConfig baseline) {
+        return new GatewayConfig(
+                c.source(),
+                c.name(),
+                c.controlHost(),
+                c.controlPort(),
+                c.eventLog(),
+                c.pairs(),
+                c.security().withPosture(baseline),
+                c.scada(),
+                c.controlHandshakeTimeout());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private dev.failover.gateway.posture.PostureStatus posture() {
+        return pair.gateway().posture().status(SimPair.PAIR);
+    }
+
+    private <T extends EventDetail> List<T> details(Class<T> kind) {
+        return events.stream()
+                .map(GatewayEvent::detail)
+                .filter(kind::isInstance)
+                .map(kind::cast)
+                .toList();
+    }
+
+    private SwitchoverReport plannedSwitchover() throws Exception {
+        return pair.supervisor().requestSwitchover("PostureIT", "maintenance").get(30, TimeUnit.SECONDS);
+    }
+
+    private void awaitDriftOn(String field) {
+        await().atMost(WAIT)
+                .until(() -> posture().parity().stream().anyMatch(f -> f.field().equals(field))
+                        && pair.status().alarms().containsKey(Alarm.STANDBY_LESS_SECURE));
+    }
+
+    private void awaitParity() {
+        await().atMost(WAIT)
+                .until(() ->
+                        posture().parity().isEmpty() && !pair.status().alarms().containsKey(Alarm.STANDBY_LESS_SECURE));
+    }
+
+    @Test
+    void twoAlikeControllersHaveParityAndMeetTheBaseline() throws Exception {
+        start();
+
+        assertThat(posture().parity()).isEmpty();
+        assertThat(posture().baseline().values()).allMatch(List::isEmpty);
+        var a = posture().controllers().get(SimPair.A);
+        assertThat(a.tlsVersions()).containsExactly("TLSv1.3", "TLSv1.2");
+        assertThat(a.weakSuites()).isEmpty();
+        assertThat(a.cipherSuites()).isNotEmpty();
+        assertThat(a.plainModbus()).isFalse();
+        assertThat(a.certificate().subject()).contains("plc-a");
+        assertThat(a.identity().firmware()).isEqualTo("plc-sim 0.1.0");
+        assertThat(details(SecurityDetail.PostureDrift.class)).isEmpty();
+    }
+
+    @Test
+    void eachDimensionWeakenedOnTheStandbyIsDriftThatRefusesAPlannedSwitchoverUntilParityReturns() throws Exception {
+        start();
+
+        pair.plc(SimPair.B).posture().cipherSuites(TlsPosture.Suites.CBC);
+        awaitDriftOn("cipherSuites");
+        SwitchoverReport refused = plannedSwitchover();
+        assertThat(refused.outcome()).isEqualTo(SwitchoverReport.Outcome.REFUSED);
+        assertThat(refused.failure())
+                .startsWith("standby plc-b is less secure than required: ")
+                .contains("cipherSuites");
+        assertThat(pair.status().activeId()).isEqualTo(SimPair.A);
+        assertThat(details(SecurityDetail.PostureDrift.class)).last().satisfies(d -> {
+            assertThat(d.standby()).isEqualTo(SimPair.B);
+            assertThat(d.differences()).anyMatch(t -> t.startsWith("cipherSuites: accepts"));
+        });
+        assertThat(details(SecurityDetail.PostureBaselineViolated.class)).isNotEmpty();
+        pair.plc(SimPair.B).posture().cipherSuites(TlsPosture.Suites.STRONG);
+        awaitParity();
+
+        pair.plc(SimPair.B).posture().plainModbus(OptionalInt.of(plainPortB));
+        awaitDriftOn("plainModbus");
+        pair.plc(SimPair.B).posture().plainModbus(OptionalInt.empty());
+        awaitParity();
+
+        pair.plc(SimPair.B).posture().firmwareVersion("plc-sim 0.0.9");
+        awaitDriftOn("identity.firmware");
+        pair.plc(SimPair.B).posture().firmwareVersion("plc-sim 0.1.0");
+        awaitParity();
+
+        pair.plc(SimPair.A).posture().tlsVersions(TlsPosture.Versions.TLS13);
+        awaitDriftOn("tls");
+        pair.plc(SimPair.A).posture().tlsVersions(TlsPosture.Versions.TLS12_AND_13);
+        awaitParity();
+
+        assertThat(details(SecurityDetail.PostureParity.class)).hasSizeGreaterThanOrEqualTo(4);
+        SwitchoverReport done = plannedSwitchover();
+        assertThat(done.ok()).as(done.toString()).isTrue();
+        assertThat(pair.status().activeId()).isEqualTo(SimPair.B);
+    }
+
+    @Test
+    void theSameWeakeningOnBothIsABaselineViolationNotDrift() throws Exception {
+        start();
+        events.clear();
+
+        pair.plc(SimPair.A).posture().cipherSuites(TlsPosture.Suites.CBC);
+        pair.plc(SimPair.B).posture().cipherSuites(TlsPosture.Suites.CBC);
+
+        await().atMost(WAIT)
+                .until(() -> posture().baseline().values().stream()
+                        .allMatch(f -> f.stream().anyMatch(x -> x.field().equals("cipherSuites"))));
+        await().atMost(WAIT).until(() -> pair.status().alarms().containsKey(Alarm.STANDBY_LESS_SECURE));
+        assertThat(posture().parity()).as("both alike: no drift").isEmpty();
+        assertThat(details(SecurityDetail.PostureBaselineViolated.class)).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(plannedSwitchover().outcome()).isEqualTo(SwitchoverReport.Outcome.REFUSED);
+    }
+}
