@@ -30,7 +30,8 @@ import picocli.CommandLine.ScopeType;
             BenchMain.Commands.class,
             BenchMain.Scada.class,
             BenchMain.Rpo.class,
-            BenchMain.Scale.class
+            BenchMain.Scale.class,
+            BenchMain.Posture.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every check passed", "1:a check failed", "2:usage error", "3:the bench could not run"})
@@ -202,6 +203,32 @@ public final class BenchMain implements Callable<Integer> {
                             within(spec, "--commands", commands, 100, 10_000_000),
                             within(spec, "--threads", threads, 1, 64),
                             out);
+        }
+    }
+
+    @Command(
+            name = "posture",
+            description = "What the security posture checks cost, and the RTO with them running (docs/benchmarks.md).")
+    static final class Posture implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(
+                names = "--probes",
+                paramLabel = "N",
+                description = "probes of the pair (1-1000, default ${DEFAULT-VALUE})")
+        int probes = 20;
+
+        @Option(
+                names = "--failovers",
+                paramLabel = "N",
+                description = "failovers without and with probes running (1-200, default ${DEFAULT-VALUE})")
+        int failovers = 10;
+
+        @Override
+        public Integer call() {
+            return new PostureBenchmark(System.out)
+                    .run(within(spec, "--probes", probes, 1, 1000), within(spec, "--failovers", failovers, 1, 200));
         }
     }
 

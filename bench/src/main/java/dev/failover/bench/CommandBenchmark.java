@@ -141,8 +141,8 @@ public final class CommandBenchmark {
             out.println("benchmark failed: " + e);
             return 3;
         } finally {
-            deleteQuietly(work);
-            deleteQuietly(journalAway);
+            BenchFiles.deleteQuietly(work);
+            BenchFiles.deleteQuietly(journalAway);
         }
     }
 
@@ -223,17 +223,5 @@ public final class CommandBenchmark {
             n++;
         }
         return n / ((System.nanoTime() - start) / 1e9);
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder())
-                    .forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
-            // A temporary folder left behind is harmless.
-        }
     }
 }

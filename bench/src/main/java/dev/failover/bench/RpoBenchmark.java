@@ -13,10 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * The RPO benchmark (issue 5): how much a takeover can lose.
@@ -87,7 +85,7 @@ public final class RpoBenchmark {
             out.println("benchmark failed: " + e);
             return 3;
         } finally {
-            deleteQuietly(work);
+            BenchFiles.deleteQuietly(work);
         }
     }
 
@@ -149,16 +147,5 @@ public final class RpoBenchmark {
                 System.getProperty("os.arch"),
                 System.getProperty("java.runtime.version"),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // A temporary folder left behind is harmless.
-        }
     }
 }

@@ -15,14 +15,12 @@ import dev.failover.gateway.link.LinkResult;
 import dev.failover.gateway.link.modbus.ModbusLink;
 import dev.failover.plcsim.opcua.PlcOpcUaServer;
 import dev.failover.testkit.SimPair;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -235,7 +233,7 @@ public final class ScadaBenchmark {
                 }
             }
         } finally {
-            deleteQuietly(work);
+            BenchFiles.deleteQuietly(work);
         }
     }
 
@@ -395,13 +393,5 @@ public final class ScadaBenchmark {
 
     private static String jdk() {
         return System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vendor") + ")";
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // A temporary folder left behind is harmless.
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.failover.gateway.posture;
 
+import dev.failover.certs.CipherSuites;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -56,23 +57,13 @@ public record ControllerPosture(
     /** What a controller's identity block reports. */
     public record Identity(String name, String program, String firmware, String configHash) {}
 
-    /** Whether {@code suite} has forward secrecy and authenticated encryption (every TLS 1.3 suite has). */
-    public static boolean strong(String suite) {
-        if (suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_")) {
-            return true;
-        }
-        boolean forwardSecret = suite.contains("_ECDHE_") || suite.contains("_DHE_");
-        boolean aead = suite.contains("_GCM_") || suite.contains("_CHACHA20_POLY1305");
-        return forwardSecret && aead;
-    }
-
     /** The oldest TLS version it accepts, or {@code null} if none. */
     public String oldestTls() {
         return tlsVersions.isEmpty() ? null : tlsVersions.getLast();
     }
 
-    /** The suites it accepts that are not {@link #strong}. */
+    /** The suites it accepts that are not {@link CipherSuites#strong strong}. */
     public List<String> weakSuites() {
-        return cipherSuites.stream().filter(s -> !strong(s)).toList();
+        return cipherSuites.stream().filter(s -> !CipherSuites.strong(s)).toList();
     }
 }

@@ -134,7 +134,7 @@ public final class PostureWatch implements EventSink, AutoCloseable {
     }
 
     /** Probes {@code pair} now on the posture thread and waits for it (at most {@link #PLANNED_WAIT}). */
-    void refreshNow(String pair) {
+    public void refreshNow(String pair) {
         Future<?> done = submit(() -> refresh(pair));
         if (done == null) {
             return;

@@ -1,5 +1,6 @@
 package dev.failover.plcsim.modbus;
 
+import dev.failover.certs.CipherSuites;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -93,17 +94,8 @@ public final class TlsPosture {
         socket.setEnabledProtocols(protocols.length == 0 ? allowed.toArray(String[]::new) : protocols);
         Suites which = suites;
         socket.setEnabledCipherSuites(Arrays.stream(socket.getEnabledCipherSuites())
-                .filter(s -> strong(s) || s.endsWith("_SCSV") || (which == Suites.CBC && s.contains("_CBC_")))
+                .filter(s ->
+                        CipherSuites.strong(s) || s.endsWith("_SCSV") || (which == Suites.CBC && s.contains("_CBC_")))
                 .toArray(String[]::new));
-    }
-
-    /** A suite with forward secrecy and authenticated encryption (every TLS 1.3 suite is one). */
-    public static boolean strong(String suite) {
-        if (suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_")) {
-            return true;
-        }
-        boolean forwardSecret = suite.contains("_ECDHE_") || suite.contains("_DHE_");
-        boolean aead = suite.contains("_GCM_") || suite.contains("_CHACHA20_POLY1305");
-        return forwardSecret && aead;
     }
 }
