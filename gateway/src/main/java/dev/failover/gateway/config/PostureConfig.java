@@ -23,6 +23,9 @@ import java.util.Set;
  * @param mustMatch the identity fields both controllers must report alike
  * @param identityRegister the first register of the controller's identity block (name, program
  *     version, firmware version, configuration hash, as plc-sim lays it out)
+ * @param blockOnFailure whether a real failure of the active must not promote a standby that misses
+ *     the baseline ({@code onFailure: block}); by default it is promoted, with an alarm (keeping the
+ *     process running comes first)
  */
 public record PostureConfig(
         Duration period,
@@ -33,7 +36,8 @@ public record PostureConfig(
         Map<String, Integer> plainModbusPorts,
         Duration certificateExpiryWarning,
         Set<IdentityField> mustMatch,
-        int identityRegister) {
+        int identityRegister,
+        boolean blockOnFailure) {
 
     /** A field of a controller's identity block. */
     public enum IdentityField {
@@ -78,7 +82,8 @@ public record PostureConfig(
                 Map.of(),
                 Duration.ofDays(30),
                 EnumSet.allOf(IdentityField.class),
-                100);
+                100,
+                false);
     }
 
     /** Where plain Modbus TCP is looked for on controller {@code id}. */
@@ -99,7 +104,8 @@ public record PostureConfig(
                 ports,
                 certificateExpiryWarning,
                 mustMatch,
-                identityRegister);
+                identityRegister,
+                blockOnFailure);
     }
 
     /** This baseline, probed every {@code every}. */
@@ -113,6 +119,22 @@ public record PostureConfig(
                 plainModbusPorts,
                 certificateExpiryWarning,
                 mustMatch,
-                identityRegister);
+                identityRegister,
+                blockOnFailure);
+    }
+
+    /** This baseline, with a real failure blocked from promoting a standby below it ({@code true}) or not. */
+    public PostureConfig withBlockOnFailure(boolean block) {
+        return new PostureConfig(
+                period,
+                minTls,
+                strongSuitesOnly,
+                plainModbusAllowed,
+                plainModbusPort,
+                plainModbusPorts,
+                certificateExpiryWarning,
+                mustMatch,
+                identityRegister,
+                block);
     }
 }

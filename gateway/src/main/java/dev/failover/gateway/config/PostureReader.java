@@ -16,6 +16,7 @@ final class PostureReader {
     private static final Map<String, Boolean> SUITES = new LinkedHashMap<>();
     private static final Map<String, Boolean> PLAIN = new LinkedHashMap<>();
     private static final Map<String, IdentityField> FIELDS = new LinkedHashMap<>();
+    private static final Map<String, Boolean> ON_FAILURE = new LinkedHashMap<>();
 
     static {
         TLS.put("1.2", "TLSv1.2");
@@ -24,6 +25,8 @@ final class PostureReader {
         SUITES.put("any", false);
         PLAIN.put("forbidden", false);
         PLAIN.put("allowed", true);
+        ON_FAILURE.put("promote", false);
+        ON_FAILURE.put("block", true);
         for (IdentityField field : IdentityField.values()) {
             FIELDS.put(field.key(), field);
         }
@@ -48,7 +51,9 @@ final class PostureReader {
                 m.get("certificateExpiryWarning", d.certificateExpiryWarning(), YamlValue::duration);
         Optional<Set<IdentityField>> mustMatch = m.get("identityMustMatch", d.mustMatch(), PostureReader::fields);
         Optional<Integer> identity = m.get("identityRegister", d.identityRegister(), v -> v.integer(IntRange.ADDRESS));
-        if (period.isEmpty()
+        Optional<Boolean> block = m.get("onFailure", d.blockOnFailure(), v -> v.choice("a failure policy", ON_FAILURE));
+        if (block.isEmpty()
+                || period.isEmpty()
                 || minTls.isEmpty()
                 || strong.isEmpty()
                 || plain.isEmpty()
@@ -67,7 +72,8 @@ final class PostureReader {
                 Map.of(),
                 expiry.get(),
                 mustMatch.get(),
-                identity.get()));
+                identity.get(),
+                block.get()));
     }
 
     private static Optional<Set<IdentityField>> fields(YamlValue value) {

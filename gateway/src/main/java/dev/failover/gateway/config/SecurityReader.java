@@ -31,7 +31,8 @@ final class SecurityReader {
             "plainModbusPort",
             "certificateExpiryWarning",
             "identityMustMatch",
-            "identityRegister");
+            "identityRegister",
+            "onFailure");
     static final List<String> OPCUA_KEYS =
             List.of("keystore", "keystorePassword", "userKeystore", "userKeystorePassword");
     static final List<String> SECRET_KEYS = List.of("file", "env");

@@ -35,5 +35,15 @@ public enum Alarm {
      * active, or differs from it where they must be alike; a planned switchover or failback to it is
      * refused (issue 13: the standby is never weaker).
      */
-    STANDBY_LESS_SECURE
+    STANDBY_LESS_SECURE,
+    /**
+     * The active is less secure than required (it misses the baseline, or its standby is stronger):
+     * the heightened mode after a failover to a weaker standby, until parity returns.
+     */
+    ACTIVE_LESS_SECURE,
+    /**
+     * The active failed and the standby misses the security baseline; the policy ({@code
+     * security.posture.onFailure: block}) keeps it from being promoted.
+     */
+    STANDBY_BELOW_BASELINE
 }

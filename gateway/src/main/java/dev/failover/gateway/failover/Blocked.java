@@ -112,6 +112,14 @@ record Blocked(String active, boolean undriven) implements Phase {
             return block(
                     c, active, Alarm.HOLD_DOWN, why + "; failover waits for the hold-down of " + c.policy.holdDown());
         }
+        if (c.refusedOnFailure(other)) {
+            return block(
+                    c,
+                    active,
+                    Alarm.STANDBY_BELOW_BASELINE,
+                    why + "; standby " + other + " misses the security baseline (" + c.weakness(other)
+                            + ") and security.posture.onFailure is block");
+        }
         if (now < c.nextAttemptNanos) {
             return List.of();
         }

@@ -31,12 +31,21 @@ public sealed interface Input {
     record CommonModeObserved(boolean active, String detail) implements Input {}
 
     /**
-     * What the posture checks found on a controller as a switchover target ({@code weakness}: it
-     * misses the baseline, or is weaker than its partner, or differs where they must be alike; empty
-     * when it is as secure as required). A planned switchover or failback to it is refused while it
-     * has one, and the alarm {@link Alarm#STANDBY_LESS_SECURE} says why while it is the standby.
+     * What the posture checks found on a controller in its present role ({@code weakness}: it misses
+     * the baseline, or is weaker than its partner, or differs where they must be alike; empty when it
+     * is as secure as required). While it is the standby, a planned switchover or failback to it is
+     * refused and {@link Alarm#STANDBY_LESS_SECURE} says why; while it is the active, {@link
+     * Alarm#ACTIVE_LESS_SECURE} does (the heightened mode after a failover to a weaker standby). With
+     * {@code refuseOnFailure} (it misses the baseline and the policy says to block), not even a real
+     * failure promotes it: {@link Alarm#STANDBY_BELOW_BASELINE}.
      */
-    record PostureJudged(String controllerId, String weakness) implements Input {}
+    record PostureJudged(String controllerId, String weakness, boolean refuseOnFailure) implements Input {
+
+        /** A weakness that a real failure still promotes past. */
+        public PostureJudged(String controllerId, String weakness) {
+            this(controllerId, weakness, false);
+        }
+    }
 
     /** An operator asks to switch to the standby. */
     record SwitchoverRequested(String requestId, String requestedBy, String reason) implements Input {}

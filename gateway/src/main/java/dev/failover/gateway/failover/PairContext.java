@@ -57,6 +57,8 @@ final class PairContext {
     private final Set<String> awaitingPoll = new HashSet<>();
     /** What the posture checks last found on each controller as a switchover target; absent: nothing. */
     private final Map<String, String> weakness = new HashMap<>();
+    /** The controllers a real failure must not promote (below the baseline, and the policy blocks). */
+    private final Set<String> refusedOnFailure = new HashSet<>();
     /** The last instant a controller was known to drive the process (a fresh poll said so). */
     long lastDrivenNanos = Long.MIN_VALUE;
 
@@ -198,7 +200,20 @@ final class PairContext {
         } else {
             weakness.put(judged.controllerId(), judged.weakness());
         }
+        if (judged.refuseOnFailure()) {
+            refusedOnFailure.add(judged.controllerId());
+        } else {
+            refusedOnFailure.remove(judged.controllerId());
+            if (refusedOnFailure.isEmpty()) {
+                clear(Alarm.STANDBY_BELOW_BASELINE);
+            }
+        }
         updatePostureAlarm();
+    }
+
+    /** Whether a real failure must not promote {@code id} (see {@link Input.PostureJudged}). */
+    boolean refusedOnFailure(String id) {
+        return refusedOnFailure.contains(id);
     }
 
     /** What makes {@code id} less secure than required as a switchover target, or empty. */
@@ -206,7 +221,10 @@ final class PairContext {
         return weakness.getOrDefault(id, "");
     }
 
-    /** {@link Alarm#STANDBY_LESS_SECURE} while the controller that is not the active has a weakness. */
+    /**
+     * {@link Alarm#STANDBY_LESS_SECURE} while the controller that is not the active has a weakness,
+     * {@link Alarm#ACTIVE_LESS_SECURE} while the active has one.
+     */
     void updatePostureAlarm() {
         String active = phase().active();
         String standby = active == null ? null : other(active);
@@ -214,6 +232,11 @@ final class PairContext {
             raise(Alarm.STANDBY_LESS_SECURE, "standby " + standby + ": " + weakness.get(standby));
         } else {
             clear(Alarm.STANDBY_LESS_SECURE);
+        }
+        if (active != null && weakness.containsKey(active)) {
+            raise(Alarm.ACTIVE_LESS_SECURE, "active " + active + ": " + weakness.get(active));
+        } else {
+            clear(Alarm.ACTIVE_LESS_SECURE);
         }
     }
 

@@ -215,16 +215,24 @@ public final class PostureWatch implements EventSink, AutoCloseable {
             parity = PostureJudge.parity(baseline, probedHere.get(active), probedHere.get(standby));
             announceParity(pair, active, standby, parity);
         }
+        List<Finding> reversed = active != null && probedHere.containsKey(active) && probedHere.containsKey(standby)
+                ? PostureJudge.parity(baseline, probedHere.get(standby), probedHere.get(active)).stream()
+                        .filter(f -> f.kind() == Finding.Kind.WEAKER)
+                        .toList()
+                : List.of();
         for (String id : probedHere.keySet()) {
-            List<Finding> weak = new ArrayList<>(findings.getOrDefault(id, List.of()).stream()
+            List<Finding> below = findings.getOrDefault(id, List.of()).stream()
                     .filter(Finding::blocking)
-                    .toList());
-            if (id.equals(standby)) {
-                weak.addAll(parity);
-            }
+                    .toList();
+            List<Finding> weak = new ArrayList<>(below);
+            // The standby against the active; the active against its standby, where it is weaker only
+            // (a difference is the standby's drift, already said once).
+            weak.addAll(id.equals(standby) ? parity : id.equals(active) ? reversed : List.of());
             String weakness = weak.stream().map(Finding::toString).collect(Collectors.joining("; "));
-            if (!weakness.equals(judged.put(id, weakness))) {
-                s.postureJudged(id, weakness);
+            boolean refuse = baseline.blockOnFailure() && !below.isEmpty();
+            String verdict = weakness + (refuse ? "#refuse" : "");
+            if (!verdict.equals(judged.put(id, verdict))) {
+                s.postureJudged(id, weakness, refuse);
             }
         }
         status.put(

@@ -522,12 +522,13 @@ public final class PairSupervisor implements Pair, AutoCloseable {
     }
 
     /**
-     * What the posture checks found on {@code controllerId} as a switchover target: empty when it is
-     * as secure as required, else why not (a planned switchover or failback to it is then refused).
+     * What the posture checks found on {@code controllerId} in its present role: empty when it is as
+     * secure as required, else why not (see {@link Input.PostureJudged}); with {@code
+     * refuseOnFailure}, not even a real failure of the active promotes it.
      */
-    public void postureJudged(String controllerId, String weakness) {
+    public void postureJudged(String controllerId, String weakness, boolean refuseOnFailure) {
         try {
-            decisions.execute(() -> decide(new Input.PostureJudged(controllerId, weakness)));
+            decisions.execute(() -> decide(new Input.PostureJudged(controllerId, weakness, refuseOnFailure)));
         } catch (RejectedExecutionException e) {
             log.debug("posture of {} not passed on: the supervisor of {} is closed", controllerId, config.name());
         }

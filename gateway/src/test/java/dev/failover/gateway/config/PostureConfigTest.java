@@ -35,6 +35,7 @@ class PostureConfigTest {
                     certificateExpiryWarning: 14d
                     identityMustMatch: [firmware]
                     identityRegister: 200
+                    onFailure: block
                 """ + MINIMAL_PAIRS);
 
         PostureConfig p = config.security().posture();
@@ -46,6 +47,8 @@ class PostureConfigTest {
         assertThat(p.certificateExpiryWarning()).isEqualTo(Duration.ofDays(14));
         assertThat(p.mustMatch()).containsExactly(IdentityField.FIRMWARE);
         assertThat(p.identityRegister()).isEqualTo(200);
+        assertThat(p.blockOnFailure()).isTrue();
+        assertThat(PostureConfig.defaults().blockOnFailure()).isFalse();
     }
 
     @Test

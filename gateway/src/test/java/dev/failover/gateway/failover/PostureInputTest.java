@@ -58,6 +58,42 @@ class PostureInputTest {
     }
 
     @Test
+    void afterAFailoverToAWeakerStandbyTheActiveIsInHeightenedModeUntilParityReturns() {
+        Harness h = new Harness().protectedWithAActive();
+        judged(h, B, WEAK);
+
+        h.failover(A, B);
+
+        assertThat(h.fsm.status().alarms())
+                .as("the weakness recorded for plc-b now concerns the active")
+                .containsEntry(Alarm.ACTIVE_LESS_SECURE, "active plc-b: " + WEAK);
+        judged(h, B, "");
+        assertThat(h.fsm.status().alarms()).doesNotContainKey(Alarm.ACTIVE_LESS_SECURE);
+    }
+
+    @Test
+    void withOnFailureBlockARealFailureDoesNotPromoteAStandbyBelowTheBaseline() {
+        Harness h = new Harness().protectedWithAActive();
+        assertThat(h.fsm.handle(new Input.PostureJudged(B, "plainModbus: answers plain Modbus TCP", true)))
+                .isEmpty();
+
+        assertThat(h.health(Harness.faulted(A, RuntimeRole.ACTIVE))).isEmpty();
+
+        assertThat(h.state())
+                .as("the faulted active drives nothing and the standby is held back: the price of block")
+                .isEqualTo(PairState.UNDRIVEN);
+        assertThat(h.fsm.status().alarms()).containsKeys(Alarm.STANDBY_BELOW_BASELINE, Alarm.NO_DRIVER);
+        assertThat(h.fsm.status().alarms().get(Alarm.STANDBY_BELOW_BASELINE))
+                .contains("misses the security baseline (plainModbus: answers plain Modbus TCP)");
+
+        // Hardened again: the failover goes ahead.
+        assertThat(h.fsm.handle(new Input.PostureJudged(B, "", false))).isEmpty();
+        assertThat(h.fsm.status().alarms()).doesNotContainKey(Alarm.STANDBY_BELOW_BASELINE);
+        h.advance(Duration.ofSeconds(1));
+        assertThat(h.health(Harness.faulted(A, RuntimeRole.ACTIVE))).containsExactly(demote(A));
+    }
+
+    @Test
     void noAutomaticFailbackToALessSecurePrimary() {
         Harness h = new Harness(
                 FailoverPolicy.defaults().withFailback(FailbackMode.AUTOMATIC, Duration.ofSeconds(1)), Set.of(A, B));

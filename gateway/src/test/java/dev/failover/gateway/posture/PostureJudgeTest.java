@@ -108,7 +108,8 @@ class PostureJudgeTest {
                 java.util.Map.of(),
                 BASELINE.certificateExpiryWarning(),
                 BASELINE.mustMatch(),
-                100);
+                100,
+                false);
         ControllerPosture expired = new ControllerPosture(
                 "plc-a",
                 NOW,

@@ -67,6 +67,10 @@ class PostureIT {
     }
 
     private void start() throws Exception {
+        start(false);
+    }
+
+    private void start(boolean blockOnFailure) throws Exception {
         plainPortB = freePort();
         int plainPortA = freePort();
         pair = SimPair.startSecure(
@@ -80,7 +84,8 @@ class PostureIT {
                         PostureConfig.defaults()
                                 .withPeriod(PERIOD)
                                 .withPlainModbusPort(SimPair.A, plainPortA)
-                                .withPlainModbusPort(SimPair.B, plainPortB)));
+                                .withPlainModbusPort(SimPair.B, plainPortB)
+                                .withBlockOnFailure(blockOnFailure)));
         await().atMost(WAIT).until(() -> pair.protectedWith(SimPair.A));
         await().atMost(WAIT).until(() -> posture().controllers().size() == 2);
     }
@@ -204,5 +209,42 @@ class PostureIT {
         assertThat(posture().parity()).as("both alike: no drift").isEmpty();
         assertThat(details(SecurityDetail.PostureBaselineViolated.class)).hasSizeGreaterThanOrEqualTo(2);
         assertThat(plannedSwitchover().outcome()).isEqualTo(SwitchoverReport.Outcome.REFUSED);
+    }
+
+    @Test
+    void aRealFailureStillPromotesAWeakerStandbyAndTheGatewayStaysInHeightenedModeUntilParity() throws Exception {
+        start();
+        pair.plc(SimPair.B).posture().plainModbus(OptionalInt.of(plainPortB));
+        awaitDriftOn("plainModbus");
+
+        pair.plc(SimPair.A).faults().crash();
+
+        await().atMost(WAIT).until(() -> SimPair.B.equals(pair.status().activeId()));
+        assertThat(pair.plc(SimPair.B).snapshot().role()).isEqualTo(dev.failover.plcsim.Role.ACTIVE);
+        await().atMost(WAIT).until(() -> pair.status().alarms().containsKey(Alarm.ACTIVE_LESS_SECURE));
+        assertThat(pair.status().alarms().get(Alarm.ACTIVE_LESS_SECURE)).contains("plainModbus");
+
+        pair.plc(SimPair.B).posture().plainModbus(OptionalInt.empty());
+        await().atMost(WAIT).until(() -> !pair.status().alarms().containsKey(Alarm.ACTIVE_LESS_SECURE));
+    }
+
+    @Test
+    void withOnFailureBlockAStandbyBelowTheBaselineIsNotPromotedEvenOnARealFailure() throws Exception {
+        start(true);
+        pair.plc(SimPair.B).posture().cipherSuites(TlsPosture.Suites.CBC);
+        awaitDriftOn("cipherSuites");
+
+        pair.plc(SimPair.A).faults().crash();
+
+        await().atMost(WAIT).until(() -> pair.status().alarms().containsKey(Alarm.STANDBY_BELOW_BASELINE));
+        long cycles = pair.status().health().get(SimPair.B).heartbeat();
+        await().atMost(WAIT).until(() -> pair.status().health().get(SimPair.B).heartbeat() > cycles + 20);
+        assertThat(pair.plc(SimPair.B).snapshot().role())
+                .as("read from the controller itself: never promoted")
+                .isEqualTo(dev.failover.plcsim.Role.STANDBY);
+
+        pair.plc(SimPair.B).posture().cipherSuites(TlsPosture.Suites.STRONG);
+        await().atMost(WAIT).until(() -> SimPair.B.equals(pair.status().activeId()));
+        assertThat(pair.plc(SimPair.B).snapshot().role()).isEqualTo(dev.failover.plcsim.Role.ACTIVE);
     }
 }
