@@ -64,7 +64,10 @@ public final class PostureWatch implements EventSink, AutoCloseable {
     private final Map<String, ControllerPosture> postures = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> violations = new LinkedHashMap<>();
     private final Map<String, Set<String>> drift = new LinkedHashMap<>();
-    private final Map<String, String> judged = new LinkedHashMap<>();
+    /** What each controller was last judged, as handed to its pair's failover controller. */
+    private record Judged(String weakness, boolean refuseOnFailure) {}
+
+    private final Map<String, Judged> judged = new LinkedHashMap<>();
     private final Map<String, String> pairings = new LinkedHashMap<>();
     private final Map<String, PostureStatus> status = new ConcurrentHashMap<>();
 
@@ -229,10 +232,9 @@ public final class PostureWatch implements EventSink, AutoCloseable {
             // (a difference is the standby's drift, already said once).
             weak.addAll(id.equals(standby) ? parity : id.equals(active) ? reversed : List.of());
             String weakness = weak.stream().map(Finding::toString).collect(Collectors.joining("; "));
-            boolean refuse = baseline.blockOnFailure() && !below.isEmpty();
-            String verdict = weakness + (refuse ? "#refuse" : "");
+            Judged verdict = new Judged(weakness, baseline.blockOnFailure() && !below.isEmpty());
             if (!verdict.equals(judged.put(id, verdict))) {
-                s.postureJudged(id, weakness, refuse);
+                s.postureJudged(id, verdict.weakness(), verdict.refuseOnFailure());
             }
         }
         status.put(

@@ -260,28 +260,37 @@ public final class PairSupervisor implements Pair, AutoCloseable {
     @Override
     public CompletableFuture<SwitchoverReport> requestSwitchover(String requestedBy, String reason) {
         String id = UUID.randomUUID().toString();
-        Runnable check = beforePlanned;
-        if (check != null) {
-            try {
-                check.run();
-            } catch (RuntimeException e) {
-                log.warn(
-                        "the check before the planned switchover of {} failed; judged on the last verdict",
-                        config.name(),
-                        e);
-            }
-        }
         CompletableFuture<SwitchoverReport> answer = new CompletableFuture<>();
         requests.put(id, answer);
         publisher.publish(
                 "",
                 "switchover requested by " + requestedBy + ": " + reason,
                 new PairDetail.SwitchoverRequested(id, requestedBy));
-        try {
-            decisions.execute(() -> decide(new Input.SwitchoverRequested(id, requestedBy, reason)));
-        } catch (RejectedExecutionException e) {
-            requests.remove(id);
-            answer.completeExceptionally(new IllegalStateException("supervisor of " + config.name() + " is closed", e));
+        Runnable ask = () -> {
+            try {
+                decisions.execute(() -> decide(new Input.SwitchoverRequested(id, requestedBy, reason)));
+            } catch (RejectedExecutionException e) {
+                requests.remove(id);
+                answer.completeExceptionally(
+                        new IllegalStateException("supervisor of " + config.name() + " is closed", e));
+            }
+        };
+        Runnable check = beforePlanned;
+        if (check == null) {
+            ask.run();
+        } else {
+            // On a thread of its own: the caller may be a key switch's listener, which must not wait.
+            Thread.ofVirtual().name("planned-check-" + config.name()).start(() -> {
+                try {
+                    check.run();
+                } catch (RuntimeException e) {
+                    log.warn(
+                            "the check before the planned switchover of {} failed; judged on the last verdict",
+                            config.name(),
+                            e);
+                }
+                ask.run();
+            });
         }
         return answer;
     }
@@ -535,9 +544,9 @@ public final class PairSupervisor implements Pair, AutoCloseable {
     }
 
     /**
-     * Runs {@code check} before each planned switchover is asked of the failover controller, on the
-     * asking thread: the posture checks probe the pair there, so that the request is judged on a
-     * fresh verdict. It must end on its own (bounded by its own timeouts).
+     * Runs {@code check} before each planned switchover is asked of the failover controller (on a
+     * thread of its own; the request waits for it): the posture checks probe the pair there, so that
+     * the request is judged on a fresh verdict. It must end on its own (bounded by its own timeouts).
      */
     public void beforePlannedSwitchover(Runnable check) {
         this.beforePlanned = check;
