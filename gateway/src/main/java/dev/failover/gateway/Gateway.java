@@ -1,5 +1,6 @@
 package dev.failover.gateway;
 
+import dev.failover.gateway.anomaly.AnomalyWatch;
 import dev.failover.gateway.box.AutoDetectedGpio;
 import dev.failover.gateway.box.BoxController;
 import dev.failover.gateway.command.CommandGuard;
@@ -75,6 +76,7 @@ public final class Gateway implements AutoCloseable {
     private ScadaServer scada;
     private RefusalReporter refusals;
     private PostureWatch posture;
+    private AnomalyWatch anomalies;
 
     private Gateway(GatewayConfig config, Function<HardwareConfig, PairHardware> hardware, AutoDetectedGpio owned) {
         this.config = config;
@@ -132,6 +134,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (config.security() != null) {
             security = GatewaySecurity.open(config.security(), clock);
+            // Before anything publishes: the rules see every event from the start.
+            anomalies = new AnomalyWatch(config.security().anomalies(), events, clock);
+            events.add(anomalies);
         } else {
             events.publish(new GatewayEvent(
                     clock.instant(),
@@ -374,6 +379,10 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void closeParts() {
+        if (anomalies != null) {
+            events.remove(anomalies);
+            anomalies.close();
+        }
         if (posture != null) {
             events.remove(posture);
             posture.close();

@@ -27,7 +27,8 @@ public record SecurityConfig(
         Path stateDirectory,
         CommandPolicy commands,
         OpcUaIdentityConfig opcua,
-        PostureConfig posture) {
+        PostureConfig posture,
+        AnomalyConfig anomalies) {
 
     public SecurityConfig {
         Objects.requireNonNull(caCertificates, "caCertificates");
@@ -37,6 +38,7 @@ public record SecurityConfig(
         Objects.requireNonNull(stateDirectory, "stateDirectory");
         Objects.requireNonNull(commands, "commands");
         Objects.requireNonNull(posture, "posture");
+        Objects.requireNonNull(anomalies, "anomalies");
     }
 
     /** Security with the default posture baseline. */
@@ -56,13 +58,20 @@ public record SecurityConfig(
                 stateDirectory,
                 commands,
                 opcua,
-                PostureConfig.defaults());
+                PostureConfig.defaults(),
+                AnomalyConfig.defaults());
     }
 
     /** This security with {@code baseline} as the posture baseline. */
     public SecurityConfig withPosture(PostureConfig baseline) {
         return new SecurityConfig(
-                caCertificates, crl, keystore, keystorePassword, stateDirectory, commands, opcua, baseline);
+                caCertificates, crl, keystore, keystorePassword, stateDirectory, commands, opcua, baseline, anomalies);
+    }
+
+    /** This security with {@code rules} as the anomaly watch's rules. */
+    public SecurityConfig withAnomalies(AnomalyConfig rules) {
+        return new SecurityConfig(
+                caCertificates, crl, keystore, keystorePassword, stateDirectory, commands, opcua, posture, rules);
     }
 
     /** Security without OPC UA identities. */

@@ -104,6 +104,7 @@ final class SecurityReader {
         Optional<Optional<OpcUaIdentityConfig>> opcUa =
                 m.get("opcua", Optional.empty(), v -> opcUa(v, source).map(Optional::of));
         Optional<PostureConfig> posture = m.get("posture", PostureConfig.defaults(), PostureReader::read);
+        Optional<AnomalyConfig> anomalies = m.get("anomalies", AnomalyConfig.defaults(), AnomalyReader::read);
         if (ca.isEmpty()
                 || crl.isEmpty()
                 || keystore.isEmpty()
@@ -111,7 +112,8 @@ final class SecurityReader {
                 || state.isEmpty()
                 || commands.isEmpty()
                 || opcUa.isEmpty()
-                || posture.isEmpty()) {
+                || posture.isEmpty()
+                || anomalies.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new SecurityConfig(
@@ -122,7 +124,8 @@ final class SecurityReader {
                 state.get(),
                 commands.get(),
                 opcUa.get().orElse(null),
-                posture.get()));
+                posture.get(),
+                anomalies.get()));
     }
 
     private static Optional<OpcUaIdentityConfig> opcUa(YamlValue value, Path source) {

@@ -59,6 +59,21 @@ public sealed interface SecurityDetail extends EventDetail {
     /** The standby is as secure as the active again: identical or stronger on every dimension. */
     record PostureParity(String active, String standby) implements SecurityDetail {}
 
+    /**
+     * A controller presents another certificate, or reports another program, firmware or
+     * configuration hash, than at the previous posture probe ({@code field}: {@code certificate},
+     * {@code program}, {@code firmware}, {@code configHash}).
+     */
+    record ControllerIdentityChanged(String field, String from, String to) implements SecurityDetail {}
+
+    /**
+     * A rule of the anomaly watch fired (docs/security.md, "Anomaly watch"): {@code severity} ({@code
+     * HIGH}, {@code MEDIUM}), the MITRE ATT&CK for ICS {@code technique} it matches, and the {@code
+     * evidence}, one line per event or fact.
+     */
+    record Anomaly(String rule, String severity, String technique, java.util.List<String> evidence)
+            implements SecurityDetail {}
+
     /** At start, for each plaintext link, a gateway without security, and {@code presume-down}. */
     record InsecureMode() implements SecurityDetail {}
 }

@@ -179,7 +179,10 @@ public final class PostureWatch implements EventSink, AutoCloseable {
         PairSupervisor s = pairs.get(pair);
         for (ControllerConfig c : s.config().controllers()) {
             ControllerPosture p = probe.probe(c, s.link(c.id()));
-            postures.put(c.id(), p);
+            ControllerPosture before = postures.put(c.id(), p);
+            if (before != null) {
+                announceChanges(pair, before, p);
+            }
             log.debug(
                     "posture of {} probed in {} ms: TLS {}, {} suite(s), plain Modbus {}",
                     c.id(),
@@ -245,6 +248,53 @@ public final class PostureWatch implements EventSink, AutoCloseable {
                         Objects.requireNonNullElse(active, ""),
                         Objects.requireNonNullElse(standby, ""),
                         parity));
+    }
+
+    /**
+     * Publishes what a controller presents or reports differently from the previous probe: its
+     * certificate, program, firmware, configuration hash (what was not learned either time is not
+     * compared). The anomaly watch judges whether it was expected.
+     */
+    private void announceChanges(String pair, ControllerPosture before, ControllerPosture now) {
+        if (before.certificate() != null && now.certificate() != null) {
+            changed(
+                    pair,
+                    now.controllerId(),
+                    "certificate",
+                    before.certificate().thumbprint(),
+                    now.certificate().thumbprint());
+        }
+        if (before.identity() != null && now.identity() != null) {
+            changed(
+                    pair,
+                    now.controllerId(),
+                    "program",
+                    before.identity().program(),
+                    now.identity().program());
+            changed(
+                    pair,
+                    now.controllerId(),
+                    "firmware",
+                    before.identity().firmware(),
+                    now.identity().firmware());
+            changed(
+                    pair,
+                    now.controllerId(),
+                    "configHash",
+                    before.identity().configHash(),
+                    now.identity().configHash());
+        }
+    }
+
+    private void changed(String pair, String id, String field, String from, String to) {
+        if (!Objects.equals(from, to)) {
+            events.publish(new GatewayEvent(
+                    clock.instant(),
+                    pair,
+                    id,
+                    id + " " + field + " changed from " + from + " to " + to,
+                    new SecurityDetail.ControllerIdentityChanged(field, from, to)));
+        }
     }
 
     /** Publishes a controller's baseline findings when their set (by field and kind) changes. */
