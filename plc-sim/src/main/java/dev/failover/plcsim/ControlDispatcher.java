@@ -52,6 +52,7 @@ final class ControlDispatcher {
                         faults.restorePartnerLink();
                     }
                 }
+                case ControlCommand.Heartbeat heartbeat -> faults.spoofHeartbeat(heartbeat.value());
                 case ControlCommand.Tls tls -> posture.tlsVersions(tls.versions());
                 case ControlCommand.Suites suites -> posture.cipherSuites(suites.suites());
                 case ControlCommand.Plain plain -> posture.plainModbus(plain.port());

@@ -168,6 +168,11 @@ final class Controller {
         return modify(s -> s.withRole(role));
     }
 
+    /** Sets the heartbeat counter to {@code value} (a spoof or a replay, for drills); it counts on from there. */
+    synchronized void heartbeat(int value) {
+        heartbeat = value & 0xFFFF;
+    }
+
     synchronized void inject(ControllerFault fault) {
         faults.add(fault);
         if (fault == ControllerFault.FAULT && status != Status.STOP) {

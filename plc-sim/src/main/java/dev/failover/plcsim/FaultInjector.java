@@ -50,6 +50,14 @@ public final class FaultInjector {
         logged("freeze-heartbeat", () -> controller.inject(ControllerFault.FREEZE_HEARTBEAT));
     }
 
+    /**
+     * Sets {@code HEARTBEAT} to {@code value} once (transient): it counts on from there, as a replayed or
+     * spoofed status would make it jump or run backwards.
+     */
+    public void spoofHeartbeat(int value) {
+        logged("heartbeat " + value, () -> controller.heartbeat(value));
+    }
+
     /** {@code STATUS} = {@code FAULT}, {@code FAULT_CODE} = 1, outputs dropped. */
     public void fault() {
         logged("fault", () -> controller.inject(ControllerFault.FAULT));

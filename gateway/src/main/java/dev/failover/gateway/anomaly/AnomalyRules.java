@@ -104,6 +104,9 @@ final class AnomalyRules {
                 fire(Rule.CLAIMED_ACTIVE, "MEDIUM", "T0831", List.of(line(event)))
                         .ifPresent(out::add);
             case PairDetail.ControllerHealth h -> modeChange(event, h).ifPresent(out::add);
+            case PairDetail.HeartbeatIrregular h ->
+                fire(Rule.HEARTBEAT_IRREGULAR, "HIGH", "T0856", List.of(line(event)))
+                        .ifPresent(out::add);
             case SecurityDetail.ControllerIdentityChanged c ->
                 fire(
                                 Rule.CONTROLLER_CHANGED,

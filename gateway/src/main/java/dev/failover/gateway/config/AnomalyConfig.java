@@ -26,7 +26,9 @@ public record AnomalyConfig(Map<Rule, Settings> rules) {
         /** A controller left RUN for STOP. */
         MODE_CHANGE("modeChange", Duration.ofMinutes(1), 1),
         /** A controller presents another certificate, or reports another program, firmware or configuration. */
-        CONTROLLER_CHANGED("controllerChanged", Duration.ofMinutes(1), 1);
+        CONTROLLER_CHANGED("controllerChanged", Duration.ofMinutes(1), 1),
+        /** A controller's heartbeat ran backwards or jumped while it answered every poll. */
+        HEARTBEAT_IRREGULAR("heartbeatIrregular", Duration.ofMinutes(1), 1);
 
         private final String key;
         private final Duration window;

@@ -16,6 +16,12 @@ public sealed interface PairDetail extends EventDetail {
     /** A controller's timeouts count as missed polls from now on (safety rule 10). */
     record DetectionArmed() implements PairDetail {}
 
+    /**
+     * A controller's heartbeat did what no scan can, between two polls it answered: ran {@code
+     * BACKWARDS} or made a {@code JUMP} (a spoofed or replayed status, or a restart nobody saw).
+     */
+    record HeartbeatIrregular(String kind, int from, int to, long elapsedMs) implements PairDetail {}
+
     /** A controller lost its partner on the partner link, or sees it again ({@code LOST}, {@code ALIVE}, {@code NONE}). */
     record PartnerLink(String partner, String from, String to) implements PairDetail {}
 

@@ -80,6 +80,9 @@ public final class PairSupervisor implements Pair, AutoCloseable {
     private volatile CommandJournal journal;
     private final StateMirror mirror;
     private volatile Runnable beforePlanned;
+    /** Owned by the decision thread. */
+    private final HeartbeatWatch heartbeats = new HeartbeatWatch();
+
     private final Map<String, Fence> fences;
     private final Clock clock;
     private FenceLedger ledger;
@@ -447,6 +450,16 @@ public final class PairSupervisor implements Pair, AutoCloseable {
         HealthTracker partner = trackers.get(other(observation.controllerId()));
         PartnerView partnerSays = partner.partnerViewSince(
                 observation.sentNanos() - config.failover().pollPeriod().toNanos());
+        heartbeats
+                .observe(observation)
+                .ifPresent(h -> publisher.publish(
+                        observation.controllerId(),
+                        observation.controllerId() + "'s heartbeat "
+                                + (h.kind().equals("BACKWARDS") ? "ran backwards" : "jumped")
+                                + " from " + h.from() + " to " + h.to() + " in " + h.elapsedMillis()
+                                + " ms while it answered"
+                                + " every poll",
+                        new PairDetail.HeartbeatIrregular(h.kind(), h.from(), h.to(), h.elapsedMillis())));
         boolean common = commonMode(observation, tracker.softMiss(observation));
         Health health = tracker.observe(observation, common, partnerSays);
         partnerViewChanged(observation.controllerId(), tracker.partnerViewSince(Long.MIN_VALUE));

@@ -18,7 +18,8 @@ public sealed interface ControlCommand
                 ControlCommand.Tls,
                 ControlCommand.Suites,
                 ControlCommand.Plain,
-                ControlCommand.Identity {
+                ControlCommand.Identity,
+                ControlCommand.Heartbeat {
 
     /** Longest accepted delay for {@code slow} and {@code stall}: ten minutes. */
     long MAX_DELAY_MS = 600_000;
@@ -78,6 +79,9 @@ public sealed interface ControlCommand
     /** {@code identity program|firmware <text>}: what the identity block reports (lower case). */
     record Identity(boolean firmware, String version) implements ControlCommand {}
 
+    /** {@code heartbeat <n>}: HEARTBEAT set to n once, counting on from there (a spoof, for drills). */
+    record Heartbeat(int value) implements ControlCommand {}
+
     /** Result of {@link #parse(String)}. */
     sealed interface Parsed {
         /** A valid command. */
@@ -89,7 +93,7 @@ public sealed interface ControlCommand
 
     /** Every command form, for help texts. */
     String SYNTAX = "crash, hang, freeze-heartbeat, fault, slow <ms>, drop, drop once, lose <n>, stall <ms>, corrupt,"
-            + " corrupt-setpoints, clear, output-enable on|off, partner-link cut|restore, status;"
+            + " corrupt-setpoints, clear, output-enable on|off, partner-link cut|restore, heartbeat <n>, status;"
             + " posture: tls 1.3|1.2|1.2-only, suites strong|cbc, plain on <port>|off,"
             + " identity program|firmware <text>";
 

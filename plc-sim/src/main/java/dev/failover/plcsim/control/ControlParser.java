@@ -53,6 +53,8 @@ final class ControlParser {
             case "suites" -> suites(args);
             case "plain" -> plain(args);
             case "identity" -> identity(args);
+            case "heartbeat" ->
+                number("heartbeat", args, 0, 65_535, "a heartbeat count", n -> new ControlCommand.Heartbeat((int) n));
             default -> new Parsed.Invalid("unknown command '" + joined + "'; commands: " + ControlCommand.SYNTAX);
         };
     }

@@ -146,6 +146,23 @@ class AnomalyIT {
     }
 
     @Test
+    void aHeartbeatThatRunsBackwardsWhileTheControllerAnswersIsAnAnomaly() {
+        int now = pair.status().health().get(SimPair.B).heartbeat();
+
+        pair.plc(SimPair.B).faults().spoofHeartbeat((now + 60_000) & 0xFFFF);
+
+        await().atMost(WAIT)
+                .until(() -> anomalies().stream().anyMatch(a -> a.rule().equals("heartbeatIrregular")));
+        assertThat(anomalies())
+                .filteredOn(a -> a.rule().equals("heartbeatIrregular"))
+                .first()
+                .satisfies(a -> assertThat(a.technique()).isEqualTo("T0856"));
+        assertThat(pair.status().activeId())
+                .as("an irregular heartbeat is no failover")
+                .isEqualTo(SimPair.A);
+    }
+
+    @Test
     void signedWritesAPlannedSwitchoverAndACrashFailoverAreNoAnomaly() throws Exception {
         for (int i = 0; i < 5; i++) {
             CommandResult done = pair.gateway()
