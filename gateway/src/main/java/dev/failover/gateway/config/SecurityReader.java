@@ -22,7 +22,15 @@ import java.util.regex.Pattern;
 final class SecurityReader {
 
     static final List<String> SECURITY_KEYS = List.of(
-            "caCertificates", "crl", "keystore", "keystorePassword", "stateDirectory", "commands", "opcua", "posture");
+            "caCertificates",
+            "crl",
+            "keystore",
+            "keystorePassword",
+            "stateDirectory",
+            "commands",
+            "opcua",
+            "posture",
+            "anomalies");
     static final List<String> POSTURE_KEYS = List.of(
             "period",
             "minTls",
