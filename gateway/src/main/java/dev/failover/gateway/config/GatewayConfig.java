@@ -89,6 +89,12 @@ public record GatewayConfig(
         this(source, name, controlHost, controlPort, eventLog, pairs, null, null);
     }
 
+    /** This configuration with {@code changed} as its security section (for example another posture baseline). */
+    public GatewayConfig withSecurity(SecurityConfig changed) {
+        return new GatewayConfig(
+                source, name, controlHost, controlPort, eventLog, pairs, changed, scada, controlHandshakeTimeout);
+    }
+
     public Optional<ScadaServerConfig> scadaServer() {
         return Optional.ofNullable(scada);
     }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.failover.certs.TestPki;
 import dev.failover.gateway.command.CommandResult;
 import dev.failover.gateway.config.FailoverPolicy;
-import dev.failover.gateway.config.GatewayConfig;
 import dev.failover.gateway.config.PostureConfig;
 import dev.failover.gateway.events.GatewayEvent;
 import dev.failover.gateway.events.PairDetail;
@@ -62,16 +61,8 @@ class AnomalyIT {
                 events::add,
                 pki,
                 stateDir,
-                c -> new GatewayConfig(
-                        c.source(),
-                        c.name(),
-                        c.controlHost(),
-                        c.controlPort(),
-                        c.eventLog(),
-                        c.pairs(),
-                        c.security().withPosture(PostureConfig.defaults().withPeriod(Duration.ofMillis(500))),
-                        c.scada(),
-                        c.controlHandshakeTimeout()));
+                c -> c.withSecurity(
+                        c.security().withPosture(PostureConfig.defaults().withPeriod(Duration.ofMillis(500)))));
         await().atMost(WAIT).until(() -> pair.protectedWith(SimPair.A));
     }
 

@@ -91,16 +91,7 @@ class PostureIT {
     }
 
     private static GatewayConfig withBaseline(GatewayConfig c, PostureConfig baseline) {
-        return new GatewayConfig(
-                c.source(),
-                c.name(),
-                c.controlHost(),
-                c.controlPort(),
-                c.eventLog(),
-                c.pairs(),
-                c.security().withPosture(baseline),
-                c.scada(),
-                c.controlHandshakeTimeout());
+        return c.withSecurity(c.security().withPosture(baseline));
     }
 
     private static int freePort() throws IOException {
