@@ -213,7 +213,8 @@ public final class Gateway implements AutoCloseable {
         }
         supervisors.forEach(PairSupervisor::start);
         if (security != null) {
-            posture = new PostureWatch(config.security().posture(), security.tls(), supervisors, clock, events);
+            posture = new PostureWatch(
+                    config.security().posture(), security.tls(), security.certificate(), supervisors, clock, events);
             events.add(posture);
             control.showPosture(posture);
             posture.start();

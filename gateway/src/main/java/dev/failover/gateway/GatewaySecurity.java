@@ -37,14 +37,17 @@ final class GatewaySecurity implements AutoCloseable {
     private final NonceStore nonces;
     private final OpcUaCredentials opcUa;
     private final CommandJournal journal;
+    private final java.security.cert.X509Certificate certificate;
 
     private GatewaySecurity(
             CertificateVerifier verifier,
             SSLContext tls,
             NonceStore nonces,
             OpcUaCredentials opcUa,
-            CommandJournal journal) {
+            CommandJournal journal,
+            java.security.cert.X509Certificate certificate) {
         this.journal = journal;
+        this.certificate = certificate;
         this.verifier = verifier;
         this.tls = tls;
         this.nonces = nonces;
@@ -76,7 +79,7 @@ final class GatewaySecurity implements AutoCloseable {
                 nonces.close();
                 throw e;
             }
-            return new GatewaySecurity(verifier, tls, nonces, opcUa, journal);
+            return new GatewaySecurity(verifier, tls, nonces, opcUa, journal, identity.certificate());
         } catch (PkiException e) {
             throw new IOException(e.getMessage(), e);
         } finally {
@@ -134,6 +137,11 @@ final class GatewaySecurity implements AutoCloseable {
 
     CertificateVerifier verifier() {
         return verifier;
+    }
+
+    /** The gateway's own certificate, which its TLS links present to the controllers. */
+    java.security.cert.X509Certificate certificate() {
+        return certificate;
     }
 
     SSLContext tls() {

@@ -1,5 +1,7 @@
 package dev.failover.plcsim;
 
+import static dev.failover.plcsim.modbus.RegisterBank.PLAIN_WRITER;
+
 import dev.failover.plcsim.modbus.BankResult;
 import dev.failover.plcsim.modbus.ExceptionCode;
 import dev.failover.plcsim.modbus.RegisterBank;
@@ -30,6 +32,8 @@ final class RegisterMap implements RegisterBank {
     static final int ROLE_CHANGES = 6;
     /** Milliseconds since the partner's heartbeat last changed, 65535 when unknown or saturated. */
     static final int PARTNER_AGE_MS = 7;
+    /** Accepted writes to the setpoint registers (20-23) since start, from any client; wraps. */
+    static final int WRITE_COUNT = 8;
 
     static final int LEVEL = 10;
     static final int PUMP = 11;
@@ -47,7 +51,10 @@ final class RegisterMap implements RegisterBank {
     static final int PROGRAM_VERSION = 116;
     static final int FIRMWARE_VERSION = 124;
     static final int CONFIG_HASH = 132;
-    static final int END = 148;
+    /** The last writer of a setpoint: SHA-256 of its certificate; all 0xFFFF plain Modbus; 0 unknown. */
+    static final int LAST_WRITER = 148;
+
+    static final int END = 164;
 
     static final String FIRMWARE = "plc-sim 0.1.0";
 
@@ -61,6 +68,10 @@ final class RegisterMap implements RegisterBank {
     static final int GARBAGE_MIN = 0xA000;
 
     private final Controller controller;
+    // The last write to a setpoint and who made it, replaced together under this.
+    private volatile int writeCount;
+    private volatile int[] lastWriter = new int[END - LAST_WRITER];
+
     /** Replaced whole when a version is set, never changed in place: readers see one or the other. */
     private volatile int[] identity = new int[CONFIG_HASH - NAME];
 
@@ -103,7 +114,29 @@ final class RegisterMap implements RegisterBank {
     }
 
     @Override
-    public BankResult write(int address, int[] values) {
+    public BankResult write(int address, int[] values, String writer) {
+        BankResult result = writeRegisters(address, values);
+        if (result instanceof BankResult.Written && address <= TI && address + values.length > LEVEL_SP) {
+            wroteSetpoints(writer);
+        }
+        return result;
+    }
+
+    private synchronized void wroteSetpoints(String writer) {
+        int[] who = new int[END - LAST_WRITER];
+        if (writer.equals(PLAIN_WRITER)) {
+            Arrays.fill(who, 0xFFFF);
+        } else if (writer.length() == who.length * 4) {
+            byte[] bytes = java.util.HexFormat.of().parseHex(writer);
+            for (int i = 0; i < who.length; i++) {
+                who[i] = ((bytes[2 * i] & 0xFF) << 8) | (bytes[2 * i + 1] & 0xFF);
+            }
+        }
+        lastWriter = who;
+        writeCount = (writeCount + 1) & 0xFFFF;
+    }
+
+    private BankResult writeRegisters(int address, int[] values) {
         if (address < ROLE_COMMAND + ROLE_COMMAND_SIZE && address + values.length > ROLE_COMMAND) {
             return address == ROLE_COMMAND && values.length == ROLE_COMMAND_SIZE
                     ? roleCommand(values)
@@ -142,7 +175,7 @@ final class RegisterMap implements RegisterBank {
     }
 
     static boolean readable(int address) {
-        return (address >= HEARTBEAT && address <= PARTNER_AGE_MS)
+        return (address >= HEARTBEAT && address <= WRITE_COUNT)
                 || (address >= LEVEL && address <= INFLOW)
                 || (address >= LEVEL_SP && address <= TI)
                 || (address >= ROLE_COMMAND && address < ROLE_COMMAND + ROLE_COMMAND_SIZE)
@@ -190,6 +223,7 @@ final class RegisterMap implements RegisterBank {
             case SCAN_TIME_US -> view.scanTimeMicros();
             case ROLE_CHANGES -> view.roleChanges();
             case PARTNER_AGE_MS -> view.partnerAgeMillis();
+            case WRITE_COUNT -> writeCount;
             case LEVEL -> percent(view.plant().levelPercent());
             case PUMP -> percent(view.pumpPercent());
             case VALVE -> percent(view.plant().valvePercent());
@@ -200,9 +234,11 @@ final class RegisterMap implements RegisterBank {
             case TI -> settings.ti();
             case ROLE_COMMAND, ROLE_COMMAND + 1, ROLE_COMMAND + 2, ROLE_COMMAND + 3, ROLE_COMMAND + 4 -> 0;
             default ->
-                address >= CONFIG_HASH
-                        ? hashRegister(view.configHash(), address - CONFIG_HASH)
-                        : identityRegister(address);
+                address >= LAST_WRITER
+                        ? lastWriter[address - LAST_WRITER]
+                        : address >= CONFIG_HASH
+                                ? hashRegister(view.configHash(), address - CONFIG_HASH)
+                                : identityRegister(address);
         };
     }
 

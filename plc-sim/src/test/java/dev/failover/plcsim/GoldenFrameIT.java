@@ -54,7 +54,7 @@ class GoldenFrameIT {
 
     @Test
     void unmappedAddressAnswersException02() throws IOException {
-        assertThat(exchange("00 07 00 00 00 06 01 03 00 08 00 01")).isEqualTo("00 07 00 00 00 03 01 83 02");
+        assertThat(exchange("00 07 00 00 00 06 01 03 00 09 00 01")).isEqualTo("00 07 00 00 00 03 01 83 02");
     }
 
     @Test

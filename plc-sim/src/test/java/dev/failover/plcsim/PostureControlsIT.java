@@ -36,6 +36,7 @@ class PostureControlsIT {
 
     private static TestPki pki;
     private static SSLContext gateway;
+    private static String gatewayThumbprint;
 
     private final Plcs plcs = new Plcs();
     private SimulatedPlc plc;
@@ -43,7 +44,11 @@ class PostureControlsIT {
     @BeforeAll
     static void createPki() throws Exception {
         pki = TestPki.create(dir);
-        gateway = pki.tlsContext(pki.gateway("gateway-1", "gateway"));
+        dev.failover.certs.IssuedCertificate issued = pki.gateway("gateway-1", "gateway");
+        gateway = pki.tlsContext(issued);
+        gatewayThumbprint = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(issued.certificate().getEncoded()));
     }
 
     @BeforeEach
@@ -138,5 +143,33 @@ class PostureControlsIT {
             bytes[2 * i + 1] = (byte) registers[i];
         }
         return new String(bytes, StandardCharsets.US_ASCII).replace("\0", "");
+    }
+
+    @Test
+    void theLastWriterOfASetpointAndTheWriteCountAreReported() throws Exception {
+        try (ModbusTestClient client = ModbusTestClient.connectTls(plc.modbusPort(), gateway)) {
+            assertThat(client.read(RegisterMap.WRITE_COUNT)).isZero();
+            client.write(RegisterMap.LEVEL_SP, 6000);
+            client.write(RegisterMap.ROLE, Role.STANDBY.code());
+
+            assertThat(client.read(RegisterMap.WRITE_COUNT))
+                    .as("the role write is no setpoint")
+                    .isEqualTo(1);
+            assertThat(hex(client.read(RegisterMap.LAST_WRITER, 16))).isEqualTo(gatewayThumbprint);
+        }
+        assertThat(control("plain on 0")).isEqualTo("OK");
+        try (ModbusTestClient plain = ModbusTestClient.connect(plc.plainPort().orElseThrow())) {
+            plain.write(RegisterMap.VALVE_SP, 2000);
+            assertThat(plain.read(RegisterMap.WRITE_COUNT)).isEqualTo(2);
+            assertThat(plain.read(RegisterMap.LAST_WRITER, 16)).containsOnly(0xFFFF);
+        }
+    }
+
+    private static String hex(int[] registers) {
+        StringBuilder out = new StringBuilder();
+        for (int r : registers) {
+            out.append(String.format("%04x", r));
+        }
+        return out.toString();
     }
 }

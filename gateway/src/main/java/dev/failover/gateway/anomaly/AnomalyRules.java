@@ -40,7 +40,8 @@ final class AnomalyRules {
             SecurityDetail.PostureDrift.class,
             SecurityDetail.PostureBaselineViolated.class,
             SecurityDetail.ControllerIdentityChanged.class,
-            MirrorDetail.UnauthorisedChange.class);
+            MirrorDetail.UnauthorisedChange.class,
+            SecurityDetail.ControllerWrittenByOther.class);
 
     private static final Set<String> REFUSAL_TYPES =
             Set.of("CONTROL_REFUSED", "SCADA_SESSION_REFUSED", "SCADA_CLIENT_REJECTED", "COMMAND_REJECTED");
@@ -104,6 +105,8 @@ final class AnomalyRules {
                 fire(Rule.CLAIMED_ACTIVE, "MEDIUM", "T0831", List.of(line(event)))
                         .ifPresent(out::add);
             case PairDetail.ControllerHealth h -> modeChange(event, h).ifPresent(out::add);
+            case SecurityDetail.ControllerWrittenByOther w ->
+                fire(Rule.FOREIGN_WRITER, "HIGH", "T0855", List.of(line(event))).ifPresent(out::add);
             case PairDetail.HeartbeatIrregular h ->
                 fire(Rule.HEARTBEAT_IRREGULAR, "HIGH", "T0856", List.of(line(event)))
                         .ifPresent(out::add);

@@ -28,7 +28,9 @@ public record AnomalyConfig(Map<Rule, Settings> rules) {
         /** A controller presents another certificate, or reports another program, firmware or configuration. */
         CONTROLLER_CHANGED("controllerChanged", Duration.ofMinutes(1), 1),
         /** A controller's heartbeat ran backwards or jumped while it answered every poll. */
-        HEARTBEAT_IRREGULAR("heartbeatIrregular", Duration.ofMinutes(1), 1);
+        HEARTBEAT_IRREGULAR("heartbeatIrregular", Duration.ofMinutes(1), 1),
+        /** A controller's setpoints were written by another client than this gateway. */
+        FOREIGN_WRITER("foreignWriter", Duration.ofMinutes(1), 1);
 
         private final String key;
         private final Duration window;

@@ -67,6 +67,13 @@ public sealed interface SecurityDetail extends EventDetail {
     record ControllerIdentityChanged(String field, String from, String to) implements SecurityDetail {}
 
     /**
+     * A controller's setpoints were last written by someone other than this gateway: {@code writer} is
+     * the SHA-256 of that client's certificate, or {@code plain} for an unauthenticated plain Modbus
+     * client; {@code writeCount} the controller's count of setpoint writes.
+     */
+    record ControllerWrittenByOther(String writer, int writeCount) implements SecurityDetail {}
+
+    /**
      * A rule of the anomaly watch fired (docs/security.md, "Anomaly watch"): {@code severity} ({@code
      * HIGH}, {@code MEDIUM}), the MITRE ATT&CK for ICS {@code technique} it matches, and the {@code
      * evidence}, one line per event or fact.

@@ -54,8 +54,22 @@ public record ControllerPosture(
     public record Certificate(
             String subject, String issuer, Instant notAfter, String key, int securityBits, String thumbprint) {}
 
-    /** What a controller's identity block reports. */
-    public record Identity(String name, String program, String firmware, String configHash) {}
+    /**
+     * What a controller's identity block reports.
+     *
+     * @param lastWriter who last wrote its setpoints: the SHA-256 of that client's certificate, {@code
+     *     plain} for a plain Modbus client, empty when unknown (nobody yet, or a controller that does
+     *     not say)
+     * @param writeCount its count of setpoint writes (16 bits, wraps), -1 when unknown
+     */
+    public record Identity(
+            String name, String program, String firmware, String configHash, String lastWriter, int writeCount) {
+
+        /** An identity block without write records. */
+        public Identity(String name, String program, String firmware, String configHash) {
+            this(name, program, firmware, configHash, "", -1);
+        }
+    }
 
     /** The oldest TLS version it accepts, or {@code null} if none. */
     public String oldestTls() {

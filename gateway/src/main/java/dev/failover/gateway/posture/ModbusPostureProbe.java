@@ -40,8 +40,13 @@ import javax.net.ssl.SSLSocket;
 final class ModbusPostureProbe {
 
     private static final List<String> VERSIONS = List.of("TLSv1.3", "TLSv1.2");
-    /** Name (16 registers), program (8), firmware (8), configuration hash (16), as plc-sim lays it out. */
-    private static final int IDENTITY_REGISTERS = 48;
+    /**
+     * Name (16 registers), program (8), firmware (8), configuration hash (16) and the last writer of a
+     * setpoint (16), as plc-sim lays it out; its setpoint write count is register 8.
+     */
+    private static final int IDENTITY_REGISTERS = 64;
+
+    private static final int WRITE_COUNT = 8;
 
     private final SSLContext tls;
     private final PostureConfig baseline;
@@ -146,15 +151,39 @@ final class ModbusPostureProbe {
         }
         LinkResult<int[]> read = modbus.readRegisters(baseline.identityRegister(), IDENTITY_REGISTERS);
         if (!(read instanceof LinkResult.Ok<int[]> ok)) {
-            unknown.add("identity: " + (read instanceof LinkResult.Failed<int[]> f ? f.detail() : read));
-            return null;
+            // A controller without write records: the identity alone.
+            read = modbus.readRegisters(baseline.identityRegister(), IDENTITY_REGISTERS - 16);
+            if (!(read instanceof LinkResult.Ok<int[]> identityOnly)) {
+                unknown.add("identity: " + (read instanceof LinkResult.Failed<int[]> f ? f.detail() : read));
+                return null;
+            }
+            int[] r = identityOnly.value();
+            return new ControllerPosture.Identity(
+                    ascii(r, 0, 16),
+                    ascii(r, 16, 8),
+                    ascii(r, 24, 8),
+                    HexFormat.of().formatHex(bytes(r, 32, 16)));
         }
         int[] r = ok.value();
+        int count = modbus.readRegisters(WRITE_COUNT, 1) instanceof LinkResult.Ok<int[]> c ? c.value()[0] : -1;
         return new ControllerPosture.Identity(
                 ascii(r, 0, 16),
                 ascii(r, 16, 8),
                 ascii(r, 24, 8),
-                HexFormat.of().formatHex(bytes(r, 32, 16)));
+                HexFormat.of().formatHex(bytes(r, 32, 16)),
+                writer(bytes(r, 48, 16)),
+                count);
+    }
+
+    /** The last writer as the identity block records it: a thumbprint, {@code plain}, or empty. */
+    private static String writer(byte[] recorded) {
+        boolean zeros = true;
+        boolean ones = true;
+        for (byte b : recorded) {
+            zeros &= b == 0;
+            ones &= b == (byte) 0xFF;
+        }
+        return zeros ? "" : ones ? "plain" : HexFormat.of().formatHex(recorded);
     }
 
     private static String ascii(int[] registers, int from, int count) {

@@ -58,6 +58,9 @@ public final class PostureWatch implements EventSink, AutoCloseable {
     private final Clock clock;
     private final EventSink events;
     private final ModbusPostureProbe probe;
+    /** The SHA-256 of the gateway's own certificate: its writes are the only ones expected. */
+    private final String ownThumbprint;
+
     private final ScheduledExecutorService thread;
 
     // Written on the posture thread only; read through the snapshots.
@@ -76,8 +79,14 @@ public final class PostureWatch implements EventSink, AutoCloseable {
      * @param supervisors the pairs to watch; only their Modbus/TCP Security controllers are probed
      */
     public PostureWatch(
-            PostureConfig baseline, SSLContext tls, List<PairSupervisor> supervisors, Clock clock, EventSink events) {
+            PostureConfig baseline,
+            SSLContext tls,
+            java.security.cert.X509Certificate own,
+            List<PairSupervisor> supervisors,
+            Clock clock,
+            EventSink events) {
         this.baseline = baseline;
+        this.ownThumbprint = thumbprint(own);
         this.clock = clock;
         this.events = events;
         this.probe = new ModbusPostureProbe(tls, baseline, clock, PROBE_TIMEOUT);
@@ -183,6 +192,7 @@ public final class PostureWatch implements EventSink, AutoCloseable {
             if (before != null) {
                 announceChanges(pair, before, p);
             }
+            announceForeignWriter(pair, before, p);
             log.debug(
                     "posture of {} probed in {} ms: TLS {}, {} suite(s), plain Modbus {}",
                     c.id(),
@@ -283,6 +293,38 @@ public final class PostureWatch implements EventSink, AutoCloseable {
                     "configHash",
                     before.identity().configHash(),
                     now.identity().configHash());
+        }
+    }
+
+    /** Publishes a setpoint write by another client than this gateway, once per new write seen. */
+    private void announceForeignWriter(String pair, ControllerPosture before, ControllerPosture now) {
+        ControllerPosture.Identity id = now.identity();
+        if (id == null || id.lastWriter().isEmpty() || id.lastWriter().equals(ownThumbprint)) {
+            return;
+        }
+        ControllerPosture.Identity was = before == null ? null : before.identity();
+        if (was != null && was.lastWriter().equals(id.lastWriter()) && was.writeCount() == id.writeCount()) {
+            return;
+        }
+        String who = id.lastWriter().equals("plain")
+                ? "a plain, unauthenticated Modbus client"
+                : "the certificate with SHA-256 " + id.lastWriter();
+        events.publish(new GatewayEvent(
+                clock.instant(),
+                pair,
+                now.controllerId(),
+                now.controllerId() + "'s setpoints were last written by " + who + ", not this gateway (write "
+                        + id.writeCount() + ")",
+                new SecurityDetail.ControllerWrittenByOther(id.lastWriter(), id.writeCount())));
+    }
+
+    private static String thumbprint(java.security.cert.X509Certificate c) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot take the SHA-256 of the gateway's certificate", e);
         }
     }
 

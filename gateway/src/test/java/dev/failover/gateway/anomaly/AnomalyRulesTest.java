@@ -130,6 +130,7 @@ class AnomalyRulesTest {
         at(4, "plc-b", new SecurityDetail.ControllerIdentityChanged("firmware", "1.0", "0.9"));
         at(5, "plc-b", new SecurityDetail.ControllerIdentityChanged("configHash", "00", "ff"));
         at(6, "plc-a", new PairDetail.HeartbeatIrregular("BACKWARDS", 5000, 4000, 20));
+        at(7, "plc-a", new SecurityDetail.ControllerWrittenByOther("plain", 12));
 
         assertThat(fired)
                 .extracting(SecurityDetail.Anomaly::rule, SecurityDetail.Anomaly::technique)
@@ -139,7 +140,8 @@ class AnomalyRulesTest {
                         org.assertj.core.groups.Tuple.tuple("controllerChanged", "T0830"),
                         org.assertj.core.groups.Tuple.tuple("controllerChanged", "T0839"),
                         org.assertj.core.groups.Tuple.tuple("controllerChanged", "T0843"),
-                        org.assertj.core.groups.Tuple.tuple("heartbeatIrregular", "T0856"));
+                        org.assertj.core.groups.Tuple.tuple("heartbeatIrregular", "T0856"),
+                        org.assertj.core.groups.Tuple.tuple("foreignWriter", "T0855"));
     }
 
     @Test

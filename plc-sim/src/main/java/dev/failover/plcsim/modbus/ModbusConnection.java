@@ -221,7 +221,7 @@ final class ModbusConnection implements Runnable {
         // write changes nothing; the refusal is exception 01 (Modbus/TCP Security specification).
         transport.writeResponse(
                 authorizer.permits(request)
-                        ? dispatcher.answer(request)
+                        ? dispatcher.answer(request, authorizer.writer())
                         : dispatcher.refuse(request, ExceptionCode.ILLEGAL_FUNCTION));
         return true;
     }

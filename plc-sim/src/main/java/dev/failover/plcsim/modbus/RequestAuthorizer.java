@@ -10,15 +10,33 @@ import org.slf4j.LoggerFactory;
 interface RequestAuthorizer {
 
     /** A plain Modbus TCP connection: it carries no identity to authorize, so everything passes. */
-    RequestAuthorizer PLAIN = request -> true;
+    RequestAuthorizer PLAIN = new RequestAuthorizer() {
+        @Override
+        public boolean permits(MbapReader.Frame request) {
+            return true;
+        }
+
+        @Override
+        public String writer() {
+            return RegisterBank.PLAIN_WRITER;
+        }
+    };
 
     /** Whether the request may run; an implementation logs its refusals. */
     boolean permits(MbapReader.Frame request);
+
+    /** Who writes over this connection, as the register map records it ({@link RegisterBank#write}). */
+    String writer();
 
     /** Authorization of a Modbus/TCP Security client by the role in its certificate. */
     record ByRole(TlsPeer peer, AccessPolicy policy) implements RequestAuthorizer {
 
         private static final Logger log = LoggerFactory.getLogger(RequestAuthorizer.class);
+
+        @Override
+        public String writer() {
+            return peer.thumbprint();
+        }
 
         @Override
         public boolean permits(MbapReader.Frame request) {

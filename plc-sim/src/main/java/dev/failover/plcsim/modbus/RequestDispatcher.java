@@ -48,8 +48,8 @@ final class RequestDispatcher {
         this.bank = bank;
     }
 
-    /** The response to one frame; never null. */
-    ModbusResponse answer(MbapReader.Frame frame) {
+    /** The response to one frame, written (if it writes) as {@code writer}; never null. */
+    ModbusResponse answer(MbapReader.Frame frame, String writer) {
         if (frame.unitId() != unitId) {
             return exception(shell(frame), ExceptionCode.GATEWAY_TARGET_FAILED_TO_RESPOND);
         }
@@ -63,7 +63,7 @@ final class RequestDispatcher {
             // A PDU too short or with a byte count that disagrees with its quantity.
             return exception(shell(frame), ExceptionCode.ILLEGAL_DATA_VALUE);
         }
-        return dispatch(request);
+        return dispatch(request, writer);
     }
 
     /**
@@ -83,12 +83,12 @@ final class RequestDispatcher {
         return request;
     }
 
-    private ModbusResponse dispatch(ModbusRequest request) {
+    private ModbusResponse dispatch(ModbusRequest request, String writer) {
         return switch (request) {
             case ReadMultipleRegistersRequest read -> read(read);
-            case WriteSingleRegisterRequest write -> writeSingle(write);
-            case WriteMultipleRegistersRequest write -> writeMultiple(write);
-            case ReadWriteMultipleRequest both -> readWrite(both);
+            case WriteSingleRegisterRequest write -> writeSingle(write, writer);
+            case WriteMultipleRegistersRequest write -> writeMultiple(write, writer);
+            case ReadWriteMultipleRequest both -> readWrite(both, writer);
             default -> exception(request, ExceptionCode.ILLEGAL_FUNCTION);
         };
     }
@@ -110,14 +110,16 @@ final class RequestDispatcher {
         };
     }
 
-    private ModbusResponse writeSingle(WriteSingleRegisterRequest request) {
+    private ModbusResponse writeSingle(WriteSingleRegisterRequest request, String writer) {
         int address = request.getReference();
         int value = request.getRegister().getValue();
         return written(
-                request, bank.write(address, new int[] {value}), new WriteSingleRegisterResponse(address, value));
+                request,
+                bank.write(address, new int[] {value}, writer),
+                new WriteSingleRegisterResponse(address, value));
     }
 
-    private ModbusResponse writeMultiple(WriteMultipleRegistersRequest request) {
+    private ModbusResponse writeMultiple(WriteMultipleRegistersRequest request, String writer) {
         int address = request.getReference();
         int count = request.getWordCount();
         if (count < 1 || count > MAX_WRITE) {
@@ -130,14 +132,15 @@ final class RequestDispatcher {
         for (int i = 0; i < count; i++) {
             values[i] = request.getRegisterValue(i);
         }
-        return written(request, bank.write(address, values), new WriteMultipleRegistersResponse(address, count));
+        return written(
+                request, bank.write(address, values, writer), new WriteMultipleRegistersResponse(address, count));
     }
 
     /**
      * Function 23: the write is performed before the read (Modbus Application Protocol v1.1b3,
      * §6.17), all or nothing; a rejected write reads nothing.
      */
-    private ModbusResponse readWrite(ReadWriteMultipleRequest request) {
+    private ModbusResponse readWrite(ReadWriteMultipleRequest request, String writer) {
         int readAddress = request.getReadReference();
         int readCount = request.getReadWordCount();
         int writeAddress = request.getWriteReference();
@@ -152,7 +155,7 @@ final class RequestDispatcher {
         for (int i = 0; i < writeCount; i++) {
             values[i] = request.getRegister(i).getValue();
         }
-        if (bank.write(writeAddress, values) instanceof BankResult.Rejected rejected) {
+        if (bank.write(writeAddress, values, writer) instanceof BankResult.Rejected rejected) {
             return exception(request, rejected.code());
         }
         return switch (bank.read(readAddress, readCount)) {

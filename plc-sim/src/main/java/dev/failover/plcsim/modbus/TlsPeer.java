@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * @param subject the client certificate's subject, for logs
  * @param role the role extension's value; empty when the certificate has none (or a malformed one)
  */
-record TlsPeer(String subject, Optional<String> role) {
+record TlsPeer(String subject, Optional<String> role, String thumbprint) {
 
     private static final Logger log = LoggerFactory.getLogger(TlsPeer.class);
 
@@ -37,7 +37,18 @@ record TlsPeer(String subject, Optional<String> role) {
         socket.setSoTimeout(readTimeout);
         X509Certificate leaf = TlsContexts.peerCertificate(socket.getSession());
         String subject = leaf.getSubjectX500Principal().getName();
-        return new TlsPeer(subject, role(leaf, subject));
+        return new TlsPeer(subject, role(leaf, subject), thumbprint(leaf));
+    }
+
+    /** The SHA-256 of the DER certificate, lower-case hex: who wrote, in the register map. */
+    static String thumbprint(X509Certificate leaf) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot take the SHA-256 of " + leaf.getSubjectX500Principal(), e);
+        }
     }
 
     private static Optional<String> role(X509Certificate leaf, String subject) {

@@ -52,7 +52,7 @@ class ModbusConnectionTest {
         }
 
         @Override
-        public BankResult write(int address, int[] values) {
+        public BankResult write(int address, int[] values, String writer) {
             return new BankResult.Rejected(ExceptionCode.ILLEGAL_DATA_ADDRESS);
         }
     }

@@ -64,7 +64,14 @@ class UnauthorisedChangeIT {
     @BeforeEach
     void start() throws Exception {
         pair = SimPair.startSecure(
-                FailoverPolicy.defaults().withHoldDown(Duration.ZERO), true, events::add, pki, stateDir);
+                FailoverPolicy.defaults().withHoldDown(Duration.ZERO),
+                true,
+                events::add,
+                pki,
+                stateDir,
+                c -> c.withSecurity(c.security()
+                        .withPosture(dev.failover.gateway.config.PostureConfig.defaults()
+                                .withPeriod(Duration.ofMillis(500)))));
         SSLContext stolen = pki.tlsContext(pki.gateway("intruder", "gateway"));
         for (String id : List.of(SimPair.A, SimPair.B)) {
             direct.put(
@@ -136,6 +143,12 @@ class UnauthorisedChangeIT {
         assertThat(alarm.found()).isEqualTo(95.0);
         assertThat(alarm.active()).isEqualTo(SimPair.A);
         assertThat(alarm.technique()).isEqualTo("T0836");
+        await().atMost(WAIT)
+                .until(() -> details(dev.failover.gateway.events.SecurityDetail.Anomaly.class).stream()
+                        .anyMatch(a -> a.rule().equals("foreignWriter")));
+        assertThat(details(dev.failover.gateway.events.SecurityDetail.ControllerWrittenByOther.class))
+                .first()
+                .satisfies(w -> assertThat(w.writer()).hasSize(64).matches("[0-9a-f]+"));
         long seen = mirror().status().cycles();
         await().atMost(WAIT).until(() -> mirror().status().cycles() >= seen + 5);
         assertThat(setpoint(SimPair.B))
