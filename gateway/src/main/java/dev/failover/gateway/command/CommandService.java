@@ -136,6 +136,7 @@ public final class CommandService {
                             ((Number) c.args().get("value")).doubleValue(),
                             accepted.signer());
                 case SWITCHOVER, START_DRILL -> switchover(pair, c, accepted.signer());
+                case WAIVE_POSTURE -> waivePosture(pair, c, accepted.signer());
             };
         }
         publishOutcome(c.pair(), result, c.action().wireName(), accepted.signer());
@@ -367,6 +368,23 @@ public final class CommandService {
                     "NO_ANSWER",
                     "the switchover of " + pair.pairName() + " did not finish within " + SWITCHOVER_WAIT_SECONDS
                             + " s; it may still complete: check the status (" + e + ")");
+        }
+    }
+
+    /** A signed waiver of the heightened mode: done when there was one to waive, failed when not. */
+    private CommandResult waivePosture(Pair pair, Command c, String signer) {
+        String reason = String.valueOf(c.args().get("reason"));
+        try {
+            String waived = pair.waivePosture(signer + " (signed command " + c.id() + ")", reason)
+                    .get(SWITCHOVER_WAIT_SECONDS, TimeUnit.SECONDS);
+            return waived.isEmpty()
+                    ? failed(c, "NOTHING_TO_WAIVE", "pair " + pair.pairName() + " is not in the heightened mode")
+                    : new CommandResult(c.id(), CommandResult.Outcome.DONE, "DONE", "waived: " + waived);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failed(c, "INTERRUPTED", "interrupted while waiting for the waiver");
+        } catch (ExecutionException | TimeoutException e) {
+            return failed(c, "NO_ANSWER", "the waiver of " + pair.pairName() + " was not recorded: " + e);
         }
     }
 

@@ -11,7 +11,12 @@ public enum CommandAction {
     /** A planned switchover to the standby: optional arg {@code reason}. */
     SWITCHOVER(List.of("reason"), List.of()),
     /** A failover drill (a planned switchover recorded as a drill, RTO measured): optional arg {@code reason}. */
-    START_DRILL(List.of("reason"), List.of());
+    START_DRILL(List.of("reason"), List.of()),
+    /**
+     * Ends the heightened mode after a failover to a weaker controller ({@code ACTIVE_LESS_SECURE})
+     * for the findings of now, knowingly: required arg {@code reason}. A new finding raises it again.
+     */
+    WAIVE_POSTURE(List.of("reason"), List.of("reason"));
 
     private final List<String> arguments;
     private final List<String> required;

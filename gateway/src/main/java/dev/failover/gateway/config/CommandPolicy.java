@@ -34,7 +34,8 @@ public record CommandPolicy(
                 Duration.ofSeconds(30),
                 Map.of(
                         CommandAction.SWITCHOVER, List.of("supervisor", "engineer"),
-                        CommandAction.START_DRILL, List.of("engineer")));
+                        CommandAction.START_DRILL, List.of("engineer"),
+                        CommandAction.WAIVE_POSTURE, List.of("engineer")));
     }
 
     public List<String> rolesFor(CommandAction action) {

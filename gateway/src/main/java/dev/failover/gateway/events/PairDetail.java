@@ -62,6 +62,9 @@ public sealed interface PairDetail extends EventDetail {
     record SwitchoverRefused(String kind, String from, String to, String requestId, String failure)
             implements PairDetail {}
 
+    /** A signed waiver ended the heightened mode for the active's findings of now ({@code waived}). */
+    record PostureWaived(String signer, String reason, String waived) implements PairDetail {}
+
     /** An alarm was raised (docs/operations.md lists them). */
     record AlarmRaised(String alarm) implements PairDetail {}
 

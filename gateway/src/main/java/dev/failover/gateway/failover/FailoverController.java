@@ -126,6 +126,10 @@ public final class FailoverController {
                 }
                 yield List.of();
             }
+            case Input.PostureWaived waived -> {
+                pair.postureWaived();
+                yield List.of();
+            }
             case Input.PostureJudged judged -> {
                 pair.postureJudged(judged);
                 yield List.of();

@@ -47,6 +47,12 @@ public sealed interface Input {
         }
     }
 
+    /**
+     * A signed waiver of the heightened mode: {@link Alarm#ACTIVE_LESS_SECURE} is cleared for the
+     * active's findings of now, and raised again only if they change.
+     */
+    record PostureWaived(String signer, String reason) implements Input {}
+
     /** An operator asks to switch to the standby. */
     record SwitchoverRequested(String requestId, String requestedBy, String reason) implements Input {}
 }

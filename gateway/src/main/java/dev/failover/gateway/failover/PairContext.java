@@ -57,6 +57,8 @@ final class PairContext {
     private final Set<String> awaitingPoll = new HashSet<>();
     /** What the posture checks last found on each controller as a switchover target; absent: nothing. */
     private final Map<String, String> weakness = new HashMap<>();
+    /** Per controller, the weakness a signed waiver accepted while it was the active. */
+    private final Map<String, String> waived = new HashMap<>();
     /** The controllers a real failure must not promote (below the baseline, and the policy blocks). */
     private final Set<String> refusedOnFailure = new HashSet<>();
     /** The last instant a controller was known to drive the process (a fresh poll said so). */
@@ -233,11 +235,22 @@ final class PairContext {
         } else {
             clear(Alarm.STANDBY_LESS_SECURE);
         }
-        if (active != null && weakness.containsKey(active)) {
+        if (active != null
+                && weakness.containsKey(active)
+                && !weakness.get(active).equals(waived.get(active))) {
             raise(Alarm.ACTIVE_LESS_SECURE, "active " + active + ": " + weakness.get(active));
         } else {
             clear(Alarm.ACTIVE_LESS_SECURE);
         }
+    }
+
+    /** Accepts the active's weakness of now (a signed waiver); a changed weakness raises the alarm again. */
+    void postureWaived() {
+        String active = phase().active();
+        if (active != null && weakness.containsKey(active)) {
+            waived.put(active, weakness.get(active));
+        }
+        updatePostureAlarm();
     }
 
     void fenceObserved(Input.FenceObserved seen) {

@@ -37,6 +37,12 @@ public interface Pair {
      */
     CompletableFuture<SwitchoverReport> requestSwitchover(String requestedBy, String reason);
 
+    /**
+     * A signed waiver of the heightened mode ({@code ACTIVE_LESS_SECURE}): completes with what was
+     * waived, in words, or empty text when the pair was not in it (nothing is waived then).
+     */
+    CompletableFuture<String> waivePosture(String signer, String reason);
+
     /** The pair's tag values, read from the active controller every poll period. */
     TagScanner tags();
 

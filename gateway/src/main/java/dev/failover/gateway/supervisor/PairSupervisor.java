@@ -6,6 +6,7 @@ import dev.failover.gateway.config.PairConfig;
 import dev.failover.gateway.events.EventSink;
 import dev.failover.gateway.events.PairDetail;
 import dev.failover.gateway.failover.Action;
+import dev.failover.gateway.failover.Alarm;
 import dev.failover.gateway.failover.FailoverController;
 import dev.failover.gateway.failover.Input;
 import dev.failover.gateway.failover.PairStatus;
@@ -554,6 +555,27 @@ public final class PairSupervisor implements Pair, AutoCloseable {
         } catch (RejectedExecutionException e) {
             log.debug("posture of {} not passed on: the supervisor of {} is closed", controllerId, config.name());
         }
+    }
+
+    @Override
+    public CompletableFuture<String> waivePosture(String signer, String reason) {
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        try {
+            decisions.execute(() -> {
+                String waived = controller.status().alarms().getOrDefault(Alarm.ACTIVE_LESS_SECURE, "");
+                if (!waived.isEmpty()) {
+                    decide(new Input.PostureWaived(signer, reason));
+                    publisher.publish(
+                            "",
+                            "heightened mode waived by " + signer + ": " + reason + " (" + waived + ")",
+                            new PairDetail.PostureWaived(signer, reason, waived));
+                }
+                answer.complete(waived);
+            });
+        } catch (RejectedExecutionException e) {
+            answer.completeExceptionally(new IllegalStateException("supervisor of " + config.name() + " is closed", e));
+        }
+        return answer;
     }
 
     /**

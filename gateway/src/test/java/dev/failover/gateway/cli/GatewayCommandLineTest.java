@@ -201,7 +201,7 @@ class GatewayCommandLineTest {
 
         assertThat(err())
                 .startsWith("error: Invalid value for option '--action': unknown action 'reboot'; use write-tag,"
-                        + " switchover or start-drill\n");
+                        + " switchover, start-drill or waive-posture\n");
     }
 
     @Test

@@ -206,7 +206,9 @@ class ConfigLoaderTest {
                                             CommandAction.SWITCHOVER,
                                             List.of("operator", "supervisor"),
                                             CommandAction.START_DRILL,
-                                            List.of()))));
+                                            List.of(),
+                                            CommandAction.WAIVE_POSTURE,
+                                            List.of("engineer")))));
             assertThat(config).isEqualTo(expected);
         }
 
@@ -677,7 +679,7 @@ class ConfigLoaderTest {
                             broken-security.yaml:11: security.commands.maxWindow: '0s' is not a positive duration. Write a number above zero with a unit: 20ms, 2s, 5m or 1h.
                             broken-security.yaml:12: security.commands.clockSkew: '-5s' is not a duration. Write a number with a unit: 20ms, 2s, 5m or 1h.
                             broken-security.yaml:15: security.commands.roles.write-tag: tag writes are allowed per tag, by the tag's 'writableBy' list. Remove 'write-tag' here and give each writable tag 'writableBy:' with its roles.
-                            broken-security.yaml:16: security.commands.roles.reboot: unknown key 'reboot'. Remove it, or use one of: switchover, start-drill.
+                            broken-security.yaml:16: security.commands.roles.reboot: unknown key 'reboot'. Remove it, or use one of: switchover, start-drill, waive-posture.
                             broken-security.yaml:17: security.commands.roles.start_drill: unknown key 'start_drill'. Did you mean 'start-drill'?
                             broken-security.yaml:23: pairs[0].controllers[0].modbus.insecure: 'yes' is not a boolean. Write true or false.""".formatted(pki, fix, pki, fix, pki));
         }

@@ -72,6 +72,25 @@ class PostureInputTest {
     }
 
     @Test
+    void aSignedWaiverEndsTheHeightenedModeUntilTheFindingsChange() {
+        Harness h = new Harness().protectedWithAActive();
+        judged(h, B, WEAK);
+        h.failover(A, B);
+        assertThat(h.fsm.status().alarms()).containsKey(Alarm.ACTIVE_LESS_SECURE);
+
+        assertThat(h.fsm.handle(new Input.PostureWaived("CN=erin", "vendor patch due Friday")))
+                .isEmpty();
+        assertThat(h.fsm.status().alarms()).doesNotContainKey(Alarm.ACTIVE_LESS_SECURE);
+
+        judged(h, B, WEAK);
+        assertThat(h.fsm.status().alarms())
+                .as("the same findings stay waived")
+                .doesNotContainKey(Alarm.ACTIVE_LESS_SECURE);
+        judged(h, B, WEAK + "; plainModbus: answers plain Modbus TCP");
+        assertThat(h.fsm.status().alarms()).as("a new finding is not waived").containsKey(Alarm.ACTIVE_LESS_SECURE);
+    }
+
+    @Test
     void withOnFailureBlockARealFailureDoesNotPromoteAStandbyBelowTheBaseline() {
         Harness h = new Harness().protectedWithAActive();
         assertThat(h.fsm.handle(new Input.PostureJudged(B, "plainModbus: answers plain Modbus TCP", true)))

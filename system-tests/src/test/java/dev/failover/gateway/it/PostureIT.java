@@ -215,8 +215,33 @@ class PostureIT {
         await().atMost(WAIT).until(() -> pair.status().alarms().containsKey(Alarm.ACTIVE_LESS_SECURE));
         assertThat(pair.status().alarms().get(Alarm.ACTIVE_LESS_SECURE)).contains("plainModbus");
 
+        // An engineer accepts it for now with a signed waiver.
+        var erin = pki.identity(pki.operator("erin", "engineer"));
+        java.time.Instant now = java.time.Instant.now();
+        var waiver = new dev.failover.gateway.command.Command(
+                java.util.UUID.randomUUID().toString(),
+                now,
+                now.plusSeconds(60),
+                SimPair.PAIR,
+                dev.failover.gateway.config.CommandAction.WAIVE_POSTURE,
+                java.util.Map.of("reason", "plain port closed at the next stop"));
+        var result = pair.gateway()
+                .commands()
+                .submit(
+                        dev.failover.gateway.command.cms.CmsEnvelope.sign(
+                                waiver.canonicalJson(), erin.privateKey(), erin.chain()),
+                        "PostureIT");
+        assertThat(result.outcome())
+                .as(result.toString())
+                .isEqualTo(dev.failover.gateway.command.CommandResult.Outcome.DONE);
+        assertThat(result.detail()).startsWith("waived: active plc-b: ").contains("plainModbus");
+        assertThat(pair.status().alarms()).doesNotContainKey(Alarm.ACTIVE_LESS_SECURE);
+        assertThat(events)
+                .anyMatch(e -> e.detail() instanceof dev.failover.gateway.events.PairDetail.PostureWaived w
+                        && w.signer().contains("erin"));
+
         pair.plc(SimPair.B).posture().plainModbus(OptionalInt.empty());
-        await().atMost(WAIT).until(() -> !pair.status().alarms().containsKey(Alarm.ACTIVE_LESS_SECURE));
+        await().atMost(WAIT).until(() -> posture().baseline().get(SimPair.B).isEmpty());
     }
 
     @Test
