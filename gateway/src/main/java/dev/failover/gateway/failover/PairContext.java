@@ -199,6 +199,8 @@ final class PairContext {
     void postureJudged(Input.PostureJudged judged) {
         if (judged.weakness().isEmpty()) {
             weakness.remove(judged.controllerId());
+            // Parity returned: a waiver was for the findings of then, not for their return.
+            waived.remove(judged.controllerId());
         } else {
             weakness.put(judged.controllerId(), judged.weakness());
         }

@@ -88,6 +88,16 @@ class PostureInputTest {
                 .doesNotContainKey(Alarm.ACTIVE_LESS_SECURE);
         judged(h, B, WEAK + "; plainModbus: answers plain Modbus TCP");
         assertThat(h.fsm.status().alarms()).as("a new finding is not waived").containsKey(Alarm.ACTIVE_LESS_SECURE);
+
+        judged(h, B, WEAK);
+        assertThat(h.fsm.handle(new Input.PostureWaived("CN=erin", "until Friday")))
+                .isEmpty();
+        assertThat(h.fsm.status().alarms()).doesNotContainKey(Alarm.ACTIVE_LESS_SECURE);
+        judged(h, B, "");
+        judged(h, B, WEAK);
+        assertThat(h.fsm.status().alarms())
+                .as("once parity returned, the same findings are new again")
+                .containsKey(Alarm.ACTIVE_LESS_SECURE);
     }
 
     @Test
