@@ -186,8 +186,11 @@ public final class Gateway implements AutoCloseable {
                     security.nonces(),
                     clock);
             CommandJournal journal = security.journal();
+            // What a crash interrupted was written by this gateway, maybe to the active: the mirror
+            // must not take it for a change nobody authorised.
+            List<dev.failover.gateway.journal.PendingCommand> interrupted = journal.pending();
             settleJournal(journal, clock);
-            supervisors.forEach(s -> s.attachJournal(journal));
+            supervisors.forEach(s -> s.attachJournal(journal, interrupted));
             commands = new CommandService(guard, supervisors, journal, events, clock, refusals);
             control = new ControlServer(
                     config.controlHost(),

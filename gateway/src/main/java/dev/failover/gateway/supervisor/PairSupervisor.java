@@ -593,8 +593,18 @@ public final class PairSupervisor implements Pair, AutoCloseable {
      * that the journal does not explain. Attach before {@link #start()}.
      */
     public void attachJournal(CommandJournal journal) {
+        attachJournal(journal, List.of());
+    }
+
+    /**
+     * As {@link #attachJournal(CommandJournal)}, with the commands a gateway crash interrupted (the
+     * journal's pending commands at start, recorded failed since): their values are explained too
+     * until a later acknowledged write of the same tag supersedes them.
+     */
+    public void attachJournal(CommandJournal journal, List<dev.failover.gateway.journal.PendingCommand> interrupted) {
         this.journal = journal;
-        mirror.explainWith(() -> Explanations.of(journal, config.name()));
+        Explanations explanations = new Explanations(journal, config.name(), interrupted);
+        mirror.explainWith(explanations::now);
     }
 
     private void decide(Input input) {
