@@ -18,6 +18,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -126,7 +127,7 @@ final class AnomalyRules {
         return out;
     }
 
-    private java.util.Optional<SecurityDetail.Anomaly> failoverUnderAttack(GatewayEvent failover, Instant now) {
+    private Optional<SecurityDetail.Anomaly> failoverUnderAttack(GatewayEvent failover, Instant now) {
         Settings s = config.settings(Rule.FAILOVER_UNDER_ATTACK);
         Instant since = now.minus(s.window());
         List<String> evidence = new ArrayList<>();
@@ -136,7 +137,7 @@ final class AnomalyRules {
             }
         }
         if (evidence.size() < s.count()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         List<String> shown =
                 new ArrayList<>(evidence.subList(Math.max(0, evidence.size() - EVIDENCE), evidence.size()));
@@ -144,16 +145,16 @@ final class AnomalyRules {
         return fire(Rule.FAILOVER_UNDER_ATTACK, "HIGH", "T0814", shown);
     }
 
-    private java.util.Optional<SecurityDetail.Anomaly> repeatedFaults(String pair, String from, Instant now) {
+    private Optional<SecurityDetail.Anomaly> repeatedFaults(String pair, String from, Instant now) {
         if (from == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Settings s = config.settings(Rule.REPEATED_FAULTS);
         Deque<Instant> times = failoversFrom.computeIfAbsent(pair + "/" + from, k -> new ArrayDeque<>());
         times.addLast(now);
         prune(times, now, s.window());
         if (times.size() < s.count()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         List<String> evidence =
                 times.stream().map(t -> t + " FAILOVER away from " + from).toList();
@@ -162,7 +163,7 @@ final class AnomalyRules {
     }
 
     /** {@code n} refusals from {@code source}: fires once per window when the count is reached. */
-    private java.util.Optional<SecurityDetail.Anomaly> burst(String source, Instant now, int n, String technique) {
+    private Optional<SecurityDetail.Anomaly> burst(String source, Instant now, int n, String technique) {
         Settings s = config.settings(Rule.REFUSAL_BURST);
         Deque<Instant> times = refusalsBySource.computeIfAbsent(source, k -> new ArrayDeque<>());
         for (int i = 0; i < Math.min(n, s.count()); i++) {
@@ -172,7 +173,7 @@ final class AnomalyRules {
         Instant last = burstReported.get(source);
         if (times.size() < s.count()
                 || (last != null && Duration.between(last, now).compareTo(s.window()) < 0)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         burstReported.put(source, now);
         return fire(
@@ -182,20 +183,19 @@ final class AnomalyRules {
                 List.of(times.size() + " or more refusals of " + source + " within " + s.window()));
     }
 
-    private java.util.Optional<SecurityDetail.Anomaly> modeChange(GatewayEvent event, PairDetail.ControllerHealth h) {
+    private Optional<SecurityDetail.Anomaly> modeChange(GatewayEvent event, PairDetail.ControllerHealth h) {
         String was = status.put(event.pair() + "/" + event.controller(), h.status());
         if ("RUN".equals(was) && "STOP".equals(h.status())) {
             return fire(Rule.MODE_CHANGE, "MEDIUM", "T0858", List.of(line(event)));
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
-    private java.util.Optional<SecurityDetail.Anomaly> fire(
-            Rule rule, String severity, String technique, List<String> evidence) {
+    private Optional<SecurityDetail.Anomaly> fire(Rule rule, String severity, String technique, List<String> evidence) {
         if (!config.settings(rule).enabled()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(new SecurityDetail.Anomaly(rule.key(), severity, technique, evidence));
+        return Optional.of(new SecurityDetail.Anomaly(rule.key(), severity, technique, evidence));
     }
 
     private static void prune(Deque<Instant> times, Instant now, Duration window) {

@@ -1,5 +1,6 @@
 package dev.failover.gateway.posture;
 
+import dev.failover.certs.Thumbprints;
 import dev.failover.gateway.Ticker;
 import dev.failover.gateway.config.ControllerConfig;
 import dev.failover.gateway.config.ModbusEndpoint;
@@ -11,9 +12,6 @@ import dev.failover.gateway.link.modbus.ModbusLink;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.RSAKey;
@@ -23,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
@@ -220,15 +217,6 @@ final class ModbusPostureProbe {
                 c.getNotAfter().toInstant(),
                 key,
                 bits,
-                sha256(c).orElse("unavailable"));
-    }
-
-    private static Optional<String> sha256(X509Certificate c) {
-        try {
-            return Optional.of(HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(c.getEncoded())));
-        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
-            return Optional.empty();
-        }
+                Thumbprints.sha256(c));
     }
 }

@@ -1,5 +1,6 @@
 package dev.failover.gateway.posture;
 
+import dev.failover.certs.Thumbprints;
 import dev.failover.gateway.config.ControllerConfig;
 import dev.failover.gateway.config.PostureConfig;
 import dev.failover.gateway.events.EventSink;
@@ -86,7 +87,7 @@ public final class PostureWatch implements EventSink, AutoCloseable {
             Clock clock,
             EventSink events) {
         this.baseline = baseline;
-        this.ownThumbprint = thumbprint(own);
+        this.ownThumbprint = Thumbprints.sha256(own);
         this.clock = clock;
         this.events = events;
         this.probe = new ModbusPostureProbe(tls, baseline, clock, PROBE_TIMEOUT);
@@ -316,16 +317,6 @@ public final class PostureWatch implements EventSink, AutoCloseable {
                 now.controllerId() + "'s setpoints were last written by " + who + ", not this gateway (write "
                         + id.writeCount() + ")",
                 new SecurityDetail.ControllerWrittenByOther(id.lastWriter(), id.writeCount())));
-    }
-
-    private static String thumbprint(java.security.cert.X509Certificate c) {
-        try {
-            return java.util.HexFormat.of()
-                    .formatHex(
-                            java.security.MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("cannot take the SHA-256 of the gateway's certificate", e);
-        }
     }
 
     private void changed(String pair, String id, String field, String from, String to) {

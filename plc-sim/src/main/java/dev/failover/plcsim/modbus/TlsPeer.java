@@ -1,6 +1,7 @@
 package dev.failover.plcsim.modbus;
 
 import dev.failover.certs.RoleExtension;
+import dev.failover.certs.Thumbprints;
 import dev.failover.certs.TlsContexts;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
@@ -37,18 +38,7 @@ record TlsPeer(String subject, Optional<String> role, String thumbprint) {
         socket.setSoTimeout(readTimeout);
         X509Certificate leaf = TlsContexts.peerCertificate(socket.getSession());
         String subject = leaf.getSubjectX500Principal().getName();
-        return new TlsPeer(subject, role(leaf, subject), thumbprint(leaf));
-    }
-
-    /** The SHA-256 of the DER certificate, lower-case hex: who wrote, in the register map. */
-    static String thumbprint(X509Certificate leaf) {
-        try {
-            return java.util.HexFormat.of()
-                    .formatHex(
-                            java.security.MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded()));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("cannot take the SHA-256 of " + leaf.getSubjectX500Principal(), e);
-        }
+        return new TlsPeer(subject, role(leaf, subject), Thumbprints.sha256(leaf));
     }
 
     private static Optional<String> role(X509Certificate leaf, String subject) {
