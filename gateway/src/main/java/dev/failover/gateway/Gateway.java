@@ -220,6 +220,9 @@ public final class Gateway implements AutoCloseable {
                     config.security().posture(), security.tls(), security.certificate(), supervisors, clock, events);
             events.add(posture);
             control.showPosture(posture);
+            if (scada != null) {
+                scada.showPosture(posture);
+            }
             posture.start();
         }
         log.info("gateway {} running, control endpoint {}:{}", config.name(), config.controlHost(), control.port());

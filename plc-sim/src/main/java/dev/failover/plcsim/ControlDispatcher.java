@@ -56,6 +56,13 @@ final class ControlDispatcher {
                 case ControlCommand.Tls tls -> posture.tlsVersions(tls.versions());
                 case ControlCommand.Suites suites -> posture.cipherSuites(suites.suites());
                 case ControlCommand.Plain plain -> posture.plainModbus(plain.port());
+                case ControlCommand.OpcUa ua -> {
+                    if (ua.anonymous()) {
+                        posture.opcUaAnonymous(ua.on());
+                    } else {
+                        posture.opcUaNoneEndpoint(ua.on());
+                    }
+                }
                 case ControlCommand.Identity identity -> {
                     if (identity.firmware()) {
                         posture.firmwareVersion(identity.version());

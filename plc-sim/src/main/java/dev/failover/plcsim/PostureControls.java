@@ -1,6 +1,7 @@
 package dev.failover.plcsim;
 
 import dev.failover.plcsim.modbus.TlsPosture;
+import dev.failover.plcsim.opcua.UaPosture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.OptionalInt;
@@ -10,10 +11,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The security posture of one {@link SimulatedPlc}, made weaker (or strong again) while it runs, so
  * that a gateway's posture checks can be drilled: the TLS versions and cipher suites its Modbus/TCP
- * Security port accepts, a plain Modbus TCP port beside it, and the versions its identity block
- * reports. Unlike a fault, a posture is configuration: {@code clear} leaves it, and a crash and
+ * Security port accepts, a plain Modbus TCP port beside it, an OPC UA None endpoint and anonymous
+ * OPC UA users, and the versions its identity block reports. Unlike a fault, a posture is configuration: {@code clear} leaves it, and a crash and
  * restart keep it. Each change is logged at WARN. The control port's {@code tls}, {@code suites},
- * {@code plain} and {@code identity} commands call the same methods. Thread-safe.
+ * {@code plain}, {@code opcua} and {@code identity} commands call the same methods. Thread-safe.
  */
 public final class PostureControls {
 
@@ -54,6 +55,29 @@ public final class PostureControls {
                 port.isPresent()
                         ? "plain Modbus TCP open now on port " + plc.plainPort().orElse(0) + ", unauthenticated"
                         : "plain Modbus TCP closed");
+    }
+
+    /** Offers an OPC UA endpoint with security policy and mode None beside the secure ones, or not. */
+    public void opcUaNoneEndpoint(boolean on) {
+        opcUa(
+                plc.opcUaPosture().withNoneEndpoint(on),
+                on ? "OPC UA None endpoint offered now" : "OPC UA None endpoint withdrawn");
+    }
+
+    /** Takes anonymous OPC UA users (who may read, not write) on every endpoint, or not. */
+    public void opcUaAnonymous(boolean on) {
+        opcUa(
+                plc.opcUaPosture().withAnonymous(on),
+                on ? "OPC UA anonymous users taken now" : "OPC UA anonymous users refused");
+    }
+
+    private void opcUa(UaPosture posture, String what) {
+        try {
+            plc.opcUaPosture(posture);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restart the OPC UA server: " + e.getMessage(), e);
+        }
+        warn(what + " (the OPC UA server restarted)");
     }
 
     /** The program version the identity block reports. */

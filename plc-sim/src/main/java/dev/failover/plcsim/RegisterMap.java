@@ -56,7 +56,7 @@ final class RegisterMap implements RegisterBank {
 
     static final int END = 164;
 
-    static final String FIRMWARE = "plc-sim 0.1.0";
+    static final String FIRMWARE = "plc-sim " + dev.failover.plcsim.opcua.PlcOpcUaServer.SOFTWARE_VERSION;
 
     static final int FLAG_OUTPUT_ENABLE = 1;
     static final int FLAG_DRIVING = 1 << 1;

@@ -7,6 +7,7 @@ import dev.failover.plcsim.control.LineServer;
 import dev.failover.plcsim.modbus.ModbusServer;
 import dev.failover.plcsim.modbus.TlsPosture;
 import dev.failover.plcsim.opcua.PlcOpcUaServer;
+import dev.failover.plcsim.opcua.UaPosture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -90,6 +91,7 @@ public final class SimulatedPlc implements AutoCloseable {
     private ModbusServer modbus;
     private Optional<ModbusServer> plainModbus;
     private Optional<PlcOpcUaServer> opcUa;
+    private UaPosture uaPosture = UaPosture.HARDENED;
     private ScanLoop scan;
 
     private SimulatedPlc(
@@ -262,7 +264,35 @@ public final class SimulatedPlc implements AutoCloseable {
                 ua.crls(),
                 registers,
                 comms,
-                opcUaAdmission));
+                opcUaAdmission,
+                uaPosture));
+    }
+
+    /**
+     * What the OPC UA server offers from now on: like a real controller's, the server restarts on the
+     * same port with its new endpoints (open sessions are closed; clients reconnect).
+     *
+     * @throws IllegalStateException if the controller has no OPC UA server
+     */
+    void opcUaPosture(UaPosture posture) throws IOException {
+        synchronized (lifecycleLock) {
+            if (config.opcUa().isEmpty()) {
+                throw new IllegalStateException(config.name() + " has no OPC UA server");
+            }
+            uaPosture = posture;
+            if (lifecycle == Lifecycle.RUNNING) {
+                opcUa.ifPresent(PlcOpcUaServer::close);
+                opcUa = Optional.empty();
+                opcUa = startOpcUa(opcUaPort.orElse(0));
+            }
+        }
+    }
+
+    /** What the OPC UA server offers beyond its hardened endpoints. */
+    UaPosture opcUaPosture() {
+        synchronized (lifecycleLock) {
+            return uaPosture;
+        }
     }
 
     private void closeModbus() {

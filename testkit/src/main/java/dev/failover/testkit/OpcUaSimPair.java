@@ -118,6 +118,18 @@ public final class OpcUaSimPair {
     public static SimPair start(
             FailoverPolicy policy, boolean withFences, EventSink events, Certificates certificates, Path stateDir)
             throws IOException {
+        return start(policy, withFences, events, certificates, stateDir, c -> c);
+    }
+
+    /** As {@link #start(FailoverPolicy, boolean, EventSink, Certificates, Path)}, the configuration changed by {@code adjust}. */
+    public static SimPair start(
+            FailoverPolicy policy,
+            boolean withFences,
+            EventSink events,
+            Certificates certificates,
+            Path stateDir,
+            java.util.function.UnaryOperator<GatewayConfig> adjust)
+            throws IOException {
         Plant plant = Plant.inMemory();
         SimulatedPlc a = null;
         SimulatedPlc b = null;
@@ -128,7 +140,7 @@ public final class OpcUaSimPair {
             b = SimulatedPlc.start(
                     SimConfig.of(B, Role.STANDBY).withOpcUa(certificates.server(certificates.controllerB())), plant);
             relays = withFences ? RelayBox.start(plant, "127.0.0.1", 0) : null;
-            GatewayConfig config = config(policy, relays, a, b, certificates, stateDir);
+            GatewayConfig config = adjust.apply(config(policy, relays, a, b, certificates, stateDir));
             return new SimPair(
                     plant,
                     relays,

@@ -116,7 +116,7 @@ final class AnomalyRules {
                                 Rule.CONTROLLER_CHANGED,
                                 "HIGH",
                                 switch (c.field()) {
-                                    case "certificate" -> "T0830";
+                                    case "certificate", "endpoints" -> "T0830";
                                     case "firmware" -> "T0839";
                                     default -> "T0843";
                                 },

@@ -274,7 +274,7 @@ final class PairReader {
         return nodeId(value).map(Optional::of);
     }
 
-    private static Optional<String> nodeId(YamlValue value) {
+    static Optional<String> nodeId(YamlValue value) {
         return value.nonBlank("Write the node id, e.g. nsu=urn:plant:plc;s=Status/HEARTBEAT.")
                 .filter(text -> {
                     if (!NodeIds.valid(text)) {

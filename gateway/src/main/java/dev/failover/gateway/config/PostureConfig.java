@@ -2,6 +2,7 @@ package dev.failover.gateway.config;
 
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -26,6 +27,7 @@ import java.util.Set;
  * @param blockOnFailure whether a real failure of the active must not promote a standby that misses
  *     the baseline ({@code onFailure: block}); by default it is promoted, with an alarm (keeping the
  *     process running comes first)
+ * @param opcUa what an OPC UA controller may offer, and where its identity is read
  */
 public record PostureConfig(
         Duration period,
@@ -37,7 +39,55 @@ public record PostureConfig(
         Duration certificateExpiryWarning,
         Set<IdentityField> mustMatch,
         int identityRegister,
-        boolean blockOnFailure) {
+        boolean blockOnFailure,
+        OpcUaBaseline opcUa) {
+
+    /**
+     * What a controller's OPC UA server may offer anyone who asks (its GetEndpoints answer).
+     *
+     * @param policies the security policies it may offer, by short name ({@code Basic256Sha256})
+     * @param modes the security modes it may offer ({@code SignAndEncrypt}, {@code Sign}, {@code None})
+     * @param anonymousAllowed whether an endpoint may take anonymous users
+     * @param identityNodes the nodes of its identity: name, program version, firmware version and
+     *     configuration hash, in that order (plc-sim's {@code Identity/...} by default)
+     */
+    public record OpcUaBaseline(
+            Set<String> policies, Set<String> modes, boolean anonymousAllowed, List<String> identityNodes) {
+
+        /** The policies OPC UA does not deprecate, that Milo speaks. */
+        public static final Set<String> CURRENT_POLICIES =
+                Set.of("Basic256Sha256", "Aes128_Sha256_RsaOaep", "Aes256_Sha256_RsaPss");
+
+        /** Every security mode. */
+        public static final Set<String> MODES = Set.of("None", "Sign", "SignAndEncrypt");
+
+        public OpcUaBaseline {
+            policies = Set.copyOf(policies);
+            modes = Set.copyOf(modes);
+            identityNodes = List.copyOf(identityNodes);
+            if (identityNodes.size() != 4) {
+                throw new IllegalArgumentException("identityNodes needs 4 nodes: name, program, firmware, configHash");
+            }
+            for (String mode : modes) {
+                if (!MODES.contains(mode)) {
+                    throw new IllegalArgumentException("unknown security mode " + mode + "; one of " + MODES);
+                }
+            }
+        }
+
+        /** The current policies, SignAndEncrypt only, no anonymous users, plc-sim's identity nodes. */
+        public static OpcUaBaseline defaults() {
+            return new OpcUaBaseline(
+                    CURRENT_POLICIES,
+                    Set.of("SignAndEncrypt"),
+                    false,
+                    List.of(
+                            StatusNodes.plcSim("Identity/NAME"),
+                            StatusNodes.plcSim("Identity/PROGRAM_VERSION"),
+                            StatusNodes.plcSim("Identity/FIRMWARE_VERSION"),
+                            StatusNodes.plcSim("Identity/CONFIG_HASH")));
+        }
+    }
 
     /** A field of a controller's identity block. */
     public enum IdentityField {
@@ -60,6 +110,7 @@ public record PostureConfig(
     public PostureConfig {
         Objects.requireNonNull(period, "period");
         Objects.requireNonNull(certificateExpiryWarning, "certificateExpiryWarning");
+        Objects.requireNonNull(opcUa, "opcUa");
         if (!minTls.equals("TLSv1.2") && !minTls.equals("TLSv1.3")) {
             throw new IllegalArgumentException("minTls must be TLSv1.2 or TLSv1.3, not " + minTls);
         }
@@ -83,7 +134,8 @@ public record PostureConfig(
                 Duration.ofDays(30),
                 EnumSet.allOf(IdentityField.class),
                 100,
-                false);
+                false,
+                OpcUaBaseline.defaults());
     }
 
     /** Where plain Modbus TCP is looked for on controller {@code id}. */
@@ -105,7 +157,24 @@ public record PostureConfig(
                 certificateExpiryWarning,
                 mustMatch,
                 identityRegister,
-                blockOnFailure);
+                blockOnFailure,
+                opcUa);
+    }
+
+    /** This baseline with {@code baseline} for OPC UA controllers. */
+    public PostureConfig withOpcUa(OpcUaBaseline baseline) {
+        return new PostureConfig(
+                period,
+                minTls,
+                strongSuitesOnly,
+                plainModbusAllowed,
+                plainModbusPort,
+                plainModbusPorts,
+                certificateExpiryWarning,
+                mustMatch,
+                identityRegister,
+                blockOnFailure,
+                baseline);
     }
 
     /** This baseline, probed every {@code every}. */
@@ -120,7 +189,8 @@ public record PostureConfig(
                 certificateExpiryWarning,
                 mustMatch,
                 identityRegister,
-                blockOnFailure);
+                blockOnFailure,
+                opcUa);
     }
 
     /** This baseline, with a real failure blocked from promoting a standby below it ({@code true}) or not. */
@@ -135,6 +205,7 @@ public record PostureConfig(
                 certificateExpiryWarning,
                 mustMatch,
                 identityRegister,
-                block);
+                block,
+                opcUa);
     }
 }

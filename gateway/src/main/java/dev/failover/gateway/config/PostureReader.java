@@ -17,6 +17,8 @@ final class PostureReader {
     private static final Map<String, Boolean> PLAIN = new LinkedHashMap<>();
     private static final Map<String, IdentityField> FIELDS = new LinkedHashMap<>();
     private static final Map<String, Boolean> ON_FAILURE = new LinkedHashMap<>();
+    private static final Map<String, String> POLICIES = new LinkedHashMap<>();
+    private static final Map<String, String> MODES = new LinkedHashMap<>();
 
     static {
         TLS.put("1.2", "TLSv1.2");
@@ -27,6 +29,18 @@ final class PostureReader {
         PLAIN.put("allowed", true);
         ON_FAILURE.put("promote", false);
         ON_FAILURE.put("block", true);
+        for (String policy : List.of(
+                "None",
+                "Basic128Rsa15",
+                "Basic256",
+                "Basic256Sha256",
+                "Aes128_Sha256_RsaOaep",
+                "Aes256_Sha256_RsaPss")) {
+            POLICIES.put(policy, policy);
+        }
+        for (String mode : List.of("None", "Sign", "SignAndEncrypt")) {
+            MODES.put(mode, mode);
+        }
         for (IdentityField field : IdentityField.values()) {
             FIELDS.put(field.key(), field);
         }
@@ -52,7 +66,20 @@ final class PostureReader {
         Optional<Set<IdentityField>> mustMatch = m.get("identityMustMatch", d.mustMatch(), PostureReader::fields);
         Optional<Integer> identity = m.get("identityRegister", d.identityRegister(), v -> v.integer(IntRange.ADDRESS));
         Optional<Boolean> block = m.get("onFailure", d.blockOnFailure(), v -> v.choice("a failure policy", ON_FAILURE));
+        PostureConfig.OpcUaBaseline ua = d.opcUa();
+        Optional<Set<String>> policies =
+                m.get("opcuaPolicies", ua.policies(), v -> choices(v, "an OPC UA security policy", POLICIES));
+        Optional<Set<String>> modes =
+                m.get("opcuaModes", ua.modes(), v -> choices(v, "an OPC UA security mode", MODES));
+        Optional<Boolean> anonymous =
+                m.get("opcuaAnonymous", ua.anonymousAllowed(), v -> v.choice("an anonymous-user policy", PLAIN));
+        Optional<List<String>> identityNodes =
+                m.get("opcuaIdentityNodes", ua.identityNodes(), PostureReader::identityNodes);
         if (block.isEmpty()
+                || policies.isEmpty()
+                || modes.isEmpty()
+                || anonymous.isEmpty()
+                || identityNodes.isEmpty()
                 || period.isEmpty()
                 || minTls.isEmpty()
                 || strong.isEmpty()
@@ -73,7 +100,38 @@ final class PostureReader {
                 expiry.get(),
                 mustMatch.get(),
                 identity.get(),
-                block.get()));
+                block.get(),
+                new PostureConfig.OpcUaBaseline(policies.get(), modes.get(), anonymous.get(), identityNodes.get())));
+    }
+
+    private static Optional<Set<String>> choices(YamlValue value, String what, Map<String, String> choices) {
+        Optional<List<YamlValue>> items = value.list();
+        if (items.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<String> chosen = new java.util.LinkedHashSet<>();
+        boolean valid = true;
+        for (YamlValue item : items.get()) {
+            Optional<String> one = item.choice(what, choices);
+            one.ifPresent(chosen::add);
+            valid &= one.isPresent();
+        }
+        return valid ? Optional.of(chosen) : Optional.empty();
+    }
+
+    private static Optional<List<String>> identityNodes(YamlValue value) {
+        Optional<List<YamlValue>> items = value.list();
+        if (items.isEmpty()) {
+            return Optional.empty();
+        }
+        if (items.get().size() != 4) {
+            value.report("needs 4 node ids, found " + items.get().size()
+                    + ". List the nodes of the controller's name, program version, firmware version and"
+                    + " configuration hash, in that order.");
+            return Optional.empty();
+        }
+        return PairReader.allPresent(
+                items.get().stream().map(PairReader::nodeId).toList());
     }
 
     private static Optional<Set<IdentityField>> fields(YamlValue value) {

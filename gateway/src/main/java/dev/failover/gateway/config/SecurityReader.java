@@ -40,7 +40,11 @@ final class SecurityReader {
             "certificateExpiryWarning",
             "identityMustMatch",
             "identityRegister",
-            "onFailure");
+            "onFailure",
+            "opcuaPolicies",
+            "opcuaModes",
+            "opcuaAnonymous",
+            "opcuaIdentityNodes");
     static final List<String> OPCUA_KEYS =
             List.of("keystore", "keystorePassword", "userKeystore", "userKeystorePassword");
     static final List<String> SECRET_KEYS = List.of("file", "env");

@@ -152,6 +152,12 @@ public final class StatusJson {
             if (c.identity() != null) {
                 cn.set("identity", json.valueToTree(c.identity()));
             }
+            if (c.opcUa() != null) {
+                ObjectNode ua = cn.putObject("opcua");
+                ua.set("endpoints", json.valueToTree(c.opcUa().endpoints()));
+                ua.put("anonymous", c.opcUa().anonymous());
+                ua.put("build", c.opcUa().build());
+            }
             ArrayNode findings = cn.putArray("baseline");
             p.baseline().getOrDefault(id, List.of()).forEach(f -> findings.add(f.kind() + " " + f));
             cn.set("unknown", json.valueToTree(c.unknown()));

@@ -1,6 +1,10 @@
 package dev.failover.gateway.posture;
 
 import dev.failover.certs.CipherSuites;
+import dev.failover.certs.Thumbprints;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECKey;
+import java.security.interfaces.RSAKey;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -18,6 +22,7 @@ import java.util.Objects;
  * @param certificate the certificate the controller presented
  * @param plainModbus whether plain Modbus TCP answered on the port looked at
  * @param identity what its identity block reports
+ * @param opcUa what its OPC UA server offers, {@code null} for a controller reached over Modbus
  * @param unknown what could not be probed, and why
  * @param probeMillis how long the probe took
  */
@@ -29,6 +34,7 @@ public record ControllerPosture(
         Certificate certificate,
         Boolean plainModbus,
         Identity identity,
+        OpcUa opcUa,
         List<String> unknown,
         long probeMillis) {
 
@@ -38,6 +44,86 @@ public record ControllerPosture(
         tlsVersions = List.copyOf(tlsVersions);
         cipherSuites = List.copyOf(cipherSuites);
         unknown = List.copyOf(unknown);
+    }
+
+    /** A controller reached over Modbus/TCP Security: no OPC UA offer. */
+    public ControllerPosture(
+            String controllerId,
+            Instant probedAt,
+            List<String> tlsVersions,
+            List<String> cipherSuites,
+            Certificate certificate,
+            Boolean plainModbus,
+            Identity identity,
+            List<String> unknown,
+            long probeMillis) {
+        this(
+                controllerId,
+                probedAt,
+                tlsVersions,
+                cipherSuites,
+                certificate,
+                plainModbus,
+                identity,
+                null,
+                unknown,
+                probeMillis);
+    }
+
+    /**
+     * What a controller's OPC UA server offers anyone who asks (GetEndpoints), and what it says it is.
+     *
+     * @param endpoints every endpoint it offers
+     * @param build its BuildInfo: manufacturer, product, software version and build number, or empty
+     *     if not read
+     */
+    public record OpcUa(List<Endpoint> endpoints, String build) {
+
+        public OpcUa {
+            endpoints = List.copyOf(endpoints);
+        }
+
+        /**
+         * One endpoint.
+         *
+         * @param policy the security policy's short name, e.g. {@code Basic256Sha256}, {@code None}
+         * @param mode {@code None}, {@code Sign} or {@code SignAndEncrypt}
+         * @param userTokens the user token types it takes, e.g. {@code Certificate}, {@code Anonymous}
+         */
+        public record Endpoint(String policy, String mode, List<String> userTokens) {
+
+            public Endpoint {
+                userTokens = List.copyOf(userTokens);
+            }
+
+            @Override
+            public String toString() {
+                return mode + "/" + policy + " " + userTokens;
+            }
+        }
+
+        /** The security policies it offers, each once. */
+        public List<String> policies() {
+            return endpoints.stream().map(Endpoint::policy).distinct().toList();
+        }
+
+        /** The security modes it offers, each once. */
+        public List<String> modes() {
+            return endpoints.stream().map(Endpoint::mode).distinct().toList();
+        }
+
+        /** The user token types it takes on any endpoint, each once. */
+        public List<String> userTokens() {
+            return endpoints.stream()
+                    .flatMap(e -> e.userTokens().stream())
+                    .distinct()
+                    .toList();
+        }
+
+        /** Whether any endpoint takes anonymous users. */
+        public boolean anonymous() {
+            return userTokens().contains("Anonymous");
+        }
     }
 
     /**
@@ -52,7 +138,33 @@ public record ControllerPosture(
      * @param thumbprint the SHA-256 of the DER certificate, lower-case hex
      */
     public record Certificate(
-            String subject, String issuer, Instant notAfter, String key, int securityBits, String thumbprint) {}
+            String subject, String issuer, Instant notAfter, String key, int securityBits, String thumbprint) {
+
+        /** The facts of {@code c}. */
+        public static Certificate of(X509Certificate c) {
+            String key;
+            int bits;
+            if (c.getPublicKey() instanceof RSAKey rsa) {
+                int size = rsa.getModulus().bitLength();
+                key = "RSA " + size;
+                bits = size >= 15360 ? 256 : size >= 7680 ? 192 : size >= 3072 ? 128 : size >= 2048 ? 112 : 80;
+            } else if (c.getPublicKey() instanceof ECKey ec) {
+                int size = ec.getParams().getOrder().bitLength();
+                key = "EC " + size;
+                bits = size / 2;
+            } else {
+                key = c.getPublicKey().getAlgorithm();
+                bits = 0;
+            }
+            return new Certificate(
+                    c.getSubjectX500Principal().getName(),
+                    c.getIssuerX500Principal().getName(),
+                    c.getNotAfter().toInstant(),
+                    key,
+                    bits,
+                    Thumbprints.sha256(c));
+        }
+    }
 
     /**
      * What a controller's identity block reports.

@@ -1,6 +1,5 @@
 package dev.failover.gateway.posture;
 
-import dev.failover.certs.Thumbprints;
 import dev.failover.gateway.Ticker;
 import dev.failover.gateway.config.ControllerConfig;
 import dev.failover.gateway.config.ModbusEndpoint;
@@ -13,7 +12,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECKey;
 import java.security.interfaces.RSAKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +32,7 @@ import javax.net.ssl.SSLSocket;
  * probe opens and closes its own short connections, one at a time, and never touches the link's.
  * Thread-safe; a probe of one controller takes some tens of handshakes.
  */
-final class ModbusPostureProbe {
+final class ModbusPostureProbe implements PostureProbe {
 
     private static final List<String> VERSIONS = List.of("TLSv1.3", "TLSv1.2");
     /**
@@ -57,7 +55,8 @@ final class ModbusPostureProbe {
         this.timeout = timeout;
     }
 
-    ControllerPosture probe(ControllerConfig controller, ControllerLink link) {
+    @Override
+    public ControllerPosture probe(ControllerConfig controller, ControllerLink link) {
         long started = System.nanoTime();
         ModbusEndpoint endpoint = controller.modbus();
         List<String> unknown = new ArrayList<>();
@@ -94,7 +93,7 @@ final class ModbusPostureProbe {
                 clock.instant(),
                 versions,
                 suites,
-                presented == null ? null : certificate(presented),
+                presented == null ? null : ControllerPosture.Certificate.of(presented),
                 plainModbus(controller),
                 identity(link, unknown),
                 unknown,
@@ -194,29 +193,5 @@ final class ModbusPostureProbe {
             out[2 * i + 1] = (byte) registers[from + i];
         }
         return out;
-    }
-
-    private static ControllerPosture.Certificate certificate(X509Certificate c) {
-        String key;
-        int bits;
-        if (c.getPublicKey() instanceof RSAKey rsa) {
-            int size = rsa.getModulus().bitLength();
-            key = "RSA " + size;
-            bits = size >= 15360 ? 256 : size >= 7680 ? 192 : size >= 3072 ? 128 : size >= 2048 ? 112 : 80;
-        } else if (c.getPublicKey() instanceof ECKey ec) {
-            int size = ec.getParams().getOrder().bitLength();
-            key = "EC " + size;
-            bits = size / 2;
-        } else {
-            key = c.getPublicKey().getAlgorithm();
-            bits = 0;
-        }
-        return new ControllerPosture.Certificate(
-                c.getSubjectX500Principal().getName(),
-                c.getIssuerX500Principal().getName(),
-                c.getNotAfter().toInstant(),
-                key,
-                bits,
-                Thumbprints.sha256(c));
     }
 }

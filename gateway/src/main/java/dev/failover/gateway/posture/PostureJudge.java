@@ -44,6 +44,9 @@ public final class PostureJudge {
                     Kind.VIOLATION,
                     "answers plain, unauthenticated Modbus TCP on port " + baseline.plainModbusPort(p.controllerId())));
         }
+        if (p.opcUa() != null) {
+            baselineOpcUa(baseline.opcUa(), p.opcUa(), out);
+        }
         if (p.certificate() != null) {
             Duration left = Duration.between(now, p.certificate().notAfter());
             if (left.compareTo(baseline.certificateExpiryWarning()) < 0) {
@@ -55,6 +58,93 @@ public final class PostureJudge {
             }
         }
         return out;
+    }
+
+    private static void baselineOpcUa(
+            PostureConfig.OpcUaBaseline allowed, ControllerPosture.OpcUa ua, List<Finding> out) {
+        List<String> policies = ua.policies().stream()
+                .filter(policy -> !allowed.policies().contains(policy))
+                .toList();
+        if (!policies.isEmpty()) {
+            out.add(new Finding(
+                    "opcua.securityPolicies",
+                    Kind.VIOLATION,
+                    "offers security policy " + String.join(", ", policies) + "; the baseline allows "
+                            + String.join(", ", new java.util.TreeSet<>(allowed.policies()))));
+        }
+        List<String> modes = ua.modes().stream()
+                .filter(mode -> !allowed.modes().contains(mode))
+                .toList();
+        if (!modes.isEmpty()) {
+            out.add(new Finding(
+                    "opcua.securityModes",
+                    Kind.VIOLATION,
+                    "offers security mode " + String.join(", ", modes) + "; the baseline allows "
+                            + String.join(", ", new java.util.TreeSet<>(allowed.modes()))));
+        }
+        if (ua.anonymous() && !allowed.anonymousAllowed()) {
+            out.add(new Finding(
+                    "opcua.anonymous",
+                    Kind.VIOLATION,
+                    "takes anonymous users on "
+                            + ua.endpoints().stream()
+                                    .filter(e -> e.userTokens().contains("Anonymous"))
+                                    .map(e -> e.mode() + "/" + e.policy())
+                                    .collect(java.util.stream.Collectors.joining(", "))));
+        }
+    }
+
+    private static void parityOpcUa(
+            PostureConfig baseline, ControllerPosture.OpcUa a, ControllerPosture.OpcUa s, List<Finding> out) {
+        String weakestA = weakest(a.policies(), PostureJudge::policyRank);
+        String weakestS = weakest(s.policies(), PostureJudge::policyRank);
+        if (weakestA != null && weakestS != null && policyRank(weakestS) < policyRank(weakestA)) {
+            out.add(new Finding(
+                    "opcua.securityPolicies",
+                    Kind.WEAKER,
+                    "offers security policy " + weakestS + ", the active " + weakestA + " and stronger only"));
+        }
+        String modeA = weakest(a.modes(), PostureJudge::modeRank);
+        String modeS = weakest(s.modes(), PostureJudge::modeRank);
+        if (modeA != null && modeS != null && modeRank(modeS) < modeRank(modeA)) {
+            out.add(new Finding(
+                    "opcua.securityModes",
+                    Kind.WEAKER,
+                    "offers security mode " + modeS + ", the active " + modeA + " and stronger only"));
+        }
+        if (s.anonymous() && !a.anonymous()) {
+            out.add(new Finding("opcua.anonymous", Kind.WEAKER, "takes anonymous users, the active does not"));
+        }
+        if (baseline.mustMatch().contains(IdentityField.FIRMWARE)
+                && !a.build().isEmpty()
+                && !s.build().isEmpty()
+                && !a.build().equals(s.build())) {
+            out.add(new Finding(
+                    "opcua.build", Kind.DIFFERENT, "reports build " + s.build() + ", the active " + a.build()));
+        }
+    }
+
+    private static String weakest(List<String> offered, java.util.function.ToIntFunction<String> rank) {
+        return offered.stream().min(java.util.Comparator.comparingInt(rank)).orElse(null);
+    }
+
+    /** OPC UA security policies, weakest first; a policy not known here ranks with the current ones. */
+    static int policyRank(String policy) {
+        return switch (policy) {
+            case "None" -> 0;
+            case "Basic128Rsa15" -> 1;
+            case "Basic256" -> 2;
+            case "Aes256_Sha256_RsaPss" -> 4;
+            default -> 3;
+        };
+    }
+
+    static int modeRank(String mode) {
+        return switch (mode) {
+            case "None" -> 0;
+            case "Sign" -> 1;
+            default -> 2;
+        };
     }
 
     /** Where {@code standby} is weaker than {@code active}, or differs where they must be alike. */
@@ -79,6 +169,9 @@ public final class PostureJudge {
         }
         if (Boolean.TRUE.equals(standby.plainModbus()) && Boolean.FALSE.equals(active.plainModbus())) {
             out.add(new Finding("plainModbus", Kind.WEAKER, "answers plain Modbus TCP, the active does not"));
+        }
+        if (active.opcUa() != null && standby.opcUa() != null) {
+            parityOpcUa(baseline, active.opcUa(), standby.opcUa(), out);
         }
         if (active.certificate() != null && standby.certificate() != null) {
             ControllerPosture.Certificate ac = active.certificate();

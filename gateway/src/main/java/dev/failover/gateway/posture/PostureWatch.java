@@ -2,6 +2,7 @@ package dev.failover.gateway.posture;
 
 import dev.failover.certs.Thumbprints;
 import dev.failover.gateway.config.ControllerConfig;
+import dev.failover.gateway.config.OpcUaEndpoint;
 import dev.failover.gateway.config.PostureConfig;
 import dev.failover.gateway.events.EventSink;
 import dev.failover.gateway.events.GatewayEvent;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps each pair's standby as secure as its active (issue 13, part A), continuously: every controller
- * reached over Modbus/TCP Security is probed from outside ({@link ModbusPostureProbe}) at start, every
+ * reached over Modbus/TCP Security or OPC UA is probed from outside ({@link ModbusPostureProbe}, {@link
+ * OpcUaPostureProbe}) at start, every
  * {@link PostureConfig#period()}, after each change of the active and before each planned switchover;
  * each posture is judged against the baseline and the standby against the active ({@link
  * PostureJudge}). What changes is published ({@code POSTURE_BASELINE_VIOLATED}/{@code _MET}, {@code
@@ -58,7 +60,8 @@ public final class PostureWatch implements EventSink, AutoCloseable {
     private final Map<String, PairSupervisor> pairs = new LinkedHashMap<>();
     private final Clock clock;
     private final EventSink events;
-    private final ModbusPostureProbe probe;
+    private final ModbusPostureProbe modbusProbe;
+    private final OpcUaPostureProbe opcUaProbe;
     /** The SHA-256 of the gateway's own certificate: its writes are the only ones expected. */
     private final String ownThumbprint;
 
@@ -74,10 +77,12 @@ public final class PostureWatch implements EventSink, AutoCloseable {
     private final Map<String, Judged> judged = new LinkedHashMap<>();
     private final Map<String, String> pairings = new LinkedHashMap<>();
     private final Map<String, PostureStatus> status = new ConcurrentHashMap<>();
+    private final List<java.util.function.BiConsumer<String, PostureStatus>> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param tls the gateway's client TLS context (its certificate of role gateway), as its links use
-     * @param supervisors the pairs to watch; only their Modbus/TCP Security controllers are probed
+     * @param supervisors the pairs to watch; pairs whose controllers are all reached over Modbus/TCP Security or OPC UA are probed
      */
     public PostureWatch(
             PostureConfig baseline,
@@ -90,14 +95,15 @@ public final class PostureWatch implements EventSink, AutoCloseable {
         this.ownThumbprint = Thumbprints.sha256(own);
         this.clock = clock;
         this.events = events;
-        this.probe = new ModbusPostureProbe(tls, baseline, clock, PROBE_TIMEOUT);
+        this.modbusProbe = new ModbusPostureProbe(tls, baseline, clock, PROBE_TIMEOUT);
+        this.opcUaProbe = new OpcUaPostureProbe(baseline, clock, PROBE_TIMEOUT);
         for (PairSupervisor s : supervisors) {
             if (s.config().controllers().stream().allMatch(PostureWatch::probed)) {
                 pairs.put(s.pairName(), s);
                 s.beforePlannedSwitchover(() -> refreshNow(s.pairName()));
             } else {
                 log.info(
-                        "pair {}: security posture not checked (only Modbus/TCP Security controllers are)",
+                        "pair {}: security posture not checked (only Modbus/TCP Security and OPC UA controllers are)",
                         s.pairName());
             }
         }
@@ -106,7 +112,12 @@ public final class PostureWatch implements EventSink, AutoCloseable {
     }
 
     private static boolean probed(ControllerConfig c) {
-        return c.endpoint() instanceof dev.failover.gateway.config.ModbusEndpoint m && !m.insecure();
+        return c.endpoint() instanceof OpcUaEndpoint
+                || c.endpoint() instanceof dev.failover.gateway.config.ModbusEndpoint m && !m.insecure();
+    }
+
+    private PostureProbe probeFor(ControllerConfig c) {
+        return c.endpoint() instanceof OpcUaEndpoint ? opcUaProbe : modbusProbe;
     }
 
     /** Probes every watched pair now and then every period. */
@@ -119,6 +130,14 @@ public final class PostureWatch implements EventSink, AutoCloseable {
         long first = Math.min(period, FIRST_PROBE_AFTER.toMillis());
         thread.scheduleWithFixedDelay(this::refreshAll, first, period, TimeUnit.MILLISECONDS);
         log.info("checking the security posture of {} pair(s) every {}", pairs.size(), baseline.period());
+    }
+
+    /**
+     * Calls {@code listener} with a pair's name and posture each time the pair is judged (on the
+     * posture thread: it must be quick and must not throw).
+     */
+    public void onJudged(java.util.function.BiConsumer<String, PostureStatus> listener) {
+        listeners.add(listener);
     }
 
     /** The posture of {@code pair} as last probed and judged. */
@@ -188,19 +207,20 @@ public final class PostureWatch implements EventSink, AutoCloseable {
     private void refresh(String pair) {
         PairSupervisor s = pairs.get(pair);
         for (ControllerConfig c : s.config().controllers()) {
-            ControllerPosture p = probe.probe(c, s.link(c.id()));
+            ControllerPosture p = probeFor(c).probe(c, s.link(c.id()));
             ControllerPosture before = postures.put(c.id(), p);
             if (before != null) {
                 announceChanges(pair, before, p);
             }
             announceForeignWriter(pair, before, p);
             log.debug(
-                    "posture of {} probed in {} ms: TLS {}, {} suite(s), plain Modbus {}",
+                    "posture of {} probed in {} ms: TLS {}, {} suite(s), plain Modbus {}, OPC UA {}",
                     c.id(),
                     p.probeMillis(),
                     p.tlsVersions(),
                     p.cipherSuites().size(),
-                    p.plainModbus());
+                    p.plainModbus(),
+                    p.opcUa());
         }
         judge(pair);
     }
@@ -251,14 +271,20 @@ public final class PostureWatch implements EventSink, AutoCloseable {
                 s.postureJudged(id, verdict.weakness(), verdict.refuseOnFailure());
             }
         }
-        status.put(
-                pair,
-                new PostureStatus(
-                        probedHere,
-                        findings,
-                        Objects.requireNonNullElse(active, ""),
-                        Objects.requireNonNullElse(standby, ""),
-                        parity));
+        PostureStatus now = new PostureStatus(
+                probedHere,
+                findings,
+                Objects.requireNonNullElse(active, ""),
+                Objects.requireNonNullElse(standby, ""),
+                parity);
+        status.put(pair, now);
+        for (var listener : listeners) {
+            try {
+                listener.accept(pair, now);
+            } catch (RuntimeException e) {
+                log.warn("a posture listener failed", e);
+            }
+        }
     }
 
     /**
@@ -267,6 +293,14 @@ public final class PostureWatch implements EventSink, AutoCloseable {
      * compared). The anomaly watch judges whether it was expected.
      */
     private void announceChanges(String pair, ControllerPosture before, ControllerPosture now) {
+        if (before.opcUa() != null && now.opcUa() != null) {
+            changed(
+                    pair,
+                    now.controllerId(),
+                    "endpoints",
+                    before.opcUa().endpoints().toString(),
+                    now.opcUa().endpoints().toString());
+        }
         if (before.certificate() != null && now.certificate() != null) {
             changed(
                     pair,

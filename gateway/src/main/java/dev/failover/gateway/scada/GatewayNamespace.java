@@ -9,6 +9,8 @@ import dev.failover.gateway.failover.SwitchoverReport;
 import dev.failover.gateway.health.Health;
 import dev.failover.gateway.link.ControllerLink;
 import dev.failover.gateway.mirror.MirrorStatus;
+import dev.failover.gateway.posture.ControllerPosture;
+import dev.failover.gateway.posture.PostureStatus;
 import dev.failover.gateway.supervisor.Pair;
 import dev.failover.gateway.supervisor.TagImage;
 import java.time.Instant;
@@ -114,7 +116,9 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
                 for (StatusTree.ControllerVariable v : StatusTree.ControllerVariable.values()) {
                     controller.addOrganizes(variable(cBase + "/" + v.name, v.name, v.type, v.description));
                 }
+                postureFolder(controller, cBase, false);
             }
+            postureFolder(status, base + "/Status", true);
 
             method(pairNode, base, "SubmitCommand", pair, java.util.EnumSet.allOf(CommandAction.class));
             method(pairNode, base, "RequestSwitchover", pair, Set.of(CommandAction.SWITCHOVER));
@@ -129,6 +133,65 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
             publishTags(pair, pair.tags().image());
             publishStatus(pair);
         }
+    }
+
+    private void postureFolder(UaFolderNode owner, String base, boolean ofPair) {
+        UaFolderNode posture = folder(base + "/Posture", "Posture");
+        owner.addOrganizes(posture);
+        for (StatusTree.PostureVariable v : StatusTree.PostureVariable.values()) {
+            if (StatusTree.PostureVariable.PAIR.contains(v) == ofPair) {
+                posture.addOrganizes(variable(base + "/Posture/" + v.name, v.name, v.type, v.description));
+            }
+        }
+    }
+
+    /** Publishes what the posture checks last found on {@code pair}'s controllers, and the verdict. */
+    void publishPosture(String pair, PostureStatus p) {
+        String base = "Pairs/" + pair;
+        setGood(
+                base + "/Status/Posture/" + StatusTree.PostureVariable.VERDICT.name,
+                p.controllers().isEmpty() || p.standby().isEmpty()
+                        ? "unknown"
+                        : p.parity().isEmpty() ? "parity" : "drift");
+        setGood(base + "/Status/Posture/" + StatusTree.PostureVariable.DRIFT.name, joined(p.parity()));
+        p.controllers().forEach((id, c) -> {
+            String at = base + "/Controllers/" + id + "/Posture/";
+            if (values.get(newNodeId(at + StatusTree.PostureVariable.PROBED_AT.name)) == null) {
+                return; // not a controller of this pair
+            }
+            setGood(at + StatusTree.PostureVariable.PROBED_AT.name, time(c.probedAt()));
+            setGood(
+                    at + StatusTree.PostureVariable.BASELINE.name,
+                    joined(p.baseline().getOrDefault(id, List.of())));
+            setGood(at + StatusTree.PostureVariable.TLS.name, String.join("; ", c.tlsVersions()));
+            setGood(at + StatusTree.PostureVariable.WEAK_SUITES.name, String.join("; ", c.weakSuites()));
+            setGood(at + StatusTree.PostureVariable.PLAIN_MODBUS.name, Boolean.TRUE.equals(c.plainModbus()));
+            setGood(
+                    at + StatusTree.PostureVariable.ENDPOINTS.name,
+                    c.opcUa() == null ? "" : joined(c.opcUa().endpoints()));
+            setGood(
+                    at + StatusTree.PostureVariable.ANONYMOUS.name,
+                    c.opcUa() != null && c.opcUa().anonymous());
+            ControllerPosture.Certificate cert = c.certificate();
+            setGood(at + StatusTree.PostureVariable.CERTIFICATE.name, cert == null ? "" : cert.thumbprint());
+            setGood(at + StatusTree.PostureVariable.ISSUER.name, cert == null ? "" : cert.issuer());
+            setGood(at + StatusTree.PostureVariable.NOT_AFTER.name, time(cert == null ? null : cert.notAfter()));
+            setGood(at + StatusTree.PostureVariable.KEY.name, cert == null ? "" : cert.key());
+            ControllerPosture.Identity identity = c.identity();
+            setGood(at + StatusTree.PostureVariable.PROGRAM.name, identity == null ? "" : text(identity.program()));
+            setGood(at + StatusTree.PostureVariable.FIRMWARE.name, identity == null ? "" : text(identity.firmware()));
+            setGood(
+                    at + StatusTree.PostureVariable.CONFIG_HASH.name,
+                    identity == null ? "" : text(identity.configHash()));
+        });
+    }
+
+    private static String joined(List<?> items) {
+        return items.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("; "));
+    }
+
+    private static String text(String value) {
+        return value == null ? "" : value;
     }
 
     private UaFolderNode folder(String path, String name) {

@@ -295,6 +295,11 @@ public final class ScadaServer implements AutoCloseable {
         return endpointUrl;
     }
 
+    /** Publishes each watched pair's security posture under its status tree, now and whenever it is judged. */
+    public void showPosture(dev.failover.gateway.posture.PostureWatch watch) {
+        watch.onJudged(namespace::publishPosture);
+    }
+
     /** The node id of {@code path} in the gateway's namespace, e.g. {@code Pairs/tank-1/Tags/level}. */
     public NodeId node(String path) {
         return namespace.node(path);

@@ -86,4 +86,47 @@ final class StatusTree {
             this.description = description;
         }
     }
+
+    /**
+     * The security posture of each controller under {@code Controllers/<id>/Posture/...} and the pair's
+     * verdict under {@code Status/Posture/...}, as the posture checks last probed and judged them
+     * (docs/security.md#security-posture); lists are text separated by {@code "; "}, empty when none.
+     */
+    enum PostureVariable {
+        VERDICT(
+                "Verdict",
+                NodeIds.String,
+                "the pair: parity (the standby is as secure as the active), drift, or unknown"),
+        DRIFT("Drift", NodeIds.String, "the pair: where the standby is weaker or different, 'field: detail; ...'"),
+        PROBED_AT("ProbedAt", NodeIds.DateTime, "when it was last probed"),
+        BASELINE(
+                "Baseline",
+                NodeIds.String,
+                "what it lacks against the baseline, 'field: detail; ...'; empty if nothing"),
+        TLS("TlsVersions", NodeIds.String, "the TLS versions it accepts (Modbus/TCP Security)"),
+        WEAK_SUITES("WeakSuites", NodeIds.String, "the weak TLS 1.2 cipher suites it accepts"),
+        PLAIN_MODBUS("PlainModbus", NodeIds.Boolean, "whether plain Modbus TCP answers beside TLS"),
+        ENDPOINTS("OpcUaEndpoints", NodeIds.String, "the OPC UA endpoints it offers, 'mode/policy [user tokens]'"),
+        ANONYMOUS("Anonymous", NodeIds.Boolean, "whether its OPC UA server takes anonymous users"),
+        CERTIFICATE("CertificateThumbprint", NodeIds.String, "the SHA-256 of the certificate it presents"),
+        ISSUER("CertificateIssuer", NodeIds.String, "who issued it"),
+        NOT_AFTER("CertificateNotAfter", NodeIds.DateTime, "when it expires"),
+        KEY("CertificateKey", NodeIds.String, "its key, e.g. RSA 2048"),
+        PROGRAM("Program", NodeIds.String, "the program version it reports"),
+        FIRMWARE("Firmware", NodeIds.String, "the firmware version it reports"),
+        CONFIG_HASH("ConfigHash", NodeIds.String, "the configuration hash it reports");
+
+        /** The variables of the pair's {@code Status/Posture} folder; the others are per controller. */
+        static final java.util.Set<PostureVariable> PAIR = java.util.EnumSet.of(VERDICT, DRIFT);
+
+        final String name;
+        final NodeId type;
+        final String description;
+
+        PostureVariable(String name, NodeId type, String description) {
+            this.name = name;
+            this.type = type;
+            this.description = description;
+        }
+    }
 }

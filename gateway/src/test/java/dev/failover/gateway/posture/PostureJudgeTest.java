@@ -109,7 +109,8 @@ class PostureJudgeTest {
                 BASELINE.certificateExpiryWarning(),
                 BASELINE.mustMatch(),
                 100,
-                false);
+                false,
+                BASELINE.opcUa());
         ControllerPosture expired = new ControllerPosture(
                 "plc-a",
                 NOW,
@@ -135,5 +136,91 @@ class PostureJudgeTest {
 
         assertThat(PostureJudge.baseline(BASELINE, unreachable, NOW)).isEmpty();
         assertThat(PostureJudge.parity(BASELINE, STRONG, unreachable)).isEmpty();
+    }
+
+    private static ControllerPosture ua(String id, String build, ControllerPosture.OpcUa.Endpoint... endpoints) {
+        return new ControllerPosture(
+                id,
+                NOW,
+                List.of(),
+                List.of(),
+                cert("CN=Plant Issuing CA", 112, Duration.ofDays(365)),
+                null,
+                new ControllerPosture.Identity(id, "tank-pi 1.0", "plc-sim 0.1.0", "00ff"),
+                new ControllerPosture.OpcUa(List.of(endpoints), build),
+                List.of(),
+                40);
+    }
+
+    private static ControllerPosture.OpcUa.Endpoint endpoint(String mode, String policy, String... tokens) {
+        return new ControllerPosture.OpcUa.Endpoint(policy, mode, List.of(tokens));
+    }
+
+    private static final ControllerPosture.OpcUa.Endpoint SECURE =
+            endpoint("SignAndEncrypt", "Basic256Sha256", "Certificate");
+    private static final ControllerPosture.OpcUa.Endpoint PSS =
+            endpoint("SignAndEncrypt", "Aes256_Sha256_RsaPss", "Certificate");
+
+    @Test
+    void aHardenedOpcUaServerMeetsTheBaselineAndTwoAlikeHaveParity() {
+        ControllerPosture a = ua("plc-a", "plc-sim 0.1.0 build 1", SECURE, PSS);
+        ControllerPosture b = ua("plc-b", "plc-sim 0.1.0 build 1", SECURE, PSS);
+
+        assertThat(PostureJudge.baseline(BASELINE, a, NOW)).isEmpty();
+        assertThat(PostureJudge.parity(BASELINE, a, b)).isEmpty();
+    }
+
+    @Test
+    void aNoneEndpointAnonymousUsersAndAnotherBuildAreNamedOnTheWeakestOffer() {
+        ControllerPosture a = ua("plc-a", "plc-sim 0.1.0 build 1", SECURE, PSS);
+        ControllerPosture b = ua(
+                "plc-b",
+                "plc-sim 0.0.9 build 7",
+                endpoint("SignAndEncrypt", "Basic256Sha256", "Certificate", "Anonymous"),
+                endpoint("None", "None", "Anonymous"));
+
+        assertThat(PostureJudge.baseline(BASELINE, b, NOW))
+                .extracting(Finding::field, Finding::kind)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("opcua.securityPolicies", Kind.VIOLATION),
+                        org.assertj.core.groups.Tuple.tuple("opcua.securityModes", Kind.VIOLATION),
+                        org.assertj.core.groups.Tuple.tuple("opcua.anonymous", Kind.VIOLATION));
+        List<Finding> parity = PostureJudge.parity(BASELINE, a, b);
+        assertThat(parity)
+                .extracting(Finding::field, Finding::kind)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("opcua.securityPolicies", Kind.WEAKER),
+                        org.assertj.core.groups.Tuple.tuple("opcua.securityModes", Kind.WEAKER),
+                        org.assertj.core.groups.Tuple.tuple("opcua.anonymous", Kind.WEAKER),
+                        org.assertj.core.groups.Tuple.tuple("opcua.build", Kind.DIFFERENT));
+        assertThat(parity.getFirst().detail())
+                .isEqualTo("offers security policy None, the active Basic256Sha256 and stronger only");
+        assertThat(PostureJudge.parity(BASELINE, b, a))
+                .as("the hardened one is not weaker than the weak one")
+                .extracting(Finding::kind)
+                .containsOnly(Kind.DIFFERENT);
+    }
+
+    @Test
+    void aSignOnlyEndpointIsWeakerThanSignAndEncryptAndTheBaselineCanAllowIt() {
+        ControllerPosture a = ua("plc-a", "", SECURE);
+        ControllerPosture b = ua("plc-b", "", SECURE, endpoint("Sign", "Basic256Sha256", "Certificate"));
+        assertThat(PostureJudge.parity(BASELINE, a, b))
+                .singleElement()
+                .satisfies(
+                        f -> assertThat(f.toString())
+                                .isEqualTo(
+                                        "opcua.securityModes: offers security mode Sign, the active SignAndEncrypt and stronger only"));
+
+        PostureConfig lenient = BASELINE.withOpcUa(new PostureConfig.OpcUaBaseline(
+                BASELINE.opcUa().policies(),
+                java.util.Set.of("Sign", "SignAndEncrypt"),
+                false,
+                BASELINE.opcUa().identityNodes()));
+        assertThat(PostureJudge.baseline(lenient, b, NOW)).isEmpty();
+        assertThat(PostureJudge.baseline(BASELINE, b, NOW))
+                .singleElement()
+                .satisfies(f -> assertThat(f.detail())
+                        .startsWith("offers security mode Sign; the baseline allows SignAndEncrypt"));
     }
 }

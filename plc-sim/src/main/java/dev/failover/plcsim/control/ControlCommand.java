@@ -16,6 +16,7 @@ public sealed interface ControlCommand
                 ControlCommand.OutputEnable,
                 ControlCommand.PartnerLink,
                 ControlCommand.Tls,
+                ControlCommand.OpcUa,
                 ControlCommand.Suites,
                 ControlCommand.Plain,
                 ControlCommand.Identity,
@@ -76,6 +77,9 @@ public sealed interface ControlCommand
     /** {@code plain on <port>|off}: a plain Modbus TCP port beside the TLS one (0: any free port). */
     record Plain(OptionalInt port) implements ControlCommand {}
 
+    /** {@code opcua none|anonymous on|off}: an OPC UA None endpoint, or anonymous users (security posture). */
+    record OpcUa(boolean anonymous, boolean on) implements ControlCommand {}
+
     /** {@code identity program|firmware <text>}: what the identity block reports (lower case). */
     record Identity(boolean firmware, String version) implements ControlCommand {}
 
@@ -95,7 +99,7 @@ public sealed interface ControlCommand
     String SYNTAX = "crash, hang, freeze-heartbeat, fault, slow <ms>, drop, drop once, lose <n>, stall <ms>, corrupt,"
             + " corrupt-setpoints, clear, output-enable on|off, partner-link cut|restore, heartbeat <n>, status;"
             + " posture: tls 1.3|1.2|1.2-only, suites strong|cbc, plain on <port>|off,"
-            + " identity program|firmware <text>";
+            + " opcua none|anonymous on|off, identity program|firmware <text>";
 
     /** Parses one line of the protocol. */
     static Parsed parse(String line) {

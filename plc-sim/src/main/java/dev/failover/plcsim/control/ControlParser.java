@@ -53,6 +53,7 @@ final class ControlParser {
             case "suites" -> suites(args);
             case "plain" -> plain(args);
             case "identity" -> identity(args);
+            case "opcua" -> opcUa(args);
             case "heartbeat" ->
                 number("heartbeat", args, 0, 65_535, "a heartbeat count", n -> new ControlCommand.Heartbeat((int) n));
             default -> new Parsed.Invalid("unknown command '" + joined + "'; commands: " + ControlCommand.SYNTAX);
@@ -82,6 +83,17 @@ final class ControlParser {
                     port -> new ControlCommand.Plain(OptionalInt.of((int) port)));
         }
         return new Parsed.Invalid("plain needs 'on <port>' or 'off', got '" + String.join(" ", args) + "'");
+    }
+
+    private static Parsed opcUa(List<String> args) {
+        if (args.size() == 2
+                && (args.get(0).equals("none") || args.get(0).equals("anonymous"))
+                && (args.get(1).equals("on") || args.get(1).equals("off"))) {
+            return new Parsed.Valid(new ControlCommand.OpcUa(
+                    args.get(0).equals("anonymous"), args.get(1).equals("on")));
+        }
+        return new Parsed.Invalid(
+                "opcua needs 'none on|off' or 'anonymous on|off', got '" + String.join(" ", args) + "'");
     }
 
     private static Parsed identity(List<String> args) {

@@ -29,6 +29,9 @@ import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfigLimits;
+import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.CompositeValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.IdentityValidator;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.security.CertificateFactory;
 import org.eclipse.milo.opcua.stack.core.security.CertificateStore;
@@ -41,11 +44,14 @@ import org.eclipse.milo.opcua.stack.core.security.MemoryTrustListManager;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.transport.TransportProfile;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
+import org.eclipse.milo.opcua.stack.core.types.structured.BuildInfo;
+import org.eclipse.milo.opcua.stack.core.types.structured.UserTokenPolicy;
 import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
 import org.eclipse.milo.opcua.stack.core.util.validation.ValidationCheck;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransport;
@@ -56,7 +62,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The OPC UA server of one simulated controller (Eclipse Milo 1.1.2): endpoint {@code
  * opc.tcp://<bind>:<port>/plc-sim}, security policies Basic256Sha256 and Aes256_Sha256_RsaPss with
- * SignAndEncrypt only, X.509 user identity tokens only (no anonymous, no user name).
+ * SignAndEncrypt only, X.509 user identity tokens only (no anonymous, no user name), unless a
+ * posture drill weakens it ({@link UaPosture}: a None endpoint, anonymous users, who may read but
+ * never write). BuildInfo names plc-sim and its version.
  *
  * <p>Trust: client application certificates must chain to the plant CA and pass every optional Milo
  * check except HOSTNAME (a client application certificate need not name a host): validity, key usage,
@@ -90,6 +98,12 @@ public final class PlcOpcUaServer implements AutoCloseable {
 
     /** The role a user certificate must carry to write setpoints and the role register. */
     public static final String WRITE_ROLE = "gateway";
+
+    /** The product URI, also in BuildInfo. */
+    public static final String PRODUCT_URI = "urn:dev.failover:plc-sim";
+
+    /** plc-sim's version, in BuildInfo and (as {@code plc-sim <version>}) in the identity block. */
+    public static final String SOFTWARE_VERSION = "0.1.0";
 
     /** The endpoint path. */
     public static final String PATH = "/plc-sim";
@@ -138,7 +152,8 @@ public final class PlcOpcUaServer implements AutoCloseable {
             List<X509CRL> crls,
             RegisterBank bank,
             CommsFaults faults,
-            Admission admission)
+            Admission admission,
+            UaPosture posture)
             throws IOException {
         Objects.requireNonNull(application, "application");
         Objects.requireNonNull(verifier, "verifier");
@@ -168,7 +183,8 @@ public final class PlcOpcUaServer implements AutoCloseable {
                             // The relay's deadline comes first (and counts); Milo's backs it up, for
                             // clients that reach its loopback port directly.
                             2 * admission.limits().handshakeTimeout().toMillis(),
-                            relay::authenticated);
+                            relay::authenticated,
+                            posture);
                     relay.forwardTo(internal);
                     String url = "opc.tcp://" + bindAddress.getHostAddress() + ":" + relay.port() + PATH;
                     log.debug("OPC UA server behind {} listens on {}", url, internal);
@@ -195,7 +211,8 @@ public final class PlcOpcUaServer implements AutoCloseable {
             RegisterBank bank,
             CommsFaults faults,
             long helloDeadlineMillis,
-            Consumer<InetSocketAddress> authenticated)
+            Consumer<InetSocketAddress> authenticated,
+            UaPosture posture)
             throws IOException {
         X509Certificate certificate = application.certificate();
         String applicationUri = CertificateUtil.getSanUri(certificate)
@@ -239,15 +256,35 @@ public final class PlcOpcUaServer implements AutoCloseable {
                         .setSecurityPolicy(policy)
                         .setSecurityMode(MessageSecurityMode.SignAndEncrypt)
                         .addTokenPolicy(OpcUaServerConfig.USER_TOKEN_POLICY_X509)
+                        .addTokenPolicies(anonymous(posture))
                         .build());
             }
+            if (posture.noneEndpoint()) {
+                endpoints.add(EndpointConfig.newBuilder()
+                        .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
+                        .setBindAddress(host)
+                        .setBindPort(port)
+                        .setHostname(host)
+                        .setPath(PATH)
+                        .setCertificate(certificate)
+                        .setSecurityPolicy(SecurityPolicy.None)
+                        .setSecurityMode(MessageSecurityMode.None)
+                        .addTokenPolicy(OpcUaServerConfig.USER_TOKEN_POLICY_X509)
+                        .addTokenPolicies(anonymous(posture))
+                        .build());
+            }
+            IdentityValidator users = posture.anonymous()
+                    ? new CompositeValidator(new PlantUserValidator(verifier), AnonymousIdentityValidator.INSTANCE)
+                    : new PlantUserValidator(verifier);
             OpcUaServerConfig config = OpcUaServerConfig.builder()
                     .setApplicationUri(applicationUri)
                     .setApplicationName(LocalizedText.english("plc-sim " + name))
-                    .setProductUri("urn:dev.failover:plc-sim")
+                    .setProductUri(PRODUCT_URI)
                     .setEndpoints(endpoints)
                     .setCertificateManager(certificates)
-                    .setIdentityValidator(new PlantUserValidator(verifier))
+                    .setIdentityValidator(users)
+                    .setBuildInfo(new BuildInfo(
+                            PRODUCT_URI, "dev.failover", "plc-sim", SOFTWARE_VERSION, "1", DateTime.NULL_VALUE))
                     .setLimits(new Limits())
                     .build();
             OpcTcpServerTransportConfig transport = OpcTcpServerTransportConfig.newBuilder()
@@ -283,6 +320,12 @@ public final class PlcOpcUaServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IOException("OPC UA server setup failed: " + e.getMessage(), e);
         }
+    }
+
+    private static UserTokenPolicy[] anonymous(UaPosture posture) {
+        return posture.anonymous()
+                ? new UserTokenPolicy[] {OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS}
+                : new UserTokenPolicy[0];
     }
 
     private static int freePort(InetAddress bindAddress) throws IOException {

@@ -40,6 +40,8 @@ class ControlCommandTest {
         assertThat(ControlCommand.parse("partner-link cut")).isEqualTo(valid(new ControlCommand.PartnerLink(true)));
         assertThat(ControlCommand.parse(" Partner-Link  RESTORE "))
                 .isEqualTo(valid(new ControlCommand.PartnerLink(false)));
+        assertThat(ControlCommand.parse("opcua none on")).isEqualTo(valid(new ControlCommand.OpcUa(false, true)));
+        assertThat(ControlCommand.parse("OPCUA Anonymous off")).isEqualTo(valid(new ControlCommand.OpcUa(true, false)));
     }
 
     @Test
@@ -54,6 +56,8 @@ class ControlCommandTest {
         assertThat(reason("output-enable")).isEqualTo("output-enable needs 'on' or 'off', got ''");
         assertThat(reason("partner-link")).isEqualTo("partner-link needs 'cut' or 'restore', got ''");
         assertThat(reason("partner-link off")).isEqualTo("partner-link needs 'cut' or 'restore', got 'off'");
+        assertThat(reason("opcua none")).isEqualTo("opcua needs 'none on|off' or 'anonymous on|off', got 'none'");
+        assertThat(reason("opcua basic128 on")).startsWith("opcua needs 'none on|off' or 'anonymous on|off'");
         assertThat(reason("   ")).startsWith("empty command");
     }
 

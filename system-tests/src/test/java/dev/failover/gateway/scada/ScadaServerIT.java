@@ -175,6 +175,24 @@ class ScadaServerIT {
                                     .value()
                                     .value(),
                             v -> v instanceof UByte b && b.intValue() == ServiceLevels.PROTECTED);
+            // The posture checks' first probe comes a few seconds after start.
+            await().atMost(Duration.ofSeconds(20))
+                    .until(
+                            () -> read(client, node(STATUS + "Posture/Verdict"))
+                                    .value()
+                                    .value(),
+                            "parity"::equals);
+            String posture = "Pairs/" + SimPair.PAIR + "/Controllers/plc-b/Posture/";
+            assertThat(read(client, node(posture + "TlsVersions")).value().value())
+                    .isEqualTo("TLSv1.3; TLSv1.2");
+            assertThat(read(client, node(posture + "PlainModbus")).value().value())
+                    .isEqualTo(false);
+            assertThat(read(client, node(posture + "Firmware")).value().value()).isEqualTo("plc-sim 0.1.0");
+            assertThat(read(client, node(posture + "Baseline")).value().value()).isEqualTo("");
+            assertThat((String) read(client, node(posture + "CertificateThumbprint"))
+                            .value()
+                            .value())
+                    .hasSize(64);
             assertThat(read(client, NodeIds.Server_ServerRedundancy_RedundancySupport)
                             .value()
                             .value())

@@ -472,6 +472,48 @@ public final class OpcUaLink implements ControllerLink {
         return LinkResult.failed(failed.error(), "reading back after writing: " + failed.detail());
     }
 
+    /**
+     * Reads what the server reports about itself (BuildInfo) and the values of {@code nodes} as text,
+     * in one Read over the control connection, for the security posture checks.
+     */
+    public LinkResult<ServerOffer.Facts> readServerFacts(List<String> nodes) {
+        UaConnection connection = connector.connection();
+        if (connection == null) {
+            return prefixed("reading the server's facts", connector.notConnected());
+        }
+        NodeId[] ids = new NodeId[BUILD_INFO.length + nodes.size()];
+        System.arraycopy(BUILD_INFO, 0, ids, 0, BUILD_INFO.length);
+        for (int i = 0; i < nodes.size(); i++) {
+            // A node whose namespace the server lacks is read as nothing (Bad_NodeIdUnknown).
+            ids[BUILD_INFO.length + i] = connection.node(nodes.get(i)).orElse(NodeId.NULL_VALUE);
+        }
+        LinkResult<ReadAnswer> read = connection.read(ids, responseTimeout);
+        if (read instanceof LinkResult.Failed<ReadAnswer> failed) {
+            return LinkResult.failed(failed.error(), "reading the server's facts: " + failed.detail());
+        }
+        ReadAnswer answer = ((LinkResult.Ok<ReadAnswer>) read).value();
+        String[] text = new String[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            text[i] = UaValues.text(answer.values()[i]);
+        }
+        return LinkResult.ok(
+                new ServerOffer.Facts(
+                        text[0],
+                        text[1],
+                        text[2],
+                        text[3],
+                        java.util.Arrays.asList(text).subList(BUILD_INFO.length, ids.length)),
+                answer.roundTripNanos());
+    }
+
+    /** BuildInfo's manufacturer, product name, software version and build number. */
+    private static final NodeId[] BUILD_INFO = {
+        org.eclipse.milo.opcua.stack.core.NodeIds.Server_ServerStatus_BuildInfo_ManufacturerName,
+        org.eclipse.milo.opcua.stack.core.NodeIds.Server_ServerStatus_BuildInfo_ProductName,
+        org.eclipse.milo.opcua.stack.core.NodeIds.Server_ServerStatus_BuildInfo_SoftwareVersion,
+        org.eclipse.milo.opcua.stack.core.NodeIds.Server_ServerStatus_BuildInfo_BuildNumber
+    };
+
     /** All tags in one Read. */
     @Override
     public LinkResult<double[]> readTags(List<TagConfig> tags) {

@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.eclipse.milo.opcua.sdk.client.DiscoveryClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
@@ -109,7 +108,7 @@ final class UaClients {
      */
     OpcUaClient connect() throws UaException, InterruptedException {
         long deadline = System.nanoTime() + connectTimeout.toNanos();
-        List<EndpointDescription> endpoints = discover(deadline);
+        List<EndpointDescription> endpoints = discover(endpoint.url(), requestTimeout, connectTimeout, deadline);
         EndpointDescription chosen = select(endpoints);
         Identity app = credentials.application();
         Identity user = credentials.user();
@@ -148,20 +147,24 @@ final class UaClients {
     }
 
     private OpcTcpClientTransportConfig transportConfig() {
+        return transportConfig(requestTimeout);
+    }
+
+    private static OpcTcpClientTransportConfig transportConfig(Duration requestTimeout) {
         OpcTcpClientTransportConfigBuilder builder = OpcTcpClientTransportConfig.newBuilder();
-        configure().accept(builder);
+        // A server that accepts the connection but never acknowledges (closed at once, hung) must
+        // fail the attempt soon, not after the whole connect timeout.
+        builder.setConnectTimeout(uint(requestTimeout)).setAcknowledgeTimeout(uint(requestTimeout));
         return builder.build();
     }
 
-    private Consumer<OpcTcpClientTransportConfigBuilder> configure() {
-        // A server that accepts the connection but never acknowledges (closed at once, hung) must
-        // fail the attempt soon, not after the whole connect timeout.
-        return b -> b.setConnectTimeout(uint(requestTimeout)).setAcknowledgeTimeout(uint(requestTimeout));
-    }
-
-    /** GetEndpoints over an unsecured discovery channel, closed again whatever happens. */
-    private List<EndpointDescription> discover(long deadline) throws UaException, InterruptedException {
-        String url = endpoint.url();
+    /**
+     * GetEndpoints on {@code url} over an unsecured discovery channel (what anyone on the network
+     * sees), closed again whatever happens.
+     */
+    static List<EndpointDescription> discover(
+            String url, Duration requestTimeout, Duration connectTimeout, long deadline)
+            throws UaException, InterruptedException {
         EndpointDescription discovery = new EndpointDescription(
                 url,
                 null,
@@ -171,7 +174,8 @@ final class UaClients {
                 null,
                 Stack.TCP_UASC_UABINARY_TRANSPORT_URI,
                 Unsigned.ubyte(0));
-        DiscoveryClient client = new DiscoveryClient(discovery, new OpcTcpClientTransport(transportConfig()));
+        DiscoveryClient client =
+                new DiscoveryClient(discovery, new OpcTcpClientTransport(transportConfig(requestTimeout)));
         try {
             GetEndpointsResponse response = client.connectAsync()
                     .thenCompose(c ->
@@ -227,7 +231,7 @@ final class UaClients {
         return tokens != null && Arrays.stream(tokens).anyMatch(t -> t.getTokenType() == UserTokenType.Certificate);
     }
 
-    private static UaException asUaException(Throwable t) {
+    static UaException asUaException(Throwable t) {
         Throwable cause = UaFailures.unwrap(t);
         return switch (cause) {
             case UaException ua -> ua;

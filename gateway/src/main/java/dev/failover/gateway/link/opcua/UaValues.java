@@ -175,4 +175,18 @@ final class UaValues {
             default -> value.getClass().getSimpleName();
         };
     }
+
+    /** A value as text: a string as it is, a ByteString in lower-case hex, a number in decimal; {@code null} if bad or empty. */
+    static String text(org.eclipse.milo.opcua.stack.core.types.builtin.DataValue value) {
+        if (value == null || !value.getStatusCode().isGood() || value.getValue().isNull()) {
+            return null;
+        }
+        Object v = value.getValue().getValue();
+        return switch (v) {
+            case org.eclipse.milo.opcua.stack.core.types.builtin.ByteString b ->
+                java.util.HexFormat.of().formatHex(b.bytesOrEmpty());
+            case org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText t -> t.getText();
+            default -> String.valueOf(v);
+        };
+    }
 }

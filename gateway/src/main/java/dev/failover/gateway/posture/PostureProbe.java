@@ -1,0 +1,11 @@
+package dev.failover.gateway.posture;
+
+import dev.failover.gateway.config.ControllerConfig;
+import dev.failover.gateway.link.ControllerLink;
+
+/** Probes what one kind of controller endpoint offers a client, from the outside. Thread-safe. */
+interface PostureProbe {
+
+    /** The posture of {@code controller}, reached by the gateway over {@code link}; never throws for a network failure. */
+    ControllerPosture probe(ControllerConfig controller, ControllerLink link);
+}
