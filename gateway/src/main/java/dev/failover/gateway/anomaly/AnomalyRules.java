@@ -65,6 +65,10 @@ final class AnomalyRules {
         List<SecurityDetail.Anomaly> out = new ArrayList<>();
         Instant now = event.time();
         EventDetail d = event.detail();
+        if (d instanceof SecurityDetail.ControllerIdentityChanged && config.inChangeWindow(now)) {
+            // A planned change (program download, firmware update, certificate renewal): not suspicious.
+            return out;
+        }
         if (SUSPICIOUS.contains(d.getClass())
                 || (d instanceof GatewayDetail.EventsRepeated r && REFUSAL_TYPES.contains(r.repeatedType()))) {
             suspicious.addLast(new Seen(now, line(event)));

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -136,7 +137,20 @@ public final class CommandService {
                             ((Number) c.args().get("value")).doubleValue(),
                             accepted.signer());
                 case SWITCHOVER, START_DRILL -> switchover(pair, c, accepted.signer());
-                case WAIVE_POSTURE -> waivePosture(pair, c, accepted.signer());
+                case WAIVE_POSTURE ->
+                    endAlarm(
+                            c,
+                            pair.waivePosture(signedBy(c, accepted.signer()), reason(c)),
+                            "waived: ",
+                            "NOTHING_TO_WAIVE",
+                            "pair " + pair.pairName() + " is not in the heightened mode");
+                case REARM ->
+                    endAlarm(
+                            c,
+                            pair.rearm(signedBy(c, accepted.signer()), reason(c)),
+                            "re-armed: ",
+                            "NOT_LOCKED",
+                            "pair " + pair.pairName() + " is not locked after a switchover storm");
             };
         }
         publishOutcome(c.pair(), result, c.action().wireName(), accepted.signer());
@@ -371,21 +385,31 @@ public final class CommandService {
         }
     }
 
-    /** A signed waiver of the heightened mode: done when there was one to waive, failed when not. */
-    private CommandResult waivePosture(Pair pair, Command c, String signer) {
-        String reason = String.valueOf(c.args().get("reason"));
+    /** A signed decision that ends an alarm: done when it was raised, failed ({@code code}) when not. */
+    private CommandResult endAlarm(
+            Command c, CompletableFuture<String> ended, String done, String code, String notRaised) {
         try {
-            String waived = pair.waivePosture(signer + " (signed command " + c.id() + ")", reason)
-                    .get(SWITCHOVER_WAIT_SECONDS, TimeUnit.SECONDS);
-            return waived.isEmpty()
-                    ? failed(c, "NOTHING_TO_WAIVE", "pair " + pair.pairName() + " is not in the heightened mode")
-                    : new CommandResult(c.id(), CommandResult.Outcome.DONE, "DONE", "waived: " + waived);
+            String detail = ended.get(SWITCHOVER_WAIT_SECONDS, TimeUnit.SECONDS);
+            return detail.isEmpty()
+                    ? failed(c, code, notRaised)
+                    : new CommandResult(c.id(), CommandResult.Outcome.DONE, "DONE", done + detail);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return failed(c, "INTERRUPTED", "interrupted while waiting for the waiver");
+            return failed(
+                    c,
+                    "INTERRUPTED",
+                    "interrupted while waiting for " + c.action().wireName());
         } catch (ExecutionException | TimeoutException e) {
-            return failed(c, "NO_ANSWER", "the waiver of " + pair.pairName() + " was not recorded: " + e);
+            return failed(c, "NO_ANSWER", c.action().wireName() + " of " + c.pair() + " was not recorded: " + e);
         }
+    }
+
+    private static String signedBy(Command c, String signer) {
+        return signer + " (signed command " + c.id() + ")";
+    }
+
+    private static String reason(Command c) {
+        return String.valueOf(c.args().get("reason"));
     }
 
     private static CommandResult failed(Command c, String code, String detail) {

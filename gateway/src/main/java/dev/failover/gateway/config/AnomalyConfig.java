@@ -1,7 +1,12 @@
 package dev.failover.gateway.config;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -10,8 +15,12 @@ import java.util.Objects;
  * off with its window and count.
  *
  * @param rules the settings of each rule
+ * @param changeWindows when changes to the controllers are planned: a change of a controller's
+ *     program, firmware, configuration, certificate or endpoints seen inside one fires no {@code
+ *     controllerChanged} and does not count as suspicious before a failover
+ * @param zone the time zone of the change windows
  */
-public record AnomalyConfig(Map<Rule, Settings> rules) {
+public record AnomalyConfig(Map<Rule, Settings> rules, List<ChangeWindow> changeWindows, ZoneId zone) {
 
     /** The rules, with the names the configuration uses. */
     public enum Rule {
@@ -74,6 +83,19 @@ public record AnomalyConfig(Map<Rule, Settings> rules) {
         }
         all.putAll(rules);
         rules = Map.copyOf(all);
+        changeWindows = List.copyOf(changeWindows);
+        Objects.requireNonNull(zone, "zone");
+    }
+
+    /** These rules, without change windows. */
+    public AnomalyConfig(Map<Rule, Settings> rules) {
+        this(rules, List.of(), ZoneOffset.UTC);
+    }
+
+    /** Whether {@code time} falls in a change window. */
+    public boolean inChangeWindow(Instant time) {
+        ZonedDateTime local = time.atZone(zone);
+        return changeWindows.stream().anyMatch(w -> w.contains(local));
     }
 
     /** Every rule on, with its default window and count. */

@@ -3,6 +3,8 @@ package dev.failover.gateway.config;
 import dev.failover.gateway.config.AnomalyConfig.Rule;
 import dev.failover.gateway.config.AnomalyConfig.Settings;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
@@ -18,8 +20,11 @@ final class AnomalyReader {
     private AnomalyReader() {}
 
     static Optional<AnomalyConfig> read(YamlValue value) {
-        Optional<YamlMap> map =
-                value.map(Arrays.stream(Rule.values()).map(Rule::key).toList());
+        List<String> keys = new java.util.ArrayList<>(
+                Arrays.stream(Rule.values()).map(Rule::key).toList());
+        keys.add("changeWindows");
+        keys.add("changeWindowZone");
+        Optional<YamlMap> map = value.map(keys);
         if (map.isEmpty()) {
             return Optional.empty();
         }
@@ -30,7 +35,41 @@ final class AnomalyReader {
             settings.ifPresent(s -> rules.put(rule, s));
             valid &= settings.isPresent();
         }
-        return valid ? Optional.of(new AnomalyConfig(rules)) : Optional.empty();
+        Optional<List<ChangeWindow>> windows = map.get().get("changeWindows", List.of(), AnomalyReader::windows);
+        Optional<ZoneId> zone = map.get().get("changeWindowZone", ZoneOffset.UTC, AnomalyReader::zone);
+        valid &= windows.isPresent() && zone.isPresent();
+        return valid ? Optional.of(new AnomalyConfig(rules, windows.get(), zone.get())) : Optional.empty();
+    }
+
+    private static Optional<List<ChangeWindow>> windows(YamlValue value) {
+        Optional<List<YamlValue>> items = value.list();
+        if (items.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Optional<ChangeWindow>> parsed = new java.util.ArrayList<>();
+        for (YamlValue item : items.get()) {
+            parsed.add(item.nonBlank("Write a window as '<days> HH:MM-HH:MM', e.g. 'Sat 06:00-10:00'.")
+                    .flatMap(text -> {
+                        try {
+                            return Optional.of(ChangeWindow.parse(text));
+                        } catch (IllegalArgumentException e) {
+                            item.report(e.getMessage() + ".");
+                            return Optional.empty();
+                        }
+                    }));
+        }
+        return PairReader.allPresent(parsed);
+    }
+
+    private static Optional<ZoneId> zone(YamlValue value) {
+        return value.nonBlank("Write a time zone, e.g. UTC or Europe/Berlin.").flatMap(text -> {
+            try {
+                return Optional.of(ZoneId.of(text));
+            } catch (java.time.DateTimeException e) {
+                value.report(YamlValue.quote(text) + " is not a time zone. Write one such as UTC or Europe/Berlin.");
+                return Optional.empty();
+            }
+        });
     }
 
     private static Optional<Settings> rule(YamlValue value, Settings defaults) {

@@ -16,7 +16,12 @@ public enum CommandAction {
      * Ends the heightened mode after a failover to a weaker controller ({@code ACTIVE_LESS_SECURE})
      * for the findings of now, knowingly: required arg {@code reason}. A new finding raises it again.
      */
-    WAIVE_POSTURE(List.of("reason"), List.of("reason"));
+    WAIVE_POSTURE(List.of("reason"), List.of("reason")),
+    /**
+     * Ends the lock after a switchover storm ({@code STORM_LOCKED}): automatic switchovers are allowed
+     * again and their count starts anew: required arg {@code reason}.
+     */
+    REARM(List.of("reason"), List.of("reason"));
 
     private final List<String> arguments;
     private final List<String> required;

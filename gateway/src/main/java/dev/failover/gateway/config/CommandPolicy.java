@@ -35,7 +35,8 @@ public record CommandPolicy(
                 Map.of(
                         CommandAction.SWITCHOVER, List.of("supervisor", "engineer"),
                         CommandAction.START_DRILL, List.of("engineer"),
-                        CommandAction.WAIVE_POSTURE, List.of("engineer")));
+                        CommandAction.WAIVE_POSTURE, List.of("engineer"),
+                        CommandAction.REARM, List.of("engineer")));
     }
 
     public List<String> rolesFor(CommandAction action) {

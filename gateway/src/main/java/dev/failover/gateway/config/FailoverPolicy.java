@@ -22,6 +22,10 @@ import java.util.Objects;
  * @param presumeDownAfter with {@link UnreachableActive#PRESUME_DOWN}: how long it must be unreachable
  * @param stormMaxSwitchovers more switchovers than this within {@code stormWindow} raise a storm alarm
  * @param stormWindow the window of the storm alarm
+ * @param stormLock whether more automatic switchovers (failovers, failbacks) than {@code
+ *     stormMaxSwitchovers} within {@code stormWindow} lock the pair against further automatic ones
+ *     away from an active that may still drive, until a signed {@code rearm} (safety rule 9 still
+ *     promotes a standby when nothing else would drive the process)
  */
 public record FailoverPolicy(
         Duration pollPeriod,
@@ -35,7 +39,8 @@ public record FailoverPolicy(
         UnreachableActive unreachableActive,
         Duration presumeDownAfter,
         int stormMaxSwitchovers,
-        Duration stormWindow) {
+        Duration stormWindow,
+        boolean stormLock) {
 
     /** Whether the pair switches back to the preferred primary by itself. */
     public enum FailbackMode {
@@ -84,6 +89,36 @@ public record FailoverPolicy(
         if (recoveryPolls < 1 || stormMaxSwitchovers < 1) {
             throw new IllegalArgumentException("recoveryPolls and stormMaxSwitchovers must be at least 1");
         }
+    }
+
+    /** A policy whose switchover storms lock the pair until a signed re-arm (the default). */
+    public FailoverPolicy(
+            Duration pollPeriod,
+            Duration responseTimeout,
+            Duration responseTimeoutMax,
+            int missesBeforeFault,
+            int recoveryPolls,
+            Duration holdDown,
+            FailbackMode failback,
+            Duration failbackAfter,
+            UnreachableActive unreachableActive,
+            Duration presumeDownAfter,
+            int stormMaxSwitchovers,
+            Duration stormWindow) {
+        this(
+                pollPeriod,
+                responseTimeout,
+                responseTimeoutMax,
+                missesBeforeFault,
+                recoveryPolls,
+                holdDown,
+                failback,
+                failbackAfter,
+                unreachableActive,
+                presumeDownAfter,
+                stormMaxSwitchovers,
+                stormWindow,
+                true);
     }
 
     /**
@@ -166,6 +201,7 @@ public record FailoverPolicy(
         return new FailoverPolicy(
                 period,
                 timeout,
+                defaultMax(timeout),
                 misses,
                 recoveryPolls,
                 holdDown,
@@ -174,7 +210,8 @@ public record FailoverPolicy(
                 unreachableActive,
                 presumeDownAfter,
                 stormMaxSwitchovers,
-                stormWindow);
+                stormWindow,
+                stormLock);
     }
 
     public FailoverPolicy withHoldDown(Duration value) {
@@ -190,7 +227,8 @@ public record FailoverPolicy(
                 unreachableActive,
                 presumeDownAfter,
                 stormMaxSwitchovers,
-                stormWindow);
+                stormWindow,
+                stormLock);
     }
 
     public FailoverPolicy withFailback(FailbackMode mode, Duration after) {
@@ -206,7 +244,8 @@ public record FailoverPolicy(
                 unreachableActive,
                 presumeDownAfter,
                 stormMaxSwitchovers,
-                stormWindow);
+                stormWindow,
+                stormLock);
     }
 
     public FailoverPolicy withUnreachableActive(UnreachableActive mode, Duration presumeAfter) {
@@ -222,7 +261,8 @@ public record FailoverPolicy(
                 mode,
                 presumeAfter,
                 stormMaxSwitchovers,
-                stormWindow);
+                stormWindow,
+                stormLock);
     }
 
     public FailoverPolicy withStorm(int maxSwitchovers, Duration window) {
@@ -238,6 +278,25 @@ public record FailoverPolicy(
                 unreachableActive,
                 presumeDownAfter,
                 maxSwitchovers,
-                window);
+                window,
+                stormLock);
+    }
+
+    /** This policy with switchover storms locking the pair ({@code true}) or only raising an alarm. */
+    public FailoverPolicy withStormLock(boolean lock) {
+        return new FailoverPolicy(
+                pollPeriod,
+                responseTimeout,
+                responseTimeoutMax,
+                missesBeforeFault,
+                recoveryPolls,
+                holdDown,
+                failback,
+                failbackAfter,
+                unreachableActive,
+                presumeDownAfter,
+                stormMaxSwitchovers,
+                stormWindow,
+                lock);
     }
 }

@@ -22,7 +22,7 @@ final class FailoverReader {
             "unreachableActive",
             "presumeDownAfter",
             "storm");
-    static final List<String> STORM_KEYS = List.of("maxSwitchovers", "window");
+    static final List<String> STORM_KEYS = List.of("maxSwitchovers", "window", "lock");
 
     private static final Map<String, FailbackMode> FAILBACK =
             ControllerReader.choices("manual", FailbackMode.MANUAL, "automatic", FailbackMode.AUTOMATIC);
@@ -54,8 +54,8 @@ final class FailoverReader {
         Optional<UnreachableActive> unreachable = m.get(
                 "unreachableActive", d.unreachableActive(), v -> v.choice("an unreachableActive mode", UNREACHABLE));
         Optional<Duration> presumeDownAfter = m.get("presumeDownAfter", d.presumeDownAfter(), YamlValue::duration);
-        Optional<Storm> storm =
-                m.get("storm", new Storm(d.stormMaxSwitchovers(), d.stormWindow()), FailoverReader::storm);
+        Optional<Storm> storm = m.get(
+                "storm", new Storm(d.stormMaxSwitchovers(), d.stormWindow(), d.stormLock()), FailoverReader::storm);
 
         boolean timing = pollPeriod.isPresent()
                 && responseTimeout.isPresent()
@@ -85,7 +85,8 @@ final class FailoverReader {
                 unreachable.get(),
                 presumeDownAfter.get(),
                 storm.get().maxSwitchovers(),
-                storm.get().window()));
+                storm.get().window(),
+                storm.get().lock()));
     }
 
     /**
@@ -129,7 +130,7 @@ final class FailoverReader {
         return false;
     }
 
-    private record Storm(int maxSwitchovers, Duration window) {}
+    private record Storm(int maxSwitchovers, Duration window, boolean lock) {}
 
     private static Optional<Storm> storm(YamlValue value) {
         Optional<YamlMap> map = value.map(STORM_KEYS);
@@ -140,9 +141,10 @@ final class FailoverReader {
         FailoverPolicy d = FailoverPolicy.defaults();
         Optional<Integer> max = m.get("maxSwitchovers", d.stormMaxSwitchovers(), v -> v.integer(AT_LEAST_ONE));
         Optional<Duration> window = m.get("window", d.stormWindow(), YamlValue::duration);
-        if (max.isEmpty() || window.isEmpty()) {
+        Optional<Boolean> lock = m.get("lock", d.stormLock(), YamlValue::bool);
+        if (max.isEmpty() || window.isEmpty() || lock.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Storm(max.get(), window.get()));
+        return Optional.of(new Storm(max.get(), window.get(), lock.get()));
     }
 }

@@ -65,6 +65,9 @@ public sealed interface PairDetail extends EventDetail {
     /** A signed waiver ended the heightened mode for the active's findings of now ({@code waived}). */
     record PostureWaived(String signer, String reason, String waived) implements PairDetail {}
 
+    /** A signed re-arm ended the storm lock ({@code lock}): automatic switchovers are allowed again. */
+    record Rearmed(String signer, String reason, String lock) implements PairDetail {}
+
     /** An alarm was raised (docs/operations.md lists them). */
     record AlarmRaised(String alarm) implements PairDetail {}
 

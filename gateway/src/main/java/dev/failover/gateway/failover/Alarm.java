@@ -18,6 +18,14 @@ public enum Alarm {
     SWITCHOVER_FAILED,
     /** More switchovers than the storm limit within the storm window. */
     SWITCHOVER_STORM,
+    /**
+     * After more automatic switchovers than the storm limit within the storm window (a controller
+     * made to fail again and again, to push the plant from one to the other), automatic switchovers
+     * away from an active that may still drive, and automatic failback, wait for a signed {@code
+     * rearm}; a standby is still promoted when nothing else would drive the process (safety rule 9),
+     * and an operator may still switch over.
+     */
+    STORM_LOCKED,
     /** No controller is healthy. */
     NO_HEALTHY_CONTROLLER,
     /**

@@ -112,6 +112,14 @@ record Blocked(String active, boolean undriven) implements Phase {
             return block(
                     c, active, Alarm.HOLD_DOWN, why + "; failover waits for the hold-down of " + c.policy.holdDown());
         }
+        if (c.stormLocked && c.mayKeepDriving(active, a)) {
+            // The lock is an indefinite hold-down: like it, it never keeps a process undriven (rule 9).
+            return block(
+                    c,
+                    active,
+                    Alarm.STORM_LOCKED,
+                    why + "; failover waits for a signed rearm after a switchover storm (or a manual switchover)");
+        }
         if (c.refusedOnFailure(other)) {
             return block(
                     c,

@@ -130,6 +130,11 @@ public final class FailoverController {
                 pair.postureWaived();
                 yield List.of();
             }
+            case Input.Rearmed rearmed -> {
+                pair.rearmed();
+                // A failover the lock held back goes ahead now.
+                yield pair.evaluate();
+            }
             case Input.PostureJudged judged -> {
                 pair.postureJudged(judged);
                 yield List.of();

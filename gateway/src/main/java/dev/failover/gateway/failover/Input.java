@@ -53,6 +53,9 @@ public sealed interface Input {
      */
     record PostureWaived(String signer, String reason) implements Input {}
 
+    /** A signed re-arm: the storm lock ends and the count of automatic switchovers starts again. */
+    record Rearmed(String signer, String reason) implements Input {}
+
     /** An operator asks to switch to the standby. */
     record SwitchoverRequested(String requestId, String requestedBy, String reason) implements Input {}
 }

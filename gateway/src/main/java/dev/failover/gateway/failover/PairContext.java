@@ -74,6 +74,9 @@ final class PairContext {
     long nextUnfenceNanos = Long.MIN_VALUE;
 
     int unfenceFailures;
+    /** Locked after a switchover storm until a signed re-arm ({@link Alarm#STORM_LOCKED}). */
+    boolean stormLocked;
+
     /** Since when the standby has been ready without a break, for an automatic failback. */
     long standbyReadySinceNanos = Long.MIN_VALUE;
 
@@ -244,6 +247,13 @@ final class PairContext {
         } else {
             clear(Alarm.ACTIVE_LESS_SECURE);
         }
+    }
+
+    /** Ends the storm lock (a signed re-arm) and starts the count of automatic switchovers again. */
+    void rearmed() {
+        stormLocked = false;
+        history.rearmed();
+        clear(Alarm.STORM_LOCKED);
     }
 
     /** Accepts the active's weakness of now (a signed waiver); a changed weakness raises the alarm again. */

@@ -68,6 +68,7 @@ record Steady(String active, boolean standbyReady) implements Phase {
         updateStormAlarm(c, now);
         if (ready
                 && c.policy.failback() == FailbackMode.AUTOMATIC
+                && !c.stormLocked
                 && other.equals(c.primary)
                 && c.weakness(other).isEmpty()
                 && now - c.standbyReadySinceNanos >= c.policy.failbackAfter().toNanos()
@@ -89,6 +90,15 @@ record Steady(String active, boolean standbyReady) implements Phase {
             c.raise(Alarm.SWITCHOVER_STORM, recent + " switchovers within " + c.policy.stormWindow());
         } else {
             c.clear(Alarm.SWITCHOVER_STORM);
+        }
+        int automatic = c.history.automaticWithin(c.policy.stormWindow(), now);
+        if (c.policy.stormLock() && !c.stormLocked && automatic > c.policy.stormMaxSwitchovers()) {
+            c.stormLocked = true;
+            c.raise(
+                    Alarm.STORM_LOCKED,
+                    automatic + " automatic switchovers within " + c.policy.stormWindow()
+                            + ": automatic switchovers away from an active that may still drive, and failback,"
+                            + " wait for a signed rearm");
         }
     }
 }

@@ -13,6 +13,9 @@ import java.util.Deque;
 final class SwitchHistory {
 
     private final Deque<Long> switchTimes = new ArrayDeque<>();
+    /** The automatic ones (failovers, failbacks) since the last re-arm, for the storm lock. */
+    private final Deque<Long> automaticTimes = new ArrayDeque<>();
+
     private long lastSwitchNanos = Long.MIN_VALUE;
     private SwitchoverReport last;
     private int completed;
@@ -22,6 +25,9 @@ final class SwitchHistory {
         if (report.kind() != SwitchoverKind.TAKE_CONTROL) {
             lastSwitchNanos = now;
             switchTimes.addLast(now);
+            if (report.kind() == SwitchoverKind.FAILOVER || report.kind() == SwitchoverKind.FAILBACK) {
+                automaticTimes.addLast(now);
+            }
         }
         completed++;
         maxRtoMillis = Math.max(maxRtoMillis, report.rtoMillis().orElse(0));
@@ -42,6 +48,22 @@ final class SwitchHistory {
             switchTimes.removeFirst();
         }
         return switchTimes.size();
+    }
+
+    /**
+     * Automatic switchovers (failovers and failbacks: not those an operator asked for, nor drills)
+     * within {@code window} before {@code now} and since the last {@link #rearmed}.
+     */
+    int automaticWithin(Duration window, long now) {
+        while (!automaticTimes.isEmpty() && now - automaticTimes.peekFirst() > window.toNanos()) {
+            automaticTimes.removeFirst();
+        }
+        return automaticTimes.size();
+    }
+
+    /** Forgets the automatic switchovers so far: a signed re-arm starts the storm count again. */
+    void rearmed() {
+        automaticTimes.clear();
     }
 
     SwitchoverReport last() {

@@ -43,6 +43,12 @@ public interface Pair {
      */
     CompletableFuture<String> waivePosture(String signer, String reason);
 
+    /**
+     * A signed re-arm after a switchover storm ({@code STORM_LOCKED}): completes with the lock that
+     * ended, in words, or empty text when the pair was not locked (nothing changes then).
+     */
+    CompletableFuture<String> rearm(String signer, String reason);
+
     /** The pair's tag values, read from the active controller every poll period. */
     TagScanner tags();
 

@@ -43,6 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -559,18 +560,40 @@ public final class PairSupervisor implements Pair, AutoCloseable {
 
     @Override
     public CompletableFuture<String> waivePosture(String signer, String reason) {
+        return endAlarm(
+                Alarm.ACTIVE_LESS_SECURE,
+                new Input.PostureWaived(signer, reason),
+                waived -> publisher.publish(
+                        "",
+                        "heightened mode waived by " + signer + ": " + reason + " (" + waived + ")",
+                        new PairDetail.PostureWaived(signer, reason, waived)));
+    }
+
+    @Override
+    public CompletableFuture<String> rearm(String signer, String reason) {
+        return endAlarm(
+                Alarm.STORM_LOCKED,
+                new Input.Rearmed(signer, reason),
+                lock -> publisher.publish(
+                        "",
+                        "automatic switchovers re-armed by " + signer + ": " + reason + " (" + lock + ")",
+                        new PairDetail.Rearmed(signer, reason, lock)));
+    }
+
+    /**
+     * A signed decision that ends {@code alarm}: when it is raised, {@code input} is decided and {@code
+     * announce} told its detail; completes with that detail, or empty text when it was not raised.
+     */
+    private CompletableFuture<String> endAlarm(Alarm alarm, Input input, Consumer<String> announce) {
         CompletableFuture<String> answer = new CompletableFuture<>();
         try {
             decisions.execute(() -> {
-                String waived = controller.status().alarms().getOrDefault(Alarm.ACTIVE_LESS_SECURE, "");
-                if (!waived.isEmpty()) {
-                    decide(new Input.PostureWaived(signer, reason));
-                    publisher.publish(
-                            "",
-                            "heightened mode waived by " + signer + ": " + reason + " (" + waived + ")",
-                            new PairDetail.PostureWaived(signer, reason, waived));
+                String detail = controller.status().alarms().getOrDefault(alarm, "");
+                if (!detail.isEmpty()) {
+                    decide(input);
+                    announce.accept(detail);
                 }
-                answer.complete(waived);
+                answer.complete(detail);
             });
         } catch (RejectedExecutionException e) {
             answer.completeExceptionally(new IllegalStateException("supervisor of " + config.name() + " is closed", e));

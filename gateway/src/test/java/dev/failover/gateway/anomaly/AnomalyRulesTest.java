@@ -152,4 +152,32 @@ class AnomalyRulesTest {
         assertThat(quiet.on(new GatewayEvent(T0, "tank-1", "", "x", new PairDetail.AlarmRaised("SPLIT_BRAIN"))))
                 .isEmpty();
     }
+
+    @Test
+    void aControllerChangedInsideAChangeWindowIsPlannedNotSuspicious() {
+        // Saturday 06:00-10:00 UTC; T0 is Monday 08:00 UTC.
+        AnomalyRules windowed = new AnomalyRules(new AnomalyConfig(
+                Map.of(),
+                List.of(dev.failover.gateway.config.ChangeWindow.parse("Mon 07:00-09:00")),
+                java.time.ZoneOffset.UTC));
+        List<SecurityDetail.Anomaly> out = new ArrayList<>();
+        out.addAll(windowed.on(new GatewayEvent(
+                T0, "tank-1", "plc-b", "x", new SecurityDetail.ControllerIdentityChanged("program", "1.0", "1.1"))));
+        out.addAll(windowed.on(new GatewayEvent(
+                T0.plusSeconds(60), "tank-1", "plc-b", "x", switchover("FAILOVER", "plc-a", "plc-b"))));
+        assertThat(out)
+                .as("inside the window: no controllerChanged, and the failover is a fault")
+                .isEmpty();
+
+        out.addAll(windowed.on(new GatewayEvent(
+                T0.plusSeconds(3_600),
+                "tank-1",
+                "plc-b",
+                "x",
+                new SecurityDetail.ControllerIdentityChanged("program", "1.1", "6.6"))));
+        assertThat(out)
+                .as("after the window closed at 09:00")
+                .extracting(SecurityDetail.Anomaly::rule)
+                .containsExactly("controllerChanged");
+    }
 }

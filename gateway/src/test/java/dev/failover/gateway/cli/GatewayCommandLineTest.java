@@ -201,7 +201,7 @@ class GatewayCommandLineTest {
 
         assertThat(err())
                 .startsWith("error: Invalid value for option '--action': unknown action 'reboot'; use write-tag,"
-                        + " switchover, start-drill or waive-posture\n");
+                        + " switchover, start-drill, waive-posture or rearm\n");
     }
 
     @Test

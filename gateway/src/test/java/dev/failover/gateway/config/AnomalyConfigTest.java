@@ -45,4 +45,48 @@ class AnomalyConfigTest {
                 .hasMessageContaining("security.anomalies.repeatedFaults.count: 0 is")
                 .hasMessageContaining("security.anomalies.portScan: unknown key 'portScan'");
     }
+
+    @Test
+    void changeWindowsAreReadInTheirZoneAndAWindowPastMidnightEndsTheNextDay() throws Exception {
+        AnomalyConfig a = parse("gateway: {name: gw}\n" + SECURITY + """
+                  anomalies:
+                    changeWindows: ["Sat 06:00-10:00", "Mon-Fri 22:00-02:00"]
+                    changeWindowZone: Europe/Berlin
+                """ + MINIMAL_PAIRS)
+                .security()
+                .anomalies();
+
+        assertThat(a.changeWindows())
+                .extracting(Object::toString)
+                .containsExactly("Sat 06:00-10:00", "Mon,Tue,Wed,Thu,Fri 22:00-02:00");
+        // 2026-12-05 is a Saturday; Berlin is UTC+1 in December.
+        assertThat(a.inChangeWindow(java.time.Instant.parse("2026-12-05T05:30:00Z")))
+                .isTrue();
+        assertThat(a.inChangeWindow(java.time.Instant.parse("2026-12-05T09:00:00Z")))
+                .isFalse();
+        // Friday 23:30 and Saturday 01:30 local are in the Friday night window; Sunday 01:30 is not.
+        assertThat(a.inChangeWindow(java.time.Instant.parse("2026-12-04T22:30:00Z")))
+                .isTrue();
+        assertThat(a.inChangeWindow(java.time.Instant.parse("2026-12-05T00:30:00Z")))
+                .isTrue();
+        assertThat(a.inChangeWindow(java.time.Instant.parse("2026-12-06T00:30:00Z")))
+                .isFalse();
+        assertThat(AnomalyConfig.defaults().inChangeWindow(java.time.Instant.parse("2026-12-05T05:30:00Z")))
+                .isFalse();
+    }
+
+    @Test
+    void aMalformedChangeWindowOrZoneIsNamedWithTheFix() {
+        assertThatThrownBy(() -> parse("gateway: {name: gw}\n" + SECURITY + """
+                          anomalies:
+                            changeWindows: ["Sat 06:00-10:00", "weekends 6-10", "Sun 25:00-26:00"]
+                            changeWindowZone: Mars/Olympus
+                        """ + MINIMAL_PAIRS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("security.anomalies.changeWindows[1]: 'weekends 6-10' is not a change window:"
+                        + " write '<days> HH:MM-HH:MM'")
+                .hasMessageContaining(
+                        "security.anomalies.changeWindows[2]: 'Sun 25:00-26:00': 25:00 is not a time of day")
+                .hasMessageContaining("security.anomalies.changeWindowZone: 'Mars/Olympus' is not a time zone");
+    }
 }

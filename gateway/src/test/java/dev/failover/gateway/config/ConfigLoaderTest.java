@@ -180,17 +180,18 @@ class ConfigLoaderTest {
                                                     false,
                                                     List.of())),
                                     new FailoverPolicy(
-                                            Duration.ofSeconds(1),
-                                            Duration.ofMillis(999),
-                                            2,
-                                            1,
-                                            Duration.ofHours(1),
-                                            FailbackMode.MANUAL,
-                                            Duration.ofMinutes(10),
-                                            UnreachableActive.FENCE,
-                                            Duration.ofSeconds(30),
-                                            1,
-                                            Duration.ofMinutes(5)),
+                                                    Duration.ofSeconds(1),
+                                                    Duration.ofMillis(999),
+                                                    2,
+                                                    1,
+                                                    Duration.ofHours(1),
+                                                    FailbackMode.MANUAL,
+                                                    Duration.ofMinutes(10),
+                                                    UnreachableActive.FENCE,
+                                                    Duration.ofSeconds(30),
+                                                    1,
+                                                    Duration.ofMinutes(5))
+                                            .withStormLock(false),
                                     new BoxConfig(16, 20, 21, 26, Duration.ofMillis(20), Duration.ofMillis(150)))),
                     new SecurityConfig(
                             file.resolveSibling("pki/ca-chain.placeholder"),
@@ -208,6 +209,8 @@ class ConfigLoaderTest {
                                             CommandAction.START_DRILL,
                                             List.of(),
                                             CommandAction.WAIVE_POSTURE,
+                                            List.of("engineer"),
+                                            CommandAction.REARM,
                                             List.of("engineer")))));
             assertThat(config).isEqualTo(expected);
         }
@@ -679,7 +682,7 @@ class ConfigLoaderTest {
                             broken-security.yaml:11: security.commands.maxWindow: '0s' is not a positive duration. Write a number above zero with a unit: 20ms, 2s, 5m or 1h.
                             broken-security.yaml:12: security.commands.clockSkew: '-5s' is not a duration. Write a number with a unit: 20ms, 2s, 5m or 1h.
                             broken-security.yaml:15: security.commands.roles.write-tag: tag writes are allowed per tag, by the tag's 'writableBy' list. Remove 'write-tag' here and give each writable tag 'writableBy:' with its roles.
-                            broken-security.yaml:16: security.commands.roles.reboot: unknown key 'reboot'. Remove it, or use one of: switchover, start-drill, waive-posture.
+                            broken-security.yaml:16: security.commands.roles.reboot: unknown key 'reboot'. Remove it, or use one of: switchover, start-drill, waive-posture, rearm.
                             broken-security.yaml:17: security.commands.roles.start_drill: unknown key 'start_drill'. Did you mean 'start-drill'?
                             broken-security.yaml:23: pairs[0].controllers[0].modbus.insecure: 'yes' is not a boolean. Write true or false.""".formatted(pki, fix, pki, fix, pki));
         }

@@ -5,6 +5,7 @@ import static dev.failover.gateway.failover.Harness.B;
 import static dev.failover.gateway.failover.Harness.demote;
 import static dev.failover.gateway.failover.Harness.faulted;
 import static dev.failover.gateway.failover.Harness.fence;
+import static dev.failover.gateway.failover.Harness.frozen;
 import static dev.failover.gateway.failover.Harness.healthy;
 import static dev.failover.gateway.failover.Harness.promote;
 import static dev.failover.gateway.failover.Harness.suspect;
@@ -496,6 +497,93 @@ class FailoverControllerTest {
             h.advance(Duration.ofMinutes(11));
             h.health(healthy(B, RuntimeRole.ACTIVE));
             assertThat(h.alarmed(Alarm.SWITCHOVER_STORM)).isFalse();
+        }
+
+        private Harness stormLocked() {
+            FailoverPolicy policy =
+                    FailoverPolicy.defaults().withHoldDown(Duration.ofMillis(1)).withStorm(2, Duration.ofMinutes(10));
+            Harness h = new Harness(policy, Set.of(A, B)).protectedWithAActive();
+            h.failover(A, B);
+            h.advance(Duration.ofSeconds(1));
+            h.failover(B, A);
+            h.advance(Duration.ofSeconds(1));
+            assertThat(h.alarmed(Alarm.STORM_LOCKED)).isFalse();
+            h.failover(A, B);
+            assertThat(h.alarmed(Alarm.STORM_LOCKED)).isTrue();
+            h.advance(Duration.ofSeconds(1));
+            return h;
+        }
+
+        @Test
+        void aStormOfAutomaticSwitchoversLocksThePairUntilASignedRearm() {
+            Harness h = stormLocked();
+
+            assertThat(h.health(frozen(B)))
+                    .as("B still answers and drives: the lock keeps it, as a hold-down would")
+                    .isEmpty();
+            assertThat(h.state()).isEqualTo(PairState.BLOCKED);
+            assertThat(h.active()).isEqualTo(B);
+            h.advance(Duration.ofMinutes(11));
+            assertThat(h.health(frozen(B))).as("the lock does not time out").isEmpty();
+            assertThat(h.alarmed(Alarm.STORM_LOCKED)).isTrue();
+
+            assertThat(h.fsm.handle(new Input.Rearmed("erin", "root cause found")))
+                    .as("re-armed, the failover it held back goes ahead")
+                    .containsExactly(demote(B));
+            assertThat(h.alarmed(Alarm.STORM_LOCKED)).isFalse();
+        }
+
+        @Test
+        void theLockNeverKeepsAProcessUndriven() {
+            Harness h = stormLocked();
+
+            assertThat(h.health(unreachable(B, RuntimeRole.ACTIVE)))
+                    .as("a silent active with a fence is cut and replaced, lock or not (safety rule 9)")
+                    .isNotEmpty();
+            assertThat(h.alarmed(Alarm.STORM_LOCKED)).isTrue();
+        }
+
+        @Test
+        void switchoversAnOperatorAskedForNeitherLockThePairNorAreRefusedByTheLock() {
+            FailoverPolicy policy =
+                    FailoverPolicy.defaults().withHoldDown(Duration.ofMillis(1)).withStorm(2, Duration.ofMinutes(10));
+            Harness h = new Harness(policy, Set.of(A, B)).protectedWithAActive();
+            String active = A;
+            for (int i = 0; i < 4; i++) {
+                String standby = active.equals(A) ? B : A;
+                assertThat(h.request("r" + i)).containsExactly(demote(active));
+                h.done(demote(active), true);
+                h.done(promote(standby), true);
+                h.health(healthy(standby, RuntimeRole.ACTIVE));
+                h.health(healthy(active, RuntimeRole.STANDBY));
+                active = standby;
+                h.advance(Duration.ofSeconds(1));
+            }
+            assertThat(h.alarmed(Alarm.SWITCHOVER_STORM)).isTrue();
+            assertThat(h.alarmed(Alarm.STORM_LOCKED)).isFalse();
+
+            Harness locked = stormLocked();
+            assertThat(locked.request("manual"))
+                    .as("the lock is to manual switchover")
+                    .containsExactly(demote(B));
+        }
+
+        @Test
+        void withTheLockSwitchedOffAStormOnlyRaisesItsAlarm() {
+            FailoverPolicy policy = FailoverPolicy.defaults()
+                    .withHoldDown(Duration.ofMillis(1))
+                    .withStorm(2, Duration.ofMinutes(10))
+                    .withStormLock(false);
+            Harness h = new Harness(policy, Set.of(A, B)).protectedWithAActive();
+            h.failover(A, B);
+            h.advance(Duration.ofSeconds(1));
+            h.failover(B, A);
+            h.advance(Duration.ofSeconds(1));
+            h.failover(A, B);
+            h.advance(Duration.ofSeconds(1));
+
+            assertThat(h.alarmed(Alarm.STORM_LOCKED)).isFalse();
+            assertThat(h.health(frozen(B))).containsExactly(demote(B));
         }
     }
 
