@@ -42,7 +42,8 @@ final class AnomalyRules {
             SecurityDetail.PostureBaselineViolated.class,
             SecurityDetail.ControllerIdentityChanged.class,
             MirrorDetail.UnauthorisedChange.class,
-            SecurityDetail.ControllerWrittenByOther.class);
+            SecurityDetail.ControllerWrittenByOther.class,
+            SecurityDetail.UnexplainedWrites.class);
 
     private static final Set<String> REFUSAL_TYPES =
             Set.of("CONTROL_REFUSED", "SCADA_SESSION_REFUSED", "SCADA_CLIENT_REJECTED", "COMMAND_REJECTED");
@@ -111,6 +112,8 @@ final class AnomalyRules {
                         .ifPresent(out::add);
             case PairDetail.ControllerHealth h -> modeChange(event, h).ifPresent(out::add);
             case SecurityDetail.ControllerWrittenByOther w ->
+                fire(Rule.FOREIGN_WRITER, "HIGH", "T0855", List.of(line(event))).ifPresent(out::add);
+            case SecurityDetail.UnexplainedWrites w ->
                 fire(Rule.FOREIGN_WRITER, "HIGH", "T0855", List.of(line(event))).ifPresent(out::add);
             case PairDetail.HeartbeatIrregular h ->
                 fire(Rule.HEARTBEAT_IRREGULAR, "HIGH", "T0856", List.of(line(event)))

@@ -74,6 +74,14 @@ public sealed interface SecurityDetail extends EventDetail {
     record ControllerWrittenByOther(String writer, int writeCount) implements SecurityDetail {}
 
     /**
+     * A controller counted more tag writes than this gateway can have made: {@code writes} more were
+     * made by someone else since the last such event; {@code counted} is the controller's count since
+     * the count started (gateway start or controller restart), {@code gatewayMayHaveMade} the gateway's
+     * write requests it may have executed in that time.
+     */
+    record UnexplainedWrites(int writes, long counted, long gatewayMayHaveMade) implements SecurityDetail {}
+
+    /**
      * A rule of the anomaly watch fired (docs/security.md, "Anomaly watch"): {@code severity} ({@code
      * HIGH}, {@code MEDIUM}), the MITRE ATT&CK for ICS {@code technique} it matches, and the {@code
      * evidence}, one line per event or fact.

@@ -78,6 +78,11 @@ public interface ControllerLink extends AutoCloseable {
      */
     LinkResult<double[]> readTags(List<TagConfig> tags);
 
+    /** The tag write requests sent so far, by outcome; {@link WriteTally#NONE} if the link does not count them. */
+    default WriteTally writeTally() {
+        return WriteTally.NONE;
+    }
+
     /** Whether the link is authenticated and encrypted (Modbus/TCP Security, OPC UA SignAndEncrypt). */
     boolean secure();
 

@@ -100,6 +100,14 @@ final class ModbusPostureProbe implements PostureProbe {
                 (System.nanoTime() - started) / 1_000_000);
     }
 
+    @Override
+    public int writeCount(ControllerLink link) {
+        return link instanceof ModbusLink modbus
+                        && modbus.readRegisters(WRITE_COUNT, 1) instanceof LinkResult.Ok<int[]> ok
+                ? ok.value()[0]
+                : -1;
+    }
+
     private SSLSession handshake(ModbusEndpoint endpoint, String version, String suite) throws IOException {
         try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket()) {
             socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) timeout.toMillis());

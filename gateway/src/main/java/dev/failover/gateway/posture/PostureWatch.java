@@ -8,6 +8,8 @@ import dev.failover.gateway.events.EventSink;
 import dev.failover.gateway.events.GatewayEvent;
 import dev.failover.gateway.events.PairDetail;
 import dev.failover.gateway.events.SecurityDetail;
+import dev.failover.gateway.link.ControllerLink;
+import dev.failover.gateway.link.WriteTally;
 import dev.failover.gateway.supervisor.PairSupervisor;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,6 +71,7 @@ public final class PostureWatch implements EventSink, AutoCloseable {
 
     // Written on the posture thread only; read through the snapshots.
     private final Map<String, ControllerPosture> postures = new ConcurrentHashMap<>();
+    private final WriteCount writeCount = new WriteCount();
     private final Map<String, Set<String>> violations = new LinkedHashMap<>();
     private final Map<String, Set<String>> drift = new LinkedHashMap<>();
     /** What each controller was last judged, as handed to its pair's failover controller. */
@@ -207,12 +210,28 @@ public final class PostureWatch implements EventSink, AutoCloseable {
     private void refresh(String pair) {
         PairSupervisor s = pairs.get(pair);
         for (ControllerConfig c : s.config().controllers()) {
-            ControllerPosture p = probeFor(c).probe(c, s.link(c.id()));
-            ControllerPosture before = postures.put(c.id(), p);
-            if (before != null) {
-                announceChanges(pair, before, p);
+            ControllerLink link = s.link(c.id());
+            PostureProbe probe = probeFor(c);
+            ControllerPosture p = probe.probe(c, link);
+            // The gateway's writes counted right before and after the controller's counter is read:
+            // the link's control connection takes one exchange at a time.
+            WriteTally tally = link.writeTally();
+            int counter = probe.writeCount(link);
+            writeCount
+                    .check(c.id(), tally, counter, link.writeTally())
+                    .ifPresent(u -> events.publish(new GatewayEvent(
+                            clock.instant(),
+                            pair,
+                            c.id(),
+                            c.id() + " took " + u.writes() + " tag write(s) that this gateway did not make (it"
+                                    + " counted " + u.counted() + " since the count started, the gateway may have made "
+                                    + u.gatewayMayHaveMade() + ")",
+                            u)));
+            ControllerPosture previous = postures.put(c.id(), p);
+            if (previous != null) {
+                announceChanges(pair, previous, p);
             }
-            announceForeignWriter(pair, before, p);
+            announceForeignWriter(pair, previous, p);
             log.debug(
                     "posture of {} probed in {} ms: TLS {}, {} suite(s), plain Modbus {}, OPC UA {}",
                     c.id(),

@@ -190,6 +190,52 @@ class UnauthorisedChangeIT {
         await().atMost(WAIT).until(() -> mirror().status().inSync());
     }
 
+    /** Waits until each controller has been probed {@code n} more times. */
+    private void awaitProbes(int n) {
+        var posture = pair.gateway().posture();
+        java.util.Map<String, java.time.Instant> last = new java.util.HashMap<>();
+        for (String id : List.of(SimPair.A, SimPair.B)) {
+            await().atMost(WAIT)
+                    .until(() -> posture.status(SimPair.PAIR).controllers().containsKey(id));
+            last.put(id, posture.status(SimPair.PAIR).controllers().get(id).probedAt());
+        }
+        for (int i = 0; i < n; i++) {
+            for (String id : List.of(SimPair.A, SimPair.B)) {
+                java.time.Instant before = last.get(id);
+                await().atMost(WAIT)
+                        .until(() -> posture.status(SimPair.PAIR)
+                                .controllers()
+                                .get(id)
+                                .probedAt()
+                                .isAfter(before));
+                last.put(id, posture.status(SimPair.PAIR).controllers().get(id).probedAt());
+            }
+        }
+    }
+
+    @Test
+    void aWriteHiddenBehindALaterGatewayWriteIsStillCountedAsSomeoneElses() {
+        awaitProbes(1);
+
+        intruderWrites(6000);
+        CommandResult done = signedWrite(50.0);
+        assertThat(done.outcome()).as(done.toString()).isEqualTo(CommandResult.Outcome.DONE);
+
+        await().atMost(WAIT)
+                .until(() -> !details(dev.failover.gateway.events.SecurityDetail.UnexplainedWrites.class)
+                        .isEmpty());
+        var unexplained = details(dev.failover.gateway.events.SecurityDetail.UnexplainedWrites.class);
+        assertThat(unexplained)
+                .singleElement()
+                .satisfies(u -> assertThat(u.writes()).isEqualTo(1));
+        assertThat(events)
+                .anyMatch(e -> e.controller().equals(SimPair.A)
+                        && e.detail() instanceof dev.failover.gateway.events.SecurityDetail.UnexplainedWrites);
+        await().atMost(WAIT)
+                .until(() -> details(dev.failover.gateway.events.SecurityDetail.Anomaly.class).stream()
+                        .anyMatch(a -> a.rule().equals("foreignWriter")));
+    }
+
     @Test
     void signedWritesAndAPlannedSwitchoverRaiseNothing() throws Exception {
         for (int i = 0; i < 20; i++) {
@@ -210,7 +256,13 @@ class UnauthorisedChangeIT {
                 .until(() -> mirror().status().cycles() >= seen + 5
                         && mirror().status().inSync());
 
+        awaitProbes(2);
         assertThat(details(MirrorDetail.UnauthorisedChange.class)).isEmpty();
+        assertThat(details(dev.failover.gateway.events.SecurityDetail.UnexplainedWrites.class))
+                .as("every write the controllers counted was the gateway's")
+                .isEmpty();
+        assertThat(details(dev.failover.gateway.events.SecurityDetail.ControllerWrittenByOther.class))
+                .isEmpty();
         assertThat(setpoint(SimPair.A)).isEqualTo(7400);
         assertThat(setpoint(SimPair.B)).isEqualTo(7400);
     }

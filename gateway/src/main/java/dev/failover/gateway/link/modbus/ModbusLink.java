@@ -18,6 +18,7 @@ import dev.failover.gateway.link.LinkError;
 import dev.failover.gateway.link.LinkResult;
 import dev.failover.gateway.link.RuntimeRole;
 import dev.failover.gateway.link.StatusReading;
+import dev.failover.gateway.link.WriteTally;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -65,6 +66,9 @@ public final class ModbusLink implements ControllerLink {
     private final ModbusChannel control;
     private final boolean secure;
     private volatile boolean readWriteSupported = true;
+    private final java.util.concurrent.atomic.AtomicLong writesAttempted = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong writesSucceeded = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong writesRefused = new java.util.concurrent.atomic.AtomicLong();
     private final int commandTimeoutMillis;
     private volatile Duration responseTimeout;
     private final Clock clock;
@@ -266,6 +270,7 @@ public final class ModbusLink implements ControllerLink {
             ReadWriteMultipleRequest both =
                     new ReadWriteMultipleRequest(endpoint.unitId(), address, values.length, address, values.length);
             both.setRegisters(registers);
+            writesAttempted.incrementAndGet();
             LinkResult<int[]> result = control.exchange(
                     both,
                     response -> {
@@ -277,6 +282,7 @@ public final class ModbusLink implements ControllerLink {
                         return read;
                     },
                     commandTimeoutMillis);
+            tally(result);
             if (!(result instanceof LinkResult.Failed<int[]> f
                     && f.error() == LinkError.REJECTED
                     && f.detail().startsWith("exception code 1 "))) {
@@ -287,8 +293,10 @@ public final class ModbusLink implements ControllerLink {
             }
             readWriteSupported = false;
         }
+        writesAttempted.incrementAndGet();
         LinkResult<Integer> written = control.exchange(
                 new WriteMultipleRegistersRequest(address, registers), response -> values.length, commandTimeoutMillis);
+        tally(written);
         if (written instanceof LinkResult.Failed<Integer> failed) {
             return LinkResult.failed(failed.error(), "writing registers from " + address + ": " + failed.detail());
         }
@@ -296,6 +304,24 @@ public final class ModbusLink implements ControllerLink {
                 new ReadMultipleRegistersRequest(address, values.length),
                 response -> values(response, values.length),
                 commandTimeoutMillis);
+    }
+
+    /** Counts what became of a write request: done, refused (not executed), or unknown (neither). */
+    private void tally(LinkResult<?> result) {
+        if (result.isOk()) {
+            writesSucceeded.incrementAndGet();
+        } else if (result instanceof LinkResult.Failed<?> f && f.error() == LinkError.REJECTED) {
+            writesRefused.incrementAndGet();
+        }
+    }
+
+    /** The register write requests sent so far (function 23 or 16), by outcome. */
+    @Override
+    public WriteTally writeTally() {
+        // Refused and succeeded first: a request counted as attempted is never missing from the tally.
+        long refused = writesRefused.get();
+        long succeeded = writesSucceeded.get();
+        return new WriteTally(writesAttempted.get(), succeeded, refused);
     }
 
     /** Reads {@code count} consecutive registers over the control connection. */
