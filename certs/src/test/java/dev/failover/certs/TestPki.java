@@ -73,6 +73,22 @@ public final class TestPki {
         return issue(name, () -> pki.issue(request, KEYSTORE_PASSWORD));
     }
 
+    /**
+     * Issues controller {@code name}'s certificate with {@code key} and {@code validity} (SAN IP
+     * 127.0.0.1 and DNS localhost), cached under its name like {@link #controller}: a pair started
+     * afterwards with this PKI runs that controller with it (a weaker or soon expiring certificate).
+     */
+    public IssuedCertificate controller(String name, KeyAlgorithm key, java.time.Duration validity)
+            throws PkiException {
+        CertificateRequest request = CertificateRequest.builder(CertificateKind.CONTROLLER, name)
+                .ipAddress("127.0.0.1")
+                .dnsName("localhost")
+                .keyAlgorithm(key)
+                .validity(validity)
+                .build();
+        return issue(name, () -> pki.issue(request, KEYSTORE_PASSWORD));
+    }
+
     /** An operator certificate that expired yesterday (valid from 31 to 1 days ago). */
     public IssuedCertificate expiredOperator(String name, String role) throws PkiException {
         Instant now = Instant.now();

@@ -12,6 +12,7 @@ import dev.failover.gateway.events.GatewayEvent;
 import dev.failover.gateway.events.SecurityDetail;
 import dev.failover.gateway.failover.Alarm;
 import dev.failover.gateway.failover.SwitchoverReport;
+import dev.failover.gateway.posture.Finding;
 import dev.failover.plcsim.modbus.TlsPosture;
 import dev.failover.testkit.SimPair;
 import java.io.IOException;
@@ -262,5 +263,41 @@ class PostureIT {
         pair.plc(SimPair.B).posture().cipherSuites(TlsPosture.Suites.STRONG);
         await().atMost(WAIT).until(() -> SimPair.B.equals(pair.status().activeId()));
         assertThat(pair.plc(SimPair.B).snapshot().role()).isEqualTo(dev.failover.plcsim.Role.ACTIVE);
+    }
+
+    @Test
+    void aStandbyCertificateWithAWeakerKeyAndCloseToExpiryIsNamed(@TempDir Path ownPki) throws Exception {
+        TestPki weakB = TestPki.create(ownPki);
+        int plainA = freePort();
+        int plainB = freePort();
+        weakB.controller(SimPair.B, dev.failover.certs.KeyAlgorithm.RSA_2048, Duration.ofDays(10));
+        pair = SimPair.startSecure(
+                FailoverPolicy.defaults().withHoldDown(Duration.ZERO),
+                true,
+                events::add,
+                weakB,
+                stateDir,
+                config -> withBaseline(
+                        config,
+                        PostureConfig.defaults()
+                                .withPeriod(PERIOD)
+                                .withPlainModbusPort(SimPair.A, plainA)
+                                .withPlainModbusPort(SimPair.B, plainB)));
+        await().atMost(WAIT).until(() -> pair.protectedWith(SimPair.A));
+
+        awaitDriftOn("certificate.key");
+        assertThat(posture().parity())
+                .extracting(Finding::toString)
+                .contains("certificate.key: its key is RSA 2048 (112-bit security), the active's EC 256 (128)");
+        assertThat(posture().baseline().get(SimPair.B)).singleElement().satisfies(f -> {
+            assertThat(f.field()).isEqualTo("certificate.notAfter");
+            assertThat(f.kind())
+                    .as("close to expiry is a warning, not a violation")
+                    .isEqualTo(Finding.Kind.WARNING);
+            assertThat(f.detail()).startsWith("its certificate expires on ");
+        });
+        SwitchoverReport refused = plannedSwitchover();
+        assertThat(refused.outcome()).isEqualTo(SwitchoverReport.Outcome.REFUSED);
+        assertThat(refused.failure()).contains("certificate.key");
     }
 }
