@@ -101,16 +101,21 @@ class OpcUaFailoverIT {
 
         await().atMost(WAIT).until(() -> OpcUaSimPair.B.equals(pair.status().activeId()));
         assertThat(pair.plc(OpcUaSimPair.B).snapshot().role()).isEqualTo(Role.ACTIVE);
-        SwitchoverReport report = reports.getFirst();
-        assertThat(report.kind()).isEqualTo(SwitchoverKind.FAILOVER);
-        assertThat(report.ok()).isTrue();
+        // One failover; on a loaded machine its first attempt may fail a step and be retried (the
+        // designed behaviour: break before make is re-checked), never refused.
+        assertThat(reports).allSatisfy(r -> assertThat(r.kind()).isEqualTo(SwitchoverKind.FAILOVER));
+        assertThat(reports).filteredOn(SwitchoverReport::ok).hasSize(1);
+        assertThat(reports)
+                .filteredOn(r -> !r.ok())
+                .allSatisfy(r -> assertThat(r.outcome()).isEqualTo(SwitchoverReport.Outcome.FAILED));
+        int attempts = reports.size();
 
         faultsOf(OpcUaSimPair.A).clear();
 
         await().atMost(WAIT).until(() -> pair.protectedWith(OpcUaSimPair.B));
         assertThat(pair.plc(OpcUaSimPair.A).snapshot().role()).isEqualTo(Role.STANDBY);
         assertThat(pair.plc(OpcUaSimPair.B).snapshot().driving()).isTrue();
-        assertThat(reports).hasSize(1);
+        assertThat(reports).as("no switchover after the failover").hasSize(attempts);
         assertThat(watcher.samples()).isGreaterThan(100);
         assertThat(watcher.violations()).isEmpty();
     }
