@@ -98,8 +98,9 @@ final class PostureBenchmark {
                         probing.quantile(0.5),
                         probing.max(),
                         failovers);
-                return 0;
             }
+            opcUa(pki, work.resolve("gateway-ua"), probes);
+            return 0;
         } catch (Exception e) {
             out.println("benchmark failed: " + e);
             return 3;
@@ -145,6 +146,42 @@ final class PostureBenchmark {
             prober.join(10_000);
         }
         return rto;
+    }
+
+    /** Probe time and CPU for a pair reached over OPC UA: GetEndpoints, BuildInfo and identity nodes. */
+    private void opcUa(TestPki pki, Path state, int probes) throws Exception {
+        var certificates = dev.failover.testkit.OpcUaSimPair.Certificates.issue(pki);
+        PostureConfig baseline = PostureConfig.defaults().withPeriod(Duration.ofHours(1));
+        try (SimPair pair = dev.failover.testkit.OpcUaSimPair.start(
+                FailoverPolicy.defaults(), true, e -> {}, certificates, state, c -> withBaseline(c, baseline))) {
+            SimPair.await("the OPC UA pair is protected", Duration.ofSeconds(30), () -> pair.protectedWith(SimPair.A));
+            PostureWatch watch = pair.gateway().posture();
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            Stats probe = new Stats();
+            Stats cpu = new Stats();
+            watch.refreshNow(SimPair.PAIR);
+            for (int i = 0; i < probes; i++) {
+                long cpuBefore = postureCpu(threads);
+                watch.refreshNow(SimPair.PAIR);
+                cpu.add((postureCpu(threads) - cpuBefore) / 1e6);
+                watch.status(SimPair.PAIR).controllers().values().forEach(c -> probe.add(c.probeMillis()));
+            }
+            var a = watch.status(SimPair.PAIR).controllers().get(SimPair.A);
+            out.printf(
+                    Locale.ROOT,
+                    "Security posture: two plc-sim controllers over OPC UA, in process%n"
+                            + "  one probe      GetEndpoints on a discovery channel (%d endpoints), BuildInfo and 4"
+                            + " identity nodes over the session%n"
+                            + "  probe time     per controller: p50 %.0f ms, max %.0f ms; %d probes of each%n"
+                            + "  gateway CPU    posture thread, both controllers: p50 %.1f ms, max %.1f ms per probe of"
+                            + " the pair%n",
+                    a.opcUa() == null ? 0 : a.opcUa().endpoints().size(),
+                    probe.quantile(0.5),
+                    probe.max(),
+                    probes,
+                    cpu.quantile(0.5),
+                    cpu.max());
+        }
     }
 
     private static long postureCpu(ThreadMXBean threads) {
