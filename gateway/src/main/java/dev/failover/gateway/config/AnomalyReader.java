@@ -5,6 +5,7 @@ import dev.failover.gateway.config.AnomalyConfig.Settings;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
@@ -20,8 +21,8 @@ final class AnomalyReader {
     private AnomalyReader() {}
 
     static Optional<AnomalyConfig> read(YamlValue value) {
-        List<String> keys = new java.util.ArrayList<>(
-                Arrays.stream(Rule.values()).map(Rule::key).toList());
+        List<String> keys =
+                new ArrayList<>(Arrays.stream(Rule.values()).map(Rule::key).toList());
         keys.add("changeWindows");
         keys.add("changeWindowZone");
         Optional<YamlMap> map = value.map(keys);
@@ -46,7 +47,7 @@ final class AnomalyReader {
         if (items.isEmpty()) {
             return Optional.empty();
         }
-        List<Optional<ChangeWindow>> parsed = new java.util.ArrayList<>();
+        List<Optional<ChangeWindow>> parsed = new ArrayList<>();
         for (YamlValue item : items.get()) {
             parsed.add(item.nonBlank("Write a window as '<days> HH:MM-HH:MM', e.g. 'Sat 06:00-10:00'.")
                     .flatMap(text -> {

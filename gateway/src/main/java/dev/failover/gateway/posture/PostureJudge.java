@@ -6,9 +6,13 @@ import dev.failover.gateway.posture.Finding.Kind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
+import java.util.stream.Collectors;
 
 /**
  * Judges postures: each controller against the baseline, and the standby against the active,
@@ -70,7 +74,7 @@ public final class PostureJudge {
                     "opcua.securityPolicies",
                     Kind.VIOLATION,
                     "offers security policy " + String.join(", ", policies) + "; the baseline allows "
-                            + String.join(", ", new java.util.TreeSet<>(allowed.policies()))));
+                            + String.join(", ", new TreeSet<>(allowed.policies()))));
         }
         List<String> modes = ua.modes().stream()
                 .filter(mode -> !allowed.modes().contains(mode))
@@ -80,7 +84,7 @@ public final class PostureJudge {
                     "opcua.securityModes",
                     Kind.VIOLATION,
                     "offers security mode " + String.join(", ", modes) + "; the baseline allows "
-                            + String.join(", ", new java.util.TreeSet<>(allowed.modes()))));
+                            + String.join(", ", new TreeSet<>(allowed.modes()))));
         }
         if (ua.anonymous() && !allowed.anonymousAllowed()) {
             out.add(new Finding(
@@ -90,7 +94,7 @@ public final class PostureJudge {
                             + ua.endpoints().stream()
                                     .filter(e -> e.userTokens().contains("Anonymous"))
                                     .map(e -> e.mode() + "/" + e.policy())
-                                    .collect(java.util.stream.Collectors.joining(", "))));
+                                    .collect(Collectors.joining(", "))));
         }
     }
 
@@ -124,8 +128,8 @@ public final class PostureJudge {
         }
     }
 
-    private static String weakest(List<String> offered, java.util.function.ToIntFunction<String> rank) {
-        return offered.stream().min(java.util.Comparator.comparingInt(rank)).orElse(null);
+    private static String weakest(List<String> offered, ToIntFunction<String> rank) {
+        return offered.stream().min(Comparator.comparingInt(rank)).orElse(null);
     }
 
     /** OPC UA security policies, weakest first; a policy not known here ranks with the current ones. */

@@ -2,6 +2,7 @@ package dev.failover.gateway.posture;
 
 import dev.failover.certs.Thumbprints;
 import dev.failover.gateway.config.ControllerConfig;
+import dev.failover.gateway.config.ModbusEndpoint;
 import dev.failover.gateway.config.OpcUaEndpoint;
 import dev.failover.gateway.config.PostureConfig;
 import dev.failover.gateway.events.EventSink;
@@ -20,12 +21,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -80,8 +83,7 @@ public final class PostureWatch implements EventSink, AutoCloseable {
     private final Map<String, Judged> judged = new LinkedHashMap<>();
     private final Map<String, String> pairings = new LinkedHashMap<>();
     private final Map<String, PostureStatus> status = new ConcurrentHashMap<>();
-    private final List<java.util.function.BiConsumer<String, PostureStatus>> listeners =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<BiConsumer<String, PostureStatus>> listeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param tls the gateway's client TLS context (its certificate of role gateway), as its links use
@@ -115,8 +117,7 @@ public final class PostureWatch implements EventSink, AutoCloseable {
     }
 
     private static boolean probed(ControllerConfig c) {
-        return c.endpoint() instanceof OpcUaEndpoint
-                || c.endpoint() instanceof dev.failover.gateway.config.ModbusEndpoint m && !m.insecure();
+        return c.endpoint() instanceof OpcUaEndpoint || c.endpoint() instanceof ModbusEndpoint m && !m.insecure();
     }
 
     private PostureProbe probeFor(ControllerConfig c) {
@@ -139,7 +140,7 @@ public final class PostureWatch implements EventSink, AutoCloseable {
      * Calls {@code listener} with a pair's name and posture each time the pair is judged (on the
      * posture thread: it must be quick and must not throw).
      */
-    public void onJudged(java.util.function.BiConsumer<String, PostureStatus> listener) {
+    public void onJudged(BiConsumer<String, PostureStatus> listener) {
         listeners.add(listener);
     }
 
@@ -219,14 +220,7 @@ public final class PostureWatch implements EventSink, AutoCloseable {
             int counter = probe.writeCount(link);
             writeCount
                     .check(c.id(), tally, counter, link.writeTally())
-                    .ifPresent(u -> events.publish(new GatewayEvent(
-                            clock.instant(),
-                            pair,
-                            c.id(),
-                            c.id() + " took " + u.writes() + " tag write(s) that this gateway did not make (it"
-                                    + " counted " + u.counted() + " since the count started, the gateway may have made "
-                                    + u.gatewayMayHaveMade() + ")",
-                            u)));
+                    .ifPresent(u -> announceUnexplainedWrites(pair, c.id(), u));
             ControllerPosture previous = postures.put(c.id(), p);
             if (previous != null) {
                 announceChanges(pair, previous, p);
@@ -370,6 +364,16 @@ public final class PostureWatch implements EventSink, AutoCloseable {
                 now.controllerId() + "'s setpoints were last written by " + who + ", not this gateway (write "
                         + id.writeCount() + ")",
                 new SecurityDetail.ControllerWrittenByOther(id.lastWriter(), id.writeCount())));
+    }
+
+    private void announceUnexplainedWrites(String pair, String id, SecurityDetail.UnexplainedWrites u) {
+        events.publish(new GatewayEvent(
+                clock.instant(),
+                pair,
+                id,
+                id + " took " + u.writes() + " tag write(s) that this gateway did not make (it counted " + u.counted()
+                        + " since the count started, the gateway may have made " + u.gatewayMayHaveMade() + ")",
+                u));
     }
 
     private void changed(String pair, String id, String field, String from, String to) {

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.stream.Collectors;
 import org.eclipse.milo.opcua.sdk.core.AccessLevel;
 import org.eclipse.milo.opcua.sdk.core.Reference;
 import org.eclipse.milo.opcua.sdk.server.ManagedNamespaceWithLifecycle;
@@ -187,7 +188,7 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
     }
 
     private static String joined(List<?> items) {
-        return items.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("; "));
+        return items.stream().map(String::valueOf).collect(Collectors.joining("; "));
     }
 
     private static String text(String value) {
@@ -300,7 +301,7 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
                 base + StatusTree.StatusVariable.ALARMS.path,
                 s.alarms().entrySet().stream()
                         .map(a -> a.getKey().name() + ": " + a.getValue())
-                        .collect(java.util.stream.Collectors.joining("; ")));
+                        .collect(Collectors.joining("; ")));
         SwitchoverReport last = s.lastSwitchover();
         Instant when = lastSwitchoverTime.get(pair.pairName());
         if (last != null) {
@@ -338,12 +339,12 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
                 m.rejected().entrySet().stream()
                         .map(r -> r.getKey() + ": " + r.getValue().rule() + ": "
                                 + r.getValue().detail())
-                        .collect(java.util.stream.Collectors.joining("; ")));
+                        .collect(Collectors.joining("; ")));
         setGood(
                 base + StatusTree.StatusVariable.MIRROR_UNAUTHORISED.path,
                 m.unauthorised().entrySet().stream()
                         .map(u -> u.getKey() + ": " + u.getValue())
-                        .collect(java.util.stream.Collectors.joining("; ")));
+                        .collect(Collectors.joining("; ")));
         for (var c : pair.config().controllers()) {
             Health h = s.health().get(c.id());
             ControllerLink link = pair.link(c.id());

@@ -15,12 +15,14 @@ import dev.failover.gateway.link.opcua.UaConnection.WriteAnswer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.milo.opcua.stack.core.AttributeId;
+import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
@@ -498,20 +500,16 @@ public final class OpcUaLink implements ControllerLink {
         }
         return LinkResult.ok(
                 new ServerOffer.Facts(
-                        text[0],
-                        text[1],
-                        text[2],
-                        text[3],
-                        java.util.Arrays.asList(text).subList(BUILD_INFO.length, ids.length)),
+                        text[0], text[1], text[2], text[3], Arrays.asList(text).subList(BUILD_INFO.length, ids.length)),
                 answer.roundTripNanos());
     }
 
     /** BuildInfo's manufacturer, product name, software version and build number. */
     private static final NodeId[] BUILD_INFO = {
-        org.eclipse.milo.opcua.stack.core.NodeIds.Server_ServerStatus_BuildInfo_ManufacturerName,
-        org.eclipse.milo.opcua.stack.core.NodeIds.Server_ServerStatus_BuildInfo_ProductName,
-        org.eclipse.milo.opcua.stack.core.NodeIds.Server_ServerStatus_BuildInfo_SoftwareVersion,
-        org.eclipse.milo.opcua.stack.core.NodeIds.Server_ServerStatus_BuildInfo_BuildNumber
+        NodeIds.Server_ServerStatus_BuildInfo_ManufacturerName,
+        NodeIds.Server_ServerStatus_BuildInfo_ProductName,
+        NodeIds.Server_ServerStatus_BuildInfo_SoftwareVersion,
+        NodeIds.Server_ServerStatus_BuildInfo_BuildNumber
     };
 
     /** All tags in one Read. */
