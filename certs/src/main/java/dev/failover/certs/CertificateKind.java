@@ -14,7 +14,18 @@ public enum CertificateKind {
     /** A person who signs commands and logs in over TLS. Has a role. */
     OPERATOR("operator", Duration.ofDays(90), KeyAlgorithm.EC_P256),
     /** An OPC UA application instance certificate (Eclipse Milo): RSA-2048, SAN URI = applicationUri. */
-    OPCUA_APPLICATION("opcua", Duration.ofDays(365), KeyAlgorithm.RSA_2048);
+    OPCUA_APPLICATION("opcua", Duration.ofDays(365), KeyAlgorithm.RSA_2048),
+    /**
+     * The gateway's audit log: signs its checkpoints, nothing else (extended key usage {@link
+     * #AUDIT_SIGNING}; no TLS, no command signing).
+     */
+    AUDIT("audit", Duration.ofDays(365), KeyAlgorithm.EC_P256);
+
+    /**
+     * The extended key usage of an audit-log signing key: a UUID-based OID (ITU-T X.667, arc 2.25),
+     * as no registered purpose fits.
+     */
+    public static final String AUDIT_SIGNING = "2.25.252097451013123410789076319213523112948";
 
     private final String cliName;
     private final Duration defaultValidity;
@@ -58,7 +69,7 @@ public enum CertificateKind {
             }
         }
         throw new IllegalArgumentException(
-                "unknown certificate kind '" + text + "': use one of gateway, controller, operator, opcua");
+                "unknown certificate kind '" + text + "': use one of gateway, controller, operator, opcua, audit");
     }
 
     /** The CLI name, as messages show it. */

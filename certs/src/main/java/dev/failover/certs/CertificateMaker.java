@@ -189,7 +189,7 @@ final class CertificateMaker {
                     // keyAgreement resp. keyEncipherment.
                     case GATEWAY, CONTROLLER ->
                         KeyUsage.digitalSignature | (ec ? KeyUsage.keyAgreement : KeyUsage.keyEncipherment);
-                    case OPERATOR -> KeyUsage.digitalSignature | KeyUsage.nonRepudiation;
+                    case OPERATOR, AUDIT -> KeyUsage.digitalSignature | KeyUsage.nonRepudiation;
                     // OPC UA Part 6 §6.2.2 application instance certificate, as Milo checks it.
                     case OPCUA_APPLICATION ->
                         KeyUsage.digitalSignature
@@ -207,6 +207,13 @@ final class CertificateMaker {
             // certificate as fit to sign commands (Purpose.COMMAND_SIGNING), which gateways and
             // controllers are not.
             case OPERATOR -> new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_emailProtection};
+            // Its own purpose only: an audit key cannot log in or sign commands, and no other key can
+            // sign checkpoints.
+            case AUDIT ->
+                new KeyPurposeId[] {
+                    KeyPurposeId.getInstance(
+                            new org.bouncycastle.asn1.ASN1ObjectIdentifier(CertificateKind.AUDIT_SIGNING))
+                };
         };
         return new ExtendedKeyUsage(purposes);
     }

@@ -58,6 +58,10 @@ public record CertificateRequest(
         if (kind.requiresRole() && role.isEmpty()) {
             throw new IllegalArgumentException(kind + " certificates need a role (for example 'operator')");
         }
+        if (kind == CertificateKind.AUDIT && role.isPresent()) {
+            throw new IllegalArgumentException(
+                    "an audit certificate carries no role: it signs the audit log's checkpoints and nothing else");
+        }
         if (kind == CertificateKind.OPCUA_APPLICATION) {
             if (role.isPresent()) {
                 throw new IllegalArgumentException(

@@ -22,7 +22,11 @@ public enum Purpose {
      * The signer of a CMS command envelope: emailProtection, the RFC 5280 purpose for CMS signatures,
      * which the PKI gives operator certificates only; digitalSignature or nonRepudiation.
      */
-    COMMAND_SIGNING(KeyPurposeId.id_kp_emailProtection, new int[] {Bit.DIGITAL_SIGNATURE, Bit.NON_REPUDIATION});
+    COMMAND_SIGNING(KeyPurposeId.id_kp_emailProtection, new int[] {Bit.DIGITAL_SIGNATURE, Bit.NON_REPUDIATION}),
+    /** The signer of the audit log's checkpoints: {@link CertificateKind#AUDIT_SIGNING}, digitalSignature or nonRepudiation. */
+    AUDIT_SIGNING(
+            KeyPurposeId.getInstance(new org.bouncycastle.asn1.ASN1ObjectIdentifier(CertificateKind.AUDIT_SIGNING)),
+            new int[] {Bit.DIGITAL_SIGNATURE, Bit.NON_REPUDIATION});
 
     private final KeyPurposeId extendedKeyUsage;
     private final int[] anyOfKeyUsageBits;

@@ -291,6 +291,29 @@ class CertificateVerifierTest {
     }
 
     @Test
+    void onlyAnAuditKeySignsCheckpointsAndItSignsNothingElse() throws Exception {
+        CertificateVerifier verifier = testPki.verifier();
+        List<X509Certificate> audit = testPki.audit("gw-audit").chain();
+        List<X509Certificate> operator = testPki.operator("alice", "operator").chain();
+        List<X509Certificate> gateway = testPki.gateway("gw-usage", "gateway").chain();
+
+        assertThat(verifier.verify(audit, Purpose.AUDIT_SIGNING).isValid()).isTrue();
+        assertRejected(
+                verifier.verify(operator, Purpose.AUDIT_SIGNING),
+                VerificationResult.Reason.WRONG_USAGE,
+                CertificateKind.AUDIT_SIGNING);
+        assertRejected(
+                verifier.verify(gateway, Purpose.AUDIT_SIGNING),
+                VerificationResult.Reason.WRONG_USAGE,
+                CertificateKind.AUDIT_SIGNING);
+        assertRejected(
+                verifier.verify(audit, Purpose.COMMAND_SIGNING),
+                VerificationResult.Reason.WRONG_USAGE,
+                "1.3.6.1.5.5.7.3.4");
+        assertRejected(verifier.verify(audit, Purpose.TLS_CLIENT), VerificationResult.Reason.WRONG_USAGE, "TLS_CLIENT");
+    }
+
+    @Test
     void caCertificateOrNothingIsNotAnEndEntity() {
         CertificateVerifier verifier = testPki.verifier();
 

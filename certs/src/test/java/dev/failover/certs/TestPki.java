@@ -64,6 +64,13 @@ public final class TestPki {
         return issue(name, () -> pki.issue(request, KEYSTORE_PASSWORD));
     }
 
+    /** An audit-log signing certificate (kind {@code audit}). */
+    public IssuedCertificate audit(String name) throws PkiException {
+        CertificateRequest request =
+                CertificateRequest.builder(CertificateKind.AUDIT, name).build();
+        return issue(name, () -> pki.issue(request, KEYSTORE_PASSWORD));
+    }
+
     /** A controller certificate with SAN IP 127.0.0.1 and DNS localhost, no role. */
     public IssuedCertificate controller(String name) throws PkiException {
         CertificateRequest request = CertificateRequest.builder(CertificateKind.CONTROLLER, name)
