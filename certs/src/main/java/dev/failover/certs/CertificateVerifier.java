@@ -50,6 +50,7 @@ public final class CertificateVerifier {
     private final List<X509Certificate> intermediates;
     private final CrlSource crls;
     private final Clock clock;
+    private final boolean revocation;
 
     private CertificateVerifier(Builder builder) {
         this.anchorCertificate = builder.trustAnchor;
@@ -57,6 +58,7 @@ public final class CertificateVerifier {
         this.intermediates = List.copyOf(builder.intermediates);
         this.crls = new CrlSource(builder.crlFiles, builder.crls);
         this.clock = builder.clock;
+        this.revocation = builder.revocation;
     }
 
     /** A builder for a verifier trusting {@code trustAnchor} only. */
@@ -95,12 +97,14 @@ public final class CertificateVerifier {
             parameters.setDate(Date.from(clock.instant()));
             parameters.setSigProvider(Bc.NAME);
             parameters.addCertStore(crlSnapshot.store());
-            parameters.setRevocationEnabled(true);
-            PKIXRevocationChecker revocation = (PKIXRevocationChecker) validator.getRevocationChecker();
-            // CRLs from our CertStore only: no OCSP, and no fallback to anything fetched from the network.
-            revocation.setOptions(
-                    EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS, PKIXRevocationChecker.Option.NO_FALLBACK));
-            parameters.addCertPathChecker(revocation);
+            parameters.setRevocationEnabled(revocation);
+            if (revocation) {
+                PKIXRevocationChecker checker = (PKIXRevocationChecker) validator.getRevocationChecker();
+                // CRLs from our CertStore only: no OCSP, and no fallback to anything fetched from the network.
+                checker.setOptions(
+                        EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS, PKIXRevocationChecker.Option.NO_FALLBACK));
+                parameters.addCertPathChecker(checker);
+            }
             validator.validate(certPath, parameters);
         } catch (CertPathValidatorException e) {
             Optional<VerificationResult> verdict = foreignIssuer(path).or(() -> brokenSignature(path));
@@ -336,6 +340,7 @@ public final class CertificateVerifier {
         private final List<Path> crlFiles = new ArrayList<>();
         private final List<X509CRL> crls = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
+        private boolean revocation = true;
 
         private Builder(X509Certificate trustAnchor) {
             this.trustAnchor = Objects.requireNonNull(trustAnchor, "trustAnchor");
@@ -362,6 +367,16 @@ public final class CertificateVerifier {
         /** The clock giving the validation time; the system UTC clock by default. */
         public Builder clock(Clock validationClock) {
             this.clock = Objects.requireNonNull(validationClock, "clock");
+            return this;
+        }
+
+        /**
+         * No revocation check: for checking a signature made in the past, offline, where no CRL is at
+         * hand (the audit log's verifier on another machine with only the CA certificate). Never for a
+         * live peer.
+         */
+        public Builder withoutRevocationCheck() {
+            this.revocation = false;
             return this;
         }
 

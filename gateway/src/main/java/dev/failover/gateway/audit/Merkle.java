@@ -213,6 +213,13 @@ public final class Merkle {
             size++;
         }
 
+        /** Forgets every leaf. */
+        public void clear() {
+            subtrees.clear();
+            sizes.clear();
+            size = 0;
+        }
+
         /** The number of leaves. */
         public long size() {
             return size;

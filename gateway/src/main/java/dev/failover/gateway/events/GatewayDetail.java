@@ -15,4 +15,22 @@ public sealed interface GatewayDetail extends EventDetail {
      */
     record EventsRepeated(String repeatedType, String reason, int repeats, Instant firstAt, Instant lastAt)
             implements GatewayDetail {}
+
+    /**
+     * The audit log cannot be written or synced ({@code file}, {@code reason}): events are kept in
+     * memory (at most a bounded queue) and control goes on; {@code AUDIT_RECOVERED} when it can again.
+     */
+    record AuditFailed(String file, String reason) implements GatewayDetail {}
+
+    /** The audit log can be written again after {@code AUDIT_FAILED}. */
+    record AuditRecovered(String file) implements GatewayDetail {}
+
+    /** The file system of the audit log is {@code percentUsed} full (80 % or more), {@code usableBytes} left. */
+    record AuditCapacity(String directory, int percentUsed, long usableBytes) implements GatewayDetail {}
+
+    /**
+     * At start, the audit log was found damaged at record {@code index} ({@code reason}): it was moved
+     * aside to {@code movedTo}, kept for the investigation, and a new log begun.
+     */
+    record AuditLogDamaged(long index, String reason, String movedTo) implements GatewayDetail {}
 }

@@ -1,0 +1,470 @@
+package dev.failover.gateway.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.failover.certs.Identity;
+import dev.failover.certs.Keystores;
+import dev.failover.certs.Thumbprints;
+import dev.failover.gateway.events.CommandDetail;
+import dev.failover.gateway.events.EventSink;
+import dev.failover.gateway.events.GatewayDetail;
+import dev.failover.gateway.events.GatewayEvent;
+import dev.failover.gateway.events.PairDetail;
+import dev.failover.gateway.events.SecurityDetail;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tamper-evident audit log (issue 14; docs/audit.md): every event of the gateway appended as a
+ * canonical record to {@code audit.jsonl}, the records the leaves of an RFC 9162 Merkle tree, and
+ * checkpoints of the tree signed with the audit key written to {@code checkpoints.jsonl} every {@code
+ * checkpointEvery} records, every {@code checkpointPeriod} and right after a security-relevant event
+ * (a security finding, a refused command, a switchover). The signing certificate and its chain are kept
+ * in {@code audit-certs.pem}, so the directory verifies on any machine that has the CA certificate
+ * ({@link AuditVerifier}).
+ *
+ * <p>Never in control's way: {@link #publish} only queues (a bounded queue: when it is full an event
+ * is dropped and counted, never waited for); one thread ({@code audit}) writes what is queued, syncs
+ * it to disk once for the whole batch (group commit) and then completes the appends it covered. A
+ * write or sync that fails is an {@code AUDIT_FAILED} event (once, until it works again); a file system
+ * 80 % full or more is {@code AUDIT_CAPACITY}. Thread-safe.
+ */
+public final class AuditLog implements EventSink, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Records in {@code audit.jsonl}, one a line. */
+    public static final String RECORDS = "audit.jsonl";
+    /** Signed checkpoints in {@code checkpoints.jsonl}, one a line: {@code {"note":..., "signer":...}}. */
+    public static final String CHECKPOINTS = "checkpoints.jsonl";
+    /** The certificates that signed checkpoints, with their chains, PEM. */
+    public static final String CERTIFICATES = "audit-certs.pem";
+
+    /** Events queued at most before new ones are dropped (and counted). */
+    static final int QUEUE = 65_536;
+
+    private static final int CAPACITY_WARNING_PERCENT = 80;
+
+    /**
+     * How often to checkpoint.
+     *
+     * @param every after this many records
+     * @param period at least this often while records come
+     */
+    public record Settings(int every, Duration period) {
+        public static Settings defaults() {
+            return new Settings(1_000, Duration.ofSeconds(60));
+        }
+    }
+
+    private record Pending(GatewayEvent event, CompletableFuture<Long> appended) {}
+
+    private final Path directory;
+    private final String gateway;
+    private final Identity signer;
+    private final String keyName;
+    private final String signerThumbprint;
+    private final Settings settings;
+    private final Clock clock;
+    private final EventSink alarms;
+    private final String boot = UUID.randomUUID().toString();
+    private final long bootNanos = System.nanoTime();
+    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final AtomicLong dropped = new AtomicLong();
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    // The writer thread's own.
+    private final FileChannel records;
+    private final FileChannel checkpoints;
+    private final Merkle.Frontier tree = new Merkle.Frontier();
+    private byte[] lastLeaf;
+    private long checkpointedSize;
+    private Instant checkpointedAt;
+    private boolean failing;
+    private boolean nearlyFull;
+    private volatile Checkpoint latest;
+
+    private AuditLog(
+            Path directory,
+            String gateway,
+            Identity signer,
+            Settings settings,
+            Clock clock,
+            EventSink alarms,
+            List<GatewayEvent> startup)
+            throws IOException {
+        this.directory = directory;
+        this.gateway = gateway;
+        this.signer = signer;
+        this.keyName = gateway + "-audit";
+        this.signerThumbprint = Thumbprints.sha256(signer.certificate());
+        this.settings = settings;
+        this.clock = clock;
+        this.alarms = alarms;
+        Files.createDirectories(directory);
+        Path file = directory.resolve(RECORDS);
+        recover(file, startup);
+        this.records =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        this.checkpoints = FileChannel.open(
+                directory.resolve(CHECKPOINTS),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+        keepCertificates();
+        this.checkpointedSize = tree.size();
+        this.checkpointedAt = clock.instant();
+        this.writer = Thread.ofPlatform().name("audit").daemon(true).unstarted(this::run);
+    }
+
+    /**
+     * Opens (or begins) the audit log in {@code directory} and starts its writer.
+     *
+     * @param gateway the gateway's name: the checkpoints' origin and the records' source
+     * @param signer the audit key and certificate (kind audit, from the plant PKI)
+     * @param alarms where the log's own trouble is reported (the event bus)
+     */
+    public static AuditLog open(
+            Path directory, String gateway, Identity signer, Settings settings, Clock clock, EventSink alarms)
+            throws IOException {
+        List<GatewayEvent> startup = new ArrayList<>();
+        AuditLog audit = new AuditLog(directory, gateway, signer, settings, clock, alarms, startup);
+        audit.writer.start();
+        startup.forEach(alarms::publish);
+        return audit;
+    }
+
+    /**
+     * Reads the records there are, rebuilding the tree; a last line cut short by a crash is dropped
+     * (it was never synced, so never acknowledged); a log that is damaged further back is moved aside
+     * and a new one begun, with an {@code AUDIT_LOG_DAMAGED} event.
+     */
+    private void recover(Path file, List<GatewayEvent> startup) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        byte[] all = Files.readAllBytes(file);
+        int end = all.length;
+        while (end > 0 && all[end - 1] != '\n') {
+            end--;
+        }
+        if (end < all.length) {
+            log.warn(
+                    "audit log {}: dropping {} bytes of a record cut short (a crash while writing)",
+                    file,
+                    all.length - end);
+            try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                c.truncate(end);
+                c.force(true);
+            }
+        }
+        int start = 0;
+        long index = 0;
+        for (int i = 0; i < end; i++) {
+            if (all[i] != '\n') {
+                continue;
+            }
+            byte[] line = java.util.Arrays.copyOfRange(all, start, i);
+            String problem = check(line, index);
+            if (problem != null) {
+                Path aside = file.resolveSibling(
+                        RECORDS + ".damaged-" + clock.instant().toEpochMilli());
+                Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+                Path checkpointFile = directory.resolve(CHECKPOINTS);
+                if (Files.exists(checkpointFile)) {
+                    Files.move(
+                            checkpointFile,
+                            checkpointFile.resolveSibling(
+                                    CHECKPOINTS + ".damaged-" + clock.instant().toEpochMilli()),
+                            StandardCopyOption.ATOMIC_MOVE);
+                }
+                log.error(
+                        "audit log {} is damaged at record {} ({}): moved to {}; a new log begins",
+                        file,
+                        index,
+                        problem,
+                        aside);
+                startup.add(new GatewayEvent(
+                        clock.instant(),
+                        "",
+                        "",
+                        "the audit log was damaged at record " + index + " (" + problem + "): kept as " + aside
+                                + ", a new log begins",
+                        new GatewayDetail.AuditLogDamaged(index, problem, aside.toString())));
+                tree.clear();
+                lastLeaf = null;
+                return;
+            }
+            byte[] leaf = Merkle.leafHash(line);
+            tree.append(leaf);
+            lastLeaf = leaf;
+            index++;
+            start = i + 1;
+        }
+    }
+
+    /** Why {@code line} is not the record at {@code index} after {@link #lastLeaf}, or null. */
+    private String check(byte[] line, long index) {
+        JsonNode node;
+        try {
+            node = AuditRecords.parse(line);
+        } catch (IOException e) {
+            return "not JSON";
+        }
+        if (node.path("index").asLong(-1) != index) {
+            return "its index is " + node.path("index") + ", not " + index;
+        }
+        String prev = lastLeaf == null ? "" : java.util.HexFormat.of().formatHex(lastLeaf);
+        if (!prev.equals(node.path("prev").asText())) {
+            return "it does not follow the record before it";
+        }
+        return null;
+    }
+
+    private void keepCertificates() throws IOException {
+        Path file = directory.resolve(CERTIFICATES);
+        List<X509Certificate> kept = new ArrayList<>();
+        if (Files.exists(file)) {
+            try {
+                kept.addAll(Keystores.readCertificates(file));
+            } catch (dev.failover.certs.PkiException e) {
+                throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+        if (kept.stream().noneMatch(c -> Thumbprints.sha256(c).equals(signerThumbprint))) {
+            kept.addAll(signer.chain());
+            Path tmp = file.resolveSibling(CERTIFICATES + ".tmp");
+            Files.writeString(tmp, Keystores.toPem(kept));
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Queues {@code event}; never blocks (a full queue drops it, counted). */
+    @Override
+    public void publish(GatewayEvent event) {
+        append(event);
+    }
+
+    /** Queues {@code event}; the future completes with its index once it is on disk. */
+    public CompletableFuture<Long> append(GatewayEvent event) {
+        CompletableFuture<Long> appended = new CompletableFuture<>();
+        if (!running || !queue.offer(new Pending(event, appended))) {
+            long n = dropped.incrementAndGet();
+            if (n == 1 || Long.bitCount(n) == 1) {
+                log.error("audit log: {} event(s) dropped: the writer does not keep up or has stopped", n);
+            }
+            appended.completeExceptionally(new IOException("the audit log's queue is full or closed"));
+        }
+        return appended;
+    }
+
+    /** The last checkpoint written, or null before the first. */
+    public Checkpoint latestCheckpoint() {
+        return latest;
+    }
+
+    /** Events dropped because the queue was full. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(untilPeriodicCheckpoint(), TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, 4_096);
+                }
+            } catch (InterruptedException e) {
+                running = false;
+                queue.drainTo(batch);
+            }
+            write(batch);
+            batch.clear();
+        }
+        write(batch);
+        checkpoint(true);
+    }
+
+    private long untilPeriodicCheckpoint() {
+        long left = settings.period().toMillis()
+                - Duration.between(checkpointedAt, clock.instant()).toMillis();
+        return Math.max(10, Math.min(left, 1_000));
+    }
+
+    private void write(List<Pending> batch) {
+        boolean urgent = false;
+        if (!batch.isEmpty()) {
+            List<byte[]> leaves = new ArrayList<>(batch.size());
+            byte[] previous = lastLeaf;
+            long index = tree.size();
+            ByteBuffer out;
+            List<byte[]> lines = new ArrayList<>(batch.size());
+            int bytes = 0;
+            for (Pending p : batch) {
+                byte[] line = AuditRecords.encode(
+                        gateway,
+                        p.event(),
+                        new AuditRecords.Position(index++, previous, boot, System.nanoTime() - bootNanos));
+                previous = Merkle.leafHash(line);
+                leaves.add(previous);
+                lines.add(line);
+                bytes += line.length + 1;
+                urgent |= securityRelevant(p.event());
+            }
+            out = ByteBuffer.allocate(bytes);
+            lines.forEach(l -> out.put(l).put((byte) '\n'));
+            out.flip();
+            try {
+                while (out.hasRemaining()) {
+                    records.write(out);
+                }
+                records.force(false);
+            } catch (IOException e) {
+                failed(e);
+                batch.forEach(p -> p.appended().completeExceptionally(e));
+                return;
+            }
+            recovered();
+            long first = tree.size();
+            for (int i = 0; i < leaves.size(); i++) {
+                tree.append(leaves.get(i));
+                batch.get(i).appended().complete(first + i);
+            }
+            lastLeaf = previous;
+        }
+        checkpoint(urgent);
+    }
+
+    private static boolean securityRelevant(GatewayEvent event) {
+        return switch (event.detail()) {
+            case SecurityDetail s -> true;
+            case CommandDetail.CommandRejected r -> true;
+            case PairDetail.SwitchoverCompleted c -> true;
+            case PairDetail.SwitchoverFailed f -> true;
+            default -> false;
+        };
+    }
+
+    /** Signs and writes a checkpoint when one is due (or {@code now}), if there is anything new. */
+    private void checkpoint(boolean now) {
+        long size = tree.size();
+        if (size == checkpointedSize && latest != null) {
+            return;
+        }
+        boolean due = now
+                || size - checkpointedSize >= settings.every()
+                || !clock.instant().isBefore(checkpointedAt.plus(settings.period()));
+        if (!due) {
+            return;
+        }
+        Checkpoint c = new Checkpoint("failover-gateway/" + gateway, size, tree.root(), clock.instant());
+        try {
+            String note =
+                    c.sign(keyName, signer.privateKey(), signer.certificate().getPublicKey());
+            ObjectNode line = JSON.createObjectNode();
+            line.put("note", note);
+            line.put("signer", signerThumbprint);
+            ByteBuffer out = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+            while (out.hasRemaining()) {
+                checkpoints.write(out);
+            }
+            checkpoints.force(false);
+        } catch (IOException | GeneralSecurityException e) {
+            failed(e);
+            return;
+        }
+        latest = c;
+        checkpointedSize = size;
+        checkpointedAt = c.time();
+        capacity();
+    }
+
+    private void failed(Exception e) {
+        if (!failing) {
+            failing = true;
+            log.error("audit log {}: cannot write or sync: {}", directory, e.toString());
+            alarms.publish(new GatewayEvent(
+                    clock.instant(),
+                    "",
+                    "",
+                    "the audit log in " + directory + " cannot be written: " + e.getMessage(),
+                    new GatewayDetail.AuditFailed(directory.toString(), String.valueOf(e.getMessage()))));
+        }
+    }
+
+    private void recovered() {
+        if (failing) {
+            failing = false;
+            log.warn("audit log {}: writing again", directory);
+            alarms.publish(new GatewayEvent(
+                    clock.instant(),
+                    "",
+                    "",
+                    "the audit log in " + directory + " can be written again",
+                    new GatewayDetail.AuditRecovered(directory.toString())));
+        }
+    }
+
+    private void capacity() {
+        try {
+            FileStore store = Files.getFileStore(directory);
+            long total = store.getTotalSpace();
+            long usable = store.getUsableSpace();
+            int percent = total <= 0 ? 0 : (int) Math.round(100.0 * (total - usable) / total);
+            boolean full = percent >= CAPACITY_WARNING_PERCENT;
+            if (full && !nearlyFull) {
+                alarms.publish(new GatewayEvent(
+                        clock.instant(),
+                        "",
+                        "",
+                        "the file system of the audit log is " + percent + " % full (" + usable / (1 << 20)
+                                + " MiB left)",
+                        new GatewayDetail.AuditCapacity(directory.toString(), percent, usable)));
+            }
+            nearlyFull = full;
+        } catch (IOException e) {
+            log.debug("audit log {}: cannot read the file system's capacity: {}", directory, e.toString());
+        }
+    }
+
+    /** Writes what is queued, a last checkpoint, and closes the files. */
+    @Override
+    public void close() throws IOException {
+        running = false;
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        records.close();
+        checkpoints.close();
+    }
+}
