@@ -306,6 +306,17 @@ public final class BenchDemo {
                         takerId,
                         killedId);
                 out.printf(Locale.ROOT, "      event log               %s%n", WORK.resolve("events.jsonl"));
+                out.printf(
+                        Locale.ROOT,
+                        "      audit log               %s: the last signed checkpoint covers %d records; check it with%n"
+                                + "                              scripts/gateway audit verify --dir %s --ca %s%n",
+                        WORK.resolve("state/audit"),
+                        gateway.audit()
+                                .map(dev.failover.gateway.audit.AuditLog::latestCheckpoint)
+                                .map(dev.failover.gateway.audit.Checkpoint::size)
+                                .orElse(0L),
+                        WORK.resolve("state/audit"),
+                        WORK.resolve("pki/ca-chain.pem"));
                 out.println(ok ? "      result                  OK" : "      result                  FAILED");
                 if (keepRunning) {
                     keepRunning(gateway, a, b, relays);
@@ -384,6 +395,9 @@ public final class BenchDemo {
                   stateDirectory: state
                   opcua:
                     keystore: pki/issued/gateway-ua.p12
+                    keystorePassword: {file: secrets/keystore.pw}
+                  audit:
+                    keystore: pki/issued/gateway-audit.p12
                     keystorePassword: {file: secrets/keystore.pw}
                 opcua:
                   host: 127.0.0.1

@@ -39,6 +39,8 @@ final class BenchPki {
 
     static final String SCADA_APP_URI = "urn:bench:scada";
     static final String SCADA_USER = "hmi";
+    /** The gateway's audit key. */
+    static final String AUDIT = "gateway-audit";
 
     private final Path dir;
 
@@ -91,6 +93,10 @@ final class BenchPki {
                             .keyAlgorithm(KeyAlgorithm.RSA_2048)
                             .build(),
                     keystorePassword);
+        }
+        // The audit key: issued on first use, also into a bench PKI made before it existed.
+        if (!Files.exists(bench.keystore(AUDIT))) {
+            pki.issue(CertificateRequest.builder(CertificateKind.AUDIT, AUDIT).build(), keystorePassword);
         }
         pki.publishCrl(Duration.ofDays(30));
         return bench;

@@ -1,11 +1,13 @@
 package dev.failover.gateway;
 
 import dev.failover.gateway.anomaly.AnomalyWatch;
+import dev.failover.gateway.audit.AuditLog;
 import dev.failover.gateway.box.AutoDetectedGpio;
 import dev.failover.gateway.box.BoxController;
 import dev.failover.gateway.command.CommandGuard;
 import dev.failover.gateway.command.CommandService;
 import dev.failover.gateway.command.PkiSignerChecker;
+import dev.failover.gateway.config.AuditConfig;
 import dev.failover.gateway.config.ControllerConfig;
 import dev.failover.gateway.config.FailoverPolicy.UnreachableActive;
 import dev.failover.gateway.config.FenceConfig;
@@ -42,6 +44,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +75,7 @@ public final class Gateway implements AutoCloseable {
     private JsonLinesEventLog eventLog;
     private ControlServer control;
     private GatewaySecurity security;
+    private AuditLog audit;
     private CommandService commands;
     private ScadaServer scada;
     private RefusalReporter refusals;
@@ -137,6 +141,7 @@ public final class Gateway implements AutoCloseable {
             // Before anything publishes: the rules see every event from the start.
             anomalies = new AnomalyWatch(config.security().anomalies(), events, clock);
             events.add(anomalies);
+            openAudit(clock);
         } else {
             events.publish(new GatewayEvent(
                     clock.instant(),
@@ -385,6 +390,35 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /** The audit log, when configured: before anything else publishes, so that it records everything. */
+    private void openAudit(Clock clock) throws IOException {
+        Optional<AuditConfig> configured = config.security().auditLog();
+        if (configured.isEmpty()) {
+            log.warn("NO AUDIT LOG: security.audit is not configured, so the gateway's decisions are not kept as"
+                    + " tamper-evident evidence (docs/audit.md)");
+            return;
+        }
+        AuditConfig a = configured.get();
+        audit = AuditLog.open(
+                a.directory(),
+                config.name(),
+                security.auditKey(a),
+                new AuditLog.Settings(a.checkpointEvery(), a.checkpointPeriod()),
+                clock,
+                events);
+        events.add(audit);
+        log.info(
+                "audit log in {}, a signed checkpoint every {} records or {}",
+                a.directory(),
+                a.checkpointEvery(),
+                a.checkpointPeriod());
+    }
+
+    /** The audit log, if one is configured. */
+    public Optional<AuditLog> audit() {
+        return Optional.ofNullable(audit);
+    }
+
     private void closeParts() {
         if (anomalies != null) {
             events.remove(anomalies);
@@ -424,6 +458,13 @@ public final class Gateway implements AutoCloseable {
             }
         }
         events.close(EVENTS_CLOSE_WAIT);
+        if (audit != null) {
+            try {
+                audit.close();
+            } catch (IOException e) {
+                log.warn("closing the audit log failed", e);
+            }
+        }
         if (eventLog != null) {
             try {
                 eventLog.close();

@@ -130,6 +130,27 @@ final class GatewaySecurity implements AutoCloseable {
         }
     }
 
+    /**
+     * The audit key of {@code config}, checked to be an audit certificate of the plant (kind audit:
+     * it may sign checkpoints and nothing else).
+     *
+     * @throws IOException naming the key store and what is wrong with it
+     */
+    Identity auditKey(dev.failover.gateway.config.AuditConfig config) throws IOException {
+        try {
+            Identity key = load(config.keystore(), config.keystorePassword());
+            dev.failover.certs.VerificationResult result =
+                    verifier.verify(key.chain(), dev.failover.certs.Purpose.AUDIT_SIGNING);
+            if (!result.isValid()) {
+                throw new IOException(config.keystore() + ": not a valid audit key of this plant (" + result
+                        + "); issue one with 'certs issue --kind audit'");
+            }
+            return key;
+        } catch (PkiException e) {
+            throw new IOException(config.keystore() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The OPC UA credentials, when the configuration has OPC UA identities. */
     Optional<OpcUaCredentials> opcUa() {
         return Optional.ofNullable(opcUa);

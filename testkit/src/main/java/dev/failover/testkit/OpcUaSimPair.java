@@ -222,7 +222,16 @@ public final class OpcUaSimPair {
                                 StatusNodes.plcSim("Setpoints/LEVEL_SP"))),
                 policy,
                 null);
-        return new GatewayConfig(null, "bench-gateway-ua", "127.0.0.1", 0, null, List.of(pair), security);
+        return new GatewayConfig(
+                null, "bench-gateway-ua", "127.0.0.1", 0, null, List.of(pair), audited(security, pki, stateDir));
+    }
+
+    private static SecurityConfig audited(SecurityConfig security, TestPki pki, Path stateDir) throws IOException {
+        try {
+            return SimPair.withAudit(security, pki, stateDir);
+        } catch (PkiException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     private static ControllerConfig controller(String id, PreferredRole role, SimulatedPlc plc, RelayBox relays) {

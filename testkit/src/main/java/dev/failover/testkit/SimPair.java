@@ -252,7 +252,22 @@ public final class SimPair implements AutoCloseable {
                 stateDir.resolve("state"),
                 CommandPolicy.defaults());
         return new GatewayConfig(
-                null, config.name(), config.controlHost(), config.controlPort(), null, List.of(pair), security);
+                null,
+                config.name(),
+                config.controlHost(),
+                config.controlPort(),
+                null,
+                List.of(pair),
+                withAudit(security, pki, stateDir));
+    }
+
+    /**
+     * {@code security} with the audit log on, in {@code stateDir/audit}, signed with an audit key from
+     * {@code pki}: every secured bench records its evidence, as a plant's gateway does.
+     */
+    public static SecurityConfig withAudit(SecurityConfig security, TestPki pki, Path stateDir) throws PkiException {
+        return security.withAudit(dev.failover.gateway.config.AuditConfig.of(
+                pki.audit("gateway-audit").keyStore(), security.keystorePassword(), stateDir.resolve("audit")));
     }
 
     /** {@code config} (secured) with an OPC UA application certificate and the OPC UA server for SCADA. */

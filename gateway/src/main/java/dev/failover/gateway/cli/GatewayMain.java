@@ -44,7 +44,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
             SwitchoverCommand.class,
             WriteCommand.class,
             SignCommand.class,
-            SubmitCommand.class
+            SubmitCommand.class,
+            AuditCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

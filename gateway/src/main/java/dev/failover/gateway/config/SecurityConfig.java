@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param stateDirectory the folder of the gateway's durable state (replay store); created if missing
  * @param commands the signed-command policy
  * @param opcua the gateway's OPC UA identities, or {@code null} when it speaks no OPC UA
+ * @param audit the tamper-evident audit log, or {@code null} when none is configured (a loud warning)
  */
 public record SecurityConfig(
         Path caCertificates,
@@ -28,7 +29,8 @@ public record SecurityConfig(
         CommandPolicy commands,
         OpcUaIdentityConfig opcua,
         PostureConfig posture,
-        AnomalyConfig anomalies) {
+        AnomalyConfig anomalies,
+        AuditConfig audit) {
 
     public SecurityConfig {
         Objects.requireNonNull(caCertificates, "caCertificates");
@@ -39,6 +41,30 @@ public record SecurityConfig(
         Objects.requireNonNull(commands, "commands");
         Objects.requireNonNull(posture, "posture");
         Objects.requireNonNull(anomalies, "anomalies");
+    }
+
+    /** Security without an audit log. */
+    public SecurityConfig(
+            Path caCertificates,
+            Path crl,
+            Path keystore,
+            Secret keystorePassword,
+            Path stateDirectory,
+            CommandPolicy commands,
+            OpcUaIdentityConfig opcua,
+            PostureConfig posture,
+            AnomalyConfig anomalies) {
+        this(
+                caCertificates,
+                crl,
+                keystore,
+                keystorePassword,
+                stateDirectory,
+                commands,
+                opcua,
+                posture,
+                anomalies,
+                null);
     }
 
     /** Security with the default posture baseline. */
@@ -65,13 +91,51 @@ public record SecurityConfig(
     /** This security with {@code baseline} as the posture baseline. */
     public SecurityConfig withPosture(PostureConfig baseline) {
         return new SecurityConfig(
-                caCertificates, crl, keystore, keystorePassword, stateDirectory, commands, opcua, baseline, anomalies);
+                caCertificates,
+                crl,
+                keystore,
+                keystorePassword,
+                stateDirectory,
+                commands,
+                opcua,
+                baseline,
+                anomalies,
+                audit);
     }
 
     /** This security with {@code rules} as the anomaly watch's rules. */
     public SecurityConfig withAnomalies(AnomalyConfig rules) {
         return new SecurityConfig(
-                caCertificates, crl, keystore, keystorePassword, stateDirectory, commands, opcua, posture, rules);
+                caCertificates,
+                crl,
+                keystore,
+                keystorePassword,
+                stateDirectory,
+                commands,
+                opcua,
+                posture,
+                rules,
+                audit);
+    }
+
+    /** This security with {@code log} as its audit log. */
+    public SecurityConfig withAudit(AuditConfig log) {
+        return new SecurityConfig(
+                caCertificates,
+                crl,
+                keystore,
+                keystorePassword,
+                stateDirectory,
+                commands,
+                opcua,
+                posture,
+                anomalies,
+                log);
+    }
+
+    /** The audit log, if configured. */
+    public java.util.Optional<AuditConfig> auditLog() {
+        return java.util.Optional.ofNullable(audit);
     }
 
     /** Security without OPC UA identities. */

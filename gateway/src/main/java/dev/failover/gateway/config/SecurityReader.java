@@ -30,7 +30,10 @@ final class SecurityReader {
             "commands",
             "opcua",
             "posture",
-            "anomalies");
+            "anomalies",
+            "audit");
+    static final List<String> AUDIT_KEYS =
+            List.of("keystore", "keystorePassword", "directory", "checkpointEvery", "checkpointPeriod");
     static final List<String> POSTURE_KEYS = List.of(
             "period",
             "minTls",
@@ -117,7 +120,14 @@ final class SecurityReader {
                 m.get("opcua", Optional.empty(), v -> opcUa(v, source).map(Optional::of));
         Optional<PostureConfig> posture = m.get("posture", PostureConfig.defaults(), PostureReader::read);
         Optional<AnomalyConfig> anomalies = m.get("anomalies", AnomalyConfig.defaults(), AnomalyReader::read);
-        if (ca.isEmpty()
+        Optional<Optional<AuditConfig>> audit = state.isEmpty()
+                ? Optional.of(Optional.empty())
+                : m.get(
+                        "audit",
+                        Optional.empty(),
+                        v -> audit(v, source, state.get()).map(Optional::of));
+        if (audit.isEmpty()
+                || ca.isEmpty()
                 || crl.isEmpty()
                 || keystore.isEmpty()
                 || password.isEmpty()
@@ -137,7 +147,33 @@ final class SecurityReader {
                 commands.get(),
                 opcUa.get().orElse(null),
                 posture.get(),
-                anomalies.get()));
+                anomalies.get(),
+                audit.get().orElse(null)));
+    }
+
+    private static Optional<AuditConfig> audit(YamlValue value, Path source, Path state) {
+        Optional<YamlMap> map = value.map(AUDIT_KEYS);
+        if (map.isEmpty()) {
+            return Optional.empty();
+        }
+        YamlMap m = map.get();
+        Optional<Path> keystore = m.require(
+                "keystore",
+                "Add 'keystore: pki/gateway-audit.p12', the audit key issued with 'certs issue --kind audit'.",
+                v -> readableFile(v, source, "the audit key store (issued/<name>.p12)"));
+        Optional<Secret> password = m.require(
+                "keystorePassword",
+                "Add 'keystorePassword:', where the audit key store's password is read from. " + SECRET_FIX,
+                v -> secret(v, source));
+        Optional<Path> directory = m.get("directory", state.resolve("audit"), v -> stateDirectory(v, source));
+        Optional<Integer> every =
+                m.get("checkpointEvery", 1_000, v -> v.integer(IntRange.atLeast(1, "a record count")));
+        Optional<java.time.Duration> period =
+                m.get("checkpointPeriod", java.time.Duration.ofSeconds(60), YamlValue::duration);
+        if (keystore.isEmpty() || password.isEmpty() || directory.isEmpty() || every.isEmpty() || period.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new AuditConfig(keystore.get(), password.get(), directory.get(), every.get(), period.get()));
     }
 
     private static Optional<OpcUaIdentityConfig> opcUa(YamlValue value, Path source) {
