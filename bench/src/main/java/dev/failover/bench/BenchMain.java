@@ -31,7 +31,8 @@ import picocli.CommandLine.ScopeType;
             BenchMain.Scada.class,
             BenchMain.Rpo.class,
             BenchMain.Scale.class,
-            BenchMain.Posture.class
+            BenchMain.Posture.class,
+            BenchMain.Audit.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every check passed", "1:a check failed", "2:usage error", "3:the bench could not run"})
@@ -229,6 +230,20 @@ public final class BenchMain implements Callable<Integer> {
         public Integer call() {
             return new PostureBenchmark(System.out)
                     .run(within(spec, "--probes", probes, 1, 1000), within(spec, "--failovers", failovers, 1, 200));
+        }
+    }
+
+    @Command(name = "audit", description = "The audit log's append and verify rates (docs/benchmarks.md).")
+    static final class Audit implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--records", paramLabel = "N", description = "records (1-5000000, default ${DEFAULT-VALUE})")
+        int records = 1_000_000;
+
+        @Override
+        public Integer call() {
+            return new AuditBenchmark(System.out).run(within(spec, "--records", records, 1, 5_000_000));
         }
     }
 

@@ -76,6 +76,9 @@ public final class Gateway implements AutoCloseable {
     private ControlServer control;
     private GatewaySecurity security;
     private AuditLog audit;
+    /** Set once the gateway has started: it then says when it stops. */
+    private volatile Clock clock;
+
     private CommandService commands;
     private ScadaServer scada;
     private RefusalReporter refusals;
@@ -151,6 +154,18 @@ public final class Gateway implements AutoCloseable {
                             + "gateway takes no commands and reaches every controller over plain Modbus TCP",
                     new SecurityDetail.InsecureMode()));
         }
+        this.clock = clock;
+        events.publish(new GatewayEvent(
+                clock.instant(),
+                "",
+                "",
+                "gateway " + config.name() + " starting with " + config.pairs().size() + " pair(s)"
+                        + (config.source() == null ? "" : " from " + config.source()),
+                new GatewayDetail.GatewayStarted(
+                        config.source() == null ? "" : config.source().toString(),
+                        configHash(),
+                        config.pairs().size(),
+                        config.security() != null)));
         for (PairConfig pair : config.pairs()) {
             BoxController box = null;
             if (pair.box() != null) {
@@ -231,6 +246,20 @@ public final class Gateway implements AutoCloseable {
             posture.start();
         }
         log.info("gateway {} running, control endpoint {}:{}", config.name(), config.controlHost(), control.port());
+    }
+
+    /** The SHA-256 of the configuration file as it was read, empty when there is none (or it is gone). */
+    private String configHash() {
+        if (config.source() == null) {
+            return "";
+        }
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(java.nio.file.Files.readAllBytes(config.source())));
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            return "";
+        }
     }
 
     private PairSupervisor supervisor(PairConfig pair, Ticker ticker, Clock clock, BoxController box) {
@@ -420,6 +449,14 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void closeParts() {
+        if (clock != null) {
+            events.publish(new GatewayEvent(
+                    clock.instant(),
+                    "",
+                    "",
+                    "gateway " + config.name() + " stopping",
+                    new GatewayDetail.GatewayStopping()));
+        }
         if (anomalies != null) {
             events.remove(anomalies);
             anomalies.close();

@@ -165,67 +165,63 @@ public final class AuditLog implements EventSink, AutoCloseable {
      * and a new one begun, with an {@code AUDIT_LOG_DAMAGED} event.
      */
     private void recover(Path file, List<GatewayEvent> startup) throws IOException {
-        if (!Files.exists(file)) {
-            return;
-        }
-        byte[] all = Files.readAllBytes(file);
-        int end = all.length;
-        while (end > 0 && all[end - 1] != '\n') {
-            end--;
-        }
-        if (end < all.length) {
-            log.warn(
-                    "audit log {}: dropping {} bytes of a record cut short (a crash while writing)",
-                    file,
-                    all.length - end);
-            try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                c.truncate(end);
-                c.force(true);
-            }
-        }
-        int start = 0;
-        long index = 0;
-        for (int i = 0; i < end; i++) {
-            if (all[i] != '\n') {
-                continue;
-            }
-            byte[] line = java.util.Arrays.copyOfRange(all, start, i);
+        String[] damage = {null};
+        long[] damagedAt = {-1};
+        RecordFile.End end = RecordFile.read(file, (index, line) -> {
             String problem = check(line, index);
             if (problem != null) {
-                Path aside = file.resolveSibling(
-                        RECORDS + ".damaged-" + clock.instant().toEpochMilli());
-                Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
-                Path checkpointFile = directory.resolve(CHECKPOINTS);
-                if (Files.exists(checkpointFile)) {
-                    Files.move(
-                            checkpointFile,
-                            checkpointFile.resolveSibling(
-                                    CHECKPOINTS + ".damaged-" + clock.instant().toEpochMilli()),
-                            StandardCopyOption.ATOMIC_MOVE);
-                }
-                log.error(
-                        "audit log {} is damaged at record {} ({}): moved to {}; a new log begins",
-                        file,
-                        index,
-                        problem,
-                        aside);
-                startup.add(new GatewayEvent(
-                        clock.instant(),
-                        "",
-                        "",
-                        "the audit log was damaged at record " + index + " (" + problem + "): kept as " + aside
-                                + ", a new log begins",
-                        new GatewayDetail.AuditLogDamaged(index, problem, aside.toString())));
-                tree.clear();
-                lastLeaf = null;
-                return;
+                damage[0] = problem;
+                damagedAt[0] = index;
+                return false;
             }
             byte[] leaf = Merkle.leafHash(line);
             tree.append(leaf);
             lastLeaf = leaf;
-            index++;
-            start = i + 1;
+            return true;
+        });
+        if (damage[0] != null) {
+            keepAside(file, damagedAt[0], damage[0], startup);
+            return;
         }
+        if (end.trailingBytes() > 0) {
+            log.warn(
+                    "audit log {}: dropping {} bytes of a record cut short (a crash while writing)",
+                    file,
+                    end.trailingBytes());
+            try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                c.truncate(end.completeBytes());
+                c.force(true);
+            }
+        }
+    }
+
+    /** Moves a damaged log (and its checkpoints) aside, kept for the investigation; a new log begins. */
+    private void keepAside(Path file, long index, String problem, List<GatewayEvent> startup) throws IOException {
+        long now = clock.instant().toEpochMilli();
+        Path aside = file.resolveSibling(RECORDS + ".damaged-" + now);
+        Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+        Path checkpointFile = directory.resolve(CHECKPOINTS);
+        if (Files.exists(checkpointFile)) {
+            Files.move(
+                    checkpointFile,
+                    checkpointFile.resolveSibling(CHECKPOINTS + ".damaged-" + now),
+                    StandardCopyOption.ATOMIC_MOVE);
+        }
+        log.error(
+                "audit log {} is damaged at record {} ({}): moved to {}; a new log begins",
+                file,
+                index,
+                problem,
+                aside);
+        startup.add(new GatewayEvent(
+                clock.instant(),
+                "",
+                "",
+                "the audit log was damaged at record " + index + " (" + problem + "): kept as " + aside
+                        + ", a new log begins",
+                new GatewayDetail.AuditLogDamaged(index, problem, aside.toString())));
+        tree.clear();
+        lastLeaf = null;
     }
 
     /** Why {@code line} is not the record at {@code index} after {@link #lastLeaf}, or null. */

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "audit",
         description = "Check the audit log (docs/audit.md).",
-        subcommands = {AuditCommand.Verify.class})
+        subcommands = {AuditCommand.Verify.class, AuditShow.class})
 final class AuditCommand {
 
     private AuditCommand() {}

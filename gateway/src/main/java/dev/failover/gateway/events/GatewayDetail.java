@@ -33,4 +33,14 @@ public sealed interface GatewayDetail extends EventDetail {
      * aside to {@code movedTo}, kept for the investigation, and a new log begun.
      */
     record AuditLogDamaged(long index, String reason, String movedTo) implements GatewayDetail {}
+
+    /**
+     * The gateway started with the configuration in {@code configFile} (its SHA-256 {@code
+     * configSha256}, empty when it was not read from a file), {@code pairs} pairs, {@code secure}: with a
+     * security section.
+     */
+    record GatewayStarted(String configFile, String configSha256, int pairs, boolean secure) implements GatewayDetail {}
+
+    /** The gateway is stopping (a shutdown, not a crash: a crash leaves no such record). */
+    record GatewayStopping() implements GatewayDetail {}
 }

@@ -108,6 +108,8 @@ class AuditIT {
         List<String> records = new ArrayList<>(Files.readAllLines(copy.resolve(AuditLog.RECORDS)));
         assertThat(records).anyMatch(r -> r.contains("\"type\":\"SWITCHOVER_COMPLETED\""));
         assertThat(records).anyMatch(r -> r.contains("\"category\":\"command\""));
+        assertThat(records.getFirst()).as("the first record is the start").contains("\"type\":\"GATEWAY_STARTED\"");
+        assertThat(records.getLast()).as("the last is the stop").contains("\"type\":\"GATEWAY_STOPPING\"");
 
         Run ok = verifyElsewhere(copy, ca);
         assertThat(ok.exit()).as(ok.output()).isZero();
