@@ -49,12 +49,20 @@ public record GatewayFiles(Path config, Path eventLog, Path stateDirectory) {
                 new GatewayFiles(dir.resolve("gateway.yaml"), dir.resolve("events.jsonl"), dir.resolve("state"));
         String insecure = tlsToControllers ? "" : ", insecure: true";
         String yaml = header(
-                        "child-gateway",
-                        files,
-                        pki.pki().caChainFile(),
-                        pki.crlFile(),
-                        pki.gateway("gateway", "gateway").keyStore(),
-                        password)
+                                "child-gateway",
+                                files,
+                                pki.pki().caChainFile(),
+                                pki.crlFile(),
+                                pki.gateway("gateway", "gateway").keyStore(),
+                                password)
+                        .replace("\npairs:\n", """
+
+                          audit:
+                            keystore: '%s'
+                            keystorePassword: {file: '%s'}
+                        pairs:
+                        """.formatted(
+                                        pki.audit("gateway-audit").keyStore(), password))
                 + """
                   - name: %s
                     controllers:

@@ -133,6 +133,13 @@ class GatewayKillIT {
             assertThat(latest.commandId()).isEqualTo(done.getLast().id());
             assertThat((int) latest.raw()).isEqualTo(done.getLast().raw());
         }
+        // The audit log went through three SIGKILLs under load: every record the kills cut short was
+        // dropped at the next start, and the whole log verifies with only the CA certificate.
+        var audit = dev.failover.gateway.audit.AuditVerifier.verify(
+                rig.auditDirectory(), rig.caCertificates(), java.util.Optional.empty());
+        assertThat(audit.problems()).as("the audit log after three SIGKILLs").isEmpty();
+        assertThat(audit.unsignedTail()).as("the SIGTERM stop signs the end").isZero();
+        assertThat(audit.records()).isGreaterThan(ids(done).size());
         // Over every life of the gateway, each command was accepted (ran) once and DONE at most once.
         List<JsonNode> events = rig.events();
         assertThat(countById(events, "COMMAND_ACCEPTED"))

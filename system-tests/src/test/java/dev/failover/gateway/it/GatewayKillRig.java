@@ -149,6 +149,16 @@ final class GatewayKillRig implements AutoCloseable {
         }
     }
 
+    /** The gateway's audit log ({@code <stateDirectory>/audit}). */
+    Path auditDirectory() {
+        return files.stateDirectory().resolve("audit");
+    }
+
+    /** The plant's CA certificates. */
+    Path caCertificates() {
+        return pki.pki().caChainFile();
+    }
+
     /** Starts a gateway process on the configuration; returns how long until it named its endpoint, in ms. */
     long startGateway() throws IOException, InterruptedException {
         long started = System.nanoTime();
