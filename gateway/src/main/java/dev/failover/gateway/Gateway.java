@@ -233,6 +233,9 @@ public final class Gateway implements AutoCloseable {
                     supervisors,
                     commands,
                     refusals);
+            if (audit != null) {
+                scada.showAudit(audit);
+            }
         }
         supervisors.forEach(PairSupervisor::start);
         if (security != null) {

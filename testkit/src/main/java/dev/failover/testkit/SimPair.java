@@ -287,7 +287,11 @@ public final class SimPair implements AutoCloseable {
                 s.keystorePassword(),
                 s.stateDirectory(),
                 s.commands(),
-                new OpcUaIdentityConfig(application.keyStore(), s.keystorePassword(), null, null));
+                new OpcUaIdentityConfig(application.keyStore(), s.keystorePassword(), null, null),
+                // Everything else of the security section kept: posture, anomalies, the audit log.
+                s.posture(),
+                s.anomalies(),
+                s.audit());
         return new GatewayConfig(
                 config.source(),
                 config.name(),

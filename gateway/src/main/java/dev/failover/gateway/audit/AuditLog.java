@@ -95,6 +95,9 @@ public final class AuditLog implements EventSink, AutoCloseable {
     private final long bootNanos = System.nanoTime();
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong dropped = new AtomicLong();
+    private final List<java.util.function.BiConsumer<String, Checkpoint>> checkpointListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile String latestNote;
     private final Thread writer;
     private volatile boolean running = true;
 
@@ -284,6 +287,19 @@ public final class AuditLog implements EventSink, AutoCloseable {
         return latest;
     }
 
+    /**
+     * Calls {@code listener} with each checkpoint's signed note as it is written (on the audit thread:
+     * it must be quick), and at once with the last one, if any.
+     */
+    public void onCheckpoint(java.util.function.BiConsumer<String, Checkpoint> listener) {
+        checkpointListeners.add(listener);
+        Checkpoint c = latest;
+        String note = latestNote;
+        if (c != null && note != null) {
+            listener.accept(note, c);
+        }
+    }
+
     /** Events dropped because the queue was full. */
     public long dropped() {
         return dropped.get();
@@ -382,9 +398,9 @@ public final class AuditLog implements EventSink, AutoCloseable {
             return;
         }
         Checkpoint c = new Checkpoint("failover-gateway/" + gateway, size, tree.root(), clock.instant());
+        String note;
         try {
-            String note =
-                    c.sign(keyName, signer.privateKey(), signer.certificate().getPublicKey());
+            note = c.sign(keyName, signer.privateKey(), signer.certificate().getPublicKey());
             ObjectNode line = JSON.createObjectNode();
             line.put("note", note);
             line.put("signer", signerThumbprint);
@@ -398,6 +414,14 @@ public final class AuditLog implements EventSink, AutoCloseable {
             return;
         }
         latest = c;
+        latestNote = note;
+        for (var listener : checkpointListeners) {
+            try {
+                listener.accept(note, c);
+            } catch (RuntimeException e) {
+                log.warn("a checkpoint listener failed", e);
+            }
+        }
         checkpointedSize = size;
         checkpointedAt = c.time();
         capacity();

@@ -91,6 +91,12 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
     private void addNodes() {
         UaFolderNode root = folder("Pairs", "Pairs");
         root.addReference(new Reference(root.getNodeId(), NodeIds.Organizes, NodeIds.ObjectsFolder.expanded(), false));
+        UaFolderNode audit = folder("Audit", "Audit");
+        audit.addReference(
+                new Reference(audit.getNodeId(), NodeIds.Organizes, NodeIds.ObjectsFolder.expanded(), false));
+        for (StatusTree.AuditVariable v : StatusTree.AuditVariable.values()) {
+            audit.addOrganizes(variable("Audit/" + v.name, v.name, v.type, v.description));
+        }
         for (Pair pair : pairs) {
             String base = "Pairs/" + pair.pairName();
             UaFolderNode pairNode = folder(base, pair.pairName());
@@ -144,6 +150,16 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
                 posture.addOrganizes(variable(base + "/Posture/" + v.name, v.name, v.type, v.description));
             }
         }
+    }
+
+    /** Publishes the audit log's last signed checkpoint under {@code Audit/...}. */
+    void publishCheckpoint(String note, dev.failover.gateway.audit.Checkpoint c) {
+        setGood("Audit/" + StatusTree.AuditVariable.CHECKPOINT.name, note);
+        setGood("Audit/" + StatusTree.AuditVariable.TREE_SIZE.name, c.size());
+        setGood(
+                "Audit/" + StatusTree.AuditVariable.ROOT.name,
+                java.util.Base64.getEncoder().encodeToString(c.root()));
+        setGood("Audit/" + StatusTree.AuditVariable.TIME.name, time(c.time()));
     }
 
     /** Publishes what the posture checks last found on {@code pair}'s controllers, and the verdict. */

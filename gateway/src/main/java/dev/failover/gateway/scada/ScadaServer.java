@@ -300,6 +300,11 @@ public final class ScadaServer implements AutoCloseable {
         watch.onJudged(namespace::publishPosture);
     }
 
+    /** Publishes the audit log's last signed checkpoint under {@code Audit/...}, now and at each new one. */
+    public void showAudit(dev.failover.gateway.audit.AuditLog audit) {
+        audit.onCheckpoint(namespace::publishCheckpoint);
+    }
+
     /** The node id of {@code path} in the gateway's namespace, e.g. {@code Pairs/tank-1/Tags/level}. */
     public NodeId node(String path) {
         return namespace.node(path);

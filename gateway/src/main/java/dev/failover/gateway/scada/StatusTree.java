@@ -129,4 +129,22 @@ final class StatusTree {
             this.description = description;
         }
     }
+
+    /** The audit log's last signed checkpoint, under {@code Objects/Audit} (docs/audit.md). */
+    enum AuditVariable {
+        CHECKPOINT("Checkpoint", NodeIds.String, "the last signed checkpoint, as a C2SP signed note"),
+        TREE_SIZE("TreeSize", NodeIds.Int64, "the records it covers"),
+        ROOT("Root", NodeIds.String, "the Merkle tree root it signs, base64"),
+        TIME("Time", NodeIds.DateTime, "when it was made");
+
+        final String name;
+        final NodeId type;
+        final String description;
+
+        AuditVariable(String name, NodeId type, String description) {
+            this.name = name;
+            this.type = type;
+            this.description = description;
+        }
+    }
 }

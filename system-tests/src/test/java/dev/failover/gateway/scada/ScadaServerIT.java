@@ -440,6 +440,29 @@ class ScadaServerIT {
         }
     }
 
+    @Test
+    @Order(11)
+    void theAuditLogsLastSignedCheckpointIsServedAndVerifiesWithTheAuditKey() throws Exception {
+        OpcUaClient client = connect(viewer);
+        try {
+            // The switchovers before this test are security-relevant: each is followed by a checkpoint.
+            await().atMost(WAIT)
+                    .until(() ->
+                            read(client, node("Audit/Checkpoint")).statusCode().isGood());
+            String note =
+                    (String) read(client, node("Audit/Checkpoint")).value().value();
+            String keyName = note.substring(note.indexOf("\u2014 ") + 2).split(" ")[0];
+            dev.failover.gateway.audit.Checkpoint c = dev.failover.gateway.audit.Checkpoint.verify(
+                    note, keyName, pki.audit("gateway-audit").certificate().getPublicKey());
+            assertThat(c.size()).isPositive();
+            long size = (Long) read(client, node("Audit/TreeSize")).value().value();
+            assertThat(size).isGreaterThanOrEqualTo(c.size());
+            assertThat(read(client, node("Audit/Root")).value().value()).isInstanceOf(String.class);
+        } finally {
+            client.disconnect();
+        }
+    }
+
     /** Calls the pair's method {@code method} with {@code envelope}. */
     private static CallMethodResult call(OpcUaClient client, String method, byte[] envelope) throws Exception {
         return client.call(List.of(new CallMethodRequest(
