@@ -37,10 +37,14 @@ import dev.failover.gateway.supervisor.PairSupervisor;
 import dev.failover.hardware.HardwareConfig;
 import dev.failover.hardware.PairHardware;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -257,10 +261,9 @@ public final class Gateway implements AutoCloseable {
             return "";
         }
         try {
-            return java.util.HexFormat.of()
-                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                            .digest(java.nio.file.Files.readAllBytes(config.source())));
-        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(config.source())));
+        } catch (IOException | NoSuchAlgorithmException e) {
             return "";
         }
     }

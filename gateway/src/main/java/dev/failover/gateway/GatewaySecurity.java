@@ -4,10 +4,13 @@ import dev.failover.certs.CertificateVerifier;
 import dev.failover.certs.Identity;
 import dev.failover.certs.Keystores;
 import dev.failover.certs.PkiException;
+import dev.failover.certs.Purpose;
 import dev.failover.certs.RoleExtension;
 import dev.failover.certs.SubjectAltNames;
 import dev.failover.certs.TlsContexts;
+import dev.failover.certs.VerificationResult;
 import dev.failover.gateway.command.NonceStore;
+import dev.failover.gateway.config.AuditConfig;
 import dev.failover.gateway.config.OpcUaIdentityConfig;
 import dev.failover.gateway.config.Secret;
 import dev.failover.gateway.config.SecurityConfig;
@@ -136,11 +139,10 @@ final class GatewaySecurity implements AutoCloseable {
      *
      * @throws IOException naming the key store and what is wrong with it
      */
-    Identity auditKey(dev.failover.gateway.config.AuditConfig config) throws IOException {
+    Identity auditKey(AuditConfig config) throws IOException {
         try {
             Identity key = load(config.keystore(), config.keystorePassword());
-            dev.failover.certs.VerificationResult result =
-                    verifier.verify(key.chain(), dev.failover.certs.Purpose.AUDIT_SIGNING);
+            VerificationResult result = verifier.verify(key.chain(), Purpose.AUDIT_SIGNING);
             if (!result.isValid()) {
                 throw new IOException(config.keystore() + ": not a valid audit key of this plant (" + result
                         + "); issue one with 'certs issue --kind audit'");

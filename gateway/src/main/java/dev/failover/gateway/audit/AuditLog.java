@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.failover.certs.Identity;
 import dev.failover.certs.Keystores;
+import dev.failover.certs.PkiException;
 import dev.failover.certs.Thumbprints;
 import dev.failover.gateway.events.CommandDetail;
 import dev.failover.gateway.events.EventSink;
@@ -27,13 +28,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,12 +74,22 @@ public final class AuditLog implements EventSink, AutoCloseable {
     private static final int CAPACITY_WARNING_PERCENT = 80;
 
     /**
-     * How often to checkpoint.
+     * How often to checkpoint, and when to seal the live file into a segment.
      *
      * @param every after this many records
      * @param period at least this often while records come
+     * @param rotateBytes the live file is sealed as a segment ({@code audit-<first index>.jsonl}) once it
+     *     holds this many bytes; the chain goes on in a new live file
      */
-    public record Settings(int every, Duration period) {
+    public record Settings(int every, Duration period, long rotateBytes) {
+
+        /** Sealed segments of 64 MB. */
+        public static final long ROTATE_BYTES = 64L << 20;
+
+        public Settings(int every, Duration period) {
+            this(every, period, ROTATE_BYTES);
+        }
+
         public static Settings defaults() {
             return new Settings(1_000, Duration.ofSeconds(60));
         }
@@ -95,15 +109,18 @@ public final class AuditLog implements EventSink, AutoCloseable {
     private final long bootNanos = System.nanoTime();
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong dropped = new AtomicLong();
-    private final List<java.util.function.BiConsumer<String, Checkpoint>> checkpointListeners =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<BiConsumer<String, Checkpoint>> checkpointListeners = new CopyOnWriteArrayList<>();
     private volatile String latestNote;
     private final Thread writer;
     private volatile boolean running = true;
 
-    // The writer thread's own.
-    private final FileChannel records;
-    private final FileChannel checkpoints;
+    // The writer thread's own (opened there, after the recovery).
+    private FileChannel records;
+    private FileChannel checkpoints;
+    private long liveBytes;
+    /** The index of the live file's first record (the records of the sealed segments before it). */
+    private long liveFirstIndex;
+
     private final Merkle.Frontier tree = new Merkle.Frontier();
     private byte[] lastLeaf;
     private long checkpointedSize;
@@ -112,14 +129,7 @@ public final class AuditLog implements EventSink, AutoCloseable {
     private boolean nearlyFull;
     private volatile Checkpoint latest;
 
-    private AuditLog(
-            Path directory,
-            String gateway,
-            Identity signer,
-            Settings settings,
-            Clock clock,
-            EventSink alarms,
-            List<GatewayEvent> startup)
+    private AuditLog(Path directory, String gateway, Identity signer, Settings settings, Clock clock, EventSink alarms)
             throws IOException {
         this.directory = directory;
         this.gateway = gateway;
@@ -130,17 +140,7 @@ public final class AuditLog implements EventSink, AutoCloseable {
         this.clock = clock;
         this.alarms = alarms;
         Files.createDirectories(directory);
-        Path file = directory.resolve(RECORDS);
-        recover(file, startup);
-        this.records =
-                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        this.checkpoints = FileChannel.open(
-                directory.resolve(CHECKPOINTS),
-                StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
         keepCertificates();
-        this.checkpointedSize = tree.size();
         this.checkpointedAt = clock.instant();
         this.writer = Thread.ofPlatform().name("audit").daemon(true).unstarted(this::run);
     }
@@ -155,11 +155,29 @@ public final class AuditLog implements EventSink, AutoCloseable {
     public static AuditLog open(
             Path directory, String gateway, Identity signer, Settings settings, Clock clock, EventSink alarms)
             throws IOException {
-        List<GatewayEvent> startup = new ArrayList<>();
-        AuditLog audit = new AuditLog(directory, gateway, signer, settings, clock, alarms, startup);
+        AuditLog audit = new AuditLog(directory, gateway, signer, settings, clock, alarms);
+        // The log is read back on the writer's thread: a long log never delays the gateway's start;
+        // the events of the start wait in the queue meanwhile.
         audit.writer.start();
-        startup.forEach(alarms::publish);
         return audit;
+    }
+
+    /** Reads the log back and opens its files, on the writer's thread. */
+    private void begin() throws IOException {
+        List<GatewayEvent> startup = new ArrayList<>();
+        Path file = directory.resolve(RECORDS);
+        recover(file, startup);
+        records =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        liveBytes = records.size();
+        checkpoints = FileChannel.open(
+                directory.resolve(CHECKPOINTS),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+        checkpointedSize = tree.size();
+        checkpointedAt = clock.instant();
+        startup.forEach(alarms::publish);
     }
 
     /**
@@ -170,7 +188,7 @@ public final class AuditLog implements EventSink, AutoCloseable {
     private void recover(Path file, List<GatewayEvent> startup) throws IOException {
         String[] damage = {null};
         long[] damagedAt = {-1};
-        RecordFile.End end = RecordFile.read(file, (index, line) -> {
+        RecordFile.End end = RecordFile.readAll(directory, (index, line) -> {
             String problem = check(line, index);
             if (problem != null) {
                 damage[0] = problem;
@@ -184,8 +202,10 @@ public final class AuditLog implements EventSink, AutoCloseable {
         });
         if (damage[0] != null) {
             keepAside(file, damagedAt[0], damage[0], startup);
+            liveFirstIndex = 0;
             return;
         }
+        liveFirstIndex = tree.size() - end.records();
         if (end.trailingBytes() > 0) {
             log.warn(
                     "audit log {}: dropping {} bytes of a record cut short (a crash while writing)",
@@ -198,17 +218,16 @@ public final class AuditLog implements EventSink, AutoCloseable {
         }
     }
 
-    /** Moves a damaged log (and its checkpoints) aside, kept for the investigation; a new log begins. */
+    /** Moves a damaged log (its segments, live file and checkpoints) aside, kept for the investigation; a new log begins. */
     private void keepAside(Path file, long index, String problem, List<GatewayEvent> startup) throws IOException {
-        long now = clock.instant().toEpochMilli();
-        Path aside = file.resolveSibling(RECORDS + ".damaged-" + now);
-        Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
-        Path checkpointFile = directory.resolve(CHECKPOINTS);
-        if (Files.exists(checkpointFile)) {
-            Files.move(
-                    checkpointFile,
-                    checkpointFile.resolveSibling(CHECKPOINTS + ".damaged-" + now),
-                    StandardCopyOption.ATOMIC_MOVE);
+        Path aside = directory.resolve("damaged-" + clock.instant().toEpochMilli());
+        Files.createDirectories(aside);
+        List<Path> moved = new ArrayList<>(RecordFile.files(directory));
+        moved.add(directory.resolve(CHECKPOINTS));
+        for (Path f : moved) {
+            if (Files.exists(f)) {
+                Files.move(f, aside.resolve(f.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+            }
         }
         log.error(
                 "audit log {} is damaged at record {} ({}): moved to {}; a new log begins",
@@ -220,7 +239,7 @@ public final class AuditLog implements EventSink, AutoCloseable {
                 clock.instant(),
                 "",
                 "",
-                "the audit log was damaged at record " + index + " (" + problem + "): kept as " + aside
+                "the audit log was damaged at record " + index + " (" + problem + "): kept in " + aside
                         + ", a new log begins",
                 new GatewayDetail.AuditLogDamaged(index, problem, aside.toString())));
         tree.clear();
@@ -238,7 +257,7 @@ public final class AuditLog implements EventSink, AutoCloseable {
         if (node.path("index").asLong(-1) != index) {
             return "its index is " + node.path("index") + ", not " + index;
         }
-        String prev = lastLeaf == null ? "" : java.util.HexFormat.of().formatHex(lastLeaf);
+        String prev = lastLeaf == null ? "" : HexFormat.of().formatHex(lastLeaf);
         if (!prev.equals(node.path("prev").asText())) {
             return "it does not follow the record before it";
         }
@@ -251,7 +270,7 @@ public final class AuditLog implements EventSink, AutoCloseable {
         if (Files.exists(file)) {
             try {
                 kept.addAll(Keystores.readCertificates(file));
-            } catch (dev.failover.certs.PkiException e) {
+            } catch (PkiException e) {
                 throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
             }
         }
@@ -291,7 +310,7 @@ public final class AuditLog implements EventSink, AutoCloseable {
      * Calls {@code listener} with each checkpoint's signed note as it is written (on the audit thread:
      * it must be quick), and at once with the last one, if any.
      */
-    public void onCheckpoint(java.util.function.BiConsumer<String, Checkpoint> listener) {
+    public void onCheckpoint(BiConsumer<String, Checkpoint> listener) {
         checkpointListeners.add(listener);
         Checkpoint c = latest;
         String note = latestNote;
@@ -306,6 +325,17 @@ public final class AuditLog implements EventSink, AutoCloseable {
     }
 
     private void run() {
+        try {
+            begin();
+        } catch (IOException e) {
+            log.error("audit log {}: cannot be opened: {}", directory, e.toString());
+            failed(e);
+            running = false;
+            List<Pending> lost = new ArrayList<>();
+            queue.drainTo(lost);
+            lost.forEach(p -> p.appended().completeExceptionally(e));
+            return;
+        }
         List<Pending> batch = new ArrayList<>();
         while (running || !queue.isEmpty()) {
             try {
@@ -371,8 +401,38 @@ public final class AuditLog implements EventSink, AutoCloseable {
                 batch.get(i).appended().complete(first + i);
             }
             lastLeaf = previous;
+            liveBytes += bytes;
         }
         checkpoint(urgent);
+        if (liveBytes >= settings.rotateBytes()) {
+            rotate();
+        }
+    }
+
+    /**
+     * Seals the live file as the segment {@code audit-<index of its first record>.jsonl} and begins a
+     * new live file; the records go on with the next index and the leaf of the last one sealed, so the
+     * chain and the tree run across the files.
+     */
+    private void rotate() {
+        checkpoint(true);
+        long firstOfLive = liveFirstIndex;
+        try {
+            records.force(true);
+            records.close();
+            Path segment = directory.resolve(RecordFile.segmentName(firstOfLive));
+            Files.move(directory.resolve(RECORDS), segment, StandardCopyOption.ATOMIC_MOVE);
+            records = FileChannel.open(
+                    directory.resolve(RECORDS),
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+            liveBytes = 0;
+            liveFirstIndex = tree.size();
+            log.info("audit log: records from {} sealed as {}", firstOfLive, segment.getFileName());
+        } catch (IOException e) {
+            failed(e);
+        }
     }
 
     private static boolean securityRelevant(GatewayEvent event) {
@@ -484,7 +544,11 @@ public final class AuditLog implements EventSink, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        records.close();
-        checkpoints.close();
+        if (records != null) {
+            records.close();
+        }
+        if (checkpoints != null) {
+            checkpoints.close();
+        }
     }
 }

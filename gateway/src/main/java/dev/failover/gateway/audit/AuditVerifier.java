@@ -85,7 +85,7 @@ public final class AuditVerifier {
         // The records: canonical, in order, each following the one before; only their leaf hashes kept.
         List<byte[]> leaves = new ArrayList<>();
         long[] bad = {-1};
-        RecordFile.End end = RecordFile.read(directory.resolve(AuditLog.RECORDS), (at, line) -> {
+        RecordFile.End end = RecordFile.readAll(directory, (at, line) -> {
             String problem = recordProblem(line, at, leaves.isEmpty() ? null : leaves.getLast());
             if (problem != null) {
                 // A record that does not follow the one before: that one was changed (or this one moved).
@@ -180,7 +180,7 @@ public final class AuditVerifier {
 
     /** Calls {@code visitor} with each record of the log in {@code directory}, as stored (without its line end). */
     public static void records(Path directory, RecordVisitor visitor) throws IOException {
-        RecordFile.read(directory.resolve(AuditLog.RECORDS), (index, bytes) -> {
+        RecordFile.readAll(directory, (index, bytes) -> {
             visitor.record(index, bytes);
             return true;
         });

@@ -134,8 +134,8 @@ public record SecurityConfig(
     }
 
     /** The audit log, if configured. */
-    public java.util.Optional<AuditConfig> auditLog() {
-        return java.util.Optional.ofNullable(audit);
+    public Optional<AuditConfig> auditLog() {
+        return Optional.ofNullable(audit);
     }
 
     /** Security without OPC UA identities. */

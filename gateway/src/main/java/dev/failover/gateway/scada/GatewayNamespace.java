@@ -1,5 +1,6 @@
 package dev.failover.gateway.scada;
 
+import dev.failover.gateway.audit.Checkpoint;
 import dev.failover.gateway.command.CommandResult;
 import dev.failover.gateway.command.CommandService;
 import dev.failover.gateway.config.CommandAction;
@@ -14,6 +15,7 @@ import dev.failover.gateway.posture.PostureStatus;
 import dev.failover.gateway.supervisor.Pair;
 import dev.failover.gateway.supervisor.TagImage;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -153,12 +155,12 @@ final class GatewayNamespace extends ManagedNamespaceWithLifecycle {
     }
 
     /** Publishes the audit log's last signed checkpoint under {@code Audit/...}. */
-    void publishCheckpoint(String note, dev.failover.gateway.audit.Checkpoint c) {
+    void publishCheckpoint(String note, Checkpoint c) {
         setGood("Audit/" + StatusTree.AuditVariable.CHECKPOINT.name, note);
         setGood("Audit/" + StatusTree.AuditVariable.TREE_SIZE.name, c.size());
         setGood(
                 "Audit/" + StatusTree.AuditVariable.ROOT.name,
-                java.util.Base64.getEncoder().encodeToString(c.root()));
+                Base64.getEncoder().encodeToString(c.root()));
         setGood("Audit/" + StatusTree.AuditVariable.TIME.name, time(c.time()));
     }
 

@@ -3,10 +3,12 @@ package dev.failover.gateway.scada;
 import dev.failover.certs.CertificateVerifier;
 import dev.failover.certs.Keystores;
 import dev.failover.certs.PkiException;
+import dev.failover.gateway.audit.AuditLog;
 import dev.failover.gateway.command.CommandService;
 import dev.failover.gateway.config.ScadaServerConfig;
 import dev.failover.gateway.events.RefusalReporter;
 import dev.failover.gateway.link.opcua.OpcUaCredentials;
+import dev.failover.gateway.posture.PostureWatch;
 import dev.failover.gateway.supervisor.Pair;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -296,12 +298,12 @@ public final class ScadaServer implements AutoCloseable {
     }
 
     /** Publishes each watched pair's security posture under its status tree, now and whenever it is judged. */
-    public void showPosture(dev.failover.gateway.posture.PostureWatch watch) {
+    public void showPosture(PostureWatch watch) {
         watch.onJudged(namespace::publishPosture);
     }
 
     /** Publishes the audit log's last signed checkpoint under {@code Audit/...}, now and at each new one. */
-    public void showAudit(dev.failover.gateway.audit.AuditLog audit) {
+    public void showAudit(AuditLog audit) {
         audit.onCheckpoint(namespace::publishCheckpoint);
     }
 

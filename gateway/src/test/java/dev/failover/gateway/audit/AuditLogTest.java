@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -249,13 +248,47 @@ class AuditLogTest {
 
         assertThat(alarms).singleElement().satisfies(e -> assertThat(e.type()).isEqualTo("AUDIT_LOG_DAMAGED"));
         try (Stream<Path> files = Files.list(log)) {
-            assertThat(files.map(p -> p.getFileName().toString()).sorted(Comparator.naturalOrder()))
-                    .anyMatch(name -> name.startsWith(AuditLog.RECORDS + ".damaged-"));
+            assertThat(files.filter(p -> p.getFileName().toString().startsWith("damaged-")))
+                    .singleElement()
+                    .satisfies(
+                            aside -> assertThat(aside.resolve(AuditLog.RECORDS)).exists());
         }
         AuditVerifier.Report report = verify(log);
         assertThat(report.problems()).isEmpty();
         assertThat(report.records())
                 .as("the damaged log is kept aside, not verified here")
                 .isEqualTo(3);
+    }
+
+    @Test
+    void sealedSegmentsKeepTheChainAcrossFilesAndReopenGoesOn() throws Exception {
+        Path rotated = dir.resolve("rotated");
+        AuditLog audit = AuditLog.open(
+                rotated,
+                "line-3",
+                pki.identity(pki.audit("line-3-audit")),
+                new AuditLog.Settings(1_000, Duration.ofHours(1), 20_000),
+                Clock.systemUTC(),
+                alarms::add);
+        for (int round = 0; round < 5; round++) {
+            CompletableFuture<Long> last = null;
+            for (int i = 0; i < 100; i++) {
+                last = audit.append(event(round * 100 + i));
+            }
+            last.get(10, TimeUnit.SECONDS);
+        }
+        audit.close();
+        write(rotated, "line-3", 10);
+
+        try (Stream<Path> files = Files.list(rotated)) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("audit-0")))
+                    .as("sealed segments")
+                    .hasSizeGreaterThanOrEqualTo(2)
+                    .allMatch(n -> n.matches("audit-[0-9]{20}\\.jsonl"));
+        }
+        AuditVerifier.Report report = AuditVerifier.verify(rotated, ca(), Optional.empty());
+        assertThat(report.problems()).isEmpty();
+        assertThat(report.records()).isEqualTo(510);
+        assertThat(report.unsignedTail()).isZero();
     }
 }
