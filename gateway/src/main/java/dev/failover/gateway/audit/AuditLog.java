@@ -1,6 +1,5 @@
 package dev.failover.gateway.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.failover.certs.Identity;
@@ -28,7 +27,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -189,7 +187,8 @@ public final class AuditLog implements EventSink, AutoCloseable {
         String[] damage = {null};
         long[] damagedAt = {-1};
         RecordFile.End end = RecordFile.readAll(directory, (index, line) -> {
-            String problem = check(line, index);
+            // The verifier's own check: canonical, at its index, following the record before it.
+            String problem = AuditVerifier.recordProblem(line, index, lastLeaf);
             if (problem != null) {
                 damage[0] = problem;
                 damagedAt[0] = index;
@@ -244,24 +243,6 @@ public final class AuditLog implements EventSink, AutoCloseable {
                 new GatewayDetail.AuditLogDamaged(index, problem, aside.toString())));
         tree.clear();
         lastLeaf = null;
-    }
-
-    /** Why {@code line} is not the record at {@code index} after {@link #lastLeaf}, or null. */
-    private String check(byte[] line, long index) {
-        JsonNode node;
-        try {
-            node = AuditRecords.parse(line);
-        } catch (IOException e) {
-            return "not JSON";
-        }
-        if (node.path("index").asLong(-1) != index) {
-            return "its index is " + node.path("index") + ", not " + index;
-        }
-        String prev = lastLeaf == null ? "" : HexFormat.of().formatHex(lastLeaf);
-        if (!prev.equals(node.path("prev").asText())) {
-            return "it does not follow the record before it";
-        }
-        return null;
     }
 
     private void keepCertificates() throws IOException {

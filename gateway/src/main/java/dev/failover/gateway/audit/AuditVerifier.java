@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -105,6 +106,13 @@ public final class AuditVerifier {
 
         // The checkpoints: signed by a certificate of the plant's, in order, each the root of its prefix.
         Map<String, List<X509Certificate>> chains = chains(directory.resolve(AuditLog.CERTIFICATES), problems);
+        Trust trust = null;
+        String trustProblem = "";
+        try {
+            trust = Trust.read(caCertificates, crl);
+        } catch (PkiException e) {
+            trustProblem = "cannot read the plant's CA certificates or CRLs: " + e.getMessage();
+        }
         Merkle.Frontier prefix = new Merkle.Frontier();
         int valid = 0;
         long signed = 0;
@@ -141,7 +149,11 @@ public final class AuditVerifier {
                 problems.add("checkpoint " + n + ": " + e.getMessage());
                 continue;
             }
-            Optional<String> untrusted = trusted(chain, caCertificates, crl, c);
+            if (trust == null) {
+                problems.add("checkpoint " + n + ": cannot be checked: " + trustProblem);
+                continue;
+            }
+            Optional<String> untrusted = trust.problem(chain, c);
             if (untrusted.isPresent()) {
                 problems.add("checkpoint " + n + ": " + untrusted.get());
                 continue;
@@ -206,7 +218,7 @@ public final class AuditVerifier {
     }
 
     /** Why {@code line} is not a canonical record at {@code index} after {@code previous}, or null. */
-    private static String recordProblem(byte[] line, long index, byte[] previous) {
+    static String recordProblem(byte[] line, long index, byte[] previous) {
         JsonNode node;
         try {
             node = AuditRecords.parse(line);
@@ -262,25 +274,36 @@ public final class AuditVerifier {
         return chains;
     }
 
-    /** Why {@code chain} may not have signed {@code c}, or empty when it may. */
-    private static Optional<String> trusted(
-            List<X509Certificate> chain, Path caCertificates, Optional<Path> crl, Checkpoint c) {
-        try {
-            CertificateVerifier verifier = Keystores.verifier(
-                    caCertificates, crl.map(List::of).orElse(List.of()), Clock.fixed(c.time(), ZoneOffset.UTC));
-            if (crl.isEmpty()) {
-                verifier = CertificateVerifier.builder(verifier.trustAnchor())
-                        .intermediates(chain.subList(1, chain.size()))
-                        .clock(Clock.fixed(c.time(), ZoneOffset.UTC))
-                        .withoutRevocationCheck()
-                        .build();
+    /** The plant's trust as read once: its root, its other CA certificates, and its CRLs when given. */
+    private record Trust(X509Certificate anchor, List<X509Certificate> intermediates, Optional<List<X509CRL>> crls) {
+
+        static Trust read(Path caCertificates, Optional<Path> crl) throws PkiException {
+            X509Certificate anchor = Keystores.verifier(caCertificates, List.of(), Clock.systemUTC())
+                    .trustAnchor();
+            List<X509Certificate> others = Keystores.readCertificates(caCertificates).stream()
+                    .filter(c -> !c.equals(anchor))
+                    .toList();
+            Optional<List<X509CRL>> crls =
+                    crl.isEmpty() ? Optional.empty() : Optional.of(Keystores.readCrls(crl.get()));
+            return new Trust(anchor, others, crls);
+        }
+
+        /** Why {@code chain} may not have signed {@code c}, or empty when it may. */
+        Optional<String> problem(List<X509Certificate> chain, Checkpoint c) {
+            CertificateVerifier.Builder builder = CertificateVerifier.builder(anchor)
+                    .intermediates(intermediates)
+                    .intermediates(chain.subList(1, chain.size()))
+                    // Valid when the checkpoint was made, not necessarily today.
+                    .clock(Clock.fixed(c.time(), ZoneOffset.UTC));
+            if (crls.isPresent()) {
+                builder.crls(crls.get());
+            } else {
+                builder.withoutRevocationCheck();
             }
-            VerificationResult result = verifier.verify(chain, Purpose.AUDIT_SIGNING);
+            VerificationResult result = builder.build().verify(chain, Purpose.AUDIT_SIGNING);
             return result.isValid()
                     ? Optional.empty()
                     : Optional.of("its signer is not trusted at " + c.time() + ": " + result);
-        } catch (PkiException e) {
-            return Optional.of("cannot read the CA certificates " + caCertificates + ": " + e.getMessage());
         }
     }
 }
