@@ -14,6 +14,7 @@ import dev.failover.gateway.config.FenceConfig;
 import dev.failover.gateway.config.GatewayConfig;
 import dev.failover.gateway.config.PairConfig;
 import dev.failover.gateway.control.ControlServer;
+import dev.failover.gateway.durable.GroupCommit;
 import dev.failover.gateway.events.CommandDetail;
 import dev.failover.gateway.events.EventBus;
 import dev.failover.gateway.events.EventSink;
@@ -440,13 +441,22 @@ public final class Gateway implements AutoCloseable {
                 security.auditKey(a),
                 new AuditLog.Settings(a.checkpointEvery(), a.checkpointPeriod()),
                 clock,
-                events);
+                events,
+                security.commits());
         events.add(audit);
         log.info(
                 "audit log in {}, a signed checkpoint every {} records or {}",
                 a.directory(),
                 a.checkpointEvery(),
                 a.checkpointPeriod());
+    }
+
+    /**
+     * How many rounds of syncs the replay store, the command journal and the audit log shared, and how
+     * many appends they covered (docs/journal.md "Group commit"); empty without a security section.
+     */
+    public Optional<GroupCommit.Figures> syncFigures() {
+        return Optional.ofNullable(security).map(s -> s.commits().figures());
     }
 
     /** The audit log, if one is configured. */

@@ -14,6 +14,7 @@ import dev.failover.gateway.config.AuditConfig;
 import dev.failover.gateway.config.OpcUaIdentityConfig;
 import dev.failover.gateway.config.Secret;
 import dev.failover.gateway.config.SecurityConfig;
+import dev.failover.gateway.durable.GroupCommit;
 import dev.failover.gateway.journal.CommandJournal;
 import dev.failover.gateway.link.opcua.OpcUaCredentials;
 import java.io.IOException;
@@ -40,6 +41,7 @@ final class GatewaySecurity implements AutoCloseable {
     private final NonceStore nonces;
     private final OpcUaCredentials opcUa;
     private final CommandJournal journal;
+    private final GroupCommit commits;
     private final java.security.cert.X509Certificate certificate;
 
     private GatewaySecurity(
@@ -48,13 +50,20 @@ final class GatewaySecurity implements AutoCloseable {
             NonceStore nonces,
             OpcUaCredentials opcUa,
             CommandJournal journal,
+            GroupCommit commits,
             java.security.cert.X509Certificate certificate) {
         this.journal = journal;
+        this.commits = commits;
         this.certificate = certificate;
         this.verifier = verifier;
         this.tls = tls;
         this.nonces = nonces;
         this.opcUa = opcUa;
+    }
+
+    /** The group commit of the replay store and the journal, which the audit log joins. */
+    GroupCommit commits() {
+        return commits;
     }
 
     /** Loads everything or fails with a message naming the file that is wrong. */
@@ -74,15 +83,22 @@ final class GatewaySecurity implements AutoCloseable {
             OpcUaCredentials opcUa =
                     config.opcUa().isPresent() ? opcUa(config, config.opcUa().get()) : null;
             Files.createDirectories(config.stateDirectory());
-            NonceStore nonces = NonceStore.open(config.stateDirectory().resolve("command-ids"), clock);
+            // One group commit for the replay store, the journal and the audit log: one round of syncs
+            // covers the records of every command that waits for one (docs/journal.md "Group commit").
+            GroupCommit commits = new GroupCommit("gateway state");
+            NonceStore nonces = NonceStore.open(config.stateDirectory().resolve("command-ids"), clock, commits);
             CommandJournal journal;
             try {
-                journal = CommandJournal.open(config.stateDirectory().resolve("command-journal"), clock);
+                journal = CommandJournal.open(
+                        config.stateDirectory().resolve("command-journal"),
+                        clock,
+                        CommandJournal.DEFAULT_COMPACT_THRESHOLD_BYTES,
+                        commits);
             } catch (IOException e) {
                 nonces.close();
                 throw e;
             }
-            return new GatewaySecurity(verifier, tls, nonces, opcUa, journal, identity.certificate());
+            return new GatewaySecurity(verifier, tls, nonces, opcUa, journal, commits, identity.certificate());
         } catch (PkiException e) {
             throw new IOException(e.getMessage(), e);
         } finally {

@@ -6,6 +6,7 @@ import dev.failover.certs.Identity;
 import dev.failover.certs.Keystores;
 import dev.failover.certs.PkiException;
 import dev.failover.certs.Thumbprints;
+import dev.failover.gateway.durable.GroupCommit;
 import dev.failover.gateway.events.CommandDetail;
 import dev.failover.gateway.events.EventSink;
 import dev.failover.gateway.events.GatewayDetail;
@@ -26,6 +27,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -51,6 +53,8 @@ import org.slf4j.LoggerFactory;
  * <p>Never in control's way: {@link #publish} only queues (a bounded queue: when it is full an event
  * is dropped and counted, never waited for); one thread ({@code audit}) writes what is queued, syncs
  * it to disk once for the whole batch (group commit) and then completes the appends it covered. A
+ * thread that must not go on before its events are on disk (a command's answer) calls {@link
+ * #flush}, which waits for the batch that holds them. A
  * write or sync that fails is an {@code AUDIT_FAILED} event (once, until it works again); a file system
  * 80 % full or more is {@code AUDIT_CAPACITY}. Thread-safe.
  */
@@ -107,13 +111,37 @@ public final class AuditLog implements EventSink, AutoCloseable {
     private final long bootNanos = System.nanoTime();
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong dropped = new AtomicLong();
+
+    /** Guards {@link #offered}, {@link #processed} and {@link #failedRanges}; notified per batch. */
+    private final Object progress = new Object();
+    /** Events queued so far: the n-th queued is the n-th the writer takes (one queue, in order). */
+    private long offered;
+    /** Events the writer has taken and written, or failed to write. */
+    private long processed;
+    /** The last batches that failed, as {first, last} event numbers: at most {@value #FAILED_RANGES}. */
+    private final ArrayDeque<long[]> failedRanges = new ArrayDeque<>();
+
+    private static final int FAILED_RANGES = 64;
+
+    /**
+     * Per publishing thread, since its last {@link #flush}: the number of its first and last event
+     * queued (0 when none), and whether one was dropped.
+     */
+    private final ThreadLocal<long[]> published = ThreadLocal.withInitial(() -> new long[3]);
+
     private final List<BiConsumer<String, Checkpoint>> checkpointListeners = new CopyOnWriteArrayList<>();
     private volatile String latestNote;
     private final Thread writer;
     private volatile boolean running = true;
 
-    // The writer thread's own (opened there, after the recovery).
-    private FileChannel records;
+    /** Syncs the live file: shared with the journal and the replay store when the gateway has them. */
+    private final GroupCommit.Member commits;
+
+    /** Held by the live file's sync and by its replacement at rotation (the sync may run on another thread). */
+    private final Object fileLock = new Object();
+
+    // The writer thread's own (opened there, after the recovery); replaced under fileLock.
+    private volatile FileChannel records;
     private FileChannel checkpoints;
     private long liveBytes;
     /** The index of the live file's first record (the records of the sealed segments before it). */
@@ -127,7 +155,14 @@ public final class AuditLog implements EventSink, AutoCloseable {
     private boolean nearlyFull;
     private volatile Checkpoint latest;
 
-    private AuditLog(Path directory, String gateway, Identity signer, Settings settings, Clock clock, EventSink alarms)
+    private AuditLog(
+            Path directory,
+            String gateway,
+            Identity signer,
+            Settings settings,
+            Clock clock,
+            EventSink alarms,
+            GroupCommit group)
             throws IOException {
         this.directory = directory;
         this.gateway = gateway;
@@ -141,6 +176,13 @@ public final class AuditLog implements EventSink, AutoCloseable {
         keepCertificates();
         this.checkpointedAt = clock.instant();
         this.writer = Thread.ofPlatform().name("audit").daemon(true).unstarted(this::run);
+        GroupCommit.Sync sync = () -> {
+            synchronized (fileLock) {
+                records.force(false);
+            }
+        };
+        String name = directory.resolve(RECORDS).toString();
+        this.commits = group == null ? GroupCommit.of(name, sync) : group.join(name, sync);
     }
 
     /**
@@ -153,7 +195,24 @@ public final class AuditLog implements EventSink, AutoCloseable {
     public static AuditLog open(
             Path directory, String gateway, Identity signer, Settings settings, Clock clock, EventSink alarms)
             throws IOException {
-        AuditLog audit = new AuditLog(directory, gateway, signer, settings, clock, alarms);
+        return open(directory, gateway, signer, settings, clock, alarms, null);
+    }
+
+    /**
+     * As {@link #open(Path, String, Identity, Settings, Clock, EventSink)}, the live file's syncs shared
+     * with the other files of {@code group} (null: a group of its own): a command's audit records and
+     * its acknowledgement in the journal are then made durable by the same round.
+     */
+    public static AuditLog open(
+            Path directory,
+            String gateway,
+            Identity signer,
+            Settings settings,
+            Clock clock,
+            EventSink alarms,
+            GroupCommit group)
+            throws IOException {
+        AuditLog audit = new AuditLog(directory, gateway, signer, settings, clock, alarms, group);
         // The log is read back on the writer's thread: a long log never delays the gateway's start;
         // the events of the start wait in the queue meanwhile.
         audit.writer.start();
@@ -272,7 +331,20 @@ public final class AuditLog implements EventSink, AutoCloseable {
     /** Queues {@code event}; the future completes with its index once it is on disk. */
     public CompletableFuture<Long> append(GatewayEvent event) {
         CompletableFuture<Long> appended = new CompletableFuture<>();
-        if (!running || !queue.offer(new Pending(event, appended))) {
+        long[] mine = published.get();
+        boolean queued;
+        synchronized (progress) {
+            queued = running && queue.offer(new Pending(event, appended));
+            if (queued) {
+                offered++;
+                if (mine[0] == 0) {
+                    mine[0] = offered;
+                }
+                mine[1] = offered;
+            }
+        }
+        if (!queued) {
+            mine[2] = 1;
             long n = dropped.incrementAndGet();
             if (n == 1 || Long.bitCount(n) == 1) {
                 log.error("audit log: {} event(s) dropped: the writer does not keep up or has stopped", n);
@@ -280,6 +352,63 @@ public final class AuditLog implements EventSink, AutoCloseable {
             appended.completeExceptionally(new IOException("the audit log's queue is full or closed"));
         }
         return appended;
+    }
+
+    /**
+     * Waits until the events the calling thread queued since its last flush are on disk, or {@code
+     * max} has passed: whether they all are (false too when one was dropped, or its batch could not be
+     * written). Events of other threads are not waited for, unless they are ahead in the queue.
+     */
+    @Override
+    public boolean flush(Duration max) {
+        long[] mine = published.get();
+        long first = mine[0];
+        long last = mine[1];
+        boolean lost = mine[2] != 0;
+        mine[0] = 0;
+        mine[1] = 0;
+        mine[2] = 0;
+        if (last == 0) {
+            return !lost;
+        }
+        long deadline = System.nanoTime() + max.toNanos();
+        synchronized (progress) {
+            while (processed < last) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !writer.isAlive()) {
+                    return false;
+                }
+                try {
+                    progress.wait(Math.max(1, Math.min(left / 1_000_000, 100)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            for (long[] r : failedRanges) {
+                if (r[0] <= last && r[1] >= first) {
+                    return false;
+                }
+            }
+            return !lost;
+        }
+    }
+
+    /** Counts a batch the writer took: written, or failed ({@code ok} false). */
+    private void processed(int events, boolean ok) {
+        if (events == 0) {
+            return;
+        }
+        synchronized (progress) {
+            if (!ok) {
+                failedRanges.addLast(new long[] {processed + 1, processed + events});
+                if (failedRanges.size() > FAILED_RANGES) {
+                    failedRanges.removeFirst();
+                }
+            }
+            processed += events;
+            progress.notifyAll();
+        }
     }
 
     /** The last checkpoint written, or null before the first. */
@@ -313,8 +442,11 @@ public final class AuditLog implements EventSink, AutoCloseable {
             failed(e);
             running = false;
             List<Pending> lost = new ArrayList<>();
-            queue.drainTo(lost);
+            synchronized (progress) {
+                queue.drainTo(lost);
+            }
             lost.forEach(p -> p.appended().completeExceptionally(e));
+            processed(lost.size(), false);
             return;
         }
         List<Pending> batch = new ArrayList<>();
@@ -329,11 +461,28 @@ public final class AuditLog implements EventSink, AutoCloseable {
                 running = false;
                 queue.drainTo(batch);
             }
-            write(batch);
+            commit(batch);
             batch.clear();
         }
-        write(batch);
+        commit(batch);
         checkpoint(true);
+    }
+
+    /**
+     * Writes the batch, lets the threads waiting for it go on, then checkpoints when one is due (right
+     * away after a security-relevant event) and rotates the live file when it is full.
+     */
+    private void commit(List<Pending> batch) {
+        boolean written = write(batch);
+        processed(batch.size(), written);
+        boolean urgent = false;
+        for (Pending p : batch) {
+            urgent |= securityRelevant(p.event());
+        }
+        checkpoint(written && urgent);
+        if (liveBytes >= settings.rotateBytes()) {
+            rotate();
+        }
     }
 
     private long untilPeriodicCheckpoint() {
@@ -342,8 +491,8 @@ public final class AuditLog implements EventSink, AutoCloseable {
         return Math.max(10, Math.min(left, 1_000));
     }
 
-    private void write(List<Pending> batch) {
-        boolean urgent = false;
+    /** Writes and syncs the batch: whether it is on disk. */
+    private boolean write(List<Pending> batch) {
         if (!batch.isEmpty()) {
             List<byte[]> leaves = new ArrayList<>(batch.size());
             byte[] previous = lastLeaf;
@@ -360,7 +509,6 @@ public final class AuditLog implements EventSink, AutoCloseable {
                 leaves.add(previous);
                 lines.add(line);
                 bytes += line.length + 1;
-                urgent |= securityRelevant(p.event());
             }
             out = ByteBuffer.allocate(bytes);
             lines.forEach(l -> out.put(l).put((byte) '\n'));
@@ -369,11 +517,11 @@ public final class AuditLog implements EventSink, AutoCloseable {
                 while (out.hasRemaining()) {
                     records.write(out);
                 }
-                records.force(false);
+                commits.ticket().await();
             } catch (IOException e) {
                 failed(e);
                 batch.forEach(p -> p.appended().completeExceptionally(e));
-                return;
+                return false;
             }
             recovered();
             long first = tree.size();
@@ -384,10 +532,7 @@ public final class AuditLog implements EventSink, AutoCloseable {
             lastLeaf = previous;
             liveBytes += bytes;
         }
-        checkpoint(urgent);
-        if (liveBytes >= settings.rotateBytes()) {
-            rotate();
-        }
+        return true;
     }
 
     /**
@@ -399,15 +544,17 @@ public final class AuditLog implements EventSink, AutoCloseable {
         checkpoint(true);
         long firstOfLive = liveFirstIndex;
         try {
-            records.force(true);
-            records.close();
             Path segment = directory.resolve(RecordFile.segmentName(firstOfLive));
-            Files.move(directory.resolve(RECORDS), segment, StandardCopyOption.ATOMIC_MOVE);
-            records = FileChannel.open(
-                    directory.resolve(RECORDS),
-                    StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
+            synchronized (fileLock) {
+                records.force(true);
+                records.close();
+                Files.move(directory.resolve(RECORDS), segment, StandardCopyOption.ATOMIC_MOVE);
+                records = FileChannel.open(
+                        directory.resolve(RECORDS),
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE,
+                        StandardOpenOption.APPEND);
+            }
             liveBytes = 0;
             liveFirstIndex = tree.size();
             log.info("audit log: records from {} sealed as {}", firstOfLive, segment.getFileName());

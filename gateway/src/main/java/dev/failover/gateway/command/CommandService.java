@@ -3,10 +3,12 @@ package dev.failover.gateway.command;
 import dev.failover.gateway.config.CommandAction;
 import dev.failover.gateway.config.ControllerConfig;
 import dev.failover.gateway.config.TagConfig;
+import dev.failover.gateway.durable.GroupCommit.Durable;
 import dev.failover.gateway.events.CommandDetail;
 import dev.failover.gateway.events.EventSink;
 import dev.failover.gateway.events.GatewayEvent;
 import dev.failover.gateway.events.RefusalReporter;
+import dev.failover.gateway.failover.PairState;
 import dev.failover.gateway.failover.PairStatus;
 import dev.failover.gateway.failover.SwitchoverReport;
 import dev.failover.gateway.health.Health;
@@ -36,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * Runs signed commands: the {@link CommandGuard} decides, and an accepted command runs on the
  * pair's active controller only (a tag write, verified by reading it back) or as a planned
  * switchover. Every decision and outcome is an event. Independent of the transport the envelope
- * came by. Thread-safe; commands of one pair run one at a time.
+ * came by. Thread-safe; commands of one pair run one at a time, and what only waits for a disk sync
+ * (the journal's record of a tag write before it runs and its acknowledgement after, the events)
+ * is waited for outside the pair's lock, so that commands arriving together share their syncs
+ * (docs/journal.md "Group commit").
  */
 public final class CommandService {
 
@@ -127,45 +132,65 @@ public final class CommandService {
                         origin));
         Pair pair = pairs.get(c.pair());
         CommandResult result;
-        synchronized (pair.commandLock()) {
-            result = switch (c.action()) {
-                case WRITE_TAG ->
-                    writeTag(
-                            pair,
-                            c.id(),
-                            (String) c.args().get("tag"),
-                            ((Number) c.args().get("value")).doubleValue(),
-                            accepted.signer());
-                case SWITCHOVER, START_DRILL -> switchover(pair, c, accepted.signer());
-                case WAIVE_POSTURE ->
-                    endAlarm(
-                            c,
-                            pair.waivePosture(signedBy(c, accepted.signer()), reason(c)),
-                            "waived: ",
-                            "NOTHING_TO_WAIVE",
-                            "pair " + pair.pairName() + " is not in the heightened mode");
-                case REARM ->
-                    endAlarm(
-                            c,
-                            pair.rearm(signedBy(c, accepted.signer()), reason(c)),
-                            "re-armed: ",
-                            "NOT_LOCKED",
-                            "pair " + pair.pairName() + " is not locked after a switchover storm");
-            };
+        if (c.action() == CommandAction.WRITE_TAG) {
+            result = writeTag(
+                    pair,
+                    c.id(),
+                    (String) c.args().get("tag"),
+                    ((Number) c.args().get("value")).doubleValue(),
+                    accepted.signer());
+        } else {
+            synchronized (pair.commandLock()) {
+                result = switch (c.action()) {
+                    case WRITE_TAG -> throw new IllegalStateException("a tag write runs above");
+                    case SWITCHOVER, START_DRILL -> switchover(pair, c, accepted.signer());
+                    case WAIVE_POSTURE ->
+                        endAlarm(
+                                c,
+                                pair.waivePosture(signedBy(c, accepted.signer()), reason(c)),
+                                "waived: ",
+                                "NOTHING_TO_WAIVE",
+                                "pair " + pair.pairName() + " is not in the heightened mode");
+                    case REARM ->
+                        endAlarm(
+                                c,
+                                pair.rearm(signedBy(c, accepted.signer()), reason(c)),
+                                "re-armed: ",
+                                "NOT_LOCKED",
+                                "pair " + pair.pairName() + " is not locked after a switchover storm");
+                };
+            }
         }
         publishOutcome(c.pair(), result, c.action().wireName(), accepted.signer());
-        evidenceWritten();
-        return result;
+        return withEvidence(result);
     }
 
     /**
-     * Waits until the command's events are written (the event log, the log) before its answer goes out:
-     * an acknowledged command's evidence must survive a crash of the gateway right after the answer.
+     * Waits until the command's events are written (the audit log synced, the event log, the log)
+     * before its answer goes out: an acknowledged command's evidence must survive a crash of the
+     * gateway right after the answer. When they cannot be (a failing audit log raises {@code
+     * AUDIT_FAILED}; control goes on, IEC 62443-3-3 SR 2.10), the answer says so.
      */
-    private void evidenceWritten() {
-        if (!events.flush(EVIDENCE_WAIT)) {
-            log.warn("the events of a command were not written within {}: answering anyway", EVIDENCE_WAIT);
+    private CommandResult withEvidence(CommandResult result) {
+        if (evidenceWritten()) {
+            return result;
         }
+        return new CommandResult(
+                result.commandId(),
+                result.outcome(),
+                result.code(),
+                result.detail() + " (its events are not confirmed on disk: the audit log or the event log is "
+                        + "failing or behind)");
+    }
+
+    private boolean evidenceWritten() {
+        if (events.flush(EVIDENCE_WAIT)) {
+            return true;
+        }
+        log.warn(
+                "the events of a command were not written within {} (see AUDIT_FAILED): answering anyway",
+                EVIDENCE_WAIT);
+        return false;
     }
 
     /**
@@ -217,52 +242,38 @@ public final class CommandService {
                 pairName,
                 "write-tag by " + user,
                 new CommandDetail.CommandAccepted(id, action, args, user, role, origin));
-        CommandResult result;
-        synchronized (pair.commandLock()) {
-            result = writeTag(pair, id, tag.name(), ((Number) value).doubleValue(), user);
-        }
+        CommandResult result = writeTag(pair, id, tag.name(), ((Number) value).doubleValue(), user);
         publishOutcome(pairName, result, action, user);
-        evidenceWritten();
-        return result;
+        return withEvidence(result);
+    }
+
+    /** A command's result, and the acknowledgement to wait for before it is given (tag writes that succeeded). */
+    private record Ran(CommandResult result, Durable acknowledgement) {
+
+        static Ran failed(CommandResult result) {
+            return new Ran(result, Durable.DONE);
+        }
     }
 
     /**
      * A journaled tag write (safety rule 4): the command is journaled and synced before anything is
-     * written; the active controller is brought up to date with what it is owed, written and read
-     * back; then the standby is written too, or the write is durably queued for it when it is not
-     * ready. Only then is the command acknowledged ({@code DONE}). Any failure before that leaves the
-     * command FAILED in the journal, never acknowledged.
+     * written; then, holding the pair's lock, the active controller is brought up to date with what
+     * it is owed, written and read back; then the standby is written too, or the write is durably
+     * queued for it when it is not ready; the acknowledgement is written. Only once it is synced is
+     * the command acknowledged ({@code DONE}). Any failure before that leaves the command FAILED in the
+     * journal, never acknowledged.
+     *
+     * <p>Both syncs are waited for without the pair's lock: the next command of the pair runs
+     * meanwhile, and one sync covers this command's acknowledgement and the next one's acceptance
+     * (the journal's group commit). Safe, because a command runs only once its acceptance is on disk,
+     * and that sync covers every record written before it: an acknowledgement still waiting for its
+     * sync when a crash comes leaves the command interrupted, never answered DONE.
      */
     private CommandResult writeTag(Pair pair, String id, String tagName, double value, String signer) {
         TagConfig tag = pair.config().tags().stream()
                 .filter(t -> t.name().equals(tagName))
                 .findFirst()
                 .orElseThrow();
-        PairStatus status = pair.status();
-        String active = status.activeId();
-        // One missed poll is not a fault (safety rule 2): a SUSPECT active still takes commands; a
-        // write to a controller that is really gone fails by itself and is reported as such.
-        if (active == null || !status.health().get(active).canTakeCommands()) {
-            return failed(
-                    id,
-                    "NO_ACTIVE",
-                    "no healthy active controller in pair " + pair.pairName() + " (" + status.state()
-                            + "); nothing written");
-        }
-        if (status.state() == dev.failover.gateway.failover.PairState.SWITCHING) {
-            return failed(id, "SWITCHING", "a switchover of " + pair.pairName() + " is in progress; nothing written");
-        }
-        ControllerLink link = pair.link(active);
-        // A new active takes no command before it holds every acknowledged one.
-        OwedWrites.Delivery caughtUp = OwedWrites.deliver(journal, pair.config(), active, link);
-        if (!caughtUp.ok()) {
-            return failed(
-                    id,
-                    "CATCHING_UP",
-                    active + " does not yet hold every acknowledged command (" + caughtUp.failure()
-                            + "); nothing written");
-        }
-        int switchoversBefore = status.switchovers();
         double raw = tag.raw(value);
         try {
             journal.accepted(id, pair.pairName(), List.of(new TagWrite(tag.name(), raw)), signer);
@@ -272,6 +283,50 @@ public final class CommandService {
                     "JOURNAL_UNAVAILABLE",
                     "the command journal refused the command (" + e.getMessage() + "); nothing written");
         }
+        Ran ran;
+        synchronized (pair.commandLock()) {
+            ran = run(pair, id, tag, raw, value);
+        }
+        try {
+            ran.acknowledgement().await();
+        } catch (IOException e) {
+            return failed(
+                    id,
+                    "JOURNAL_UNAVAILABLE",
+                    "written, but the journal could not make the acknowledgement durable (" + e.getMessage()
+                            + "); not acknowledged");
+        }
+        return ran.result();
+    }
+
+    /** The part of a tag write that holds the pair's lock: the command is accepted in the journal. */
+    private Ran run(Pair pair, String id, TagConfig tag, double raw, double value) {
+        PairStatus status = pair.status();
+        String active = status.activeId();
+        // One missed poll is not a fault (safety rule 2): a SUSPECT active still takes commands; a
+        // write to a controller that is really gone fails by itself and is reported as such.
+        if (active == null || !status.health().get(active).canTakeCommands()) {
+            return journalFailed(
+                    id,
+                    "NO_ACTIVE",
+                    "no healthy active controller in pair " + pair.pairName() + " (" + status.state()
+                            + "); nothing written");
+        }
+        if (status.state() == PairState.SWITCHING) {
+            return journalFailed(
+                    id, "SWITCHING", "a switchover of " + pair.pairName() + " is in progress; nothing written");
+        }
+        ControllerLink link = pair.link(active);
+        // A new active takes no command before it holds every acknowledged one.
+        OwedWrites.Delivery caughtUp = OwedWrites.deliver(journal, pair.config(), active, link);
+        if (!caughtUp.ok()) {
+            return journalFailed(
+                    id,
+                    "CATCHING_UP",
+                    active + " does not yet hold every acknowledged command (" + caughtUp.failure()
+                            + "); nothing written");
+        }
+        int switchoversBefore = status.switchovers();
         LinkResult<double[]> written = link.writeTags(List.of(tag), new double[] {raw});
         if (written instanceof LinkResult.Failed<double[]> f) {
             return journalFailed(
@@ -290,14 +345,14 @@ public final class CommandService {
         try {
             journal.appliedActive(id, active);
         } catch (IOException e) {
-            return failed(
+            return Ran.failed(failed(
                     id,
                     "JOURNAL_UNAVAILABLE",
-                    "written to " + active + " but the journal failed (" + e.getMessage() + "); not acknowledged");
+                    "written to " + active + " but the journal failed (" + e.getMessage() + "); not acknowledged"));
         }
         PairStatus after = pair.status();
         if (!active.equals(after.activeId())
-                || after.state() == dev.failover.gateway.failover.PairState.SWITCHING
+                || after.state() == PairState.SWITCHING
                 || after.switchovers() != switchoversBefore) {
             return journalFailed(
                     id,
@@ -305,20 +360,23 @@ public final class CommandService {
                     "a switchover ran while " + tag.name() + " was written to " + active + "; not acknowledged");
         }
         String standbyNote;
+        Durable acknowledgement;
         try {
             standbyNote = toStandby(pair, after, active, id, tag, raw);
-            journal.acknowledged(id);
+            acknowledgement = journal.acknowledge(id);
         } catch (IOException e) {
-            return failed(
+            return Ran.failed(failed(
                     id,
                     "JOURNAL_UNAVAILABLE",
-                    "written to " + active + " but the journal failed (" + e.getMessage() + "); not acknowledged");
+                    "written to " + active + " but the journal failed (" + e.getMessage() + "); not acknowledged"));
         }
-        return new CommandResult(
-                id,
-                CommandResult.Outcome.DONE,
-                "DONE",
-                tag.name() + " = " + value + " " + tag.unit() + " on " + active + standbyNote);
+        return new Ran(
+                new CommandResult(
+                        id,
+                        CommandResult.Outcome.DONE,
+                        "DONE",
+                        tag.name() + " = " + value + " " + tag.unit() + " on " + active + standbyNote),
+                acknowledgement);
     }
 
     /**
@@ -345,13 +403,14 @@ public final class CommandService {
     }
 
     /** Records the command failed in the journal (best effort: a broken journal refuses later commands anyway). */
-    private CommandResult journalFailed(String id, String code, String detail) {
+    private Ran journalFailed(String id, String code, String detail) {
         try {
             journal.failed(id, code + ": " + detail);
         } catch (IOException | RuntimeException e) {
-            return failed(id, code, detail + " (the journal could not record the failure: " + e.getMessage() + ")");
+            return Ran.failed(
+                    failed(id, code, detail + " (the journal could not record the failure: " + e.getMessage() + ")"));
         }
-        return failed(id, code, detail);
+        return Ran.failed(failed(id, code, detail));
     }
 
     private CommandResult switchover(Pair pair, Command c, String signer) {

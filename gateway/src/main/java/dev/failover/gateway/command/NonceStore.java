@@ -1,5 +1,7 @@
 package dev.failover.gateway.command;
 
+import dev.failover.gateway.durable.GroupCommit;
+import dev.failover.gateway.durable.GroupCommit.Durable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * crash: that command was never run (it runs only after the sync), so the line is dropped with a
  * warning. Any other malformed line stops the open with the file and byte offset.
  *
- * <p>Thread-safe: methods are synchronized.
+ * <p>The syncs are shared ({@link GroupCommit}): commands checked at the same time wait for one sync
+ * together. Thread-safe: methods are synchronized, a sync is waited for outside the lock.
  */
 public final class NonceStore implements AutoCloseable {
 
@@ -44,14 +47,24 @@ public final class NonceStore implements AutoCloseable {
     private final Path file;
     private final Clock clock;
     private final Map<String, Long> live = new HashMap<>();
-    private FileChannel channel;
+    /** Replaced under {@link #fileLock}: a sync runs without the store's lock. */
+    private volatile FileChannel channel;
+
+    private final Object fileLock = new Object();
+    private final GroupCommit.Member commits;
     private IOException broken;
     private int appendedSinceCompaction;
     private int liveAtCompaction;
 
-    private NonceStore(Path file, Clock clock) {
+    private NonceStore(Path file, Clock clock, GroupCommit group) {
         this.file = file;
         this.clock = clock;
+        GroupCommit.Sync sync = () -> {
+            synchronized (fileLock) {
+                channel.force(false);
+            }
+        };
+        this.commits = group == null ? GroupCommit.of(file.toString(), sync) : group.join(file.toString(), sync);
     }
 
     /**
@@ -60,7 +73,12 @@ public final class NonceStore implements AutoCloseable {
      * @throws IOException naming the file and the byte offset of a corrupt line
      */
     public static NonceStore open(Path file, Clock clock) throws IOException {
-        NonceStore store = new NonceStore(file, clock);
+        return open(file, clock, null);
+    }
+
+    /** As {@link #open(Path, Clock)}, the store's syncs shared with the other files of {@code group} (null: its own). */
+    public static NonceStore open(Path file, Clock clock, GroupCommit group) throws IOException {
+        NonceStore store = new NonceStore(file, clock, group);
         store.load();
         return store;
     }
@@ -111,14 +129,33 @@ public final class NonceStore implements AutoCloseable {
      *
      * @return false when the id is already known: a replay
      */
-    public synchronized boolean remember(String id, Instant expiresAt) {
+    public boolean remember(String id, Instant expiresAt) {
+        Durable written = append(id, expiresAt);
+        if (written == null) {
+            return false;
+        }
+        try {
+            written.await();
+        } catch (IOException e) {
+            synchronized (this) {
+                if (broken == null) {
+                    broken = e;
+                }
+            }
+            throw new UncheckedIOException("cannot sync command id to " + file, e);
+        }
+        return true;
+    }
+
+    /** Appends the id; null when it is a replay. The caller waits for the sync without the lock. */
+    private synchronized Durable append(String id, Instant expiresAt) {
         if (!ID.matcher(id).matches()) {
             throw new IllegalArgumentException("command id '" + id + "' does not match " + ID.pattern());
         }
         long now = clock.millis();
         Long known = live.get(id);
         if (known != null && known > now) {
-            return false;
+            return null;
         }
         if (broken != null) {
             throw new UncheckedIOException(
@@ -126,10 +163,11 @@ public final class NonceStore implements AutoCloseable {
                             + "until the gateway restarts",
                     broken);
         }
+        Durable written;
         try {
             channel.write(
                     ByteBuffer.wrap((id + " " + expiresAt.toEpochMilli() + "\n").getBytes(StandardCharsets.UTF_8)));
-            channel.force(false);
+            written = commits.ticket();
         } catch (IOException e) {
             // A write that failed halfway may leave part of a line: appending more after it would
             // make the file unreadable at the next start. Refuse everything until then instead.
@@ -147,7 +185,7 @@ public final class NonceStore implements AutoCloseable {
                 throw new UncheckedIOException("cannot compact the replay store " + file, e);
             }
         }
-        return true;
+        return written;
     }
 
     /** Whether {@code id} is remembered and not yet expired. */
@@ -158,9 +196,8 @@ public final class NonceStore implements AutoCloseable {
 
     /** Rewrites the file with the live ids only, atomically, and reopens it for appending. */
     private void compact() throws IOException {
-        if (channel != null) {
-            channel.close();
-        }
+        // Every id appended so far is in the new file, synced before the rename: a sync waited for
+        // on the old file is covered by it.
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         StringBuilder b = new StringBuilder();
         live.forEach((id, expiry) -> b.append(id).append(' ').append(expiry).append('\n'));
@@ -174,7 +211,15 @@ public final class NonceStore implements AutoCloseable {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
-        channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        FileChannel reopened = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        FileChannel old;
+        synchronized (fileLock) {
+            old = channel;
+            channel = reopened;
+        }
+        if (old != null) {
+            old.close();
+        }
         appendedSinceCompaction = 0;
         liveAtCompaction = live.size();
     }
@@ -190,6 +235,8 @@ public final class NonceStore implements AutoCloseable {
 
     @Override
     public synchronized void close() throws IOException {
-        channel.close();
+        synchronized (fileLock) {
+            channel.close();
+        }
     }
 }

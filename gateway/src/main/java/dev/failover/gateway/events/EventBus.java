@@ -2,6 +2,7 @@ package dev.failover.gateway.events;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -20,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * under full CPU load, the event log, the log and the demo's console together held a failover up
  * for 20-35 ms. Where an answer must not be given before its events are written (a command's
  * outcome: its evidence must survive a crash right after the answer), the publisher calls {@link
- * #flush} first.
+ * #flush} first. A sink added with {@link #add} may itself write later, on a thread of its own (the
+ * audit log queues each event and syncs batches): {@link #flush} waits for it too, through its own
+ * {@link EventSink#flush}.
  *
  * <p>The writer's queue is bounded ({@value #QUEUE_LIMIT} events). When a disk stalls for so long
  * that it fills, further events are dropped rather than blocking the publishers (a failover must
@@ -35,12 +38,16 @@ public final class EventBus implements EventSink {
     private final List<EventSink> sinks = new CopyOnWriteArrayList<>();
     private final List<EventSink> writers = new CopyOnWriteArrayList<>();
 
-    // Guarded by this.
+    // Guarded by this; only the writer thread waits on it.
     private final ArrayDeque<GatewayEvent> queue = new ArrayDeque<>();
     private long queued;
-    private long written;
     private long dropped;
-    private boolean closed;
+    private volatile boolean closed;
+
+    /** Guards {@link #written}; the flushers wait on it, woken once per batch the writer delivers. */
+    private final Object progress = new Object();
+
+    private long written;
     private Thread writer;
 
     /** Adds a sink that gets each event on the publishing thread; it must be quick and must not block. */
@@ -85,27 +92,40 @@ public final class EventBus implements EventSink {
         }
         queue.addLast(event);
         queued++;
-        notifyAll();
+        // Only the writer waits on this monitor; flushers wait on progress.
+        notify();
     }
 
     /**
-     * Waits until every event published before this call has been given to the writer sinks, or
-     * {@code max} has passed.
+     * Waits until every event published before this call has been given to the writer sinks, and
+     * until each sink added with {@link #add} has {@linkplain EventSink#flush flushed}, or {@code max}
+     * has passed.
      *
      * @return whether they all were
      */
     @Override
     public boolean flush(Duration max) {
         long deadline = System.nanoTime() + max.toNanos();
+        boolean all = true;
+        for (EventSink sink : sinks) {
+            all &= sink.flush(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+        return writersFlushed(deadline) && all;
+    }
+
+    private boolean writersFlushed(long deadline) {
+        long target;
         synchronized (this) {
-            long target = queued;
+            target = queued;
+        }
+        synchronized (progress) {
             while (written < target && !closed) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
                 try {
-                    wait(Math.max(1, left / 1_000_000));
+                    progress.wait(Math.max(1, left / 1_000_000));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return false;
@@ -132,6 +152,9 @@ public final class EventBus implements EventSink {
             t = writer;
             notifyAll();
         }
+        synchronized (progress) {
+            progress.notifyAll();
+        }
         if (t != null) {
             try {
                 t.join(max.toMillis());
@@ -143,8 +166,8 @@ public final class EventBus implements EventSink {
 
     private void writeLoop() {
         long reportedDrops = 0;
+        List<GatewayEvent> batch = new ArrayList<>();
         while (true) {
-            GatewayEvent event;
             long drops;
             synchronized (this) {
                 while (queue.isEmpty() && !closed) {
@@ -158,7 +181,9 @@ public final class EventBus implements EventSink {
                 if (queue.isEmpty()) {
                     return;
                 }
-                event = queue.pollFirst();
+                // All that is queued: the flushers are woken once per batch, not once per event.
+                batch.addAll(queue);
+                queue.clear();
                 drops = dropped;
             }
             if (drops > reportedDrops) {
@@ -168,13 +193,16 @@ public final class EventBus implements EventSink {
                         QUEUE_LIMIT);
                 reportedDrops = drops;
             }
-            for (EventSink w : writers) {
-                deliver(w, event);
+            for (GatewayEvent event : batch) {
+                for (EventSink w : writers) {
+                    deliver(w, event);
+                }
             }
-            synchronized (this) {
-                written++;
-                notifyAll();
+            synchronized (progress) {
+                written += batch.size();
+                progress.notifyAll();
             }
+            batch.clear();
         }
     }
 

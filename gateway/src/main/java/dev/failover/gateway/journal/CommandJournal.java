@@ -1,5 +1,7 @@
 package dev.failover.gateway.journal;
 
+import dev.failover.gateway.durable.GroupCommit;
+import dev.failover.gateway.durable.GroupCommit.Durable;
 import dev.failover.gateway.journal.JournalRecord.Accepted;
 import dev.failover.gateway.journal.JournalRecord.Acknowledged;
 import dev.failover.gateway.journal.JournalRecord.AppliedActive;
@@ -34,14 +36,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Durability.</b> {@link #accepted}, {@link #acknowledged(String)} and the deliveries to a
  * standby are written and synced ({@code fsync}) before the method returns; a caller that got no
- * exception may rely on the record surviving a crash or power loss. The progress records in
- * between (applied to the active or the standby, queued for the standby, failed) are written
- * without a sync of their own: the acknowledgement's sync flushes them first, so an acknowledged
- * command always has them; a crash before it can lose them, and the command is then one a crash
- * interrupted, never acknowledged. Two syncs a command (see docs/journal.md for the figures). When an append fails, the
- * journal is <em>broken</em>: every later append throws, with the first failure as cause, until the
- * gateway restarts and re-reads the file (a half-written record followed by more would make it
- * unreadable, and a command must never run unjournaled).
+ * exception may rely on the record surviving a crash or power loss. {@link #acknowledge(String)}
+ * writes the acknowledgement and leaves the wait to the caller, who can release its own locks
+ * first. The syncs are shared ({@link GroupCommit}): appends made by other threads while a sync runs
+ * are covered together by the next one, so concurrent commands share their syncs. The progress
+ * records in between (applied to the active or the standby, queued for the standby, failed) are
+ * written without a sync of their own: the acknowledgement's sync flushes them first, so an
+ * acknowledged command always has them; a crash before it can lose them, and the command is then one
+ * a crash interrupted, never acknowledged. When an append or a sync fails, the journal is
+ * <em>broken</em>: every later append throws, with the first failure as cause, until the gateway
+ * restarts and re-reads the file (a half-written record followed by more would make it unreadable,
+ * and a command must never run unjournaled). The queries answer from memory, which holds a record as
+ * soon as it is written: before its sync completes.
  *
  * <p><b>Recovery.</b> {@link #open} replays the file. A last record cut short by a crash is dropped
  * and reported in {@link #recovery()}; any other damage throws {@link JournalCorruptException}
@@ -51,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * what is still needed: the latest acknowledged value of every tag, what is owed to standbys, and
  * the pending commands. Superseded acknowledged commands and failed ones are forgotten.
  *
- * <p>Thread-safe: every method is synchronized; queries return immutable snapshots.
+ * <p>Thread-safe: appends and queries are synchronized, a sync is waited for outside the lock;
+ * queries return immutable snapshots.
  */
 public final class CommandJournal implements AutoCloseable {
 
@@ -75,14 +82,23 @@ public final class CommandJournal implements AutoCloseable {
     private final long compactThreshold;
     private final Optional<Recovery> recovery;
     private JournalState state;
-    private RandomAccessFile out;
+    /** Guarded by {@link #fileLock} for its replacement: a sync runs without the journal's lock. */
+    private volatile RandomAccessFile out;
+
+    private final Object fileLock = new Object();
+    private final GroupCommit.Member commits;
     private long size;
     private long compactAt;
     private Lifecycle lifecycle = Lifecycle.OPEN;
     private IOException failure;
 
     private CommandJournal(
-            Path file, Clock clock, long compactThreshold, JournalReader.Scan scan, RandomAccessFile out) {
+            Path file,
+            Clock clock,
+            long compactThreshold,
+            JournalReader.Scan scan,
+            RandomAccessFile out,
+            GroupCommit group) {
         this.file = file;
         this.compactionFile = compactionFileOf(file);
         this.clock = clock;
@@ -92,6 +108,32 @@ public final class CommandJournal implements AutoCloseable {
         this.out = out;
         this.size = scan.validEnd();
         this.compactAt = compactThreshold;
+        this.commits = group == null
+                ? GroupCommit.of(file.toString(), this::syncFile)
+                : group.join(file.toString(), this::syncFile);
+    }
+
+    /** The group commit's sync: {@code fsync(2)} of the file appended to now, under {@link #fileLock}. */
+    private void syncFile() throws IOException {
+        try {
+            synchronized (fileLock) {
+                // RandomAccessFile rather than FileChannel: an interrupt of the calling thread would
+                // close a FileChannel and so break the journal for every command; getFD().sync() is
+                // fsync(2), as FileChannel.force(true) is.
+                out.getFD().sync();
+            }
+        } catch (IOException e) {
+            broken(e, "a sync failed");
+            throw e;
+        }
+    }
+
+    private synchronized void broken(IOException e, String what) {
+        if (lifecycle == Lifecycle.OPEN) {
+            lifecycle = Lifecycle.BROKEN;
+            failure = e;
+            log.error("{}: {}; the journal refuses every append until the gateway restarts", file, what, e);
+        }
     }
 
     /** As {@link #open(Path, Clock, long)} with {@link #DEFAULT_COMPACT_THRESHOLD_BYTES}. */
@@ -111,6 +153,15 @@ public final class CommandJournal implements AutoCloseable {
      * @throws IOException when the file cannot be read, created or repaired
      */
     public static CommandJournal open(Path file, Clock clock, long compactThresholdBytes) throws IOException {
+        return open(file, clock, compactThresholdBytes, null);
+    }
+
+    /**
+     * As {@link #open(Path, Clock, long)}, the journal's syncs shared with the other files of {@code
+     * group} (null: a group of its own).
+     */
+    public static CommandJournal open(Path file, Clock clock, long compactThresholdBytes, GroupCommit group)
+            throws IOException {
         if (compactThresholdBytes <= 0) {
             throw new IllegalArgumentException("compactThresholdBytes must be positive");
         }
@@ -142,7 +193,7 @@ public final class CommandJournal implements AutoCloseable {
         CommandJournal journal;
         try {
             out.seek(scan.validEnd());
-            journal = new CommandJournal(abs, clock, compactThresholdBytes, scan, out);
+            journal = new CommandJournal(abs, clock, compactThresholdBytes, scan, out, group);
         } catch (IOException | RuntimeException e) {
             out.close();
             throw e;
@@ -168,10 +219,14 @@ public final class CommandJournal implements AutoCloseable {
      * @throws IOException when the record could not be written and synced: the command must not run,
      *     and the journal is broken
      */
-    public synchronized Accepted accepted(String commandId, String pair, List<TagWrite> writes, String signer)
-            throws IOException {
-        Accepted a = new Accepted(commandId, pair, writes, clock.instant(), signer);
-        append(a);
+    public Accepted accepted(String commandId, String pair, List<TagWrite> writes, String signer) throws IOException {
+        Accepted a;
+        Durable written;
+        synchronized (this) {
+            a = new Accepted(commandId, pair, writes, clock.instant(), signer);
+            written = append(a);
+        }
+        written.await();
         return a;
     }
 
@@ -200,8 +255,18 @@ public final class CommandJournal implements AutoCloseable {
      * @throws IllegalStateException unless an active controller confirmed it and a standby holds it or
      *     is owed it (safety rule 4)
      */
-    public synchronized void acknowledged(String commandId) throws IOException {
-        append(new Acknowledged(commandId));
+    public void acknowledged(String commandId) throws IOException {
+        acknowledge(commandId).await();
+    }
+
+    /**
+     * As {@link #acknowledged(String)}, without waiting for the sync: the record is written, and it is
+     * on disk once the handle's {@link Durable#await()} returns. For a caller that holds a lock of its
+     * own and should not hold it through the sync (the commands of a pair). Until then the command
+     * must not be reported acknowledged; a crash before the sync leaves it one a crash interrupted.
+     */
+    public synchronized Durable acknowledge(String commandId) throws IOException {
+        return append(new Acknowledged(commandId));
     }
 
     /**
@@ -214,21 +279,31 @@ public final class CommandJournal implements AutoCloseable {
     }
 
     /** The writes owed to {@code controllerId} for the command were applied to it. */
-    public synchronized void deliveredToStandby(String commandId, String controllerId) throws IOException {
-        append(new DeliveredToStandby(commandId, controllerId));
+    public void deliveredToStandby(String commandId, String controllerId) throws IOException {
+        Durable written;
+        synchronized (this) {
+            written = append(new DeliveredToStandby(commandId, controllerId));
+        }
+        written.await();
     }
 
     /**
      * As {@link #deliveredToStandby(String, String)} for several commands, with one sync: for a
      * standby that catches up on what it is owed.
      */
-    public synchronized void allDeliveredToStandby(String controllerId, List<String> commandIds) throws IOException {
+    public void allDeliveredToStandby(String controllerId, List<String> commandIds) throws IOException {
         if (new HashSet<>(commandIds).size() != commandIds.size()) {
             throw new IllegalArgumentException("a command id appears twice in " + commandIds);
         }
-        append(commandIds.stream()
-                .<JournalRecord>map(id -> new DeliveredToStandby(id, controllerId))
-                .toList());
+        Durable written;
+        synchronized (this) {
+            written = append(
+                    commandIds.stream()
+                            .<JournalRecord>map(id -> new DeliveredToStandby(id, controllerId))
+                            .toList(),
+                    true);
+        }
+        written.await();
     }
 
     /**
@@ -297,8 +372,8 @@ public final class CommandJournal implements AutoCloseable {
         compactNow();
     }
 
-    private void append(JournalRecord record) throws IOException {
-        append(List.of(record), true);
+    private Durable append(JournalRecord record) throws IOException {
+        return append(List.of(record), true);
     }
 
     /**
@@ -312,11 +387,12 @@ public final class CommandJournal implements AutoCloseable {
         append(List.of(record), false);
     }
 
-    private void append(List<JournalRecord> records) throws IOException {
-        append(records, true);
-    }
-
-    private void append(List<JournalRecord> records, boolean sync) throws IOException {
+    /**
+     * Writes {@code records}, applies them, and returns the handle that waits for their sync ({@link
+     * Durable#DONE} when {@code sync} is false). Called with the journal's lock held; the caller
+     * waits for the handle after releasing it.
+     */
+    private Durable append(List<JournalRecord> records, boolean sync) throws IOException {
         checkWritable();
         // Each record is checked against the state as it is: callers pass independent records only.
         for (JournalRecord r : records) {
@@ -327,25 +403,21 @@ public final class CommandJournal implements AutoCloseable {
         ByteArrayOutputStream frames = new ByteArrayOutputStream();
         records.forEach(r -> frames.writeBytes(RecordCodec.frame(r)));
         try {
-            // RandomAccessFile rather than FileChannel: an interrupt of the calling thread would close
-            // a FileChannel and so break the journal for every command; getFD().sync() is fsync(2),
-            // as FileChannel.force(true) is.
             out.write(frames.toByteArray());
-            if (sync) {
-                out.getFD().sync();
-            }
         } catch (IOException e) {
-            lifecycle = Lifecycle.BROKEN;
-            failure = e;
-            log.error("{}: an append failed; the journal refuses every append until the gateway restarts", file, e);
+            broken(e, "an append failed");
             throw new IOException("cannot append to the command journal " + file, e);
         }
+        // The ticket is taken after the write returned and under the journal's lock: a sync that
+        // begins after it covers this record and every one before it.
+        Durable written = sync ? commits.ticket() : Durable.DONE;
         size += frames.size();
         records.forEach(state::apply);
         if (size > compactAt) {
-            // The record is durable already: a failed compaction does not undo it.
+            // A compaction writes and syncs everything the state holds: the record is in it.
             compactOrWarn();
         }
+        return written;
     }
 
     private void compactOrWarn() {
@@ -430,8 +502,12 @@ public final class CommandJournal implements AutoCloseable {
             }
             throw e;
         }
-        RandomAccessFile old = out;
-        out = reopened;
+        RandomAccessFile old;
+        synchronized (fileLock) {
+            // A sync running now finishes on the old file first; what it would cover is in the new one.
+            old = out;
+            out = reopened;
+        }
         state = next;
         size = newSize;
         compactAt = Math.max(compactThreshold, 2 * newSize);
@@ -472,7 +548,9 @@ public final class CommandJournal implements AutoCloseable {
 
     /** Closes the file of appends as a failing disk would: for tests. */
     synchronized void closeFileForTest() throws IOException {
-        out.close();
+        synchronized (fileLock) {
+            out.close();
+        }
     }
 
     private static String clip(String reason) {
@@ -496,6 +574,8 @@ public final class CommandJournal implements AutoCloseable {
             return;
         }
         lifecycle = Lifecycle.CLOSED;
-        out.close();
+        synchronized (fileLock) {
+            out.close();
+        }
     }
 }

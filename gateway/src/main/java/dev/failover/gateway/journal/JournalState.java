@@ -10,6 +10,7 @@ import dev.failover.gateway.journal.JournalRecord.Retained;
 import dev.failover.gateway.journal.JournalRecord.StandbyQueued;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,7 +28,8 @@ import java.util.TreeSet;
  *
  * <p>Orders: acknowledged commands in the order of their acknowledgement; pending ones in the order
  * they were accepted; what a standby is owed, its acknowledged commands in acknowledgement order and
- * then its pending ones in acceptance order. Compaction keeps these orders.
+ * then its pending ones in the order they were queued for it (the order they ran in: commands may be
+ * accepted concurrently, but run one at a time per pair). Compaction keeps these orders.
  */
 final class JournalState {
 
@@ -36,6 +38,8 @@ final class JournalState {
         final Set<String> appliedActive = new LinkedHashSet<>();
         final Set<String> appliedStandby = new LinkedHashSet<>();
         final Set<String> queuedFor = new LinkedHashSet<>();
+        /** When it was queued for each controller: {@link #queued}'s count then. */
+        final Map<String, Long> queuedAt = new HashMap<>();
 
         Entry(Accepted command) {
             this.command = command;
@@ -53,6 +57,8 @@ final class JournalState {
     private final Map<String, Set<String>> owedAcknowledged = new HashMap<>();
 
     private final Set<String> failed = new HashSet<>();
+    /** StandbyQueued records applied so far: orders the pending commands owed to a standby. */
+    private long queued;
 
     /** A state built from records that must follow the rules (compaction output): a bug otherwise. */
     static JournalState replay(List<JournalRecord> records) {
@@ -100,11 +106,16 @@ final class JournalState {
             case Accepted a -> pending.put(id, new Entry(a));
             case AppliedActive a -> pending.get(id).appliedActive.add(a.controllerId());
             case AppliedStandby a -> pending.get(id).appliedStandby.add(a.controllerId());
-            case StandbyQueued q -> pending.get(id).queuedFor.add(q.controllerId());
+            case StandbyQueued q -> {
+                Entry e = pending.get(id);
+                e.queuedFor.add(q.controllerId());
+                e.queuedAt.put(q.controllerId(), ++queued);
+            }
             case DeliveredToStandby d -> {
                 Entry e = pending.get(id);
                 if (e != null) {
                     e.queuedFor.remove(d.controllerId());
+                    e.queuedAt.remove(d.controllerId());
                     e.appliedStandby.add(d.controllerId());
                 } else {
                     Set<String> owed = owedAcknowledged.get(d.controllerId());
@@ -203,11 +214,10 @@ final class JournalState {
         for (String id : owedAcknowledged.getOrDefault(controller, Set.of())) {
             owed.add(new OwedCommand(acknowledged.get(id), true));
         }
-        for (Entry e : pending.values()) {
-            if (e.queuedFor.contains(controller)) {
-                owed.add(new OwedCommand(e.command, false));
-            }
-        }
+        pending.values().stream()
+                .filter(e -> e.queuedFor.contains(controller))
+                .sorted(Comparator.comparingLong(e -> e.queuedAt.get(controller)))
+                .forEach(e -> owed.add(new OwedCommand(e.command, false)));
         return List.copyOf(owed);
     }
 
@@ -248,13 +258,15 @@ final class JournalState {
                         new Accepted(a.commandId(), a.pair(), still, a.acceptedAt(), a.signer()), List.of()));
             }
         }
+        TreeMap<Long, StandbyQueued> queuedInOrder = new TreeMap<>();
         for (Entry e : pending.values()) {
             String id = e.command.commandId();
             records.add(e.command);
             e.appliedActive.forEach(c -> records.add(new AppliedActive(id, c)));
             e.appliedStandby.forEach(c -> records.add(new AppliedStandby(id, c)));
-            e.queuedFor.forEach(c -> records.add(new StandbyQueued(id, c)));
+            e.queuedFor.forEach(c -> queuedInOrder.put(e.queuedAt.get(c), new StandbyQueued(id, c)));
         }
+        records.addAll(queuedInOrder.values());
         return records;
     }
 

@@ -291,4 +291,76 @@ class AuditLogTest {
         assertThat(report.records()).isEqualTo(510);
         assertThat(report.unsignedTail()).isZero();
     }
+
+    @Test
+    void flushReturnsOnceTheCallingThreadsEventsAreOnDiskInTheSameRoundsAsTheJournal() throws Exception {
+        // The audit log joins the gateway's group commit, as the journal and the replay store do.
+        dev.failover.gateway.durable.GroupCommit group = new dev.failover.gateway.durable.GroupCommit("state");
+        AuditLog audit = AuditLog.open(
+                dir,
+                "gw",
+                pki.identity(pki.audit("gw-flush-audit")),
+                new AuditLog.Settings(1_000, Duration.ofHours(1)),
+                Clock.systemUTC(),
+                alarms::add,
+                group);
+        int threads = 4;
+        int perThread = 200;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                workers.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        String message = "thread " + thread + " command " + i;
+                        audit.publish(new GatewayEvent(
+                                java.time.Instant.now(),
+                                "tank-1",
+                                "",
+                                message,
+                                new PairDetail.ControllerHealth("HEALTHY", "HEALTHY", "STANDBY", "RUN")));
+                        assertThat(audit.flush(Duration.ofSeconds(10))).isTrue();
+                        // What a crash right now would leave: the file as it is.
+                        assertThat(records(dir)).as("on disk after flush").anyMatch(r -> r.contains(message));
+                    }
+                    return null;
+                }));
+            }
+            for (var w : workers) {
+                w.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+            audit.close();
+        }
+        assertThat(group.figures().appends())
+                .as("each batch took a ticket of the group")
+                .isPositive();
+        assertThat(AuditVerifier.verify(dir, ca(), Optional.empty()).problems()).isEmpty();
+    }
+
+    @Test
+    void flushSaysSoWhenTheThreadsEventWasNotKept() throws Exception {
+        AuditLog audit = AuditLog.open(
+                dir,
+                "gw",
+                pki.identity(pki.audit("gw-closed-audit")),
+                new AuditLog.Settings(1_000, Duration.ofHours(1)),
+                Clock.systemUTC(),
+                alarms::add);
+        audit.close();
+        audit.publish(event(1));
+        assertThat(audit.flush(Duration.ofSeconds(1)))
+                .as("dropped: the log is closed")
+                .isFalse();
+        assertThat(audit.flush(Duration.ofSeconds(1)))
+                .as("nothing published since")
+                .isTrue();
+        assertThat(audit.dropped()).isEqualTo(1);
+    }
+
+    private static List<String> records(Path dir) throws IOException {
+        return Files.readAllLines(dir.resolve(AuditLog.RECORDS), StandardCharsets.UTF_8);
+    }
 }

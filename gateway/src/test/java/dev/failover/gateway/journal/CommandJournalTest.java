@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.failover.gateway.durable.GroupCommit;
 import dev.failover.gateway.journal.JournalFixtures.TickingClock;
 import dev.failover.gateway.journal.JournalRecord.Accepted;
 import java.io.IOException;
@@ -349,6 +350,81 @@ class CommandJournalTest {
                                 Map.entry("tag-2", new AcknowledgedValue(47, "pair-" + t + "-cmd-47")));
             }
             assertThat(journal.pending()).isEmpty();
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void concurrentCommandsShareTheirSyncsAndEveryAcknowledgementIsKept() throws Exception {
+        GroupCommit group = new GroupCommit("state");
+        int threads = 8;
+        int perThread = 100;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (CommandJournal journal =
+                CommandJournal.open(file(), clock, CommandJournal.DEFAULT_COMPACT_THRESHOLD_BYTES, group)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String pair = "pair-" + t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        String id = pair + "-cmd-" + i;
+                        journal.accepted(id, pair, List.of(w("tag", i)), "CN=operator-1");
+                        journal.appliedActive(id, "plc-a");
+                        journal.appliedStandby(id, "plc-b");
+                        // As the command service does: written under the pair's lock, waited for after.
+                        GroupCommit.Durable ack = journal.acknowledge(id);
+                        ack.await();
+                        // What a crash right now would leave: the acknowledgement is in the file.
+                        assertThat(JournalReader.scan(file(), read(file()))
+                                        .state()
+                                        .acknowledged(pair))
+                                .extracting(Accepted::commandId)
+                                .contains(id);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        GroupCommit.Figures figures = group.figures();
+        assertThat(figures.appends()).as("accepted and acknowledged, each").isEqualTo(2L * threads * perThread);
+        assertThat(figures.syncs()).as("shared syncs").isLessThan(figures.appends());
+        try (CommandJournal journal = CommandJournal.open(file(), clock)) {
+            for (int t = 0; t < threads; t++) {
+                assertThat(journal.acknowledgedCommands("pair-" + t)).hasSize(perThread);
+            }
+        }
+    }
+
+    @Test
+    void pendingCommandsAreOwedToAStandbyInTheOrderTheyWereQueuedNotAccepted() throws IOException {
+        // Commands are accepted concurrently but run one at a time: the order they ran in is the one
+        // a standby must replay.
+        try (CommandJournal journal = CommandJournal.open(file(), clock)) {
+            journal.accepted("first-accepted", "tank-1", List.of(w("setpoint", 1)), "CN=operator-1");
+            journal.accepted("second-accepted", "tank-1", List.of(w("setpoint", 2)), "CN=operator-1");
+            journal.appliedActive("second-accepted", "plc-a");
+            journal.queuedForStandby("second-accepted", "plc-b");
+            journal.appliedActive("first-accepted", "plc-a");
+            journal.queuedForStandby("first-accepted", "plc-b");
+            assertThat(journal.owedTo("plc-b"))
+                    .extracting(o -> o.command().commandId())
+                    .containsExactly("second-accepted", "first-accepted");
+            journal.compact();
+            assertThat(journal.owedTo("plc-b"))
+                    .as("after compaction")
+                    .extracting(o -> o.command().commandId())
+                    .containsExactly("second-accepted", "first-accepted");
+        }
+        try (CommandJournal journal = CommandJournal.open(file(), clock)) {
+            assertThat(journal.owedTo("plc-b"))
+                    .as("after a reopen")
+                    .extracting(o -> o.command().commandId())
+                    .containsExactly("second-accepted", "first-accepted");
         }
     }
 }

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.failover.gateway.it.GatewayKillRig.JournalCopy;
 import dev.failover.gateway.it.GatewayKillRig.Sent;
 import dev.failover.gateway.journal.AcknowledgedValue;
@@ -175,6 +176,11 @@ class GatewayKillIT {
                 doneBeforeKill,
                 unanswered.stream().map(s -> describe(s, journal, replayStore)).toList());
         assertNothingAcknowledgedIsLostFromTheJournal(why, journal, unanswered, replayStore);
+        // A DONE goes out only once its audit records are synced: the files as the kill left them hold
+        // the COMMAND_DONE record of every write answered DONE, in every life of the gateway.
+        assertThat(auditedDone())
+                .as("%s: a COMMAND_DONE audit record for every write answered DONE", why)
+                .containsAll(ids(done));
 
         log.info("{}: gateway restarted, named its endpoint after {} ms", why, rig.startGateway());
         rig.awaitProtected();
@@ -373,6 +379,27 @@ class GatewayKillIT {
 
     private static String code(JsonNode answer) {
         return answer.path("code").asText(answer.toString());
+    }
+
+    /** The command ids of the COMMAND_DONE records in the audit log's files, as they are now. */
+    private Set<String> auditedDone() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Set<String> ids = new HashSet<>();
+        try (Stream<Path> files = Files.list(rig.auditDirectory())) {
+            for (Path f : files.filter(f -> f.getFileName().toString().matches("audit(-\\d+)?\\.jsonl"))
+                    .toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    if (line.isBlank() || !line.endsWith("}")) {
+                        continue; // a record the kill cut short
+                    }
+                    JsonNode r = json.readTree(line);
+                    if (r.path("type").asText().equals("COMMAND_DONE")) {
+                        ids.add(r.path("fields").path("commandId").asText());
+                    }
+                }
+            }
+        }
+        return ids;
     }
 
     private static Map<String, Long> countById(List<JsonNode> events, String type) {
