@@ -167,6 +167,13 @@ public final class GroupCommit {
                     }
                     syncing = true;
                     from = synced + 1;
+                } finally {
+                    lock.unlock();
+                }
+                // Let the threads that are about to append do so first: they join this round.
+                Thread.yield();
+                lock.lock();
+                try {
                     upTo = written;
                     for (Member m : members) {
                         if (m.dirty) {
