@@ -7,6 +7,7 @@ import dev.failover.certs.Keystores;
 import dev.failover.certs.PkiException;
 import dev.failover.certs.Thumbprints;
 import dev.failover.gateway.durable.GroupCommit;
+import dev.failover.gateway.durable.GroupCommit.Durable;
 import dev.failover.gateway.events.CommandDetail;
 import dev.failover.gateway.events.EventSink;
 import dev.failover.gateway.events.GatewayDetail;
@@ -51,12 +52,15 @@ import org.slf4j.LoggerFactory;
  * ({@link AuditVerifier}).
  *
  * <p>Never in control's way: {@link #publish} only queues (a bounded queue: when it is full an event
- * is dropped and counted, never waited for); one thread ({@code audit}) writes what is queued, syncs
- * it to disk once for the whole batch (group commit) and then completes the appends it covered. A
- * thread that must not go on before its events are on disk (a command's answer) calls {@link
- * #flush}, which waits for the batch that holds them. A
- * write or sync that fails is an {@code AUDIT_FAILED} event (once, until it works again); a file system
- * 80 % full or more is {@code AUDIT_CAPACITY}. Thread-safe.
+ * is dropped and counted, never waited for); one thread ({@code audit}) encodes and writes what is
+ * queued, batch after batch. The batches are synced by the group commit (one round for the audit log,
+ * the journal and the replay store): a thread that must not go on before its events are on disk (a
+ * command's answer) calls {@link #flush}, which waits until its events are written and then for the
+ * round that syncs them, on its own thread, while the writer goes on with the next batch. The writer
+ * waits for the sync itself when its queue is empty and before it signs a checkpoint (a checkpoint
+ * covers only records on disk), and completes the {@linkplain #append appends} then. A write or sync
+ * that fails is an {@code AUDIT_FAILED} event (once, until it works again); a file system 80 % full or
+ * more is {@code AUDIT_CAPACITY}. Thread-safe.
  */
 public final class AuditLog implements EventSink, AutoCloseable {
 
@@ -116,8 +120,16 @@ public final class AuditLog implements EventSink, AutoCloseable {
     private final Object progress = new Object();
     /** Events queued so far: the n-th queued is the n-th the writer takes (one queue, in order). */
     private long offered;
-    /** Events the writer has taken and written, or failed to write. */
+    /** Events the writer has taken and written (perhaps not yet synced), or failed to write. */
     private long processed;
+
+    /** The sync of the last batch written: covers every batch before it too. */
+    private volatile Durable lastBatch = Durable.DONE;
+
+    /** Appends written but not yet known to be synced, completed by {@link #settle()}: the writer's own. */
+    private final List<Runnable> unsettled = new ArrayList<>();
+
+    private final List<Pending> unsettledPending = new ArrayList<>();
     /** The last batches that failed, as {first, last} event numbers: at most {@value #FAILED_RANGES}. */
     private final ArrayDeque<long[]> failedRanges = new ArrayDeque<>();
 
@@ -390,7 +402,17 @@ public final class AuditLog implements EventSink, AutoCloseable {
                     return false;
                 }
             }
-            return !lost;
+            if (lost) {
+                return false;
+            }
+        }
+        // Written: the sync is waited for here, on the caller's thread, which may lead the round
+        // itself, while the writer goes on with the next batch. The last batch's sync covers ours.
+        try {
+            lastBatch.await();
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -463,9 +485,37 @@ public final class AuditLog implements EventSink, AutoCloseable {
             }
             commit(batch);
             batch.clear();
+            if (queue.isEmpty()) {
+                // Nothing more to write: make sure what was written is on disk.
+                settle();
+            }
         }
         commit(batch);
         checkpoint(true);
+        settle();
+    }
+
+    /**
+     * Waits for the sync of what was written (a round this thread may lead, or one a command's
+     * thread leads), then completes the appends it covered; a failed sync is {@code AUDIT_FAILED}.
+     */
+    private void settle() {
+        if (unsettledPending.isEmpty()) {
+            return;
+        }
+        try {
+            lastBatch.await();
+        } catch (IOException e) {
+            failed(e);
+            unsettledPending.forEach(p -> p.appended().completeExceptionally(e));
+            unsettledPending.clear();
+            unsettled.clear();
+            return;
+        }
+        recovered();
+        unsettled.forEach(Runnable::run);
+        unsettled.clear();
+        unsettledPending.clear();
     }
 
     /**
@@ -517,17 +567,21 @@ public final class AuditLog implements EventSink, AutoCloseable {
                 while (out.hasRemaining()) {
                     records.write(out);
                 }
-                commits.ticket().await();
             } catch (IOException e) {
                 failed(e);
                 batch.forEach(p -> p.appended().completeExceptionally(e));
                 return false;
             }
-            recovered();
+            // Not waited for here: by a flusher, by settle() when the queue is empty, and before a
+            // checkpoint signs these records.
+            lastBatch = commits.ticket();
             long first = tree.size();
             for (int i = 0; i < leaves.size(); i++) {
                 tree.append(leaves.get(i));
-                batch.get(i).appended().complete(first + i);
+                Pending p = batch.get(i);
+                long at = first + i;
+                unsettledPending.add(p);
+                unsettled.add(() -> p.appended().complete(at));
             }
             lastLeaf = previous;
             liveBytes += bytes;
@@ -583,6 +637,13 @@ public final class AuditLog implements EventSink, AutoCloseable {
                 || size - checkpointedSize >= settings.every()
                 || !clock.instant().isBefore(checkpointedAt.plus(settings.period()));
         if (!due) {
+            return;
+        }
+        // Sign only records on disk: a crash must never leave a signed tree larger than the log.
+        settle();
+        try {
+            lastBatch.await();
+        } catch (IOException e) {
             return;
         }
         Checkpoint c = new Checkpoint("failover-gateway/" + gateway, size, tree.root(), clock.instant());

@@ -6,6 +6,9 @@ import dev.failover.gateway.config.CommandAction;
 import dev.failover.gateway.config.CommandPolicy;
 import dev.failover.gateway.config.PairConfig;
 import dev.failover.gateway.config.TagConfig;
+import dev.failover.gateway.durable.GroupCommit.Durable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
@@ -78,6 +81,25 @@ public final class CommandGuard {
      * @param actions the actions accepted
      */
     public Decision check(byte[] envelope, String pairName, Set<CommandAction> actions) {
+        Decision d = checkBeforeSync(envelope, pairName, actions);
+        if (d instanceof Decision.Accepted a) {
+            try {
+                a.remembered().await();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+            return a.remembered(Durable.DONE);
+        }
+        return d;
+    }
+
+    /**
+     * As {@link #check(byte[], String, Set)}, without waiting for the replay store's sync: an accepted
+     * command's {@link Decision.Accepted#remembered()} must be awaited before it runs. For the command
+     * service, which waits for it together with the journal's record of the command (one round of the
+     * group commit for both).
+     */
+    public Decision checkBeforeSync(byte[] envelope, String pairName, Set<CommandAction> actions) {
         Decision passed;
         try {
             passed = beforeReplay(envelope, pairName, actions);
@@ -97,14 +119,15 @@ public final class CommandGuard {
             return passed;
         }
         Command command = accepted.command();
-        if (!nonces.remember(command.id(), command.expiresAt())) {
+        Optional<Durable> remembered = nonces.rememberLater(command.id(), command.expiresAt());
+        if (remembered.isEmpty()) {
             return reject(
                     RejectReason.REPLAYED,
                     "command " + command.id() + " was accepted before",
                     accepted.signer(),
                     command.id());
         }
-        return accepted;
+        return accepted.remembered(remembered.get());
     }
 
     /** Every check but replay, in order: {@link Decision.Accepted} when all pass. */

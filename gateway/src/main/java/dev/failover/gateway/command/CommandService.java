@@ -3,6 +3,7 @@ package dev.failover.gateway.command;
 import dev.failover.gateway.config.CommandAction;
 import dev.failover.gateway.config.ControllerConfig;
 import dev.failover.gateway.config.TagConfig;
+import dev.failover.gateway.durable.GroupCommit;
 import dev.failover.gateway.durable.GroupCommit.Durable;
 import dev.failover.gateway.events.CommandDetail;
 import dev.failover.gateway.events.EventSink;
@@ -105,7 +106,9 @@ public final class CommandService {
      * of the given actions: see {@link CommandGuard#check(byte[], String, Set)}.
      */
     public CommandResult submit(byte[] envelope, String origin, String pairName, Set<CommandAction> actions) {
-        Decision decision = guard.check(envelope, pairName, actions);
+        // The replay store's sync is waited for below, with the journal's record of a tag write: one
+        // round of the group commit for both.
+        Decision decision = guard.checkBeforeSync(envelope, pairName, actions);
         if (decision instanceof Decision.Rejected r) {
             var rejected = new CommandDetail.CommandRejected(
                     r.reason().name(), r.commandId(), null, null, r.signer(), null, origin);
@@ -138,7 +141,11 @@ public final class CommandService {
                     c.id(),
                     (String) c.args().get("tag"),
                     ((Number) c.args().get("value")).doubleValue(),
-                    accepted.signer());
+                    accepted.signer(),
+                    accepted.remembered());
+        } else if (!remembered(accepted)) {
+            result = failed(
+                    c, "REPLAY_STORE_UNAVAILABLE", "the replay store cannot keep the command's id; nothing done");
         } else {
             synchronized (pair.commandLock()) {
                 result = switch (c.action()) {
@@ -163,6 +170,17 @@ public final class CommandService {
         }
         publishOutcome(c.pair(), result, c.action().wireName(), accepted.signer());
         return withEvidence(result);
+    }
+
+    /** Waits until the replay store holds the command's id on disk: whether it does. */
+    private static boolean remembered(Decision.Accepted accepted) {
+        try {
+            accepted.remembered().await();
+            return true;
+        } catch (IOException e) {
+            log.error("command {}: {}", accepted.command().id(), e.getMessage());
+            return false;
+        }
     }
 
     /**
@@ -242,7 +260,8 @@ public final class CommandService {
                 pairName,
                 "write-tag by " + user,
                 new CommandDetail.CommandAccepted(id, action, args, user, role, origin));
-        CommandResult result = writeTag(pair, id, tag.name(), ((Number) value).doubleValue(), user);
+        CommandResult result =
+                writeTag(pair, id, tag.name(), ((Number) value).doubleValue(), user, GroupCommit.Durable.DONE);
         publishOutcome(pairName, result, action, user);
         return withEvidence(result);
     }
@@ -269,7 +288,8 @@ public final class CommandService {
      * and that sync covers every record written before it: an acknowledgement still waiting for its
      * sync when a crash comes leaves the command interrupted, never answered DONE.
      */
-    private CommandResult writeTag(Pair pair, String id, String tagName, double value, String signer) {
+    private CommandResult writeTag(
+            Pair pair, String id, String tagName, double value, String signer, Durable remembered) {
         TagConfig tag = pair.config().tags().stream()
                 .filter(t -> t.name().equals(tagName))
                 .findFirst()
@@ -282,6 +302,16 @@ public final class CommandService {
                     id,
                     "JOURNAL_UNAVAILABLE",
                     "the command journal refused the command (" + e.getMessage() + "); nothing written");
+        }
+        try {
+            // Synced by the round that synced the acceptance, as a rule: this returns at once.
+            remembered.await();
+        } catch (IOException e) {
+            return journalFailed(
+                            id,
+                            "REPLAY_STORE_UNAVAILABLE",
+                            "the replay store cannot keep the command's id (" + e.getMessage() + "); nothing written")
+                    .result();
         }
         Ran ran;
         synchronized (pair.commandLock()) {

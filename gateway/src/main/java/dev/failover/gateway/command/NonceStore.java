@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,21 +131,40 @@ public final class NonceStore implements AutoCloseable {
      * @return false when the id is already known: a replay
      */
     public boolean remember(String id, Instant expiresAt) {
-        Durable written = append(id, expiresAt);
-        if (written == null) {
+        Optional<Durable> written = rememberLater(id, expiresAt);
+        if (written.isEmpty()) {
             return false;
         }
         try {
-            written.await();
+            written.get().await();
         } catch (IOException e) {
-            synchronized (this) {
-                if (broken == null) {
-                    broken = e;
-                }
-            }
-            throw new UncheckedIOException("cannot sync command id to " + file, e);
+            throw new UncheckedIOException(e.getMessage(), e);
         }
         return true;
+    }
+
+    /**
+     * As {@link #remember}, without waiting for the sync: the id is written, and on disk once the
+     * handle's {@link Durable#await()} returns (it throws when it cannot be, and the store then refuses
+     * every id until the gateway restarts). The command must not run before. Empty for a replay.
+     */
+    public Optional<Durable> rememberLater(String id, Instant expiresAt) {
+        Durable written = append(id, expiresAt);
+        if (written == null) {
+            return Optional.empty();
+        }
+        return Optional.of(() -> {
+            try {
+                written.await();
+            } catch (IOException e) {
+                synchronized (this) {
+                    if (broken == null) {
+                        broken = e;
+                    }
+                }
+                throw new IOException("cannot sync command id " + id + " to " + file, e);
+            }
+        });
     }
 
     /** Appends the id; null when it is a replay. The caller waits for the sync without the lock. */

@@ -96,4 +96,20 @@ class NonceStoreTest {
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }
+
+    @Test
+    void anIdRememberedWithoutWaitingIsRefusedAtOnceAndOnDiskOnceItsSyncIsAwaited() throws IOException {
+        dev.failover.gateway.durable.GroupCommit group = new dev.failover.gateway.durable.GroupCommit("state");
+        Instant expires = clock.instant().plusSeconds(60);
+        try (NonceStore store = NonceStore.open(file(), clock, group)) {
+            var remembered = store.rememberLater("command-0001", expires);
+            assertThat(remembered).isPresent();
+            assertThat(store.rememberLater("command-0001", expires))
+                    .as("a replay is refused before the first one's sync")
+                    .isEmpty();
+            remembered.get().await();
+            assertThat(Files.readAllLines(file())).anyMatch(l -> l.startsWith("command-0001 "));
+            assertThat(group.figures().appends()).isEqualTo(1);
+        }
+    }
 }
