@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -87,13 +88,19 @@ final class GatewaySecurity implements AutoCloseable {
             // covers the records of every command that waits for one (docs/journal.md "Group commit").
             GroupCommit commits = new GroupCommit("gateway state");
             NonceStore nonces = NonceStore.open(config.stateDirectory().resolve("command-ids"), clock, commits);
+            // The ids of tag writes are kept durably by the journal's Accepted records, not synced by the
+            // replay store one by one: it learns them from the journal, and keeps those a compaction drops.
+            Duration lifetime =
+                    config.commands().maxWindow().plus(config.commands().clockSkew());
             CommandJournal journal;
             try {
                 journal = CommandJournal.open(
                         config.stateDirectory().resolve("command-journal"),
                         clock,
                         CommandJournal.DEFAULT_COMPACT_THRESHOLD_BYTES,
-                        commits);
+                        commits,
+                        ids -> nonces.keep(ids, lifetime));
+                nonces.learn(journal.commandIds(), lifetime);
             } catch (IOException e) {
                 nonces.close();
                 throw e;

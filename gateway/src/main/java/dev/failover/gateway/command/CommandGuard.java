@@ -81,7 +81,7 @@ public final class CommandGuard {
      * @param actions the actions accepted
      */
     public Decision check(byte[] envelope, String pairName, Set<CommandAction> actions) {
-        Decision d = checkBeforeSync(envelope, pairName, actions);
+        Decision d = decide(envelope, pairName, actions, false);
         if (d instanceof Decision.Accepted a) {
             try {
                 a.remembered().await();
@@ -95,11 +95,16 @@ public final class CommandGuard {
 
     /**
      * As {@link #check(byte[], String, Set)}, without waiting for the replay store's sync: an accepted
-     * command's {@link Decision.Accepted#remembered()} must be awaited before it runs. For the command
-     * service, which waits for it together with the journal's record of the command (one round of the
-     * group commit for both).
+     * command's {@link Decision.Accepted#remembered()} must be awaited before it runs. A tag write's id
+     * is not synced by the replay store at all: the caller must journal the command ({@code
+     * CommandJournal.accepted}, synced) before it runs, and the replay store relies on that record
+     * (NonceStore#rememberJournaled). For the command service.
      */
     public Decision checkBeforeSync(byte[] envelope, String pairName, Set<CommandAction> actions) {
+        return decide(envelope, pairName, actions, true);
+    }
+
+    private Decision decide(byte[] envelope, String pairName, Set<CommandAction> actions, boolean journaledWrites) {
         Decision passed;
         try {
             passed = beforeReplay(envelope, pairName, actions);
@@ -119,7 +124,11 @@ public final class CommandGuard {
             return passed;
         }
         Command command = accepted.command();
-        Optional<Durable> remembered = nonces.rememberLater(command.id(), command.expiresAt());
+        Optional<Durable> remembered = journaledWrites && command.action() == CommandAction.WRITE_TAG
+                ? nonces.rememberJournaled(command.id(), command.expiresAt())
+                        ? Optional.of(Durable.DONE)
+                        : Optional.empty()
+                : nonces.rememberLater(command.id(), command.expiresAt());
         if (remembered.isEmpty()) {
             return reject(
                     RejectReason.REPLAYED,

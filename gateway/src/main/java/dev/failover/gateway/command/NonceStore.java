@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -167,14 +168,77 @@ public final class NonceStore implements AutoCloseable {
         });
     }
 
-    /** Appends the id; null when it is a replay. The caller waits for the sync without the lock. */
-    private synchronized Durable append(String id, Instant expiresAt) {
+    /**
+     * As {@link #remember}, for a tag write, without a sync of its own: its id is made durable by the
+     * command journal's {@code Accepted} record, which is synced before the command runs (the command
+     * service's rule). The store {@linkplain #learn learns} the journal's ids at start, and {@linkplain
+     * #keep keeps} those a journal compaction drops; its own line here is synced with its next sync.
+     *
+     * @return false when the id is already known: a replay
+     */
+    public boolean rememberJournaled(String id, Instant expiresAt) {
+        return append(id, expiresAt, false) != null;
+    }
+
+    /**
+     * Learns the ids of the command journal, each live until its acceptance plus {@code lifetime}
+     * (the longest validity window plus the clock skew allowed: no command accepted then is valid
+     * longer): what a power loss may have kept from this file, since tag writes rely on the journal.
+     */
+    public synchronized void learn(Map<String, Instant> acceptedAt, Duration lifetime) {
+        long now = clock.millis();
+        int learned = 0;
+        for (var e : acceptedAt.entrySet()) {
+            long expires = e.getValue().plus(lifetime).toEpochMilli();
+            if (expires > now && live.getOrDefault(e.getKey(), 0L) < expires) {
+                live.put(e.getKey(), expires);
+                learned++;
+            }
+        }
+        if (learned > 0) {
+            log.info("{}: {} command id(s) from the command journal kept until they expire", file, learned);
+        }
+    }
+
+    /**
+     * Appends the ids a journal compaction is about to drop that are still live ({@link #learn}'s
+     * rule), and syncs: the compaction waits for it.
+     */
+    public void keep(Map<String, Instant> acceptedAt, Duration lifetime) throws IOException {
+        Durable written = null;
+        synchronized (this) {
+            learn(acceptedAt, lifetime);
+            for (String id : acceptedAt.keySet()) {
+                Long expires = live.get(id);
+                if (expires != null && expires > clock.millis()) {
+                    written = append(id, Instant.ofEpochMilli(expires), true, true);
+                }
+            }
+        }
+        if (written != null) {
+            written.await();
+        }
+    }
+
+    private Durable append(String id, Instant expiresAt) {
+        return append(id, expiresAt, true);
+    }
+
+    private synchronized Durable append(String id, Instant expiresAt, boolean sync) {
+        return append(id, expiresAt, sync, false);
+    }
+
+    /**
+     * Appends the id; null when it is a replay (unless {@code again}: an id kept again). With {@code
+     * sync}, the handle to wait for its sync without the lock; else {@link Durable#DONE}.
+     */
+    private synchronized Durable append(String id, Instant expiresAt, boolean sync, boolean again) {
         if (!ID.matcher(id).matches()) {
             throw new IllegalArgumentException("command id '" + id + "' does not match " + ID.pattern());
         }
         long now = clock.millis();
         Long known = live.get(id);
-        if (known != null && known > now) {
+        if (known != null && known > now && !again) {
             return null;
         }
         if (broken != null) {
@@ -187,7 +251,7 @@ public final class NonceStore implements AutoCloseable {
         try {
             channel.write(
                     ByteBuffer.wrap((id + " " + expiresAt.toEpochMilli() + "\n").getBytes(StandardCharsets.UTF_8)));
-            written = commits.ticket();
+            written = sync ? commits.ticket() : Durable.DONE;
         } catch (IOException e) {
             // A write that failed halfway may leave part of a line: appending more after it would
             // make the file unreadable at the next start. Refuse everything until then instead.
@@ -256,7 +320,12 @@ public final class NonceStore implements AutoCloseable {
     @Override
     public synchronized void close() throws IOException {
         synchronized (fileLock) {
-            channel.close();
+            try {
+                // The ids of tag writes were not synced one by one.
+                channel.force(false);
+            } finally {
+                channel.close();
+            }
         }
     }
 }

@@ -15,6 +15,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +88,22 @@ public final class CommandJournal implements AutoCloseable {
 
     private final Object fileLock = new Object();
     private final GroupCommit.Member commits;
+    private final DroppedIds dropped;
+
+    /**
+     * Told which command ids a compaction is about to drop, before the journal changes: the replay
+     * store, which relies on the journal's records of tag writes, keeps them durably itself.
+     */
+    @FunctionalInterface
+    public interface DroppedIds {
+
+        /**
+         * @param acceptedAt the ids dropped and when each was accepted
+         * @throws IOException when they cannot be kept: the compaction is not done (retried later)
+         */
+        void dropping(Map<String, Instant> acceptedAt) throws IOException;
+    }
+
     private long size;
     private long compactAt;
     private Lifecycle lifecycle = Lifecycle.OPEN;
@@ -98,7 +115,9 @@ public final class CommandJournal implements AutoCloseable {
             long compactThreshold,
             JournalReader.Scan scan,
             RandomAccessFile out,
-            GroupCommit group) {
+            GroupCommit group,
+            DroppedIds dropped) {
+        this.dropped = dropped;
         this.file = file;
         this.compactionFile = compactionFileOf(file);
         this.clock = clock;
@@ -162,6 +181,16 @@ public final class CommandJournal implements AutoCloseable {
      */
     public static CommandJournal open(Path file, Clock clock, long compactThresholdBytes, GroupCommit group)
             throws IOException {
+        return open(file, clock, compactThresholdBytes, group, null);
+    }
+
+    /**
+     * As {@link #open(Path, Clock, long, GroupCommit)}, telling {@code dropped} (null: nobody) which
+     * command ids each compaction drops, before it does, the one run by this open included.
+     */
+    public static CommandJournal open(
+            Path file, Clock clock, long compactThresholdBytes, GroupCommit group, DroppedIds dropped)
+            throws IOException {
         if (compactThresholdBytes <= 0) {
             throw new IllegalArgumentException("compactThresholdBytes must be positive");
         }
@@ -193,7 +222,7 @@ public final class CommandJournal implements AutoCloseable {
         CommandJournal journal;
         try {
             out.seek(scan.validEnd());
-            journal = new CommandJournal(abs, clock, compactThresholdBytes, scan, out, group);
+            journal = new CommandJournal(abs, clock, compactThresholdBytes, scan, out, group, dropped);
         } catch (IOException | RuntimeException e) {
             out.close();
             throw e;
@@ -346,6 +375,14 @@ public final class CommandJournal implements AutoCloseable {
         return state.pending();
     }
 
+    /**
+     * Every command id the journal holds (pending, acknowledged, failed since the last compaction), with
+     * the time it was accepted: the replay store learns them at start.
+     */
+    public synchronized Map<String, Instant> commandIds() {
+        return Map.copyOf(state.commandIds());
+    }
+
     /** What {@link #open} repaired: a last record cut short by a crash, dropped. */
     public Optional<Recovery> recovery() {
         return recovery;
@@ -454,6 +491,11 @@ public final class CommandJournal implements AutoCloseable {
         long before = size;
         List<JournalRecord> records = state.compactionRecords();
         JournalState next = JournalState.replay(records);
+        if (dropped != null) {
+            Map<String, Instant> leaving = state.commandIds();
+            leaving.keySet().removeAll(next.commandIds().keySet());
+            dropped.dropping(leaving);
+        }
         Path written = writeCompactionFile(records);
         install(written, next);
         log.info(

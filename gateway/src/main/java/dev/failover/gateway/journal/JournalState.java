@@ -8,6 +8,7 @@ import dev.failover.gateway.journal.JournalRecord.DeliveredToStandby;
 import dev.failover.gateway.journal.JournalRecord.Failed;
 import dev.failover.gateway.journal.JournalRecord.Retained;
 import dev.failover.gateway.journal.JournalRecord.StandbyQueued;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -57,6 +58,8 @@ final class JournalState {
     private final Map<String, Set<String>> owedAcknowledged = new HashMap<>();
 
     private final Set<String> failed = new HashSet<>();
+    /** When each failed command was accepted: for {@link #commandIds()}. */
+    private final Map<String, Instant> failedAcceptedAt = new HashMap<>();
     /** StandbyQueued records applied so far: orders the pending commands owed to a standby. */
     private long queued;
 
@@ -131,8 +134,9 @@ final class JournalState {
             }
             case Failed f -> {
                 // A failed command is owed to nobody: its writes are not to be applied anywhere.
-                pending.remove(id);
+                Entry e = pending.remove(id);
                 failed.add(id);
+                failedAcceptedAt.put(id, e.command.acceptedAt());
             }
             case Retained t -> acknowledge(t.command(), t.owedTo());
         }
@@ -225,6 +229,14 @@ final class JournalState {
         Set<String> controllers = new TreeSet<>(owedAcknowledged.keySet());
         pending.values().forEach(e -> controllers.addAll(e.queuedFor));
         return Collections.unmodifiableSet(controllers);
+    }
+
+    /** Every command id the state holds (pending, acknowledged, failed), with the time it was accepted. */
+    Map<String, Instant> commandIds() {
+        Map<String, Instant> ids = new HashMap<>(failedAcceptedAt);
+        pending.forEach((id, e) -> ids.put(id, e.command.acceptedAt()));
+        acknowledged.forEach((id, a) -> ids.put(id, a.acceptedAt()));
+        return ids;
     }
 
     List<PendingCommand> pending() {

@@ -112,4 +112,40 @@ class NonceStoreTest {
             assertThat(group.figures().appends()).isEqualTo(1);
         }
     }
+
+    @Test
+    void aTagWritesIdIsNotSyncedOnItsOwnAndTheJournalsIdsAreLearnedAndKept() throws IOException {
+        dev.failover.gateway.durable.GroupCommit group = new dev.failover.gateway.durable.GroupCommit("state");
+        Instant expires = clock.instant().plusSeconds(60);
+        Duration lifetime = Duration.ofMinutes(5).plusSeconds(30);
+        try (NonceStore store = NonceStore.open(file(), clock, group)) {
+            assertThat(store.rememberJournaled("write-0001", expires)).isTrue();
+            assertThat(store.rememberJournaled("write-0001", expires))
+                    .as("a replay")
+                    .isFalse();
+            assertThat(group.figures().appends()).as("no sync waited for").isZero();
+
+            // Ids the journal holds (a power loss kept them from this file): refused until they expire.
+            store.learn(java.util.Map.of("write-0002", clock.instant()), lifetime);
+            assertThat(store.contains("write-0002")).isTrue();
+            assertThat(store.rememberJournaled("write-0002", expires)).isFalse();
+
+            // Ids a journal compaction drops: written and synced here before the compaction goes on.
+            store.keep(
+                    java.util.Map.of(
+                            "write-0003",
+                            clock.instant(),
+                            "old-0004",
+                            clock.instant().minusSeconds(3600)),
+                    lifetime);
+            assertThat(group.figures().appends()).as("kept with a sync").isEqualTo(1);
+        }
+        assertThat(Files.readString(file())).contains("write-0003").doesNotContain("old-0004");
+        clock.advance(Duration.ofMinutes(4));
+        try (NonceStore store = NonceStore.open(file(), clock)) {
+            assertThat(store.contains("write-0003"))
+                    .as("until acceptance plus the lifetime")
+                    .isTrue();
+        }
+    }
 }

@@ -215,4 +215,40 @@ class JournalCompactionTest {
             assertThat(journal.sizeBytes()).as("compacted at a later attempt").isLessThan(grown);
         }
     }
+
+    @Test
+    void aCompactionTellsWhichCommandIdsItDropsBeforeItDropsThem() throws IOException {
+        java.util.Map<String, java.time.Instant> told = new java.util.HashMap<>();
+        try (CommandJournal journal = CommandJournal.open(
+                file(), clock, CommandJournal.DEFAULT_COMPACT_THRESHOLD_BYTES, null, told::putAll)) {
+            acknowledge(journal, "first", "tank-1", List.of(w("level", 1)));
+            acknowledge(journal, "second", "tank-1", List.of(w("level", 2)));
+            journal.accepted("broken", "tank-1", List.of(w("level", 3)), "CN=operator-1");
+            journal.failed("broken", "CONTROLLER_TIMEOUT");
+            assertThat(journal.commandIds()).containsOnlyKeys("first", "second", "broken");
+            java.time.Instant firstAccepted = journal.commandIds().get("first");
+
+            journal.compact();
+
+            assertThat(told)
+                    .as("superseded and failed: dropped")
+                    .containsOnlyKeys("first", "broken")
+                    .containsEntry("first", firstAccepted);
+            assertThat(journal.commandIds()).containsOnlyKeys("second");
+        }
+    }
+
+    @Test
+    void aCompactionWhoseDroppedIdsCannotBeKeptIsNotDone() throws IOException {
+        try (CommandJournal journal =
+                CommandJournal.open(file(), clock, CommandJournal.DEFAULT_COMPACT_THRESHOLD_BYTES, null, ids -> {
+                    throw new IOException("replay store unavailable");
+                })) {
+            acknowledge(journal, "first", "tank-1", List.of(w("level", 1)));
+            acknowledge(journal, "second", "tank-1", List.of(w("level", 2)));
+            assertThatThrownBy(journal::compact).hasMessageContaining("replay store unavailable");
+            assertThat(journal.commandIds()).containsOnlyKeys("first", "second");
+            acknowledge(journal, "third", "tank-1", List.of(w("level", 3)));
+        }
+    }
 }

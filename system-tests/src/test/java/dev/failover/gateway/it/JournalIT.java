@@ -165,4 +165,35 @@ class JournalIT {
                 .as("nothing modified")
                 .isEqualTo(bytes);
     }
+
+    @Test
+    void aTagWritesIdThatAPowerLossKeptFromTheReplayStoreIsStillRefusedAfterARestart() throws Exception {
+        // A tag write's id is not synced by the replay store: the journal's Accepted record, synced
+        // before the write runs, keeps it, and the replay store learns it at start.
+        start();
+        var operator = pki.identity(pki.operator("replayer", "operator"));
+        java.time.Instant now = java.time.Instant.now();
+        dev.failover.gateway.command.Command c = new dev.failover.gateway.command.Command(
+                java.util.UUID.randomUUID().toString(),
+                now,
+                now.plusSeconds(120),
+                SimPair.PAIR,
+                dev.failover.gateway.config.CommandAction.WRITE_TAG,
+                java.util.Map.of("tag", SETPOINT, "value", 12.5));
+        byte[] envelope = dev.failover.gateway.command.cms.CmsEnvelope.sign(
+                c.canonicalJson(), operator.privateKey(), operator.chain());
+        assertThat(pair.gateway().commands().submit(envelope, "JournalIT").outcome())
+                .isEqualTo(CommandResult.Outcome.DONE);
+        pair.close();
+        pair = null;
+        // What a power loss may leave: the replay store without the id (never synced there).
+        Path ids = stateDir.resolve("state").resolve("command-ids");
+        assertThat(java.nio.file.Files.readString(ids)).contains(c.id());
+        java.nio.file.Files.writeString(ids, "");
+
+        start();
+        CommandResult again = pair.gateway().commands().submit(envelope, "JournalIT");
+        assertThat(again.outcome()).as(again.toString()).isEqualTo(CommandResult.Outcome.REJECTED);
+        assertThat(again.code()).isEqualTo("REPLAYED");
+    }
 }
