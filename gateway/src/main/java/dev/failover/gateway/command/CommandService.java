@@ -106,8 +106,8 @@ public final class CommandService {
      * of the given actions: see {@link CommandGuard#check(byte[], String, Set)}.
      */
     public CommandResult submit(byte[] envelope, String origin, String pairName, Set<CommandAction> actions) {
-        // The replay store's sync is waited for below, with the journal's record of a tag write: one
-        // round of the group commit for both.
+        // The replay store's sync is waited for below, before the command runs. A tag write's id needs
+        // none: the journal's Accepted record, synced before the write runs, keeps it (docs/security.md).
         Decision decision = guard.checkBeforeSync(envelope, pairName, actions);
         if (decision instanceof Decision.Rejected r) {
             var rejected = new CommandDetail.CommandRejected(
@@ -304,7 +304,7 @@ public final class CommandService {
                     "the command journal refused the command (" + e.getMessage() + "); nothing written");
         }
         try {
-            // Synced by the round that synced the acceptance, as a rule: this returns at once.
+            // Nothing to wait for when the journal's record keeps the id (signed tag writes).
             remembered.await();
         } catch (IOException e) {
             return journalFailed(
