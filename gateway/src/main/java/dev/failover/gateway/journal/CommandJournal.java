@@ -132,7 +132,11 @@ public final class CommandJournal implements AutoCloseable {
                 : group.join(file.toString(), this::syncFile);
     }
 
-    /** The group commit's sync: {@code fsync(2)} of the file appended to now, under {@link #fileLock}. */
+    /**
+     * The group commit's sync: {@code fsync(2)} of the file appended to now, under {@link #fileLock}.
+     * It may run on any thread, one holding the journal's lock included (a compaction's hook waits for
+     * a round): a failure is noted without that lock, and breaks the journal at its next append.
+     */
     private void syncFile() throws IOException {
         try {
             synchronized (fileLock) {
@@ -142,10 +146,16 @@ public final class CommandJournal implements AutoCloseable {
                 out.getFD().sync();
             }
         } catch (IOException e) {
-            broken(e, "a sync failed");
+            if (syncFailure == null) {
+                syncFailure = e;
+                log.error("{}: a sync failed; the journal refuses every append until the gateway restarts", file, e);
+            }
             throw e;
         }
     }
+
+    /** A failed sync, noted by whichever thread ran it; {@link #checkWritable()} breaks the journal. */
+    private volatile IOException syncFailure;
 
     private synchronized void broken(IOException e, String what) {
         if (lifecycle == Lifecycle.OPEN) {
@@ -572,6 +582,11 @@ public final class CommandJournal implements AutoCloseable {
     }
 
     private void checkWritable() throws IOException {
+        IOException failedSync = syncFailure;
+        if (failedSync != null && lifecycle == Lifecycle.OPEN) {
+            lifecycle = Lifecycle.BROKEN;
+            failure = failedSync;
+        }
         switch (lifecycle) {
             case OPEN -> {}
             case CLOSED -> throw new IllegalStateException("the command journal " + file + " is closed");

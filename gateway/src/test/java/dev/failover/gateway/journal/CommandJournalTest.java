@@ -427,4 +427,21 @@ class CommandJournalTest {
                     .containsExactly("second-accepted", "first-accepted");
         }
     }
+
+    @Test
+    void aFailedSyncFailsItsWaiterAndBreaksTheJournalAtItsNextAppend() throws IOException {
+        try (CommandJournal journal = CommandJournal.open(file(), clock)) {
+            journal.accepted("cmd-1", "tank-1", List.of(w("level", 1)), "CN=operator-1");
+            journal.appliedActive("cmd-1", "plc-a");
+            journal.appliedStandby("cmd-1", "plc-b");
+            GroupCommit.Durable ack = journal.acknowledge("cmd-1");
+            // The disk fails between the write and its sync.
+            journal.closeFileForTest();
+
+            assertThatThrownBy(ack::await).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> journal.accepted("cmd-2", "tank-1", List.of(w("level", 2)), "CN=operator-1"))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("failed earlier");
+        }
+    }
 }
