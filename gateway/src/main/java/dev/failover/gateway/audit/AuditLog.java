@@ -28,7 +28,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -116,12 +115,8 @@ public final class AuditLog implements EventSink, AutoCloseable {
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong dropped = new AtomicLong();
 
-    /** Guards {@link #offered}, {@link #processed} and {@link #failedRanges}; notified per batch. */
-    private final Object progress = new Object();
-    /** Events queued so far: the n-th queued is the n-th the writer takes (one queue, in order). */
-    private long offered;
-    /** Events the writer has taken and written (perhaps not yet synced), or failed to write. */
-    private long processed;
+    /** What each publishing thread's {@link #flush} waits for. */
+    private final WriteProgress progress = new WriteProgress();
 
     /** The sync of the last batch written: covers every batch before it too. */
     private volatile Durable lastBatch = Durable.DONE;
@@ -130,16 +125,6 @@ public final class AuditLog implements EventSink, AutoCloseable {
     private final List<Runnable> unsettled = new ArrayList<>();
 
     private final List<Pending> unsettledPending = new ArrayList<>();
-    /** The last batches that failed, as {first, last} event numbers: at most {@value #FAILED_RANGES}. */
-    private final ArrayDeque<long[]> failedRanges = new ArrayDeque<>();
-
-    private static final int FAILED_RANGES = 64;
-
-    /**
-     * Per publishing thread, since its last {@link #flush}: the number of its first and last event
-     * queued (0 when none), and whether one was dropped.
-     */
-    private final ThreadLocal<long[]> published = ThreadLocal.withInitial(() -> new long[3]);
 
     private final List<BiConsumer<String, Checkpoint>> checkpointListeners = new CopyOnWriteArrayList<>();
     private volatile String latestNote;
@@ -343,20 +328,7 @@ public final class AuditLog implements EventSink, AutoCloseable {
     /** Queues {@code event}; the future completes with its index once it is on disk. */
     public CompletableFuture<Long> append(GatewayEvent event) {
         CompletableFuture<Long> appended = new CompletableFuture<>();
-        long[] mine = published.get();
-        boolean queued;
-        synchronized (progress) {
-            queued = running && queue.offer(new Pending(event, appended));
-            if (queued) {
-                offered++;
-                if (mine[0] == 0) {
-                    mine[0] = offered;
-                }
-                mine[1] = offered;
-            }
-        }
-        if (!queued) {
-            mine[2] = 1;
+        if (!progress.offer(() -> running && queue.offer(new Pending(event, appended)))) {
             long n = dropped.incrementAndGet();
             if (n == 1 || Long.bitCount(n) == 1) {
                 log.error("audit log: {} event(s) dropped: the writer does not keep up or has stopped", n);
@@ -373,38 +345,8 @@ public final class AuditLog implements EventSink, AutoCloseable {
      */
     @Override
     public boolean flush(Duration max) {
-        long[] mine = published.get();
-        long first = mine[0];
-        long last = mine[1];
-        boolean lost = mine[2] != 0;
-        mine[0] = 0;
-        mine[1] = 0;
-        mine[2] = 0;
-        if (last == 0) {
-            return !lost;
-        }
-        long deadline = System.nanoTime() + max.toNanos();
-        synchronized (progress) {
-            while (processed < last) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !writer.isAlive()) {
-                    return false;
-                }
-                try {
-                    progress.wait(Math.max(1, Math.min(left / 1_000_000, 100)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            for (long[] r : failedRanges) {
-                if (r[0] <= last && r[1] >= first) {
-                    return false;
-                }
-            }
-            if (lost) {
-                return false;
-            }
+        if (!progress.awaitWritten(max, writer::isAlive)) {
+            return false;
         }
         // Written: the sync is waited for here, on the caller's thread, which may lead the round
         // itself, while the writer goes on with the next batch. The last batch's sync covers ours.
@@ -413,23 +355,6 @@ public final class AuditLog implements EventSink, AutoCloseable {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    /** Counts a batch the writer took: written, or failed ({@code ok} false). */
-    private void processed(int events, boolean ok) {
-        if (events == 0) {
-            return;
-        }
-        synchronized (progress) {
-            if (!ok) {
-                failedRanges.addLast(new long[] {processed + 1, processed + events});
-                if (failedRanges.size() > FAILED_RANGES) {
-                    failedRanges.removeFirst();
-                }
-            }
-            processed += events;
-            progress.notifyAll();
         }
     }
 
@@ -464,11 +389,9 @@ public final class AuditLog implements EventSink, AutoCloseable {
             failed(e);
             running = false;
             List<Pending> lost = new ArrayList<>();
-            synchronized (progress) {
-                queue.drainTo(lost);
-            }
+            progress.exclusively(() -> queue.drainTo(lost));
             lost.forEach(p -> p.appended().completeExceptionally(e));
-            processed(lost.size(), false);
+            progress.processed(lost.size(), false);
             return;
         }
         List<Pending> batch = new ArrayList<>();
@@ -524,7 +447,7 @@ public final class AuditLog implements EventSink, AutoCloseable {
      */
     private void commit(List<Pending> batch) {
         boolean written = write(batch);
-        processed(batch.size(), written);
+        progress.processed(batch.size(), written);
         boolean urgent = false;
         for (Pending p : batch) {
             urgent |= securityRelevant(p.event());
