@@ -122,9 +122,10 @@ public final class AuditLog implements EventSink, AutoCloseable {
     private volatile Durable lastBatch = Durable.DONE;
 
     /** Appends written but not yet known to be synced, completed by {@link #settle()}: the writer's own. */
-    private final List<Runnable> unsettled = new ArrayList<>();
+    private final List<Written> unsettled = new ArrayList<>();
 
-    private final List<Pending> unsettledPending = new ArrayList<>();
+    /** An append written at {@code index}, its future completed once the write is known synced. */
+    private record Written(Pending pending, long index) {}
 
     private final List<BiConsumer<String, Checkpoint>> checkpointListeners = new CopyOnWriteArrayList<>();
     private volatile String latestNote;
@@ -423,22 +424,20 @@ public final class AuditLog implements EventSink, AutoCloseable {
      * thread leads), then completes the appends it covered; a failed sync is {@code AUDIT_FAILED}.
      */
     private void settle() {
-        if (unsettledPending.isEmpty()) {
+        if (unsettled.isEmpty()) {
             return;
         }
         try {
             lastBatch.await();
         } catch (IOException e) {
             failed(e);
-            unsettledPending.forEach(p -> p.appended().completeExceptionally(e));
-            unsettledPending.clear();
+            unsettled.forEach(w -> w.pending().appended().completeExceptionally(e));
             unsettled.clear();
             return;
         }
         recovered();
-        unsettled.forEach(Runnable::run);
+        unsettled.forEach(w -> w.pending().appended().complete(w.index()));
         unsettled.clear();
-        unsettledPending.clear();
     }
 
     /**
@@ -501,10 +500,7 @@ public final class AuditLog implements EventSink, AutoCloseable {
             long first = tree.size();
             for (int i = 0; i < leaves.size(); i++) {
                 tree.append(leaves.get(i));
-                Pending p = batch.get(i);
-                long at = first + i;
-                unsettledPending.add(p);
-                unsettled.add(() -> p.appended().complete(at));
+                unsettled.add(new Written(batch.get(i), first + i));
             }
             lastLeaf = previous;
             liveBytes += bytes;

@@ -3,7 +3,6 @@ package dev.failover.gateway.command;
 import dev.failover.gateway.config.CommandAction;
 import dev.failover.gateway.config.ControllerConfig;
 import dev.failover.gateway.config.TagConfig;
-import dev.failover.gateway.durable.GroupCommit;
 import dev.failover.gateway.durable.GroupCommit.Durable;
 import dev.failover.gateway.events.CommandDetail;
 import dev.failover.gateway.events.EventSink;
@@ -260,8 +259,7 @@ public final class CommandService {
                 pairName,
                 "write-tag by " + user,
                 new CommandDetail.CommandAccepted(id, action, args, user, role, origin));
-        CommandResult result =
-                writeTag(pair, id, tag.name(), ((Number) value).doubleValue(), user, GroupCommit.Durable.DONE);
+        CommandResult result = writeTag(pair, id, tag.name(), ((Number) value).doubleValue(), user, Durable.DONE);
         publishOutcome(pairName, result, action, user);
         return withEvidence(result);
     }

@@ -150,7 +150,7 @@ public final class NonceStore implements AutoCloseable {
      * every id until the gateway restarts). The command must not run before. Empty for a replay.
      */
     public Optional<Durable> rememberLater(String id, Instant expiresAt) {
-        Durable written = append(id, expiresAt);
+        Durable written = append(id, expiresAt, true, false);
         if (written == null) {
             return Optional.empty();
         }
@@ -177,7 +177,7 @@ public final class NonceStore implements AutoCloseable {
      * @return false when the id is already known: a replay
      */
     public boolean rememberJournaled(String id, Instant expiresAt) {
-        return append(id, expiresAt, false) != null;
+        return append(id, expiresAt, false, false) != null;
     }
 
     /**
@@ -218,14 +218,6 @@ public final class NonceStore implements AutoCloseable {
         if (written != null) {
             written.await();
         }
-    }
-
-    private Durable append(String id, Instant expiresAt) {
-        return append(id, expiresAt, true);
-    }
-
-    private synchronized Durable append(String id, Instant expiresAt, boolean sync) {
-        return append(id, expiresAt, sync, false);
     }
 
     /**
