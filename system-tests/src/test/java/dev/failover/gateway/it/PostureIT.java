@@ -14,9 +14,8 @@ import dev.failover.gateway.failover.Alarm;
 import dev.failover.gateway.failover.SwitchoverReport;
 import dev.failover.gateway.posture.Finding;
 import dev.failover.plcsim.modbus.TlsPosture;
+import dev.failover.testkit.PortReservation;
 import dev.failover.testkit.SimPair;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -53,7 +52,8 @@ class PostureIT {
 
     private SimPair pair;
     private final List<GatewayEvent> events = new CopyOnWriteArrayList<>();
-    private int plainPortB;
+    private PortReservation plainA;
+    private PortReservation plainB;
 
     @BeforeAll
     static void pki() throws Exception {
@@ -65,6 +65,12 @@ class PostureIT {
         if (pair != null) {
             pair.close();
         }
+        if (plainA != null) {
+            plainA.close();
+        }
+        if (plainB != null) {
+            plainB.close();
+        }
     }
 
     private void start() throws Exception {
@@ -72,8 +78,8 @@ class PostureIT {
     }
 
     private void start(boolean blockOnFailure) throws Exception {
-        plainPortB = freePort();
-        int plainPortA = freePort();
+        plainA = PortReservation.onLoopback();
+        plainB = PortReservation.onLoopback();
         pair = SimPair.startSecure(
                 FailoverPolicy.defaults().withHoldDown(Duration.ZERO),
                 true,
@@ -84,8 +90,8 @@ class PostureIT {
                         config,
                         PostureConfig.defaults()
                                 .withPeriod(PERIOD)
-                                .withPlainModbusPort(SimPair.A, plainPortA)
-                                .withPlainModbusPort(SimPair.B, plainPortB)
+                                .withPlainModbusPort(SimPair.A, plainA.port())
+                                .withPlainModbusPort(SimPair.B, plainB.port())
                                 .withBlockOnFailure(blockOnFailure)));
         await().atMost(WAIT).until(() -> pair.protectedWith(SimPair.A));
         await().atMost(WAIT).until(() -> posture().controllers().size() == 2);
@@ -93,12 +99,6 @@ class PostureIT {
 
     private static GatewayConfig withBaseline(GatewayConfig c, PostureConfig baseline) {
         return c.withSecurity(c.security().withPosture(baseline));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     private dev.failover.gateway.posture.PostureStatus posture() {
@@ -165,7 +165,7 @@ class PostureIT {
         pair.plc(SimPair.B).posture().cipherSuites(TlsPosture.Suites.STRONG);
         awaitParity();
 
-        pair.plc(SimPair.B).posture().plainModbus(OptionalInt.of(plainPortB));
+        pair.plc(SimPair.B).posture().plainModbus(OptionalInt.of(plainB.release()));
         awaitDriftOn("plainModbus");
         pair.plc(SimPair.B).posture().plainModbus(OptionalInt.empty());
         awaitParity();
@@ -206,7 +206,7 @@ class PostureIT {
     @Test
     void aRealFailureStillPromotesAWeakerStandbyAndTheGatewayStaysInHeightenedModeUntilParity() throws Exception {
         start();
-        pair.plc(SimPair.B).posture().plainModbus(OptionalInt.of(plainPortB));
+        pair.plc(SimPair.B).posture().plainModbus(OptionalInt.of(plainB.release()));
         awaitDriftOn("plainModbus");
 
         pair.plc(SimPair.A).faults().crash();
@@ -268,8 +268,8 @@ class PostureIT {
     @Test
     void aStandbyCertificateWithAWeakerKeyAndCloseToExpiryIsNamed(@TempDir Path ownPki) throws Exception {
         TestPki weakB = TestPki.create(ownPki);
-        int plainA = freePort();
-        int plainB = freePort();
+        plainA = PortReservation.onLoopback();
+        plainB = PortReservation.onLoopback();
         weakB.controller(SimPair.B, dev.failover.certs.KeyAlgorithm.RSA_2048, Duration.ofDays(10));
         pair = SimPair.startSecure(
                 FailoverPolicy.defaults().withHoldDown(Duration.ZERO),
@@ -281,8 +281,8 @@ class PostureIT {
                         config,
                         PostureConfig.defaults()
                                 .withPeriod(PERIOD)
-                                .withPlainModbusPort(SimPair.A, plainA)
-                                .withPlainModbusPort(SimPair.B, plainB)));
+                                .withPlainModbusPort(SimPair.A, plainA.port())
+                                .withPlainModbusPort(SimPair.B, plainB.port())));
         await().atMost(WAIT).until(() -> pair.protectedWith(SimPair.A));
 
         awaitDriftOn("certificate.key");
