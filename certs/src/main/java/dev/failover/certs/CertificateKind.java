@@ -19,7 +19,9 @@ public enum CertificateKind {
      * The gateway's audit log: signs its checkpoints, nothing else (extended key usage {@link
      * #AUDIT_SIGNING}; no TLS, no command signing).
      */
-    AUDIT("audit", Duration.ofDays(365), KeyAlgorithm.EC_P256);
+    AUDIT("audit", Duration.ofDays(365), KeyAlgorithm.EC_P256),
+    /** An MQTT broker the gateway reports to: TLS server only (docs/mqtt.md). */
+    BROKER("broker", Duration.ofDays(365), KeyAlgorithm.EC_P256);
 
     /**
      * The extended key usage of an audit-log signing key: a UUID-based OID (ITU-T X.667, arc 2.25),
@@ -68,8 +70,8 @@ public enum CertificateKind {
                 return kind;
             }
         }
-        throw new IllegalArgumentException(
-                "unknown certificate kind '" + text + "': use one of gateway, controller, operator, opcua, audit");
+        throw new IllegalArgumentException("unknown certificate kind '" + text
+                + "': use one of gateway, controller, operator, opcua, audit, broker");
     }
 
     /** The CLI name, as messages show it. */

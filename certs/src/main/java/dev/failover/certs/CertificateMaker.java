@@ -187,7 +187,7 @@ final class CertificateMaker {
                 switch (request.kind()) {
                     // TLS: ECDHE-ECDSA needs digitalSignature; static (EC)DH or RSA key transport need
                     // keyAgreement resp. keyEncipherment.
-                    case GATEWAY, CONTROLLER ->
+                    case GATEWAY, CONTROLLER, BROKER ->
                         KeyUsage.digitalSignature | (ec ? KeyUsage.keyAgreement : KeyUsage.keyEncipherment);
                     case OPERATOR, AUDIT -> KeyUsage.digitalSignature | KeyUsage.nonRepudiation;
                     // OPC UA Part 6 §6.2.2 application instance certificate, as Milo checks it.
@@ -207,6 +207,8 @@ final class CertificateMaker {
             // certificate as fit to sign commands (Purpose.COMMAND_SIGNING), which gateways and
             // controllers are not.
             case OPERATOR -> new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_emailProtection};
+            // A server and nothing else: a broker's key cannot log in to a controller or the gateway.
+            case BROKER -> new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth};
             // Its own purpose only: an audit key cannot log in or sign commands, and no other key can
             // sign checkpoints.
             case AUDIT ->

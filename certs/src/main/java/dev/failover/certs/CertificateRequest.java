@@ -62,6 +62,10 @@ public record CertificateRequest(
             throw new IllegalArgumentException(
                     "an audit certificate carries no role: it signs the audit log's checkpoints and nothing else");
         }
+        if (kind == CertificateKind.BROKER && role.isPresent()) {
+            throw new IllegalArgumentException(
+                    "a broker certificate carries no role: it serves MQTT over TLS and nothing else");
+        }
         if (kind == CertificateKind.OPCUA_APPLICATION) {
             if (role.isPresent()) {
                 throw new IllegalArgumentException(

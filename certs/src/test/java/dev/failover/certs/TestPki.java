@@ -71,9 +71,18 @@ public final class TestPki {
         return issue(name, () -> pki.issue(request, KEYSTORE_PASSWORD));
     }
 
+    /** An MQTT broker's certificate with SAN IP 127.0.0.1 and DNS localhost. */
+    public IssuedCertificate broker(String name) throws PkiException {
+        return onLoopback(CertificateKind.BROKER, name);
+    }
+
     /** A controller certificate with SAN IP 127.0.0.1 and DNS localhost, no role. */
     public IssuedCertificate controller(String name) throws PkiException {
-        CertificateRequest request = CertificateRequest.builder(CertificateKind.CONTROLLER, name)
+        return onLoopback(CertificateKind.CONTROLLER, name);
+    }
+
+    private IssuedCertificate onLoopback(CertificateKind kind, String name) throws PkiException {
+        CertificateRequest request = CertificateRequest.builder(kind, name)
                 .ipAddress("127.0.0.1")
                 .dnsName("localhost")
                 .build();

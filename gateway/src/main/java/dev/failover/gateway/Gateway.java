@@ -12,6 +12,7 @@ import dev.failover.gateway.config.ControllerConfig;
 import dev.failover.gateway.config.FailoverPolicy.UnreachableActive;
 import dev.failover.gateway.config.FenceConfig;
 import dev.failover.gateway.config.GatewayConfig;
+import dev.failover.gateway.config.MqttConfig;
 import dev.failover.gateway.config.PairConfig;
 import dev.failover.gateway.control.ControlServer;
 import dev.failover.gateway.durable.GroupCommit;
@@ -32,6 +33,7 @@ import dev.failover.gateway.journal.CommandJournal;
 import dev.failover.gateway.journal.PendingCommand;
 import dev.failover.gateway.link.ControllerLink;
 import dev.failover.gateway.link.Links;
+import dev.failover.gateway.mqtt.MqttSink;
 import dev.failover.gateway.posture.PostureWatch;
 import dev.failover.gateway.scada.ScadaServer;
 import dev.failover.gateway.supervisor.PairSupervisor;
@@ -89,6 +91,7 @@ public final class Gateway implements AutoCloseable {
     private RefusalReporter refusals;
     private PostureWatch posture;
     private AnomalyWatch anomalies;
+    private MqttSink mqtt;
 
     private Gateway(GatewayConfig config, Function<HardwareConfig, PairHardware> hardware, AutoDetectedGpio owned) {
         this.config = config;
@@ -253,6 +256,9 @@ public final class Gateway implements AutoCloseable {
             }
             posture.start();
         }
+        if (config.mqttSink().isPresent()) {
+            startMqtt(config.mqttSink().get(), clock);
+        }
         log.info("gateway {} running, control endpoint {}:{}", config.name(), config.controlHost(), control.port());
     }
 
@@ -354,6 +360,33 @@ public final class Gateway implements AutoCloseable {
                 .orElse(Duration.ofMillis(15));
         Duration third = shortest.dividedBy(3);
         return third.compareTo(Duration.ofMillis(2)) < 0 ? Duration.ofMillis(2) : third;
+    }
+
+    /** Reports to incident response over MQTT, with the audit log as the outbox (docs/mqtt.md). */
+    private void startMqtt(MqttConfig mqttConfig, Clock clock) throws IOException {
+        if (audit == null) {
+            throw new IllegalArgumentException(
+                    "the MQTT reports need the audit log (security.audit): it is their" + " outbox");
+        }
+        if (mqttConfig.insecure()) {
+            events.publish(new GatewayEvent(
+                    clock.instant(),
+                    "",
+                    "",
+                    "MQTT reports go over plain TCP to " + mqttConfig.brokers() + ": no authentication, no"
+                            + " encryption, anyone on the network can read or forge them",
+                    new SecurityDetail.InsecureMode()));
+        }
+        mqtt = MqttSink.start(
+                mqttConfig,
+                config.name(),
+                mqttConfig.insecure() ? null : security.tls(),
+                audit,
+                config.security().stateDirectory(),
+                supervisors,
+                pair -> posture == null ? Optional.empty() : Optional.of(posture.status(pair)),
+                events,
+                clock);
     }
 
     private void insecure(PairConfig pair, String controller, String message, Clock clock) {
@@ -517,6 +550,10 @@ public final class Gateway implements AutoCloseable {
             } catch (IOException e) {
                 log.warn("closing the audit log failed", e);
             }
+        }
+        if (mqtt != null) {
+            // After the audit log: its last records (the stop) are on disk, and go out if they can.
+            mqtt.close();
         }
         if (eventLog != null) {
             try {

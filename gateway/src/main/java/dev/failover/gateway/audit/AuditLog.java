@@ -124,8 +124,28 @@ public final class AuditLog implements EventSink, AutoCloseable {
     /** Appends written but not yet known to be synced, completed by {@link #settle()}: the writer's own. */
     private final List<Written> unsettled = new ArrayList<>();
 
-    /** An append written at {@code index}, its future completed once the write is known synced. */
-    private record Written(Pending pending, long index) {}
+    /** An append written at {@code index} as {@code line}, its future completed once the write is known synced. */
+    private record Written(Pending pending, long index, byte[] line) {}
+
+    /**
+     * Receives the records known to be on disk, in index order, on the audit thread: it must be quick
+     * (queue them, do not publish them there).
+     */
+    @FunctionalInterface
+    public interface DurableListener {
+        void durable(List<LogRecord> records);
+    }
+
+    private final List<DurableListener> durableListeners = new CopyOnWriteArrayList<>();
+
+    /** Counted down once the log has been read back at start (or could not be). */
+    private final java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
+
+    /** Records on disk: the index of the next one to become durable. */
+    private volatile long durableSize;
+
+    /** The records found at start: the index of this run's first record. */
+    private volatile long foundSize;
 
     private final List<BiConsumer<String, Checkpoint>> checkpointListeners = new CopyOnWriteArrayList<>();
     private volatile String latestNote;
@@ -232,6 +252,8 @@ public final class AuditLog implements EventSink, AutoCloseable {
                 StandardOpenOption.APPEND);
         checkpointedSize = tree.size();
         checkpointedAt = clock.instant();
+        durableSize = tree.size();
+        foundSize = tree.size();
         startup.forEach(alarms::publish);
     }
 
@@ -385,7 +407,9 @@ public final class AuditLog implements EventSink, AutoCloseable {
     private void run() {
         try {
             begin();
+            opened.countDown();
         } catch (IOException e) {
+            opened.countDown();
             log.error("audit log {}: cannot be opened: {}", directory, e.toString());
             failed(e);
             running = false;
@@ -437,7 +461,57 @@ public final class AuditLog implements EventSink, AutoCloseable {
         }
         recovered();
         unsettled.forEach(w -> w.pending().appended().complete(w.index()));
+        List<LogRecord> durable = new ArrayList<>(unsettled.size());
+        unsettled.forEach(w -> durable.add(new LogRecord(w.index(), w.line())));
         unsettled.clear();
+        durableSize = durable.getLast().index() + 1;
+        for (DurableListener listener : durableListeners) {
+            try {
+                listener.durable(durable);
+            } catch (RuntimeException e) {
+                log.warn("a listener of the audit log's durable records failed", e);
+            }
+        }
+    }
+
+    /**
+     * Calls {@code listener} with the records that become durable from now on, in index order, on the
+     * audit thread (see {@link DurableListener}). The records before {@link #durableSize()} are read
+     * with a {@link #cursor}.
+     */
+    public void onDurable(DurableListener listener) {
+        durableListeners.add(listener);
+    }
+
+    /**
+     * How many records are on disk (those read back at start included): the index of the next one to
+     * become durable. 0 until the log has been read back at start.
+     */
+    public long durableSize() {
+        return durableSize;
+    }
+
+    /**
+     * Waits until the log has been read back at start (its {@link #durableSize()} is then known), or
+     * {@code max} has passed: whether it has been.
+     */
+    public boolean awaitOpen(Duration max) throws InterruptedException {
+        return opened.await(max.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The records found on disk at start (valid once {@link #awaitOpen}): the index of this run's first. */
+    public long foundAtStart() {
+        return foundSize;
+    }
+
+    /** The folder of the log's files. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** Reads the records from {@code index} on, in order, from the log's files (the outbox of the MQTT sink). */
+    public RecordCursor cursor(long index) throws IOException {
+        return RecordCursor.open(directory, index);
     }
 
     /**
@@ -500,7 +574,7 @@ public final class AuditLog implements EventSink, AutoCloseable {
             long first = tree.size();
             for (int i = 0; i < leaves.size(); i++) {
                 tree.append(leaves.get(i));
-                unsettled.add(new Written(batch.get(i), first + i));
+                unsettled.add(new Written(batch.get(i), first + i, lines.get(i)));
             }
             lastLeaf = previous;
             liveBytes += bytes;

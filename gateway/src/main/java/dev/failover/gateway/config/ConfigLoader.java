@@ -29,7 +29,7 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ConfigLoader {
 
-    static final List<String> ROOT_KEYS = List.of("gateway", "security", "opcua", "pairs");
+    static final List<String> ROOT_KEYS = List.of("gateway", "security", "opcua", "mqtt", "pairs");
     static final List<String> OPCUA_SERVER_KEYS = List.of("host", "port", "path", "trustDirectory", "anonymous");
     static final List<String> GATEWAY_KEYS = List.of("name", "control", "eventLog");
     static final List<String> CONTROL_KEYS = List.of("host", "port", "handshakeTimeout");
@@ -108,7 +108,17 @@ public final class ConfigLoader {
         // Checked whenever both were read, so that one run reports it with the file's other problems.
         boolean identities =
                 security.isEmpty() || pairs.isEmpty() || opcUaIdentities(m, security.get(), pairs.get(), serverAt);
-        if (gateway.isEmpty() || security.isEmpty() || pairs.isEmpty() || server.isEmpty() || !identities) {
+        Optional<Optional<MqttConfig>> mqtt = m.get(
+                "mqtt",
+                Optional.empty(),
+                v -> MqttReader.mqtt(v, gateway.map(GatewaySection::name), security)
+                        .map(Optional::of));
+        if (gateway.isEmpty()
+                || security.isEmpty()
+                || pairs.isEmpty()
+                || server.isEmpty()
+                || !identities
+                || mqtt.isEmpty()) {
             return Optional.empty();
         }
         GatewaySection g = gateway.get();
@@ -121,7 +131,8 @@ public final class ConfigLoader {
                 pairs.get(),
                 security.get(),
                 server.get().orElse(null),
-                g.handshakeTimeout()));
+                g.handshakeTimeout(),
+                mqtt.get().orElse(null)));
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param scada the OPC UA server for SCADA, or {@code null} when the gateway serves none
  * @param controlHandshakeTimeout how long a new connection to the control endpoint may stay silent
  *     before it starts its TLS handshake (docs/security.md, the control endpoint)
+ * @param mqtt the reports to incident response over MQTT, or {@code null} for none (docs/mqtt.md)
  */
 public record GatewayConfig(
         Path source,
@@ -31,7 +32,8 @@ public record GatewayConfig(
         List<PairConfig> pairs,
         SecurityConfig security,
         ScadaServerConfig scada,
-        Duration controlHandshakeTimeout) {
+        Duration controlHandshakeTimeout,
+        MqttConfig mqtt) {
 
     /** The control endpoint's handshake timeout unless configured. */
     public static final Duration DEFAULT_CONTROL_HANDSHAKE_TIMEOUT = Duration.ofMillis(500);
@@ -47,6 +49,20 @@ public record GatewayConfig(
         if (pairs.isEmpty()) {
             throw new IllegalArgumentException("at least one pair is required");
         }
+    }
+
+    /** A configuration without MQTT. */
+    public GatewayConfig(
+            Path source,
+            String name,
+            String controlHost,
+            int controlPort,
+            Path eventLog,
+            List<PairConfig> pairs,
+            SecurityConfig security,
+            ScadaServerConfig scada,
+            Duration controlHandshakeTimeout) {
+        this(source, name, controlHost, controlPort, eventLog, pairs, security, scada, controlHandshakeTimeout, null);
     }
 
     /** A configuration with the default handshake timeout of the control endpoint. */
@@ -92,7 +108,26 @@ public record GatewayConfig(
     /** This configuration with {@code changed} as its security section (for example another posture baseline). */
     public GatewayConfig withSecurity(SecurityConfig changed) {
         return new GatewayConfig(
-                source, name, controlHost, controlPort, eventLog, pairs, changed, scada, controlHandshakeTimeout);
+                source, name, controlHost, controlPort, eventLog, pairs, changed, scada, controlHandshakeTimeout, mqtt);
+    }
+
+    /** This configuration with {@code changed} as its MQTT section (null: none). */
+    public GatewayConfig withMqtt(MqttConfig changed) {
+        return new GatewayConfig(
+                source,
+                name,
+                controlHost,
+                controlPort,
+                eventLog,
+                pairs,
+                security,
+                scada,
+                controlHandshakeTimeout,
+                changed);
+    }
+
+    public Optional<MqttConfig> mqttSink() {
+        return Optional.ofNullable(mqtt);
     }
 
     public Optional<ScadaServerConfig> scadaServer() {

@@ -41,6 +41,24 @@ public sealed interface GatewayDetail extends EventDetail {
      */
     record GatewayStarted(String configFile, String configSha256, int pairs, boolean secure) implements GatewayDetail {}
 
+    /**
+     * The gateway reaches the MQTT broker {@code broker} (again) and publishes from audit record {@code
+     * resumeAt} on: what an outage held back follows the live events.
+     */
+    record MqttConnected(String broker, long resumeAt) implements GatewayDetail {}
+
+    /**
+     * The MQTT broker(s) cannot be reached ({@code reason}): incident response hears nothing new from
+     * the gateway until {@code MQTT_CONNECTED}; the events wait in the audit log, none is lost.
+     */
+    record MqttUnreachable(String brokers, String reason) implements GatewayDetail {}
+
+    /**
+     * The broker refused a publish on {@code topic} ({@code reason}, e.g. not authorized by its ACL):
+     * the event is published again at the next connection; nothing after it is lost either.
+     */
+    record MqttRefused(String topic, String reason) implements GatewayDetail {}
+
     /** The gateway is stopping (a shutdown, not a crash: a crash leaves no such record). */
     record GatewayStopping() implements GatewayDetail {}
 }
