@@ -149,6 +149,16 @@ final class GatewayKillRig implements AutoCloseable {
         }
     }
 
+    /** Appends {@code section} (a root-level YAML section, e.g. {@code mqtt:}) to the gateway's configuration. */
+    void addToConfiguration(String section) throws IOException {
+        java.nio.file.Files.writeString(files.config(), "\n" + section, java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    /** The test PKI of the plant. */
+    TestPki pki() {
+        return pki;
+    }
+
     /** The gateway's audit log ({@code <stateDirectory>/audit}). */
     Path auditDirectory() {
         return files.stateDirectory().resolve("audit");

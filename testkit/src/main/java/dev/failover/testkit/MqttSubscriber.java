@@ -1,0 +1,123 @@
+package dev.failover.testkit;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+
+/**
+ * The incident team in a test: an MQTT v5 client of its own (its own certificate, its own
+ * connection) subscribed to the gateway's topics, keeping every message it receives and the last
+ * retained value of each topic. Independent of the gateway's code. Thread-safe.
+ */
+public final class MqttSubscriber implements AutoCloseable {
+
+    /** One message received. */
+    public record Received(String topic, String payload, Map<String, String> user, boolean retained) {
+
+        /** The {@code sequence} user property: the audit record's index. */
+        public long sequence() {
+            return Long.parseLong(user.get("sequence"));
+        }
+
+        public boolean isEvent() {
+            return topic.contains("/events/");
+        }
+    }
+
+    private final MqttClient client;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Map<String, String> latest = new ConcurrentHashMap<>();
+
+    private MqttSubscriber(MqttClient client) {
+        this.client = client;
+    }
+
+    /** Connects to {@code uri} over TLS with {@code tls} as {@code clientId} and subscribes to {@code filter} at QoS 1. */
+    public static MqttSubscriber connect(String uri, SSLContext tls, String clientId, String filter)
+            throws MqttException {
+        MqttSubscriber s = new MqttSubscriber(new MqttClient(uri, clientId, new MemoryPersistence()));
+        s.client.setCallback(s.new Callback());
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setSocketFactory(tls.getSocketFactory());
+        options.setCleanStart(true);
+        s.client.connect(options);
+        s.client.subscribe(filter, 1);
+        return s;
+    }
+
+    /** Every message received, in the order received. */
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    /** The event messages received, in the order received. */
+    public List<Received> events() {
+        return received.stream().filter(Received::isEvent).toList();
+    }
+
+    /** The event messages of {@code type} (the last topic level). */
+    public List<Received> events(String type) {
+        return events().stream().filter(r -> r.topic().endsWith("/" + type)).toList();
+    }
+
+    /** The sequences of the event messages received, each once, sorted. */
+    public List<Long> distinctSequences() {
+        return events().stream().map(Received::sequence).distinct().sorted().toList();
+    }
+
+    /** The last payload received on {@code topic}, or empty text. */
+    public String latest(String topic) {
+        return latest.getOrDefault(topic, "");
+    }
+
+    @Override
+    public void close() throws MqttException {
+        if (client.isConnected()) {
+            client.disconnect();
+        }
+        client.close();
+    }
+
+    private final class Callback implements MqttCallback {
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {}
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {}
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            String payload = new String(message.getPayload(), StandardCharsets.UTF_8);
+            MqttProperties p = message.getProperties();
+            Map<String, String> user = p == null || p.getUserProperties() == null
+                    ? Map.of()
+                    : p.getUserProperties().stream()
+                            .collect(Collectors.toMap(UserProperty::getKey, UserProperty::getValue, (a, b) -> b));
+            latest.put(topic, payload);
+            received.add(new Received(topic, payload, user, message.isRetained()));
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {}
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverUri) {}
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+    }
+}
