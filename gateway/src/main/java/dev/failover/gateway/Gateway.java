@@ -34,6 +34,7 @@ import dev.failover.gateway.journal.PendingCommand;
 import dev.failover.gateway.link.ControllerLink;
 import dev.failover.gateway.link.Links;
 import dev.failover.gateway.mqtt.MqttSink;
+import dev.failover.gateway.mqtt.SparkplugNode;
 import dev.failover.gateway.posture.PostureWatch;
 import dev.failover.gateway.scada.ScadaServer;
 import dev.failover.gateway.supervisor.PairSupervisor;
@@ -92,6 +93,7 @@ public final class Gateway implements AutoCloseable {
     private PostureWatch posture;
     private AnomalyWatch anomalies;
     private MqttSink mqtt;
+    private SparkplugNode sparkplug;
 
     private Gateway(GatewayConfig config, Function<HardwareConfig, PairHardware> hardware, AutoDetectedGpio owned) {
         this.config = config;
@@ -387,6 +389,13 @@ public final class Gateway implements AutoCloseable {
                 pair -> posture == null ? Optional.empty() : Optional.of(posture.status(pair)),
                 events,
                 clock);
+        if (mqttConfig.sparkplug() != null) {
+            sparkplug = SparkplugNode.start(
+                    mqttConfig,
+                    mqttConfig.insecure() ? null : security.tls(),
+                    config.security().stateDirectory(),
+                    supervisors);
+        }
     }
 
     private void insecure(PairConfig pair, String controller, String message, Clock clock) {
@@ -550,6 +559,9 @@ public final class Gateway implements AutoCloseable {
             } catch (IOException e) {
                 log.warn("closing the audit log failed", e);
             }
+        }
+        if (sparkplug != null) {
+            sparkplug.close();
         }
         if (mqtt != null) {
             // After the audit log: its last records (the stop) are on disk, and go out if they can.

@@ -70,7 +70,9 @@ public final class Mosquitto implements AutoCloseable {
                             "\n",
                             // Run as whoever runs the tests: the files are private to them.
                             "user " + System.getProperty("user.name"),
-                            "persistence false",
+                            // Sessions and their queued messages outlive a restart (stop() lets it save them).
+                            "persistence true",
+                            "persistence_location " + dir + "/",
                             "log_dest stdout",
                             "log_type error",
                             "log_type warning",
@@ -96,15 +98,20 @@ public final class Mosquitto implements AutoCloseable {
         }
     }
 
-    /** An ACL: {@code writer} may write under {@code prefix}, {@code reader} may read it. */
+    /**
+     * An ACL: {@code writer} may write under {@code prefix}, {@code reader} may read it; both may read
+     * and write the Sparkplug B namespace (the gateway's node and a host's commands and STATE).
+     */
     public static String acl(String writer, String reader, String prefix) {
         return String.join(
                 "\n",
                 "user " + writer,
                 "topic write " + prefix + "/#",
+                "topic readwrite spBv1.0/#",
                 "",
                 "user " + reader,
                 "topic read " + prefix + "/#",
+                "topic readwrite spBv1.0/#",
                 "");
     }
 

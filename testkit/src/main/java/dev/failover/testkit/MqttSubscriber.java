@@ -26,7 +26,12 @@ import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 public final class MqttSubscriber implements AutoCloseable {
 
     /** One message received. */
-    public record Received(String topic, String payload, Map<String, String> user, boolean retained) {
+    public record Received(String topic, byte[] bytes, Map<String, String> user, boolean retained) {
+
+        /** The payload as UTF-8 text (the JSON topics). */
+        public String payload() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
 
         /** The {@code sequence} user property: the audit record's index. */
         public long sequence() {
@@ -39,24 +44,52 @@ public final class MqttSubscriber implements AutoCloseable {
     }
 
     private final MqttClient client;
+    private final MqttConnectionOptions options;
+    private final String filter;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, String> latest = new ConcurrentHashMap<>();
 
-    private MqttSubscriber(MqttClient client) {
+    private MqttSubscriber(MqttClient client, MqttConnectionOptions options, String filter) {
         this.client = client;
+        this.options = options;
+        this.filter = filter;
     }
 
     /** Connects to {@code uri} over TLS with {@code tls} as {@code clientId} and subscribes to {@code filter} at QoS 1. */
     public static MqttSubscriber connect(String uri, SSLContext tls, String clientId, String filter)
             throws MqttException {
-        MqttSubscriber s = new MqttSubscriber(new MqttClient(uri, clientId, new MemoryPersistence()));
-        s.client.setCallback(s.new Callback());
+        return connect(uri, tls, clientId, filter, false);
+    }
+
+    /**
+     * As {@link #connect(String, SSLContext, String, String)}; with {@code persistent}, a session the
+     * broker keeps for an hour (across its restarts, when it persists): the QoS 1 messages published
+     * while this subscriber is away wait for its {@link #reconnect()}, as an incident team's would.
+     */
+    public static MqttSubscriber connect(String uri, SSLContext tls, String clientId, String filter, boolean persistent)
+            throws MqttException {
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setSocketFactory(tls.getSocketFactory());
-        options.setCleanStart(true);
+        options.setCleanStart(!persistent);
+        if (persistent) {
+            options.setSessionExpiryInterval(3_600L);
+        }
+        MqttSubscriber s = new MqttSubscriber(new MqttClient(uri, clientId, new MemoryPersistence()), options, filter);
+        s.client.setCallback(s.new Callback());
         s.client.connect(options);
         s.client.subscribe(filter, 1);
         return s;
+    }
+
+    /** Connects again (after the broker restarted), with the same session options. */
+    public void reconnect() throws MqttException {
+        if (client.isConnected()) {
+            return;
+        }
+        client.connect(options);
+        if (options.isCleanStart()) {
+            client.subscribe(filter, 1);
+        }
     }
 
     /** Every message received, in the order received. */
@@ -77,6 +110,16 @@ public final class MqttSubscriber implements AutoCloseable {
     /** The sequences of the event messages received, each once, sorted. */
     public List<Long> distinctSequences() {
         return events().stream().map(Received::sequence).distinct().sorted().toList();
+    }
+
+    /** Every message received on a topic that starts with {@code prefix}, in the order received. */
+    public List<Received> on(String prefix) {
+        return received.stream().filter(r -> r.topic().startsWith(prefix)).toList();
+    }
+
+    /** Publishes {@code payload} on {@code topic} (a Sparkplug host's NCMD or STATE, in tests). */
+    public void publish(String topic, byte[] payload, boolean retained) throws MqttException {
+        client.publish(topic, payload, 1, retained);
     }
 
     /** The last payload received on {@code topic}, or empty text. */
@@ -108,7 +151,7 @@ public final class MqttSubscriber implements AutoCloseable {
                     : p.getUserProperties().stream()
                             .collect(Collectors.toMap(UserProperty::getKey, UserProperty::getValue, (a, b) -> b));
             latest.put(topic, payload);
-            received.add(new Received(topic, payload, user, message.isRetained()));
+            received.add(new Received(topic, message.getPayload(), user, message.isRetained()));
         }
 
         @Override

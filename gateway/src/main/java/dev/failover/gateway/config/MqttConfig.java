@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param willDelay how long the broker waits after the connection is lost before it publishes the
  *     gateway offline (the MQTT 5 Will Delay Interval): a reconnect within it pages no one
  * @param connectTimeout how long one connection attempt may take
+ * @param sparkplug the Sparkplug B edge node beside the JSON topics, or {@code null} when switched off
  */
 public record MqttConfig(
         List<URI> brokers,
@@ -29,7 +30,22 @@ public record MqttConfig(
         String clientId,
         Duration keepAlive,
         Duration willDelay,
-        Duration connectTimeout) {
+        Duration connectTimeout,
+        Sparkplug sparkplug) {
+
+    /**
+     * The gateway as a Sparkplug B edge node (docs/mqtt.md): each pair a device.
+     *
+     * @param groupId the Sparkplug group (the site by default)
+     * @param edgeNodeId the edge node's id (the gateway's name by default)
+     * @param primaryHost the primary host application whose STATE the node waits for, or {@code null}
+     */
+    public record Sparkplug(String groupId, String edgeNodeId, String primaryHost) {
+        public Sparkplug {
+            Objects.requireNonNull(groupId, "groupId");
+            Objects.requireNonNull(edgeNodeId, "edgeNodeId");
+        }
+    }
 
     public static final String DEFAULT_PREFIX = "failover";
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(10);
@@ -49,7 +65,10 @@ public record MqttConfig(
         Objects.requireNonNull(connectTimeout, "connectTimeout");
     }
 
-    /** Over TLS to {@code broker}, with the default prefix, keep-alive, Will delay and timeout. */
+    /**
+     * Over TLS to {@code broker} (plain with {@code tcp://}), with the default prefix, keep-alive, Will
+     * delay and timeout, and Sparkplug B as group {@code site}, edge node {@code clientId}.
+     */
     public static MqttConfig of(URI broker, String site, String clientId) {
         return new MqttConfig(
                 List.of(broker),
@@ -59,11 +78,19 @@ public record MqttConfig(
                 clientId,
                 DEFAULT_KEEP_ALIVE,
                 DEFAULT_WILL_DELAY,
-                DEFAULT_CONNECT_TIMEOUT);
+                DEFAULT_CONNECT_TIMEOUT,
+                new Sparkplug(site, clientId, null));
     }
 
     /** This configuration with {@code delay} as the Will delay. */
     public MqttConfig withWillDelay(Duration delay) {
-        return new MqttConfig(brokers, insecure, site, topicPrefix, clientId, keepAlive, delay, connectTimeout);
+        return new MqttConfig(
+                brokers, insecure, site, topicPrefix, clientId, keepAlive, delay, connectTimeout, sparkplug);
+    }
+
+    /** This configuration with {@code changed} as its Sparkplug B node (null: none). */
+    public MqttConfig withSparkplug(Sparkplug changed) {
+        return new MqttConfig(
+                brokers, insecure, site, topicPrefix, clientId, keepAlive, willDelay, connectTimeout, changed);
     }
 }

@@ -12,7 +12,16 @@ import java.util.regex.Pattern;
 final class MqttReader {
 
     static final List<String> KEYS = List.of(
-            "brokers", "insecure", "site", "topicPrefix", "clientId", "keepAlive", "willDelay", "connectTimeout");
+            "brokers",
+            "insecure",
+            "site",
+            "topicPrefix",
+            "clientId",
+            "keepAlive",
+            "willDelay",
+            "connectTimeout",
+            "sparkplug");
+    static final List<String> SPARKPLUG_KEYS = List.of("enabled", "groupId", "edgeNodeId", "primaryHost");
 
     /** Topic levels: names, separated by '/'; no wildcard, no empty level. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
@@ -47,6 +56,10 @@ final class MqttReader {
         Optional<Duration> willDelay = m.get("willDelay", MqttConfig.DEFAULT_WILL_DELAY, MqttReader::seconds);
         Optional<Duration> connectTimeout =
                 m.get("connectTimeout", MqttConfig.DEFAULT_CONNECT_TIMEOUT, MqttReader::seconds);
+        Optional<YamlValue> sparkplugAt = m.optional("sparkplug");
+        Optional<SparkplugSection> sparkplug = sparkplugAt.isEmpty()
+                ? Optional.of(new SparkplugSection(true, null, null, null))
+                : sparkplugAt.get().map(SPARKPLUG_KEYS).flatMap(MqttReader::sparkplug);
         boolean named = gatewayName.isEmpty() || NAME.matcher(gatewayName.get()).matches();
         if (!named) {
             value.report("the gateway's name " + YamlValue.quote(gatewayName.get()) + " is a level of every MQTT topic,"
@@ -67,18 +80,52 @@ final class MqttReader {
                 || connectTimeout.isEmpty()
                 || gatewayName.isEmpty()
                 || !named
-                || !outbox) {
+                || !outbox
+                || sparkplug.isEmpty()) {
             return Optional.empty();
         }
+        String id = clientId.get().orElse(gatewayName.get());
+        SparkplugSection spb = sparkplug.get();
         return Optional.of(new MqttConfig(
                 brokers.get(),
                 insecure.get(),
                 site.get(),
                 prefix.get(),
-                clientId.get().orElse(gatewayName.get()),
+                id,
                 keepAlive.get(),
                 willDelay.get(),
-                connectTimeout.get()));
+                connectTimeout.get(),
+                spb.enabled()
+                        ? new MqttConfig.Sparkplug(
+                                spb.groupId() == null ? site.get() : spb.groupId(),
+                                spb.edgeNodeId() == null ? gatewayName.get() : spb.edgeNodeId(),
+                                spb.primaryHost())
+                        : null));
+    }
+
+    private record SparkplugSection(boolean enabled, String groupId, String edgeNodeId, String primaryHost) {}
+
+    /** The {@code sparkplug:} subsection, or empty when it is invalid (reported). */
+    private static Optional<SparkplugSection> sparkplug(YamlMap m) {
+        Optional<Boolean> enabled = m.get("enabled", true, YamlValue::bool);
+        Optional<Optional<String>> group = m.get(
+                "groupId", Optional.empty(), v -> v.name("Sparkplug group id").map(Optional::of));
+        Optional<Optional<String>> node = m.get(
+                "edgeNodeId",
+                Optional.empty(),
+                v -> v.name("Sparkplug edge node id").map(Optional::of));
+        Optional<Optional<String>> host = m.get(
+                "primaryHost",
+                Optional.empty(),
+                v -> v.name("Sparkplug host id").map(Optional::of));
+        if (enabled.isEmpty() || group.isEmpty() || node.isEmpty() || host.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new SparkplugSection(
+                enabled.get(),
+                group.get().orElse(null),
+                node.get().orElse(null),
+                host.get().orElse(null)));
     }
 
     private static Optional<List<URI>> brokers(YamlValue value, boolean insecure) {

@@ -82,6 +82,8 @@ public final class MqttSink implements AutoCloseable {
     private static final long CURSOR_WRITE_MILLIS = 500;
     private static final long MIN_BACKOFF_MILLIS = 250;
     private static final long MAX_BACKOFF_MILLIS = 15_000;
+    private static final long REFUSAL_BACKOFF_MILLIS = 1_000;
+    private static final long MAX_REFUSAL_BACKOFF_MILLIS = 60_000;
     static final String CURSOR_FILE = "cursor.json";
 
     /** Which lane a message went out on: its {@code lane} user property. */
@@ -108,7 +110,8 @@ public final class MqttSink implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean lost;
     private volatile String checkpoint;
-    private volatile long refusedAt = -1;
+    /** A publish was refused since the last connection: reconnect after a growing back-off, quietly. */
+    private volatile boolean refusal;
 
     // The sender thread's own.
     private AckWindow acks;
@@ -118,6 +121,8 @@ public final class MqttSink implements AutoCloseable {
     private boolean connected;
     private boolean unreachable;
     private boolean refusalReported;
+    private long refusalBackoff = REFUSAL_BACKOFF_MILLIS;
+    private long ackedAtConnect;
     private final Map<String, String> published = new HashMap<>();
     private long cursorWritten = -1;
     private long cursorWrittenAt;
@@ -223,9 +228,20 @@ public final class MqttSink implements AutoCloseable {
             long backoff = MIN_BACKOFF_MILLIS;
             while (running) {
                 if (!connected || lost || !client.isConnected()) {
-                    if (connected) {
+                    if (connected && refusal) {
+                        // Refused, not lost: no MQTT_UNREACHABLE; published again after a back-off that
+                        // grows while the broker goes on refusing.
+                        connected = false;
+                        closeQuietly();
+                        if (acks.next() > ackedAtConnect) {
+                            refusalBackoff = REFUSAL_BACKOFF_MILLIS;
+                        }
+                        sleep(refusalBackoff);
+                        refusalBackoff = Math.min(refusalBackoff * 2, MAX_REFUSAL_BACKOFF_MILLIS);
+                    } else if (connected) {
                         disconnected("the connection was lost");
                     }
+                    refusal = false;
                     if (!connect()) {
                         sleep(backoff);
                         backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
@@ -358,6 +374,7 @@ public final class MqttSink implements AutoCloseable {
         }
         lost = false;
         connected = true;
+        ackedAtConnect = acks.next();
         window = new Semaphore(WINDOW);
         published.clear();
         refusalReported = false;
@@ -543,9 +560,7 @@ public final class MqttSink implements AutoCloseable {
 
     /** The broker refused a publish: reported once a connection, and everything from it is published again. */
     private void refused(String topic, long index, String reason) {
-        if (index >= 0 && (refusedAt < 0 || index < refusedAt)) {
-            refusedAt = index;
-        }
+        refusal = true;
         synchronized (this) {
             if (refusalReported) {
                 return;
@@ -560,7 +575,7 @@ public final class MqttSink implements AutoCloseable {
                 "the MQTT broker refused a publish on " + topic + " (" + reason + "): check its ACL for "
                         + topics.all(),
                 new GatewayDetail.MqttRefused(topic, reason)));
-        // Published again from the first refused record, after a reconnect with a back-off.
+        // Published again from the first record not acknowledged, after a reconnect with a back-off.
         lost = true;
     }
 

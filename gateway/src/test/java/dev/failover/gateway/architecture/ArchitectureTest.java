@@ -78,6 +78,12 @@ class ArchitectureTest {
     }
 
     @Test
+    void tahuOnlyInTheSparkplugNode() {
+        only("org.eclipse.tahu..", "Sparkplug B is the MQTT sink's", "..gateway.mqtt..")
+                .check(gateway);
+    }
+
+    @Test
     void pahoOnlyInTheMqttSink() {
         only("org.eclipse.paho..", "MQTT is the MQTT sink's", "..gateway.mqtt..")
                 .check(gateway);

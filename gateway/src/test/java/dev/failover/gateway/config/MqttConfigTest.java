@@ -40,8 +40,39 @@ class MqttConfigTest {
         assertThat(mqtt.topicPrefix()).isEqualTo("failover");
         assertThat(mqtt.clientId()).as("the gateway's name").isEqualTo("gw-1");
         assertThat(mqtt.willDelay()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(mqtt.sparkplug())
+                .as("on by default: group = site, edge node = gateway")
+                .isEqualTo(new MqttConfig.Sparkplug("line-3", "gw-1", null));
         assertThat(parse("gateway: {name: gw}\n" + SECURITY + MINIMAL_PAIRS).mqttSink())
                 .isEmpty();
+    }
+
+    @Test
+    void sparkplugIsConfiguredOrSwitchedOff() throws Exception {
+        GatewayConfig named = parse("gateway: {name: gw-1}\n" + SECURITY + AUDIT + """
+                mqtt:
+                  brokers: [ssl://broker.plant]
+                  site: line-3
+                  sparkplug: {groupId: plant-north, edgeNodeId: gw-north-1, primaryHost: scada-1}
+                """ + MINIMAL_PAIRS);
+        assertThat(named.mqttSink().orElseThrow().sparkplug())
+                .isEqualTo(new MqttConfig.Sparkplug("plant-north", "gw-north-1", "scada-1"));
+        GatewayConfig off = parse("gateway: {name: gw-1}\n" + SECURITY + AUDIT + """
+                mqtt:
+                  brokers: [ssl://broker.plant]
+                  site: line-3
+                  sparkplug: {enabled: false}
+                """ + MINIMAL_PAIRS);
+        assertThat(off.mqttSink().orElseThrow().sparkplug()).isNull();
+        assertThatThrownBy(() -> parse("gateway: {name: gw-1}\n" + SECURITY + AUDIT + """
+                        mqtt:
+                          brokers: [ssl://broker.plant]
+                          site: line-3
+                          sparkplug: {groupId: 'plant/north', primary: scada-1}
+                        """ + MINIMAL_PAIRS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("mqtt.sparkplug.groupId: 'plant/north' is not a valid Sparkplug group id")
+                .hasMessageContaining("mqtt.sparkplug.primary");
     }
 
     @Test

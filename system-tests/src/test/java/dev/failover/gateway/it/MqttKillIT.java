@@ -91,14 +91,48 @@ class MqttKillIT {
     }
 
     @Test
-    void theWillSaysTheGatewayIsGoneAfterItsDelay() throws Exception {
+    void theWillSaysTheGatewayIsGoneAfterItsDelayAndSparkplugHearsItsDeath() throws Exception {
         start();
-        await().atMost(WAIT).until(() -> status().path("online").asBoolean());
+        try (MqttSubscriber host = MqttSubscriber.connect(
+                broker.uri(),
+                rig.pki().tlsContext(rig.pki().operator("incident-team", "operator")),
+                "scada-host",
+                "spBv1.0/#")) {
+            await().atMost(WAIT).until(() -> status().path("online").asBoolean());
+            // A rebirth for this host (the node was born before it subscribed).
+            host.publish(
+                    "spBv1.0/line-3/NCMD/child-gateway",
+                    new org.eclipse.tahu.message.SparkplugBPayloadEncoder()
+                            .getBytes(
+                                    new org.eclipse.tahu.message.model.SparkplugBPayload.SparkplugBPayloadBuilder()
+                                            .addMetric(new org.eclipse.tahu.message.model.Metric.MetricBuilder(
+                                                            "Node Control/Rebirth",
+                                                            org.eclipse.tahu.message.model.MetricDataType.Boolean,
+                                                            true)
+                                                    .createMetric())
+                                            .createPayload(),
+                                    false),
+                    false);
+            await().atMost(WAIT)
+                    .until(() -> !host.on("spBv1.0/line-3/NBIRTH/child-gateway").isEmpty());
+            Object born = MqttIT.metric(
+                    MqttIT.sparkplug(
+                            host.on("spBv1.0/line-3/NBIRTH/child-gateway").getLast()),
+                    "bdSeq");
 
-        rig.gateway().kill();
-        await().atMost(WAIT).until(() -> !status().path("online").asBoolean(true));
-        assertThat(status().path("reason").asText()).isEqualTo("the connection was lost");
-        assertThat(status().path("gateway").asText()).isEqualTo("child-gateway");
+            rig.gateway().kill();
+            await().atMost(WAIT).until(() -> !status().path("online").asBoolean(true));
+            assertThat(status().path("reason").asText()).isEqualTo("the connection was lost");
+            assertThat(status().path("gateway").asText()).isEqualTo("child-gateway");
+            await().atMost(WAIT)
+                    .until(() -> !host.on("spBv1.0/line-3/NDEATH/child-gateway").isEmpty());
+            assertThat(MqttIT.metric(
+                            MqttIT.sparkplug(host.on("spBv1.0/line-3/NDEATH/child-gateway")
+                                    .getFirst()),
+                            "bdSeq"))
+                    .as("the NDEATH names the session of the NBIRTH")
+                    .isEqualTo(born);
+        }
     }
 
     @Test
