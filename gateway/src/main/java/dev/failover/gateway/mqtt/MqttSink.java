@@ -15,7 +15,6 @@ import dev.failover.gateway.events.GatewayEvent;
 import dev.failover.gateway.posture.PostureStatus;
 import dev.failover.gateway.supervisor.Pair;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,9 +37,7 @@ import javax.net.ssl.SSLContext;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -334,19 +331,10 @@ public final class MqttSink implements AutoCloseable {
     }
 
     private boolean connect() throws InterruptedException {
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setServerURIs(config.brokers().stream().map(URI::toString).toArray(String[]::new));
-        // Our outbox is the audit log: no session state to keep at the broker.
-        options.setCleanStart(true);
-        // The Will waits willDelay after a lost connection, and the session must outlive it for that.
-        options.setSessionExpiryInterval(config.willDelay().toSeconds());
-        options.setKeepAliveInterval((int) config.keepAlive().toSeconds());
-        options.setConnectionTimeout((int) Math.max(1, config.connectTimeout().toSeconds()));
-        options.setAutomaticReconnect(false);
-        if (!config.insecure()) {
-            options.setSocketFactory(new ClientSocketFactory(tls));
-            options.setHttpsHostnameVerificationEnabled(true);
-        }
+        // Our outbox is the audit log: no session state to keep at the broker, but the session must outlive
+        // the Will's delay for the delay to count.
+        MqttConnectionOptions options =
+                Connections.options(config, tls, config.willDelay().toSeconds());
         MqttMessage will =
                 new MqttMessage(online(false, "the connection was lost").getBytes(StandardCharsets.UTF_8));
         will.setQos(1);
@@ -613,10 +601,7 @@ public final class MqttSink implements AutoCloseable {
     }
 
     private void sleep(long millis) throws InterruptedException {
-        long end = System.nanoTime() + millis * 1_000_000;
-        while (running && System.nanoTime() < end) {
-            Thread.sleep(Math.min(50, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-        }
+        Connections.sleep(millis, () -> running);
     }
 
     /**
@@ -667,9 +652,9 @@ public final class MqttSink implements AutoCloseable {
         }
     }
 
-    private final class Callback implements MqttCallback {
+    private final class Callback extends Connections.Callback {
         @Override
-        public void disconnected(MqttDisconnectResponse response) {
+        void lost() {
             lost = true;
         }
 
@@ -677,19 +662,5 @@ public final class MqttSink implements AutoCloseable {
         public void mqttErrorOccurred(MqttException exception) {
             log.debug("MQTT: {}", exception.getMessage());
         }
-
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            // Nothing is subscribed.
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {}
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverUri) {}
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {}
     }
 }

@@ -10,7 +10,6 @@ import dev.failover.gateway.scada.ServiceLevels;
 import dev.failover.gateway.supervisor.Pair;
 import dev.failover.gateway.supervisor.TagImage;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,15 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.tahu.message.SparkplugBPayloadDecoder;
 import org.eclipse.tahu.message.SparkplugBPayloadEncoder;
 import org.eclipse.tahu.message.model.Metric;
@@ -266,17 +261,7 @@ public final class SparkplugNode implements AutoCloseable {
     private boolean connect() throws InterruptedException {
         bdSeq = (bdSeq + 1) % 256;
         writeBdSeq();
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setServerURIs(config.brokers().stream().map(URI::toString).toArray(String[]::new));
-        options.setCleanStart(true);
-        options.setSessionExpiryInterval(0L);
-        options.setKeepAliveInterval((int) config.keepAlive().toSeconds());
-        options.setConnectionTimeout((int) Math.max(1, config.connectTimeout().toSeconds()));
-        options.setAutomaticReconnect(false);
-        if (!config.insecure()) {
-            options.setSocketFactory(new ClientSocketFactory(tls));
-            options.setHttpsHostnameVerificationEnabled(true);
-        }
+        MqttConnectionOptions options = Connections.options(config, tls, 0L);
         MqttMessage will = new MqttMessage(death());
         will.setQos(1);
         will.setRetained(false);
@@ -341,10 +326,7 @@ public final class SparkplugNode implements AutoCloseable {
     }
 
     private void sleep(long millis) throws InterruptedException {
-        long end = System.nanoTime() + millis * 1_000_000;
-        while (running && System.nanoTime() < end) {
-            Thread.sleep(Math.min(50, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-        }
+        Connections.sleep(millis, () -> running);
     }
 
     /** Publishes the NDEATH (a clean stop sends no Will) and disconnects. */
@@ -367,9 +349,9 @@ public final class SparkplugNode implements AutoCloseable {
         }
     }
 
-    private final class Callback implements MqttCallback {
+    private final class Callback extends Connections.Callback {
         @Override
-        public void disconnected(MqttDisconnectResponse response) {
+        void lost() {
             lost = true;
         }
 
@@ -402,14 +384,5 @@ public final class SparkplugNode implements AutoCloseable {
                 log.warn("Sparkplug B: an NCMD that cannot be decoded: {}", e.getMessage());
             }
         }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {}
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverUri) {}
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {}
     }
 }
