@@ -13,6 +13,8 @@ import dev.failover.gateway.events.PairDetail;
 import dev.failover.gateway.failover.SwitchoverReport;
 import dev.failover.plcsim.Plant;
 import dev.failover.testkit.FieldObserver;
+import dev.failover.testkit.Mosquitto;
+import dev.failover.testkit.MqttSubscriber;
 import dev.failover.testkit.SimPair;
 import dev.failover.testkit.SimProcess;
 import java.io.IOException;
@@ -132,6 +134,7 @@ public final class BenchDemo {
                         p.controlPort(),
                         p.status().get("role"));
             }
+            MqttSubscriber team = incidentResponse(pki);
             GatewayConfig config = ConfigLoader.load(writeConfig(a, b, relays));
             step(2, "starting the gateway (" + WORK.resolve("bench.yaml") + ")");
             BlockingQueue<SwitchoverReport> reports = new LinkedBlockingQueue<>();
@@ -237,6 +240,9 @@ public final class BenchDemo {
                                 : report.oldActive().text(),
                         rtoOutside);
 
+                if (team != null) {
+                    showIncidentResponse(team);
+                }
                 out.println(
                         "      alice's next signed write goes to the new active " + takerId + ", over TLS as before:");
                 String afterFailover = operators.write(BenchPki.OPERATOR, 50);
@@ -378,6 +384,68 @@ public final class BenchDemo {
                 "gateway");
     }
 
+    /** The demo's MQTT broker, when mosquitto is installed; null otherwise. */
+    private Mosquitto broker;
+
+    /**
+     * Starts mosquitto over TLS with the bench PKI's broker certificate and subscribes the incident
+     * team to the gateway's topics, when mosquitto is installed; null when it is not.
+     */
+    private MqttSubscriber incidentResponse(BenchPki pki) throws IOException, dev.failover.certs.PkiException {
+        if (!Mosquitto.installed()) {
+            out.println("      MQTT: mosquitto is not installed (scripts/test-deps installs it): no incident-response"
+                    + " messages in this demo");
+            return null;
+        }
+        Path ca = pki.pkiDir().toAbsolutePath().resolve("ca-chain.pem");
+        broker = Mosquitto.startTls(
+                WORK.toAbsolutePath().resolve("mqtt"),
+                pki.identity(BenchPki.BROKER),
+                ca,
+                Mosquitto.acl("gateway", BenchPki.INCIDENT_TEAM, "failover"));
+        closeLater.add(broker);
+        try {
+            MqttSubscriber team = MqttSubscriber.connect(
+                    broker.uri(),
+                    dev.failover.certs.TlsContexts.create(
+                            pki.identity(BenchPki.INCIDENT_TEAM),
+                            dev.failover.certs.Keystores.verifier(
+                                    ca, List.of(pki.pkiDir().resolve("crl.pem")), Clock.systemUTC())),
+                    BenchPki.INCIDENT_TEAM,
+                    "failover/#");
+            closeLater.add(team);
+            out.println("      MQTT broker (mosquitto, TLS, client certificates, an ACL) at " + broker.uri()
+                    + "; the incident team subscribed to failover/#");
+            return team;
+        } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
+            throw new IOException("the incident team cannot subscribe: " + e.getMessage(), e);
+        }
+    }
+
+    /** What the incident team received of the failover, on its own MQTT connection. */
+    private void showIncidentResponse(MqttSubscriber team) throws TimeoutException, InterruptedException, IOException {
+        await(
+                "the incident team receives the switchover",
+                () -> !team.events("SWITCHOVER_COMPLETED").isEmpty());
+        MqttSubscriber.Received switched = team.events("SWITCHOVER_COMPLETED").getLast();
+        com.fasterxml.jackson.databind.JsonNode record =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(switched.bytes());
+        double delay = java.time.Duration.between(
+                                java.time.Instant.parse(record.path("time").asText()), switched.arrived())
+                        .toNanos()
+                / 1e6;
+        out.printf(
+                Locale.ROOT,
+                "      the incident team (an MQTT subscriber) received %s %.1f ms after the event:%n"
+                        + "        %s  sequence %s, %s -> %s%n",
+                record.path("type").asText(),
+                delay,
+                switched.topic(),
+                switched.user().get("sequence"),
+                record.path("fields").path("from").asText(),
+                record.path("fields").path("to").asText());
+    }
+
     private Path writeConfig(SimProcess a, SimProcess b, SimProcess relays) throws IOException {
         String yaml = """
                 # Written by the bench demo: two plc-sim controllers on loopback.
@@ -423,7 +491,12 @@ public final class BenchDemo {
                       missesBeforeFault: 3
                       holdDown: 10s
                       failback: manual
-                """.formatted(a.modbusPort(), relays.controlPort(), b.modbusPort(), relays.controlPort());
+                """.formatted(a.modbusPort(), relays.controlPort(), b.modbusPort(), relays.controlPort())
+                + (broker == null ? "" : """
+                        mqtt:
+                          brokers: [%s]
+                          site: bench
+                        """.formatted(broker.uri()));
         Path file = WORK.resolve("bench.yaml");
         Files.writeString(file, yaml, StandardCharsets.UTF_8);
         return file;

@@ -32,7 +32,8 @@ import picocli.CommandLine.ScopeType;
             BenchMain.Rpo.class,
             BenchMain.Scale.class,
             BenchMain.Posture.class,
-            BenchMain.Audit.class
+            BenchMain.Audit.class,
+            BenchMain.Mqtt.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every check passed", "1:a check failed", "2:usage error", "3:the bench could not run"})
@@ -244,6 +245,42 @@ public final class BenchMain implements Callable<Integer> {
         @Override
         public Integer call() {
             return new AuditBenchmark(System.out).run(within(spec, "--records", records, 1, 5_000_000));
+        }
+    }
+
+    @Command(
+            name = "mqtt",
+            description = "Incident response over MQTT: delay to a subscriber, events/s, draining a backlog"
+                    + " (docs/benchmarks.md).")
+    static final class Mqtt implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(
+                names = "--switchovers",
+                paramLabel = "N",
+                description = "planned switchovers timed (1-1000, default ${DEFAULT-VALUE})")
+        int switchovers = 40;
+
+        @Option(
+                names = "--events",
+                paramLabel = "N",
+                description = "events for the sustained rate (1-5000000, default ${DEFAULT-VALUE})")
+        int events = 50_000;
+
+        @Option(
+                names = "--backlog",
+                paramLabel = "N",
+                description = "events held back by an outage (1-5000000, default ${DEFAULT-VALUE})")
+        int backlog = 100_000;
+
+        @Override
+        public Integer call() {
+            return new MqttBenchmark(System.out)
+                    .run(
+                            within(spec, "--switchovers", switchovers, 1, 1000),
+                            within(spec, "--events", events, 1, 5_000_000),
+                            within(spec, "--backlog", backlog, 1, 5_000_000));
         }
     }
 

@@ -41,6 +41,10 @@ final class BenchPki {
     static final String SCADA_USER = "hmi";
     /** The gateway's audit key. */
     static final String AUDIT = "gateway-audit";
+    /** The demo's MQTT broker (mosquitto, when installed). */
+    static final String BROKER = "broker";
+    /** The subscriber of the demo's incident-response messages. */
+    static final String INCIDENT_TEAM = "incident-team";
 
     private final Path dir;
 
@@ -97,6 +101,16 @@ final class BenchPki {
         // The audit key: issued on first use, also into a bench PKI made before it existed.
         if (!Files.exists(bench.keystore(AUDIT))) {
             pki.issue(CertificateRequest.builder(CertificateKind.AUDIT, AUDIT).build(), keystorePassword);
+        }
+        // The MQTT broker and the incident team: issued on first use, also into an older bench PKI.
+        if (!Files.exists(bench.keystore(BROKER))) {
+            pki.issue(
+                    CertificateRequest.builder(CertificateKind.BROKER, BROKER)
+                            .ipAddress("127.0.0.1")
+                            .dnsName("localhost")
+                            .build(),
+                    keystorePassword);
+            pki.issue(CertificateRequest.operator(INCIDENT_TEAM, "operator"), keystorePassword);
         }
         pki.publishCrl(Duration.ofDays(30));
         return bench;

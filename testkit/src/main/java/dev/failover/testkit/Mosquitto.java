@@ -45,9 +45,24 @@ public final class Mosquitto implements AutoCloseable {
      * test of refusal), trusting clients of {@code clientPki}; {@code acl} is the ACL file's text.
      */
     public static Mosquitto startTls(Path dir, TestPki brokerPki, TestPki clientPki, String acl) throws IOException {
+        try {
+            return startTls(
+                    dir,
+                    brokerPki.identity(brokerPki.broker("broker-" + java.util.UUID.randomUUID())),
+                    clientPki.pki().caChainFile(),
+                    acl);
+        } catch (PkiException e) {
+            throw new IOException("cannot issue the broker's certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A broker over TLS on a free loopback port presenting {@code broker} (its certificate needs SAN IP
+     * 127.0.0.1), trusting clients whose chain ends in {@code clientsCa}; {@code acl} is the ACL file's text.
+     */
+    public static Mosquitto startTls(Path dir, Identity broker, Path clientsCa, String acl) throws IOException {
         Files.createDirectories(dir);
         try (PortReservation reserved = PortReservation.onLoopback()) {
-            Identity broker = brokerPki.identity(brokerPki.broker("broker-" + reserved.port()));
             Files.writeString(dir.resolve("broker.pem"), Keystores.toPem(broker.chain()));
             Path key = dir.resolve("broker.key");
             Files.writeString(
@@ -57,10 +72,7 @@ public final class Mosquitto implements AutoCloseable {
                                     .encodeToString(broker.privateKey().getEncoded())
                             + "\n-----END PRIVATE KEY-----\n");
             Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-            Files.copy(
-                    clientPki.pki().caChainFile(),
-                    dir.resolve("clients-ca.pem"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(clientsCa, dir.resolve("clients-ca.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Files.writeString(dir.resolve("acl"), acl);
             int port = reserved.release();
             Path conf = dir.resolve("mosquitto.conf");
@@ -93,8 +105,6 @@ public final class Mosquitto implements AutoCloseable {
             Mosquitto m = new Mosquitto(dir, conf, port);
             m.start();
             return m;
-        } catch (PkiException e) {
-            throw new IOException("cannot issue the broker's certificate: " + e.getMessage(), e);
         }
     }
 

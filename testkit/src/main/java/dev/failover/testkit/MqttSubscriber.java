@@ -1,6 +1,7 @@
 package dev.failover.testkit;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +27,7 @@ import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 public final class MqttSubscriber implements AutoCloseable {
 
     /** One message received. */
-    public record Received(String topic, byte[] bytes, Map<String, String> user, boolean retained) {
+    public record Received(String topic, byte[] bytes, Map<String, String> user, boolean retained, Instant arrived) {
 
         /** The payload as UTF-8 text (the JSON topics). */
         public String payload() {
@@ -47,6 +48,8 @@ public final class MqttSubscriber implements AutoCloseable {
     private final MqttConnectionOptions options;
     private final String filter;
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile java.util.function.Predicate<Received> keep = r -> true;
     private final Map<String, String> latest = new ConcurrentHashMap<>();
 
     private MqttSubscriber(MqttClient client, MqttConnectionOptions options, String filter) {
@@ -90,6 +93,22 @@ public final class MqttSubscriber implements AutoCloseable {
         if (options.isCleanStart()) {
             client.subscribe(filter, 1);
         }
+    }
+
+    /** How many messages were received (kept or not). */
+    public int count() {
+        return count.get();
+    }
+
+    /** Keeps only the messages {@code which} accepts from now on (a benchmark's 100,000 are counted only). */
+    public void keepOnly(java.util.function.Predicate<Received> which) {
+        keep = which;
+    }
+
+    /** Forgets what was received, and the count. */
+    public void clear() {
+        received.clear();
+        count.set(0);
     }
 
     /** Every message received, in the order received. */
@@ -151,7 +170,11 @@ public final class MqttSubscriber implements AutoCloseable {
                     : p.getUserProperties().stream()
                             .collect(Collectors.toMap(UserProperty::getKey, UserProperty::getValue, (a, b) -> b));
             latest.put(topic, payload);
-            received.add(new Received(topic, message.getPayload(), user, message.isRetained()));
+            Received r = new Received(topic, message.getPayload(), user, message.isRetained(), Instant.now());
+            if (keep.test(r)) {
+                received.add(r);
+            }
+            count.incrementAndGet();
         }
 
         @Override

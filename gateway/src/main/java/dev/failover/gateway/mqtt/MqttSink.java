@@ -115,7 +115,7 @@ public final class MqttSink implements AutoCloseable {
     private Semaphore window = new Semaphore(WINDOW);
     private RecordCursor backfill;
     private long liveFrom;
-    private boolean connected;
+    private volatile boolean connected;
     private boolean unreachable;
     private boolean refusalReported;
     private long refusalBackoff = REFUSAL_BACKOFF_MILLIS;
@@ -188,6 +188,11 @@ public final class MqttSink implements AutoCloseable {
     /** The topic tree. */
     public String topicRoot() {
         return topics.root();
+    }
+
+    /** Whether the sink is connected to a broker now. */
+    public boolean connected() {
+        return connected && !lost;
     }
 
     /** The first audit record the broker has not acknowledged (every one before it has been). */

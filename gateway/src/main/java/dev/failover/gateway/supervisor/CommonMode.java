@@ -9,15 +9,28 @@ import java.util.Map;
  * controllers of a pair miss softly (a timeout, or an answer whose heartbeat did not advance) within
  * about a poll period of each other, the fault is most likely common to both (the gateway, its host
  * or its network; or a host both controllers share, starved or stopped), and neither miss is evidence
- * against a controller: a failover could not help. Not thread-safe: the pair's decision thread feeds
- * it.
+ * against a controller: a failover could not help.
+ *
+ * <p>A stall (an answer whose heartbeat did not advance) is also common mode when the other
+ * controller missed softly at any time in the last {@link #STALL_LOOKBACK}, even if it has answered
+ * since: a starved host stalls its controllers' scans one after the other, not at the same instant
+ * (seen under CPU starvation, the second stalling half a second after the first), while two
+ * controllers on their own hardware stalling within a second of each other is no single
+ * controller's fault. A stall of one controller alone still counts, and a timeout is judged by the
+ * tight window only. Not thread-safe: the pair's decision thread feeds it.
  */
 final class CommonMode {
 
     private final String first;
     private final String second;
     private final long windowNanos;
+    /** How far back a soft miss of the other controller makes a stall common mode. */
+    static final long STALL_LOOKBACK_NANOS = 1_000_000_000L;
+
     private final Map<String, Long> lastSoftMissNanos = new HashMap<>();
+    /** The last soft miss of each controller, kept after it answers again (for {@link #STALL_LOOKBACK_NANOS}). */
+    private final Map<String, Long> lastSoftMissEverNanos = new HashMap<>();
+
     private boolean episode;
 
     /** @param windowNanos how close together two misses must be to be one (a poll period and a timeout) */
@@ -51,8 +64,17 @@ final class CommonMode {
             return new Verdict(false, false, ended);
         }
         lastSoftMissNanos.put(id, observation.doneNanos());
-        Long otherMiss = lastSoftMissNanos.get(id.equals(first) ? second : first);
+        lastSoftMissEverNanos.put(id, observation.doneNanos());
+        String other = id.equals(first) ? second : first;
+        Long otherMiss = lastSoftMissNanos.get(other);
         boolean both = otherMiss != null && Math.abs(observation.doneNanos() - otherMiss) <= windowNanos;
+        // An answer that is a soft miss is a stall (its heartbeat did not advance).
+        Long otherEver = lastSoftMissEverNanos.get(other);
+        boolean stall = observation.result().isOk();
+        both |= stall
+                && otherEver != null
+                && observation.doneNanos() - otherEver <= STALL_LOOKBACK_NANOS
+                && observation.doneNanos() - otherEver >= -windowNanos;
         boolean announce = both && !episode;
         if (both) {
             episode = true;

@@ -75,6 +75,40 @@ class CommonModeTest {
     }
 
     @Test
+    void aStallSoonAfterTheOtherControllerStalledIsCommonModeEvenIfItRecovered() {
+        // A starved host: plc-b's scan stalls, recovers, and half a second later plc-a's stalls.
+        frozen("plc-b", 100);
+        judge(answer("plc-b", 120));
+        assertThat(frozen("plc-a", 600).commonMode()).isTrue();
+        assertThat(frozen("plc-a", 620).commonMode()).isTrue();
+        assertThat(frozen("plc-a", 640).commonMode()).isTrue();
+    }
+
+    @Test
+    void aStallLongAfterTheOtherControllersLastMissCountsAsEvidence() {
+        frozen("plc-b", 100);
+        judge(answer("plc-b", 120));
+        assertThat(frozen("plc-a", 1_200).commonMode())
+                .as("1.1 s later: plc-a's own")
+                .isFalse();
+    }
+
+    @Test
+    void aStallOfOneControllerAloneCountsAsEvidence() {
+        judge(answer("plc-b", 90));
+        assertThat(frozen("plc-a", 100).commonMode()).isFalse();
+        assertThat(frozen("plc-a", 120).commonMode()).isFalse();
+        assertThat(frozen("plc-a", 140).commonMode()).isFalse();
+    }
+
+    @Test
+    void aTimeoutIsNotExcusedByAnEarlierStallOfTheOther() {
+        frozen("plc-b", 100);
+        judge(answer("plc-b", 120));
+        assertThat(judge(timeout("plc-a", 600)).commonMode()).isFalse();
+    }
+
+    @Test
     void aRefusedConnectionIsHardEvidenceAndNeverCommonMode() {
         judge(timeout("plc-b", 100));
         Observation refused = new Observation(

@@ -42,6 +42,20 @@ class CpuStarvationIT {
         rig.awaitArmed();
     }
 
+    /** What the gateway said, for a failed run: its failover events and the end of its log. */
+    private void diagnose() {
+        try {
+            System.out.println("CpuStarvationIT: the gateway's events of the run:");
+            rig.events().stream()
+                    .filter(e -> e.path("type").asText().matches("SWITCHOVER.*|CONTROLLER_.*|ALARM_.*|COMMON_MODE.*"))
+                    .forEach(e -> System.out.println("  " + e));
+            System.out.println("CpuStarvationIT: the end of the gateway's log:\n"
+                    + rig.gateway().logTail());
+        } catch (Exception e) {
+            System.out.println("CpuStarvationIT: no diagnosis: " + e);
+        }
+    }
+
     @AfterEach
     void stop() throws Exception {
         if (observer != null) {
@@ -54,6 +68,15 @@ class CpuStarvationIT {
 
     @Test
     void twoBusyLoopsPerCoreFailNothingOverAndACrashUnderThemStillFailsOver() throws Exception {
+        try {
+            underLoad();
+        } catch (AssertionError | RuntimeException e) {
+            diagnose();
+            throw e;
+        }
+    }
+
+    private void underLoad() throws Exception {
         String active = rig.activeId();
         String standby = rig.standbyId();
         await().atMost(GatewayKillRig.WAIT)
