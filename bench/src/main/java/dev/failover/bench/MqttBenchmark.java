@@ -64,6 +64,8 @@ final class MqttBenchmark {
                     "MQTT to incident response: mosquitto %s over TLS 1.3 on loopback, QoS 1, an independent"
                             + " subscriber; delays from the event's time to its arrival%n",
                     version()));
+            out.print(report);
+            report.setLength(0);
             Stats switched = switchoverDelays(pki, work.resolve("switchovers"), switchovers);
             report.append(String.format(
                     Locale.ROOT,
@@ -73,12 +75,16 @@ final class MqttBenchmark {
                     switched.quantile(0.5),
                     switched.quantile(0.99),
                     switched.max()));
+            out.print(report);
+            report.setLength(0);
             double rate = sustained(pki, work.resolve("rate"), events);
             report.append(String.format(
                     Locale.ROOT,
                     "  sustained      %d events appended to the audit log at once: %.0f events/s at the subscriber%n",
                     events,
                     rate));
+            out.print(report);
+            report.setLength(0);
             Drain drain = drain(pki, work.resolve("drain"), backlog);
             report.append(String.format(
                     Locale.ROOT,
@@ -159,9 +165,16 @@ final class MqttBenchmark {
                     Duration.ofSeconds(30),
                     () -> pair.status().state() == PairState.PROTECTED);
             for (int i = 0; i < switchovers; i++) {
-                SwitchoverReport report = pair.supervisor()
-                        .requestSwitchover("mqtt-benchmark", "benchmark")
-                        .get(30, TimeUnit.SECONDS);
+                // A standby just demoted may not be ready yet: a refused request is asked again.
+                SwitchoverReport report = null;
+                for (int attempt = 0; attempt < 100 && (report == null || !report.ok()); attempt++) {
+                    if (report != null) {
+                        Thread.sleep(100);
+                    }
+                    report = pair.supervisor()
+                            .requestSwitchover("mqtt-benchmark", "benchmark")
+                            .get(30, TimeUnit.SECONDS);
+                }
                 if (!report.ok()) {
                     throw new IllegalStateException("switchover " + i + " failed: " + report);
                 }

@@ -84,6 +84,8 @@ public final class Mosquitto implements AutoCloseable {
                             "user " + System.getProperty("user.name"),
                             // Sessions and their queued messages outlive a restart (stop() lets it save them).
                             "persistence true",
+                            // A subscriber may fall behind a backlog's drain: queue for it, drop nothing.
+                            "max_queued_messages 0",
                             "persistence_location " + dir + "/",
                             "log_dest stdout",
                             "log_type error",
