@@ -379,10 +379,19 @@ public final class Gateway implements AutoCloseable {
                             + " encryption, anyone on the network can read or forge them",
                     new SecurityDetail.InsecureMode()));
         }
+        javax.net.ssl.SSLContext mqttTls = mqttConfig.insecure()
+                ? null
+                : mqttConfig.brokerTrust() == null
+                        ? security.tls()
+                        : GatewaySecurity.tlsTrusting(
+                                config.security(),
+                                mqttConfig.brokerTrust().caCertificates(),
+                                mqttConfig.brokerTrust().crl(),
+                                clock);
         mqtt = MqttSink.start(
                 mqttConfig,
                 config.name(),
-                mqttConfig.insecure() ? null : security.tls(),
+                mqttTls,
                 audit,
                 config.security().stateDirectory(),
                 supervisors,
@@ -390,11 +399,8 @@ public final class Gateway implements AutoCloseable {
                 events,
                 clock);
         if (mqttConfig.sparkplug() != null) {
-            sparkplug = SparkplugNode.start(
-                    mqttConfig,
-                    mqttConfig.insecure() ? null : security.tls(),
-                    config.security().stateDirectory(),
-                    supervisors);
+            sparkplug =
+                    SparkplugNode.start(mqttConfig, mqttTls, config.security().stateDirectory(), supervisors);
         }
     }
 

@@ -147,6 +147,25 @@ final class GatewaySecurity implements AutoCloseable {
         return new OpcUaCredentials(application, user, root, issuers, Keystores.readCrls(config.crl()));
     }
 
+    /**
+     * A TLS context presenting the gateway's certificate ({@code config.keystore}) and trusting what
+     * the CA of {@code caCertificates} issued, checked against {@code crl}: for a peer outside the plant
+     * PKI (an MQTT broker with a CA of its own).
+     *
+     * @throws IOException naming the file that cannot be read
+     */
+    static SSLContext tlsTrusting(
+            SecurityConfig config, java.nio.file.Path caCertificates, java.nio.file.Path crl, Clock clock)
+            throws IOException {
+        try {
+            return TlsContexts.create(
+                    load(config.keystore(), config.keystorePassword()),
+                    Keystores.verifier(caCertificates, List.of(crl), clock));
+        } catch (PkiException e) {
+            throw new IOException("cannot build the TLS context trusting " + caCertificates + ": " + e.getMessage(), e);
+        }
+    }
+
     private static Identity load(java.nio.file.Path keystore, Secret password) throws IOException, PkiException {
         char[] chars = password.read();
         try {

@@ -111,7 +111,7 @@ public final class ConfigLoader {
         Optional<Optional<MqttConfig>> mqtt = m.get(
                 "mqtt",
                 Optional.empty(),
-                v -> MqttReader.mqtt(v, gateway.map(GatewaySection::name), security)
+                v -> MqttReader.mqtt(v, source, gateway.map(GatewaySection::name), security)
                         .map(Optional::of));
         if (gateway.isEmpty()
                 || security.isEmpty()

@@ -21,6 +21,8 @@ import java.util.Objects;
  *     gateway offline (the MQTT 5 Will Delay Interval): a reconnect within it pages no one
  * @param connectTimeout how long one connection attempt may take
  * @param sparkplug the Sparkplug B edge node beside the JSON topics, or {@code null} when switched off
+ * @param brokerTrust the CA certificates and CRL the broker's certificate is checked against, when
+ *     they are not the plant's ({@code null}: the plant's, {@code security.caCertificates} and {@code crl})
  */
 public record MqttConfig(
         List<URI> brokers,
@@ -31,7 +33,21 @@ public record MqttConfig(
         Duration keepAlive,
         Duration willDelay,
         Duration connectTimeout,
-        Sparkplug sparkplug) {
+        Sparkplug sparkplug,
+        BrokerTrust brokerTrust) {
+
+    /**
+     * A broker whose certificate another CA issued than the plant's.
+     *
+     * @param caCertificates that CA's certificates (issuing CA and root), PEM
+     * @param crl its revocation list, PEM: the broker is refused when it is missing or stale, as every peer
+     */
+    public record BrokerTrust(java.nio.file.Path caCertificates, java.nio.file.Path crl) {
+        public BrokerTrust {
+            Objects.requireNonNull(caCertificates, "caCertificates");
+            Objects.requireNonNull(crl, "crl");
+        }
+    }
 
     /**
      * The gateway as a Sparkplug B edge node (docs/mqtt.md): each pair a device.
@@ -79,18 +95,43 @@ public record MqttConfig(
                 DEFAULT_KEEP_ALIVE,
                 DEFAULT_WILL_DELAY,
                 DEFAULT_CONNECT_TIMEOUT,
-                new Sparkplug(site, clientId, null));
+                new Sparkplug(site, clientId, null),
+                null);
     }
 
     /** This configuration with {@code delay} as the Will delay. */
     public MqttConfig withWillDelay(Duration delay) {
         return new MqttConfig(
-                brokers, insecure, site, topicPrefix, clientId, keepAlive, delay, connectTimeout, sparkplug);
+                brokers,
+                insecure,
+                site,
+                topicPrefix,
+                clientId,
+                keepAlive,
+                delay,
+                connectTimeout,
+                sparkplug,
+                brokerTrust);
     }
 
     /** This configuration with {@code changed} as its Sparkplug B node (null: none). */
     public MqttConfig withSparkplug(Sparkplug changed) {
         return new MqttConfig(
-                brokers, insecure, site, topicPrefix, clientId, keepAlive, willDelay, connectTimeout, changed);
+                brokers,
+                insecure,
+                site,
+                topicPrefix,
+                clientId,
+                keepAlive,
+                willDelay,
+                connectTimeout,
+                changed,
+                brokerTrust);
+    }
+
+    /** This configuration trusting {@code trust} for the broker's certificate (null: the plant's CA). */
+    public MqttConfig withBrokerTrust(BrokerTrust trust) {
+        return new MqttConfig(
+                brokers, insecure, site, topicPrefix, clientId, keepAlive, willDelay, connectTimeout, sparkplug, trust);
     }
 }

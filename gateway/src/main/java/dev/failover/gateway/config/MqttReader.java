@@ -20,7 +20,9 @@ final class MqttReader {
             "keepAlive",
             "willDelay",
             "connectTimeout",
-            "sparkplug");
+            "sparkplug",
+            "caCertificates",
+            "crl");
     static final List<String> SPARKPLUG_KEYS = List.of("enabled", "groupId", "edgeNodeId", "primaryHost");
 
     /** Topic levels: names, separated by '/'; no wildcard, no empty level. */
@@ -36,7 +38,11 @@ final class MqttReader {
      * @param gatewayName the gateway's name, the default client id (empty when it was invalid)
      * @param security the security section (empty when it was invalid): its audit log is the outbox
      */
-    static Optional<MqttConfig> mqtt(YamlValue value, Optional<String> gatewayName, Optional<SecurityConfig> security) {
+    static Optional<MqttConfig> mqtt(
+            YamlValue value,
+            java.nio.file.Path source,
+            Optional<String> gatewayName,
+            Optional<SecurityConfig> security) {
         Optional<YamlMap> map = value.map(KEYS);
         if (map.isEmpty()) {
             return Optional.empty();
@@ -60,6 +66,7 @@ final class MqttReader {
         Optional<SparkplugSection> sparkplug = sparkplugAt.isEmpty()
                 ? Optional.of(new SparkplugSection(true, null, null, null))
                 : sparkplugAt.get().map(SPARKPLUG_KEYS).flatMap(MqttReader::sparkplug);
+        Optional<Optional<MqttConfig.BrokerTrust>> trust = brokerTrust(m, source);
         boolean named = gatewayName.isEmpty() || NAME.matcher(gatewayName.get()).matches();
         if (!named) {
             value.report("the gateway's name " + YamlValue.quote(gatewayName.get()) + " is a level of every MQTT topic,"
@@ -81,7 +88,8 @@ final class MqttReader {
                 || gatewayName.isEmpty()
                 || !named
                 || !outbox
-                || sparkplug.isEmpty()) {
+                || sparkplug.isEmpty()
+                || trust.isEmpty()) {
             return Optional.empty();
         }
         String id = clientId.get().orElse(gatewayName.get());
@@ -100,7 +108,31 @@ final class MqttReader {
                                 spb.groupId() == null ? site.get() : spb.groupId(),
                                 spb.edgeNodeId() == null ? gatewayName.get() : spb.edgeNodeId(),
                                 spb.primaryHost())
-                        : null));
+                        : null,
+                trust.get().orElse(null)));
+    }
+
+    /** {@code caCertificates} and {@code crl}: both or neither; an inner empty for neither. */
+    private static Optional<Optional<MqttConfig.BrokerTrust>> brokerTrust(YamlMap m, java.nio.file.Path source) {
+        Optional<YamlValue> caAt = m.optional("caCertificates");
+        Optional<YamlValue> crlAt = m.optional("crl");
+        if (caAt.isEmpty() && crlAt.isEmpty()) {
+            return Optional.of(Optional.empty());
+        }
+        if (caAt.isEmpty() || crlAt.isEmpty()) {
+            (caAt.isPresent() ? caAt.get() : crlAt.get())
+                    .report("'caCertificates' and 'crl' go together: the broker's CA and its revocation list (a"
+                            + " broker is refused without a current CRL, as every peer). Add the other one, or remove"
+                            + " this one to trust the plant's CA.");
+            return Optional.empty();
+        }
+        Optional<java.nio.file.Path> ca =
+                SecurityReader.readableFile(caAt.get(), source, "the broker's CA certificates");
+        Optional<java.nio.file.Path> crl = SecurityReader.readableFile(crlAt.get(), source, "the broker CA's CRL");
+        if (ca.isEmpty() || crl.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Optional.of(new MqttConfig.BrokerTrust(ca.get(), crl.get())));
     }
 
     private record SparkplugSection(boolean enabled, String groupId, String edgeNodeId, String primaryHost) {}

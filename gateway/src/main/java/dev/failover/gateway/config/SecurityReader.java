@@ -220,7 +220,7 @@ final class SecurityReader {
      * A file that must exist and be readable now: without it the gateway cannot start, and check-config
      * should say so rather than a failed start later.
      */
-    private static Optional<Path> readableFile(YamlValue value, Path source, String what) {
+    static Optional<Path> readableFile(YamlValue value, Path source, String what) {
         return value.path(source, "Write the path of " + what + ".").filter(file -> {
             String shown = file.toAbsolutePath().normalize().toString();
             String fix = " Copy " + what + " there, or correct the path (a relative path starts at this file's"

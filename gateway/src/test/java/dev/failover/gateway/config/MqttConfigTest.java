@@ -113,6 +113,39 @@ class MqttConfigTest {
     }
 
     @Test
+    void aBrokerCaComesWithItsCrl() throws Exception {
+        GatewayConfig config =
+                parse("gateway: {name: gw}\n" + SECURITY + AUDIT + """
+                mqtt:
+                  brokers: [ssl://broker.plant]
+                  site: line-3
+                  caCertificates: '%s'
+                  crl: '%s'
+                """.formatted(KEYSTORE, KEYSTORE) + MINIMAL_PAIRS);
+        assertThat(config.mqttSink().orElseThrow().brokerTrust())
+                .isEqualTo(new MqttConfig.BrokerTrust(KEYSTORE, KEYSTORE));
+        assertThat(parse("gateway: {name: gw}\n" + SECURITY + AUDIT + """
+                                mqtt:
+                                  brokers: [ssl://broker.plant]
+                                  site: line-3
+                                """ + MINIMAL_PAIRS)
+                        .mqttSink()
+                        .orElseThrow()
+                        .brokerTrust())
+                .as("the plant's CA")
+                .isNull();
+        assertThatThrownBy(() ->
+                        parse("gateway: {name: gw}\n" + SECURITY + AUDIT + """
+                        mqtt:
+                          brokers: [ssl://broker.plant]
+                          site: line-3
+                          caCertificates: '%s'
+                        """.formatted(KEYSTORE) + MINIMAL_PAIRS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("mqtt.caCertificates: 'caCertificates' and 'crl' go together");
+    }
+
+    @Test
     void aGatewayNameThatCannotBeATopicLevelIsNamed() {
         assertThatThrownBy(() -> parse("gateway: {name: 'line 3/gw'}\n" + SECURITY + AUDIT + """
                         mqtt:

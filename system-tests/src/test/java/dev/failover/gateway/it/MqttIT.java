@@ -86,6 +86,10 @@ class MqttIT {
     }
 
     private void startGateway() throws Exception {
+        startGateway(null);
+    }
+
+    private void startGateway(MqttConfig.BrokerTrust trust) throws Exception {
         pair = SimPair.startSecure(
                 FailoverPolicy.defaults().withHoldDown(Duration.ZERO),
                 true,
@@ -93,7 +97,8 @@ class MqttIT {
                 pki,
                 dir.resolve("gateway"),
                 c -> c.withMqtt(MqttConfig.of(URI.create(broker.uri()), "line-3", c.name())
-                        .withWillDelay(Duration.ofSeconds(1))));
+                        .withWillDelay(Duration.ofSeconds(1))
+                        .withBrokerTrust(trust)));
         await().atMost(WAIT).until(() -> pair.protectedWith(SimPair.A));
     }
 
@@ -298,6 +303,15 @@ class MqttIT {
             assertThat(metric(sparkplug(host.on(device.formatted("DBIRTH")).get(1)), "Active"))
                     .isEqualTo(SimPair.B);
         }
+    }
+
+    @Test
+    void aBrokerOfAnotherCaIsTrustedWhenThatCaAndItsCrlAreConfigured(@TempDir Path foreign) throws Exception {
+        TestPki brokers = TestPki.create(foreign);
+        startBroker(brokers, Mosquitto.acl("gateway", "incident-team", "failover"));
+        startGateway(new MqttConfig.BrokerTrust(brokers.pki().caChainFile(), brokers.crlFile()));
+        await().atMost(WAIT).until(() -> reported(GatewayDetail.MqttConnected.class));
+        assertThat(reported(GatewayDetail.MqttUnreachable.class)).isFalse();
     }
 
     @Test
