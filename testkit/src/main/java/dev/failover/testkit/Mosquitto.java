@@ -9,12 +9,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -65,12 +63,7 @@ public final class Mosquitto implements AutoCloseable {
         try (PortReservation reserved = PortReservation.onLoopback()) {
             Files.writeString(dir.resolve("broker.pem"), Keystores.toPem(broker.chain()));
             Path key = dir.resolve("broker.key");
-            Files.writeString(
-                    key,
-                    "-----BEGIN PRIVATE KEY-----\n"
-                            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                                    .encodeToString(broker.privateKey().getEncoded())
-                            + "\n-----END PRIVATE KEY-----\n");
+            Files.writeString(key, pkcs8Pem(broker.privateKey()));
             Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
             Files.copy(clientsCa, dir.resolve("clients-ca.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Files.writeString(dir.resolve("acl"), acl);
@@ -125,6 +118,16 @@ public final class Mosquitto implements AutoCloseable {
                 "topic read " + prefix + "/#",
                 "topic readwrite spBv1.0/#",
                 "");
+    }
+
+    /** {@code key} as a PKCS#8 PEM file's text, as mosquitto (OpenSSL) reads it. */
+    private static String pkcs8Pem(java.security.PrivateKey key) throws IOException {
+        java.io.StringWriter text = new java.io.StringWriter();
+        try (org.bouncycastle.openssl.jcajce.JcaPEMWriter pem =
+                new org.bouncycastle.openssl.jcajce.JcaPEMWriter(text)) {
+            pem.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, null));
+        }
+        return text.toString();
     }
 
     /** Whether mosquitto is installed ({@code scripts/test-deps} installs it). */
