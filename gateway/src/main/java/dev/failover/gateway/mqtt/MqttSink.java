@@ -122,6 +122,7 @@ public final class MqttSink implements AutoCloseable {
     private long ackedAtConnect;
     private final Map<String, String> published = new HashMap<>();
     private long cursorWritten = -1;
+    private long retainedCheckedNanos;
     private long cursorWrittenAt;
 
     private MqttSink(
@@ -445,8 +446,17 @@ public final class MqttSink implements AutoCloseable {
         return node.toString();
     }
 
-    /** The pairs' state and the latest checkpoint, each published again only when it changed. */
+    /**
+     * The pairs' state and the latest checkpoint, each published again only when it changed; looked at
+     * every {@link #STATE_CHECK_MILLIS} (not once per event: a burst of events would rebuild the same
+     * state thousands of times).
+     */
     private void publishRetained() throws InterruptedException {
+        long now = System.nanoTime();
+        if (!published.isEmpty() && now - retainedCheckedNanos < STATE_CHECK_MILLIS * 1_000_000) {
+            return;
+        }
+        retainedCheckedNanos = now;
         for (Pair pair : pairs) {
             String state =
                     PairStateJson.of(pair, posture.apply(pair.pairName())).toString();
