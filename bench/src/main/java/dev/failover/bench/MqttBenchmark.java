@@ -59,34 +59,28 @@ final class MqttBenchmark {
             }
             work = Files.createTempDirectory("mqtt-benchmark");
             TestPki pki = TestPki.create(work.resolve("pki"));
-            StringBuilder report = new StringBuilder(String.format(
+            out.printf(
                     Locale.ROOT,
                     "MQTT to incident response: mosquitto %s over TLS 1.3 on loopback, QoS 1, an independent"
                             + " subscriber; delays from the event's time to its arrival%n",
-                    version()));
-            out.print(report);
-            report.setLength(0);
+                    version());
             Stats switched = switchoverDelays(pki, work.resolve("switchovers"), switchovers);
-            report.append(String.format(
+            out.printf(
                     Locale.ROOT,
                     "  switchover     %d planned switchovers: SWITCHOVER_COMPLETED at the subscriber p50 %.1f ms,"
                             + " p99 %.1f ms, max %.1f ms%n",
                     switched.count(),
                     switched.quantile(0.5),
                     switched.quantile(0.99),
-                    switched.max()));
-            out.print(report);
-            report.setLength(0);
+                    switched.max());
             double rate = sustained(pki, work.resolve("rate"), events);
-            report.append(String.format(
+            out.printf(
                     Locale.ROOT,
                     "  sustained      %d events appended to the audit log at once: %.0f events/s at the subscriber%n",
                     events,
-                    rate));
-            out.print(report);
-            report.setLength(0);
+                    rate);
             Drain drain = drain(pki, work.resolve("drain"), backlog);
-            report.append(String.format(
+            out.printf(
                     Locale.ROOT,
                     "  backlog        %d events held back by an outage: drained in %.1f s (%.0f events/s); %d live"
                             + " events meanwhile: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
@@ -96,15 +90,14 @@ final class MqttBenchmark {
                     drain.live().count(),
                     drain.live().quantile(0.5),
                     drain.live().quantile(0.99),
-                    drain.live().max()));
+                    drain.live().max());
             boolean met = switched.quantile(0.99) <= LIVE_P99_TARGET_MS
                     && drain.live().quantile(0.99) <= LIVE_P99_TARGET_MS;
-            report.append(String.format(
+            out.printf(
                     Locale.ROOT,
                     "  target         live p99 <= %.0f ms, also while a backlog drains: %s%n",
                     LIVE_P99_TARGET_MS,
-                    met ? "MET" : "MISSED"));
-            out.print(report);
+                    met ? "MET" : "MISSED");
             return met ? 0 : 1;
         } catch (Exception e) {
             out.println("benchmark failed: " + e);

@@ -461,10 +461,13 @@ public final class AuditLog implements EventSink, AutoCloseable {
         }
         recovered();
         unsettled.forEach(w -> w.pending().appended().complete(w.index()));
-        List<LogRecord> durable = new ArrayList<>(unsettled.size());
-        unsettled.forEach(w -> durable.add(new LogRecord(w.index(), w.line())));
+        durableSize = unsettled.getLast().index() + 1;
+        // The records themselves only for a listener (the MQTT sink): none, no copy.
+        List<LogRecord> durable = durableListeners.isEmpty() ? List.of() : new ArrayList<>(unsettled.size());
+        if (!durableListeners.isEmpty()) {
+            unsettled.forEach(w -> durable.add(new LogRecord(w.index(), w.line())));
+        }
         unsettled.clear();
-        durableSize = durable.getLast().index() + 1;
         for (DurableListener listener : durableListeners) {
             try {
                 listener.durable(durable);
